@@ -1,0 +1,14 @@
+"""Mon Compte Formation: the wiring of the API (no logic here; see chalicelib/)."""
+
+from chalice import Chalice
+
+from chalicelib import settings
+from chalicelib.api import holder_routes, problems, registration_routes, session_routes
+
+settings.refuse_unsafe_environment()
+
+app = Chalice(app_name="mon-compte-formation")
+app.register_middleware(problems.problem_documents, "http")
+app.register_blueprint(registration_routes.blueprint)
+app.register_blueprint(session_routes.blueprint)
+app.register_blueprint(holder_routes.blueprint)

@@ -1,0 +1,1 @@
+"""Mon Compte Formation: the back end of the CPF holder space (see README.md)."""

@@ -1,0 +1,48 @@
+"""The API's blueprint: every route answers domain refusals with problem documents, and routes
+marked `authenticated` get the caller's session, checked in the request path (no authorizer
+Lambda, no authorizer cache: logging out takes effect at once)."""
+
+import functools
+
+from chalice import Blueprint
+
+from .. import dependencies
+from ..domain import sessions
+from ..domain.errors import DomainError
+from ..settings import get_settings
+from .problems import HttpProblem, from_exception
+
+
+def bearer_token(request) -> str | None:
+    scheme, _, token = (request.headers.get("authorization") or "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else None
+
+
+def current_session(request) -> sessions.Session:
+    return sessions.authenticate(
+        dependencies.store(),
+        dependencies.clock(),
+        bearer_token(request),
+        idle_seconds=get_settings().session_idle_seconds,
+    )
+
+
+class ApiBlueprint(Blueprint):
+    def route(self, path: str, authenticated: bool = False, **kwargs):
+        kwargs.setdefault("content_types", ["application/json"])
+        register = super().route(path, **kwargs)
+
+        def decorator(view):
+            @functools.wraps(view)
+            def handler(**path_parameters):
+                try:
+                    if authenticated:
+                        return view(current_session(self.current_request), **path_parameters)
+                    return view(**path_parameters)
+                except (DomainError, HttpProblem) as refusal:
+                    return from_exception(refusal)
+
+            register(handler)
+            return view
+
+        return decorator

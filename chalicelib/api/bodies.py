@@ -1,0 +1,94 @@
+"""Request bodies: at most 16 KiB of JSON holding one object, checked against a pydantic form.
+
+Every invalid field is reported at once, each with a stable code and a French message.
+"""
+
+import json
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from ..domain.errors import FieldError, InvalidInput
+from .problems import HttpProblem
+
+MAX_BODY_BYTES = 16 * 1024
+
+Form = TypeVar("Form", bound=BaseModel)
+
+NOT_AN_OBJECT = "Le corps de la requête doit être un objet JSON valide, encodé en UTF-8."
+
+# Pydantic's error types, in the API's words. Our own rules raise errors whose type is already our code.
+_GENERIC_ERRORS = {
+    "extra_forbidden": ("champ_inconnu", "Ce champ n'est pas attendu."),
+    "missing": ("champ_requis", "Ce champ est obligatoire."),
+    "string_too_long": ("longueur_invalide", "Ce champ est trop long."),
+    "string_too_short": ("longueur_invalide", "Ce champ est trop court."),
+    "literal_error": ("valeur_invalide", "Cette valeur n'est pas acceptée."),
+    "enum": ("valeur_invalide", "Cette valeur n'est pas acceptée."),
+    "greater_than_equal": ("valeur_hors_limites", "Cette valeur est trop petite."),
+    "less_than_equal": ("valeur_hors_limites", "Cette valeur est trop grande."),
+}
+_TYPE_ERROR = ("type_invalide", "Ce champ n'a pas le type attendu.")
+
+
+def _reject(detail: str = NOT_AN_OBJECT) -> InvalidInput:
+    return InvalidInput("json_invalide", detail)
+
+
+def _refuse_constant(name: str):
+    raise ValueError(name)  # NaN and Infinity are not JSON
+
+
+def json_object(request, *, optional: bool = False) -> dict:
+    raw = request.raw_body or b""
+    if len(raw) > MAX_BODY_BYTES:
+        raise HttpProblem(413, "corps_trop_volumineux", "Le corps de la requête ne doit pas dépasser 16 Kio.")
+    if not raw.strip():
+        if optional:
+            return {}
+        raise _reject("Le corps de la requête est vide : un objet JSON est attendu.")
+    try:
+        data = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise _reject() from None
+    if not isinstance(data, dict):
+        raise _reject()
+    return data
+
+
+def field_errors(error: ValidationError) -> list[FieldError]:
+    found = []
+    for item in error.errors(include_url=False):
+        field = ".".join(str(part) for part in item["loc"]) or "corps"
+        kind = item["type"]
+        if kind in _GENERIC_ERRORS:
+            code, message = _GENERIC_ERRORS[kind]
+        elif kind.endswith("_type") or kind.endswith("_parsing"):
+            code, message = _TYPE_ERROR
+        elif kind in ("value_error", "assertion_error"):
+            code, message = "valeur_invalide", "Cette valeur n'est pas acceptée."
+        else:
+            code, message = kind, item["msg"]
+        found.append(FieldError(field, code, message))
+    return found
+
+
+def check(form_class: type[Form], data: dict) -> tuple[Form | None, list[FieldError]]:
+    """The form, or None with every reason it is not valid."""
+    try:
+        return form_class.model_validate(data), []
+    except ValidationError as error:
+        return None, field_errors(error)
+
+
+def parse(form_class: type[Form], request, *, optional: bool = False) -> Form:
+    form, errors = check(form_class, json_object(request, optional=optional))
+    if errors:
+        raise invalid(errors)
+    return form
+
+
+def invalid(errors: list[FieldError]) -> InvalidInput:
+    if len(errors) == 1:
+        return InvalidInput(errors[0].code, errors[0].message, errors)
+    return InvalidInput("champs_invalides", "Certains champs ne sont pas valides : merci de les corriger.", errors)

@@ -1,0 +1,100 @@
+"""The request bodies the API accepts, as pydantic forms: unknown fields refused, no type coercion.
+
+The identity rules themselves live in the domain; the forms call them so that pydantic reports
+every invalid field in one pass.
+"""
+
+from typing import Annotated, Callable
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
+
+from ..domain import identity
+from ..domain.errors import InvalidValue
+
+
+class Form(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+def _rule(normalize: Callable[[str], str]) -> AfterValidator:
+    def apply(value: str) -> str:
+        try:
+            return normalize(value)
+        except InvalidValue as error:
+            raise PydanticCustomError(error.code, error.message) from None
+
+    return AfterValidator(apply)
+
+
+def _blank_is_absent(value):
+    """An optional field left empty in the form is the same as a field not sent."""
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+def _text(max_length: int):
+    return Field(max_length=max_length)
+
+
+Nir = Annotated[str, _text(40), _rule(identity.normalize_nir)]
+Civilite = Annotated[str, _text(10), _rule(identity.normalize_civilite)]
+Name = Annotated[str, _text(200), _rule(identity.normalize_name)]
+Email = Annotated[str, _text(320), _rule(identity.normalize_email)]
+FixedPhone = Annotated[str, _text(40), _rule(identity.normalize_fixed_phone)]
+MobilePhone = Annotated[str, _text(40), _rule(identity.normalize_mobile_phone)]
+ShortText = Annotated[str, _text(64)]
+Secret = Annotated[str, _text(1024)]
+
+
+class CguAcceptance(Form):
+    cgu_acceptees: bool = False
+    cgu_version: ShortText | None = None
+
+
+class IdentityForm(Form):
+    nir: Nir
+    civilite: Civilite
+    prenom: Annotated[Name | None, BeforeValidator(_blank_is_absent)] = None
+    nom_naissance: Name
+    telephone_fixe: Annotated[FixedPhone | None, BeforeValidator(_blank_is_absent)] = None
+    telephone_portable: Annotated[MobilePhone | None, BeforeValidator(_blank_is_absent)] = None
+    courriel: Email
+    courriel_confirmation: Annotated[str, _text(320)]
+    captcha_id: ShortText
+    captcha_reponse: ShortText
+
+    @field_validator("courriel_confirmation")
+    @classmethod
+    def _same_email(cls, confirmation: str, info: ValidationInfo) -> str:
+        email = info.data.get("courriel")
+        if email is None:
+            return confirmation  # the address itself is already reported
+        if identity.clean_text(confirmation).casefold() != email.casefold():
+            try:
+                same = identity.normalize_email(confirmation).casefold() == email.casefold()
+            except InvalidValue:
+                same = False
+            if not same:
+                raise PydanticCustomError(
+                    "courriel_confirmation_differente",
+                    "La confirmation ne correspond pas à l'adresse courriel saisie.",
+                )
+        return confirmation
+
+
+class PasswordForm(Form):
+    mot_de_passe: Secret
+    mot_de_passe_confirmation: Secret
+
+
+class ActivationForm(Form):
+    code: Annotated[str, _text(256)]
+
+
+class LoginForm(Form):
+    nir: Annotated[str, _text(64)]
+    mot_de_passe: Secret
+
+
+class EmptyForm(Form):
+    """For POSTs that take no field: an empty body or {}."""

@@ -1,0 +1,124 @@
+"""RFC 9457 problem documents: every error the API gives, with a stable `code` and a French `detail`."""
+
+import json
+import logging
+
+from chalice import Response
+
+from ..domain import errors
+
+log = logging.getLogger(__name__)
+
+PROBLEM_TYPE = "application/problem+json"
+JSON_TYPE = "application/json; charset=utf-8"
+
+TITLES = {
+    400: "Requête invalide",
+    401: "Authentification requise",
+    403: "Accès refusé",
+    404: "Ressource introuvable",
+    405: "Méthode non autorisée",
+    406: "Format de réponse non disponible",
+    409: "Conflit",
+    410: "Ressource expirée",
+    413: "Requête trop volumineuse",
+    415: "Type de contenu non pris en charge",
+    429: "Trop de tentatives",
+    500: "Erreur interne",
+    502: "Service indisponible",
+    503: "Service indisponible",
+    504: "Service indisponible",
+}
+
+STATUS_OF = {
+    errors.InvalidInput: 400,
+    errors.Unauthenticated: 401,
+    errors.Forbidden: 403,
+    errors.NotFound: 404,
+    errors.Conflict: 409,
+    errors.Expired: 410,
+    errors.TooManyAttempts: 429,
+}
+
+# What the API says when Chalice itself refuses a request, before any view runs.
+FRAMEWORK_PROBLEMS = {
+    400: ("requete_invalide", "La requête n'est pas valide."),
+    403: ("ressource_introuvable", "Cette adresse ne correspond à aucun service."),
+    404: ("ressource_introuvable", "Cette adresse ne correspond à aucun service."),
+    405: ("methode_non_autorisee", "Cette méthode n'est pas acceptée à cette adresse."),
+    413: ("corps_trop_volumineux", "Le corps de la requête dépasse la taille autorisée."),
+    415: ("type_contenu_non_pris_en_charge", "Le corps de la requête doit être envoyé en JSON (application/json)."),
+    500: ("erreur_interne", "Une erreur inattendue est survenue. Merci de réessayer dans quelques instants."),
+}
+
+
+class HttpProblem(Exception):
+    """A refusal that belongs to HTTP rather than to the domain (body too large, wrong Accept...)."""
+
+    def __init__(self, status: int, code: str, detail: str, erreurs: list | tuple = ()):
+        super().__init__(code)
+        self.status, self.code, self.detail, self.erreurs = status, code, detail, list(erreurs)
+
+
+def json_response(body: dict, status: int = 200, headers: dict | None = None) -> Response:
+    return Response(
+        body=json.dumps(body, ensure_ascii=False),
+        status_code=status,
+        headers={"Content-Type": JSON_TYPE, **(headers or {})},
+    )
+
+
+def problem(status: int, code: str, detail: str, erreurs=(), headers: dict | None = None) -> Response:
+    document = {"status": status, "title": TITLES.get(status, "Erreur"), "detail": detail, "code": code}
+    if erreurs:
+        document["erreurs"] = [{"champ": e.champ, "code": e.code, "message": e.message} for e in erreurs]
+    return Response(
+        body=json.dumps(document, ensure_ascii=False),
+        status_code=status,
+        headers={"Content-Type": PROBLEM_TYPE, **(headers or {})},
+    )
+
+
+def from_exception(error: Exception) -> Response:
+    if isinstance(error, HttpProblem):
+        return problem(error.status, error.code, error.detail, error.erreurs)
+    status = STATUS_OF[type(error)] if type(error) in STATUS_OF else _status_by_kind(error)
+    headers = {}
+    if isinstance(error, errors.TooManyAttempts):
+        headers["Retry-After"] = str(error.retry_after_seconds)
+    if status == 401 and error.code == "session_invalide":
+        headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+    return problem(status, error.code, error.detail, error.erreurs, headers)
+
+
+def _status_by_kind(error: errors.DomainError) -> int:
+    for kind, status in STATUS_OF.items():
+        if isinstance(error, kind):
+            return status
+    return 400
+
+
+def problem_documents(event, get_response):
+    """Middleware: whatever happens, the client gets a problem document, never a stack trace."""
+    try:
+        response = get_response(event)
+    except Exception:
+        log.exception("Unhandled error on %s", getattr(event, "path", "?"))
+        response = problem(500, *FRAMEWORK_PROBLEMS[500])
+    if response.status_code >= 400 and _content_type(response) != PROBLEM_TYPE:
+        status = response.status_code
+        code, detail = FRAMEWORK_PROBLEMS.get(status, FRAMEWORK_PROBLEMS[500 if status >= 500 else 400])
+        response = problem(status, code, detail, headers=_kept_headers(response))
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def _content_type(response: Response) -> str:
+    for name, value in response.headers.items():
+        if name.lower() == "content-type":
+            return value
+    return ""
+
+
+def _kept_headers(response: Response) -> dict:
+    return {name: value for name, value in response.headers.items() if name.lower() in ("allow", "retry-after")}

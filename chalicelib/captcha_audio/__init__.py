@@ -1,0 +1,1 @@
+"""French voice samples for the audio captcha (see make_voices.py)."""

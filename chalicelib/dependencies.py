@@ -1,0 +1,57 @@
+"""Wiring: the store, mailer and clock that the routes hand to the domain, built on first use.
+
+AWS clients are made lazily (none at import: a cold start pays only for what its route uses) and
+kept per region and endpoint, so a warm Lambda reuses its connections.
+"""
+
+from functools import lru_cache
+
+from .clock import Clock, system_clock
+from .settings import Settings, get_settings
+
+_clock: Clock = system_clock
+
+
+def clock() -> Clock:
+    return _clock
+
+
+def use_clock(new_clock: Clock) -> None:
+    """Tests hand in a fixed clock; nothing else should call this."""
+    global _clock
+    _clock = new_clock
+
+
+@lru_cache(maxsize=8)
+def _client(service: str, region: str, endpoint_url: str | None):
+    import boto3
+    from botocore.config import Config
+
+    config = Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 3})
+    return boto3.client(service, region_name=region, endpoint_url=endpoint_url, config=config)
+
+
+def aws_client(service: str, settings: Settings | None = None):
+    settings = settings or get_settings()
+    return _client(service, settings.aws_region, settings.aws_endpoint_url)
+
+
+def store():
+    from .store import Store
+
+    settings = get_settings()
+    return Store(aws_client("dynamodb", settings), settings.table_name)
+
+
+def mailer():
+    from .mailer import SesMailer
+
+    settings = get_settings()
+    return SesMailer(aws_client("ses", settings), settings.sender_email, settings.public_base_url, settings.contact_url)
+
+
+def reset() -> None:
+    """Forget the AWS clients (tests start each case on a fresh emulator)."""
+    global _clock
+    _client.cache_clear()
+    _clock = system_clock

@@ -1,0 +1,29 @@
+"""The events of an account's history ("Consulter mon historique"), each with its French wording."""
+
+import secrets
+from datetime import datetime
+
+from ..clock import to_iso
+
+INSCRIPTION = "inscription"
+ACTIVATION = "activation"
+CONNEXION = "connexion"
+ECHEC_CONNEXION = "echec_connexion"
+DECONNEXION = "deconnexion"
+
+DETAILS = {
+    INSCRIPTION: "Inscription enregistrée, en attente d'activation.",
+    ACTIVATION: "Compte activé.",
+    CONNEXION: "Connexion à l'espace titulaire.",
+    ECHEC_CONNEXION: "Échec de connexion : mot de passe incorrect.",
+    DECONNEXION: "Déconnexion.",
+}
+
+
+def new_event_id(moment: datetime) -> str:
+    """Sorts by time; the random tail keeps two events of the same microsecond apart."""
+    return f"{moment.strftime('%Y-%m-%dT%H:%M:%S.%fZ')}#{secrets.token_hex(4)}"
+
+
+def event(kind: str, moment: datetime) -> dict:
+    return {"date": to_iso(moment), "type": kind, "detail": DETAILS[kind]}

@@ -1,0 +1,139 @@
+"""Password rules and password hashing.
+
+Two rule profiles: `cpf-2015`, the portal's historical rule ("au minimum 5 lettres dont une
+majuscule et 3 chiffres", three of four character categories), and `cnil-2022` (12 characters,
+all four categories). Hashes are argon2id with at least OWASP's minimum parameters; argon2 is
+imported on first use, by the routes that hash or verify.
+"""
+
+import unicodedata
+from functools import lru_cache
+
+from .errors import FieldError
+
+MAX_LENGTH = 128
+CNIL_MIN_LENGTH = 12
+
+# OWASP Password Storage Cheat Sheet, argon2id minimum: 19 MiB, 2 passes, 1 lane.
+ARGON2_MEMORY_KIB = 19 * 1024
+ARGON2_TIME_COST = 2
+ARGON2_PARALLELISM = 1
+
+PASSWORD_FIELD = "mot_de_passe"
+CONFIRMATION_FIELD = "mot_de_passe_confirmation"
+
+
+def normalize(password: str) -> str:
+    """NFC, so that "é" typed on two keyboards is the same password; never trimmed."""
+    return unicodedata.normalize("NFC", password)
+
+
+def _categories(password: str) -> dict[str, bool]:
+    return {
+        "majuscules": any(c.isupper() for c in password),
+        "minuscules": any(c.islower() for c in password),
+        "chiffres": any(c in "0123456789" for c in password),
+        "speciaux": any(not c.isalnum() for c in password),
+    }
+
+
+def _cpf_2015_errors(password: str, field: str) -> list[FieldError]:
+    errors = []
+    if sum(c.isalpha() for c in password) < 5:
+        errors.append(FieldError(field, "mdp_lettres", "Le mot de passe doit comporter au moins 5 lettres."))
+    if not any(c.isupper() for c in password):
+        errors.append(FieldError(field, "mdp_majuscule", "Le mot de passe doit comporter au moins une majuscule."))
+    if sum(c in "0123456789" for c in password) < 3:
+        errors.append(FieldError(field, "mdp_chiffres", "Le mot de passe doit comporter au moins 3 chiffres."))
+    if sum(_categories(password).values()) < 3:
+        errors.append(
+            FieldError(
+                field,
+                "mdp_categories",
+                "Le mot de passe doit mêler au moins 3 catégories de caractères parmi : majuscules, "
+                "minuscules, chiffres, caractères spéciaux.",
+            )
+        )
+    if len(password) > MAX_LENGTH:
+        errors.append(FieldError(field, "mdp_longueur", f"Le mot de passe doit comporter au plus {MAX_LENGTH} caractères."))
+    return errors
+
+
+def _cnil_2022_errors(password: str, field: str) -> list[FieldError]:
+    errors = []
+    if not CNIL_MIN_LENGTH <= len(password) <= MAX_LENGTH:
+        errors.append(
+            FieldError(
+                field,
+                "mdp_longueur",
+                f"Le mot de passe doit comporter de {CNIL_MIN_LENGTH} à {MAX_LENGTH} caractères.",
+            )
+        )
+    if not all(_categories(password).values()):
+        errors.append(
+            FieldError(
+                field,
+                "mdp_categories",
+                "Le mot de passe doit comporter des majuscules, des minuscules, des chiffres et des "
+                "caractères spéciaux.",
+            )
+        )
+    return errors
+
+
+_PROFILES = {"cpf-2015": _cpf_2015_errors, "cnil-2022": _cnil_2022_errors}
+
+
+def check_new_password(
+    policy: str,
+    password: str,
+    confirmation: str,
+    field: str = PASSWORD_FIELD,
+    confirmation_field: str = CONFIRMATION_FIELD,
+) -> list[FieldError]:
+    """Every unmet rule, each its own entry, so the portal can tick them off one by one."""
+    errors = _PROFILES[policy](password, field)
+    if password != confirmation:
+        errors.append(
+            FieldError(
+                confirmation_field,
+                "mdp_confirmation_differente",
+                "La confirmation ne correspond pas au mot de passe saisi.",
+            )
+        )
+    return errors
+
+
+@lru_cache(maxsize=1)
+def _hasher():
+    from argon2 import PasswordHasher, Type
+
+    return PasswordHasher(
+        time_cost=ARGON2_TIME_COST,
+        memory_cost=ARGON2_MEMORY_KIB,
+        parallelism=ARGON2_PARALLELISM,
+        type=Type.ID,
+    )
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    try:
+        return _hasher().verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return hash_password("pas un vrai mot de passe, pour égaliser les temps de réponse")
+
+
+def spend_verification_time(password: str) -> None:
+    """Verify against a throw-away hash, so that an unknown login costs what a wrong password costs."""
+    verify_password(_dummy_hash(), password)

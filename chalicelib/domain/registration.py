@@ -1,0 +1,215 @@
+"""Registration ("S'inscrire"): a draft that walks through CGU, identity and password, then a pending account.
+
+The draft lives `registration_ttl_seconds` from its creation. The password step turns it into a
+pending account, whose activation link lives `activation_ttl_seconds`; from then on the draft
+keeps no personal data, only the step it reached.
+"""
+
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+
+from ..clock import to_iso
+from . import captchas, history, identity as rules, passwords, tokens
+from .errors import Conflict, DeliveryFailed, FieldError, InvalidInput, NotFound, WriteConflict
+from .expiry import expiry, is_live
+
+STEP_IDENTITY = "identite"
+STEP_PASSWORD = "mot_de_passe"
+STEP_ACTIVATION = "activation"
+
+PENDING = "en_attente"
+
+CGU_NOT_ACCEPTED = (
+    "Merci de valider les Conditions Générales d'Utilisation afin de pouvoir poursuivre votre inscription."
+)
+NIR_TAKEN = FieldError("nir", "nir_deja_inscrit", "Un compte existe déjà pour ce numéro de sécurité sociale.")
+EMAIL_TAKEN = FieldError("courriel", "courriel_deja_utilise", "Cette adresse courriel est déjà utilisée par un autre compte.")
+DRAFT_NOT_FOUND = NotFound(
+    "inscription_introuvable",
+    "Cette inscription est introuvable ou a expiré : merci de recommencer votre inscription.",
+)
+REGISTERED = "Votre inscription a bien été enregistrée"
+
+
+@dataclass(frozen=True)
+class Identity:
+    nir: str
+    civilite: str
+    nom_naissance: str
+    courriel: str
+    prenom: str | None = None
+    telephone_fixe: str | None = None
+    telephone_portable: str | None = None
+
+
+IDENTITY_FIELDS = tuple(Identity.__dataclass_fields__)
+
+
+@dataclass(frozen=True)
+class Draft:
+    id: str
+    etape: str
+    expires_at: datetime
+    cgu_version: str
+    cgu_accepted_at: str
+    identity: Identity | None = None
+
+
+@dataclass(frozen=True)
+class PendingRegistration:
+    activation_expires_at: datetime
+    email_sent: bool
+
+
+def start(store, clock, *, ttl_seconds: int, current_cgu_version: str, accepted: bool, version: str) -> Draft:
+    if not accepted:
+        raise InvalidInput(
+            "cgu_non_acceptees", CGU_NOT_ACCEPTED, [FieldError("cgu_acceptees", "cgu_non_acceptees", CGU_NOT_ACCEPTED)]
+        )
+    if version != current_cgu_version:
+        raise Conflict(
+            "cgu_version_perimee",
+            "Les Conditions Générales d'Utilisation ont changé : merci de prendre connaissance de la "
+            "version en vigueur et de l'accepter.",
+        )
+    now = clock()
+    draft = Draft(tokens.new_id(), STEP_IDENTITY, now + timedelta(seconds=ttl_seconds), version, to_iso(now))
+    store.put_draft(
+        draft.id,
+        {"etape": draft.etape, "cgu_version": version, "cgu_acceptees_le": to_iso(now), "cree_le": to_iso(now)},
+        draft.expires_at,
+    )
+    return draft
+
+
+def find(store, clock, draft_id: str) -> Draft:
+    record = store.get_draft(draft_id) if tokens.is_well_formed_id(draft_id) else None
+    if not is_live(record, clock()):
+        raise DRAFT_NOT_FOUND
+    return _draft(draft_id, record)
+
+
+def cancel(store, clock, draft_id: str) -> None:
+    """"Annuler": the draft and whatever it holds are deleted at once."""
+    record = store.delete_draft(draft_id) if tokens.is_well_formed_id(draft_id) else None
+    if not is_live(record, clock()):
+        raise DRAFT_NOT_FOUND
+
+
+def submit_identity(store, clock, draft_id: str, person: Identity, captcha_id: str, captcha_answer: str) -> Draft:
+    """Step 2. May be sent again ("Retour") while the draft waits for its password."""
+    draft = find(store, clock, draft_id)
+    _require_step(draft, STEP_IDENTITY, STEP_PASSWORD)
+    now = clock()
+    try:
+        store.save_identity(
+            draft_id,
+            asdict(person),
+            rules.email_key(person.courriel),
+            captcha_id,
+            captchas.normalize_answer(captcha_answer),
+            now,
+        )
+    except WriteConflict as conflict:
+        if "captcha" in conflict.failed:
+            # A captcha takes one answer, right or wrong: spend it, then say what was wrong.
+            store.take_captcha(captcha_id)
+            error = captchas.judge(conflict.current.get("captcha"), captcha_answer, now)
+            raise InvalidInput("captcha_invalide", error.message, [error]) from None
+        if "inscription" in conflict.failed:
+            raise _state_error(store, clock, draft_id) from None
+        raise _taken(conflict.failed) from None
+    return Draft(draft.id, STEP_PASSWORD, draft.expires_at, draft.cgu_version, draft.cgu_accepted_at, person)
+
+
+def submit_password(
+    store, mailer, clock, *, draft_id: str, password: str, confirmation: str, policy: str, activation_ttl_seconds: int
+) -> PendingRegistration:
+    """Step 3: the pending account, its reservations and its activation link, then the email."""
+    draft = find(store, clock, draft_id)
+    _require_step(draft, STEP_PASSWORD)
+    password, confirmation = passwords.normalize(password), passwords.normalize(confirmation)
+    errors = passwords.check_new_password(policy, password, confirmation)
+    if errors:
+        raise InvalidInput("mot_de_passe_invalide", "Le mot de passe ne respecte pas les règles indiquées.", errors)
+
+    person = draft.identity
+    now = clock()
+    expires_at = now + timedelta(seconds=activation_ttl_seconds)
+    account_id = tokens.new_id()
+    token = tokens.new_secret_token()
+    registered_event = history.new_event_id(now)
+    try:
+        store.create_pending_account(
+            draft_id=draft_id,
+            draft_identity_fields=list(IDENTITY_FIELDS),
+            account_id=account_id,
+            account={
+                **{name: value for name, value in asdict(person).items() if value is not None},
+                "statut": PENDING,
+                "cgu_version": draft.cgu_version,
+                "cgu_acceptees_le": draft.cgu_accepted_at,
+                "cree_le": to_iso(now),
+                "activation_expire_le": to_iso(expires_at),
+                "heures_cpf": 0,
+                "dossiers_en_cours": 0,
+                "dossiers_clos": 0,
+                "evenement_inscription": registered_event,
+            },
+            credentials={"compte_id": account_id, "mot_de_passe": passwords.hash_password(password), "statut": PENDING},
+            email_key_value=rules.email_key(person.courriel),
+            activation_digest=tokens.digest(token),
+            activation={
+                "compte_id": account_id,
+                "nir": person.nir,
+                "courriel_cle": rules.email_key(person.courriel),
+                "evenement_inscription": registered_event,
+            },
+            event=history.event(history.INSCRIPTION, now),
+            now=now,
+            expires=expires_at,
+        )
+    except WriteConflict as conflict:
+        if "inscription" in conflict.failed:
+            raise _state_error(store, clock, draft_id) from None
+        raise _taken(conflict.failed) from None
+
+    try:
+        mailer.send_activation(person.courriel, token, expires_at)
+        email_sent = True
+    except DeliveryFailed:
+        email_sent = False  # the account is written: the person can ask for a new link
+    return PendingRegistration(expires_at, email_sent)
+
+
+def _draft(draft_id: str, record: dict) -> Draft:
+    person = None
+    if record.get("nir"):
+        person = Identity(**{name: record.get(name) for name in IDENTITY_FIELDS})
+    return Draft(draft_id, record["etape"], expiry(record), record["cgu_version"], record["cgu_acceptees_le"], person)
+
+
+def _require_step(draft: Draft, *expected: str) -> None:
+    if draft.etape not in expected:
+        raise _wrong_step(draft.etape)
+
+
+def _wrong_step(step: str) -> Conflict:
+    if step == STEP_ACTIVATION:
+        detail = "Votre inscription est déjà enregistrée : un courriel d'activation vous a été envoyé."
+    else:
+        detail = "Cette étape de l'inscription n'est pas encore accessible : merci de compléter les étapes précédentes."
+    return Conflict("etape_invalide", detail)
+
+
+def _state_error(store, clock, draft_id: str):
+    """After a refused write: the draft is gone, expired, or was moved on by a concurrent request."""
+    try:
+        return _wrong_step(find(store, clock, draft_id).etape)
+    except NotFound as not_found:
+        return not_found
+
+
+def _taken(failed: set[str]) -> Conflict:
+    errors = [error for name, error in (("nir", NIR_TAKEN), ("courriel", EMAIL_TAKEN)) if name in failed]
+    return Conflict(errors[0].code, " ".join(error.message for error in errors), errors)

@@ -1,0 +1,94 @@
+"""Settings: every value has a default here and can be set from the environment.
+
+They are read when asked for, never at import: the Chalice test client sets a stage's
+environment variables only for the duration of a call, and Lambda may reuse a process.
+"""
+
+import ipaddress
+import os
+from typing import Literal, Mapping
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+DEFAULT_PUBLIC_BASE_URL = "http://127.0.0.1:8000"
+
+
+class ConfigurationError(RuntimeError):
+    """The environment describes a configuration the application refuses to run with."""
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    table_name: str = Field("mon-compte-formation", alias="TABLE_NAME", min_length=3)
+    aws_region: str = Field("eu-west-3", alias="AWS_REGION")
+    aws_endpoint_url: str | None = Field(None, alias="AWS_ENDPOINT_URL")
+    sender_email: str = Field("ne-pas-repondre@moncompteformation.gouv.fr", alias="SENDER_EMAIL")
+    public_base_url: str = Field(DEFAULT_PUBLIC_BASE_URL, alias="PUBLIC_BASE_URL")
+    contact_url_override: str | None = Field(None, alias="CONTACT_URL")
+    cgu_version: str = Field("2026-11-01", alias="CGU_VERSION", min_length=1)
+    registration_ttl_seconds: int = Field(3600, alias="REGISTRATION_TTL_SECONDS", gt=0)
+    activation_ttl_seconds: int = Field(1_296_000, alias="ACTIVATION_TTL_SECONDS", gt=0)
+    captcha_ttl_seconds: int = Field(600, alias="CAPTCHA_TTL_SECONDS", gt=0)
+    session_idle_seconds: int = Field(1800, alias="SESSION_IDLE_SECONDS", gt=0)
+    session_max_seconds: int = Field(43200, alias="SESSION_MAX_SECONDS", gt=0)
+    password_policy: Literal["cpf-2015", "cnil-2022"] = Field("cpf-2015", alias="PASSWORD_POLICY")
+    password_reset_ttl_seconds: int = Field(3600, alias="PASSWORD_RESET_TTL_SECONDS", gt=0)
+    lockout_threshold: int = Field(5, alias="LOCKOUT_THRESHOLD", gt=0)
+    lockout_seconds: int = Field(900, alias="LOCKOUT_SECONDS", gt=0)
+    captcha_fixed_answer: str | None = Field(None, alias="CAPTCHA_FIXED_ANSWER", min_length=1)
+
+    @property
+    def contact_url(self) -> str:
+        return self.contact_url_override or f"{self.public_base_url.rstrip('/')}/contact"
+
+    @model_validator(mode="after")
+    def _fixed_captcha_only_on_a_local_emulator(self) -> "Settings":
+        # A captcha everybody can answer is a test convenience; on real AWS it would let bots in.
+        if self.captcha_fixed_answer and not points_at_loopback(self.aws_endpoint_url):
+            raise ValueError(
+                "CAPTCHA_FIXED_ANSWER is only allowed when AWS_ENDPOINT_URL points at a loopback address"
+            )
+        return self
+
+
+ENVIRONMENT_NAMES = tuple(field.alias for field in Settings.model_fields.values())
+
+
+def points_at_loopback(url: str | None) -> bool:
+    if not url:
+        return False
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def load_settings(environ: Mapping[str, str]) -> Settings:
+    values = {name: environ[name] for name in ENVIRONMENT_NAMES if environ.get(name, "") != ""}
+    try:
+        return Settings.model_validate(values)
+    except ValidationError as error:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in error.errors())
+        raise ConfigurationError(f"Invalid configuration: {problems}") from None
+
+
+_cache: tuple[tuple, Settings] | None = None
+
+
+def get_settings() -> Settings:
+    """The settings for the current environment, rebuilt only when a variable has changed."""
+    global _cache
+    key = tuple(os.environ.get(name) for name in ENVIRONMENT_NAMES)
+    if _cache is None or _cache[0] != key:
+        _cache = (key, load_settings(os.environ))
+    return _cache[1]
+
+
+def refuse_unsafe_environment() -> None:
+    """Called once at start-up so that a dangerous configuration stops the process early."""
+    get_settings()

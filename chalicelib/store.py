@@ -1,0 +1,402 @@
+"""DynamoDB: keys, conditional writes, TTL. The only module that speaks to the table.
+
+Records go in and come out as plain dicts. Every method is one round trip to DynamoDB; the writes
+that must happen together (an account and its reservations, an activation and its effects) are one
+TransactWriteItems. Conditions carry the rules a race could break: a NIR or an email is free when
+nothing holds it or what holds it has expired; a one-time token is used up at most once.
+"""
+
+from datetime import datetime
+from decimal import Decimal
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
+
+from .clock import to_epoch
+from .domain.errors import WriteConflict
+from .domain.history import new_event_id
+from .table import PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+# Condition under which a reservation (NIR credentials, email) may be taken: nobody holds it, or
+# the pending registration holding it has expired. An active account's reservation has no expiry.
+_FREE = f"attribute_not_exists({PARTITION_KEY}) OR {TTL_ATTRIBUTE} < :now"
+
+
+def draft_key(draft_id: str) -> tuple[str, str]:
+    return f"INSCRIPTION#{draft_id}", "INSCRIPTION"
+
+
+def captcha_key(captcha_id: str) -> tuple[str, str]:
+    return f"CAPTCHA#{captcha_id}", "CAPTCHA"
+
+
+def credentials_key(nir: str) -> tuple[str, str]:
+    return f"IDENTIFIANT#{nir}", "IDENTIFIANT"
+
+
+def email_key(email_key_value: str) -> tuple[str, str]:
+    return f"COURRIEL#{email_key_value}", "COURRIEL"
+
+
+def activation_key(token_digest: str) -> tuple[str, str]:
+    return f"ACTIVATION#{token_digest}", "ACTIVATION"
+
+
+def session_key(token_digest: str) -> tuple[str, str]:
+    return f"SESSION#{token_digest}", "SESSION"
+
+
+def account_key(account_id: str) -> tuple[str, str]:
+    return f"COMPTE#{account_id}", "COMPTE"
+
+
+def event_key(account_id: str, event_id: str) -> tuple[str, str]:
+    return f"COMPTE#{account_id}", f"EVENEMENT#{event_id}"
+
+
+def _to_attributes(record: dict) -> dict:
+    return {name: _serializer.serialize(value) for name, value in record.items() if value is not None}
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _from_attributes(item: dict | None) -> dict | None:
+    if item is None:
+        return None
+    record = {name: _plain(_deserializer.deserialize(value)) for name, value in item.items()}
+    record.pop(PARTITION_KEY, None)
+    record.pop(SORT_KEY, None)
+    return record
+
+
+def _key(key: tuple[str, str]) -> dict:
+    return {PARTITION_KEY: {"S": key[0]}, SORT_KEY: {"S": key[1]}}
+
+
+def _item(key: tuple[str, str], record: dict, expires: datetime | None = None) -> dict:
+    attributes = _to_attributes(record)
+    attributes.update(_key(key))
+    if expires is not None:
+        attributes[TTL_ATTRIBUTE] = {"N": str(to_epoch(expires))}
+    return attributes
+
+
+def _values(**values) -> dict:
+    return {f":{name}": _serializer.serialize(value) for name, value in values.items()}
+
+
+class Store:
+    def __init__(self, client, table_name: str):
+        self._client = client
+        self._table = table_name
+
+    # Plain reads and writes ------------------------------------------------------------------
+
+    def _get(self, key: tuple[str, str]) -> dict | None:
+        response = self._client.get_item(TableName=self._table, Key=_key(key), ConsistentRead=True)
+        return _from_attributes(response.get("Item"))
+
+    def _put(self, key: tuple[str, str], record: dict, expires: datetime | None) -> None:
+        self._client.put_item(TableName=self._table, Item=_item(key, record, expires))
+
+    def _take(self, key: tuple[str, str]) -> dict | None:
+        """Delete and return what was there: whoever gets the record back is the only one to have it."""
+        response = self._client.delete_item(TableName=self._table, Key=_key(key), ReturnValues="ALL_OLD")
+        return _from_attributes(response.get("Attributes"))
+
+    def _transact(self, named_actions: list[tuple[str, dict]]) -> None:
+        """Run actions atomically; on a failed condition raise WriteConflict naming the records."""
+        try:
+            self._client.transact_write_items(TransactItems=[action for _, action in named_actions])
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "TransactionCanceledException":
+                raise
+            reasons = error.response.get("CancellationReasons") or []
+            failed, current = set(), {}
+            for (name, _), reason in zip(named_actions, reasons):
+                if reason.get("Code") == "ConditionalCheckFailed":
+                    failed.add(name)
+                    current[name] = _from_attributes(reason.get("Item"))
+            if not failed:
+                raise  # cancelled for another reason (throttling, conflict with another transaction)
+            raise WriteConflict(failed, current) from None
+
+    def _put_action(self, key, record: dict, expires: datetime | None = None, condition: str | None = None, **values) -> dict:
+        put = {"TableName": self._table, "Item": _item(key, record, expires)}
+        if condition:
+            put["ConditionExpression"] = condition
+            put["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+            if values:
+                put["ExpressionAttributeValues"] = _values(**values)
+        return {"Put": put}
+
+    def _update_action(self, key, update: str, condition: str, names: dict | None = None, **values) -> dict:
+        action = {
+            "TableName": self._table,
+            "Key": _key(key),
+            "UpdateExpression": update,
+            "ConditionExpression": condition,
+            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+        }
+        if values:
+            action["ExpressionAttributeValues"] = _values(**values)
+        if names:
+            action["ExpressionAttributeNames"] = names
+        return {"Update": action}
+
+    def _check_action(self, key, condition: str, **values) -> dict:
+        return {
+            "ConditionCheck": {
+                "TableName": self._table,
+                "Key": _key(key),
+                "ConditionExpression": condition,
+                "ExpressionAttributeValues": _values(**values),
+                "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+            }
+        }
+
+    def _event_action(self, account_id: str, event: dict, moment: datetime, expires: datetime | None = None) -> dict:
+        return self._put_action(event_key(account_id, new_event_id(moment)), event, expires)
+
+    # Captchas ---------------------------------------------------------------------------------
+
+    def put_captcha(self, captcha_id: str, record: dict, expires: datetime) -> None:
+        self._put(captcha_key(captcha_id), record, expires)
+
+    def get_captcha(self, captcha_id: str) -> dict | None:
+        return self._get(captcha_key(captcha_id))
+
+    def take_captcha(self, captcha_id: str) -> dict | None:
+        return self._take(captcha_key(captcha_id))
+
+    # Registration drafts ----------------------------------------------------------------------
+
+    def put_draft(self, draft_id: str, record: dict, expires: datetime) -> None:
+        self._put(draft_key(draft_id), record, expires)
+
+    def get_draft(self, draft_id: str) -> dict | None:
+        return self._get(draft_key(draft_id))
+
+    def delete_draft(self, draft_id: str) -> dict | None:
+        return self._take(draft_key(draft_id))
+
+    def save_identity(
+        self, draft_id: str, identity: dict, email_key_value: str, captcha_id: str, captcha_answer: str, now: datetime
+    ) -> None:
+        """Use the captcha up if answered right and store the identity on a draft that awaits it,
+        if its NIR and email are free: all or nothing.
+
+        WriteConflict names `captcha` (wrong, spent or expired: it is then still there, for the
+        caller to spend), `nir`, `courriel` and/or `inscription` (gone, expired or past this step)."""
+        fields = {name: value for name, value in identity.items() if value is not None}
+        cleared = [name for name, value in identity.items() if value is None]
+        update = "SET etape = :next, " + ", ".join(f"#{name} = :{name}" for name in fields)
+        if cleared:
+            update += " REMOVE " + ", ".join(f"#{name}" for name in cleared)
+        epoch = to_epoch(now)
+        self._transact(
+            [
+                (
+                    "captcha",
+                    {
+                        "Delete": {
+                            "TableName": self._table,
+                            "Key": _key(captcha_key(captcha_id)),
+                            "ConditionExpression": f"reponse = :answer AND {TTL_ATTRIBUTE} > :now",
+                            "ExpressionAttributeValues": _values(answer=captcha_answer, now=epoch),
+                            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                        }
+                    },
+                ),
+                ("nir", self._check_action(credentials_key(identity["nir"]), _FREE, now=epoch)),
+                ("courriel", self._check_action(email_key(email_key_value), _FREE, now=epoch)),
+                (
+                    "inscription",
+                    self._update_action(
+                        draft_key(draft_id),
+                        update,
+                        f"attribute_exists({PARTITION_KEY}) AND etape IN (:identite, :next) AND {TTL_ATTRIBUTE} > :now",
+                        names={f"#{name}": name for name in identity},
+                        next="mot_de_passe",
+                        identite="identite",
+                        now=epoch,
+                        **fields,
+                    ),
+                ),
+            ]
+        )
+
+    # Accounts ---------------------------------------------------------------------------------
+
+    def create_pending_account(
+        self,
+        *,
+        draft_id: str,
+        draft_identity_fields: list[str],
+        account_id: str,
+        account: dict,
+        credentials: dict,
+        email_key_value: str,
+        activation_digest: str,
+        activation: dict,
+        event: dict,
+        now: datetime,
+        expires: datetime,
+    ) -> None:
+        """Write a pending account with its NIR and email reservations, its activation token and its
+        first history event, and strip the draft of its personal data: all or nothing.
+
+        WriteConflict names `nir`, `courriel` and/or `inscription`."""
+        epoch = to_epoch(now)
+        self._transact(
+            [
+                ("nir", self._put_action(credentials_key(account["nir"]), credentials, expires, _FREE, now=epoch)),
+                (
+                    "courriel",
+                    self._put_action(email_key(email_key_value), {"compte_id": account_id}, expires, _FREE, now=epoch),
+                ),
+                (
+                    "compte",
+                    self._put_action(account_key(account_id), account, expires, f"attribute_not_exists({PARTITION_KEY})"),
+                ),
+                (
+                    "activation",
+                    self._put_action(
+                        activation_key(activation_digest), activation, expires, f"attribute_not_exists({PARTITION_KEY})"
+                    ),
+                ),
+                ("evenement", self._put_action(event_key(account_id, account["evenement_inscription"]), event, expires)),
+                (
+                    "inscription",
+                    self._update_action(
+                        draft_key(draft_id),
+                        "SET etape = :next, compte_id = :compte REMOVE "
+                        + ", ".join(f"#{name}" for name in draft_identity_fields),
+                        f"attribute_exists({PARTITION_KEY}) AND etape = :expected AND {TTL_ATTRIBUTE} > :now",
+                        names={f"#{name}": name for name in draft_identity_fields},
+                        next="activation",
+                        compte=account_id,
+                        expected="mot_de_passe",
+                        now=epoch,
+                    ),
+                ),
+            ]
+        )
+
+    def get_activation(self, activation_digest: str) -> dict | None:
+        return self._get(activation_key(activation_digest))
+
+    def activate_account(
+        self, *, activation_digest: str, activation: dict, event: dict, now: datetime
+    ) -> None:
+        """Use the activation token up and make the account and its reservations permanent.
+
+        WriteConflict names `activation` (already used, or expired) or the account's records."""
+        account_id = activation["compte_id"]
+        epoch = to_epoch(now)
+        same_account = "compte_id = :compte"
+        self._transact(
+            [
+                (
+                    "activation",
+                    self._update_action(
+                        activation_key(activation_digest),
+                        "SET utilise_le = :now",
+                        f"attribute_exists({PARTITION_KEY}) AND attribute_not_exists(utilise_le) AND {TTL_ATTRIBUTE} > :now",
+                        now=epoch,
+                    ),
+                ),
+                (
+                    "nir",
+                    self._update_action(
+                        credentials_key(activation["nir"]),
+                        f"SET statut = :actif REMOVE {TTL_ATTRIBUTE}",
+                        same_account,
+                        actif="actif",
+                        compte=account_id,
+                    ),
+                ),
+                (
+                    "courriel",
+                    self._update_action(
+                        email_key(activation["courriel_cle"]), f"REMOVE {TTL_ATTRIBUTE}", same_account, compte=account_id
+                    ),
+                ),
+                (
+                    "compte",
+                    self._update_action(
+                        account_key(account_id),
+                        f"SET statut = :actif, active_le = :moment REMOVE {TTL_ATTRIBUTE}",
+                        "statut = :attente",
+                        actif="actif",
+                        attente="en_attente",
+                        moment=event["date"],
+                    ),
+                ),
+                (
+                    "evenement_inscription",
+                    self._update_action(
+                        event_key(account_id, activation["evenement_inscription"]),
+                        f"REMOVE {TTL_ATTRIBUTE}",
+                        f"attribute_exists({PARTITION_KEY})",
+                    ),
+                ),
+                ("evenement", self._event_action(account_id, event, now)),
+            ]
+        )
+
+    def get_credentials(self, nir: str) -> dict | None:
+        return self._get(credentials_key(nir))
+
+    def get_account(self, account_id: str) -> dict | None:
+        return self._get(account_key(account_id))
+
+    def add_event(self, account_id: str, event: dict, moment: datetime) -> None:
+        self._client.put_item(TableName=self._table, Item=_item(event_key(account_id, new_event_id(moment)), event))
+
+    # Sessions ---------------------------------------------------------------------------------
+
+    def open_session(self, session_digest: str, session: dict, expires: datetime, event: dict, now: datetime) -> None:
+        self._transact(
+            [
+                ("session", self._put_action(session_key(session_digest), session, expires, f"attribute_not_exists({PARTITION_KEY})")),
+                ("evenement", self._event_action(session["compte_id"], event, now)),
+            ]
+        )
+
+    def touch_session(self, session_digest: str, now: datetime, idle_until: datetime) -> dict | None:
+        """Extend a live session's idle deadline and return it; None when it is unknown or over."""
+        epoch = to_epoch(now)
+        try:
+            response = self._client.update_item(
+                TableName=self._table,
+                Key=_key(session_key(session_digest)),
+                UpdateExpression="SET inactive_apres = :idle",
+                ConditionExpression=f"attribute_exists({PARTITION_KEY}) AND inactive_apres > :now AND {TTL_ATTRIBUTE} > :now",
+                ExpressionAttributeValues=_values(now=epoch, idle=to_epoch(idle_until)),
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return None
+            raise
+        return _from_attributes(response["Attributes"])
+
+    def close_session(self, session_digest: str, account_id: str, event: dict, now: datetime) -> None:
+        self._transact(
+            [
+                ("session", {"Delete": {"TableName": self._table, "Key": _key(session_key(session_digest))}}),
+                ("evenement", self._event_action(account_id, event, now)),
+            ]
+        )

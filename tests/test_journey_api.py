@@ -1,0 +1,48 @@
+"""The tutorial's journey through the API, step by step, on the emulated AWS."""
+
+from tests.support import NIR, PASSWORD
+
+
+def test_a_person_registers_activates_logs_in_and_sees_an_empty_account(journey, api, sent_emails):
+    draft_id = journey.start()
+    assert journey.identity(draft_id).body["etape"] == "mot_de_passe"
+    registered = journey.password(draft_id)
+    assert registered.status == 201
+    assert registered.body["etape"] == "activation"
+    assert registered.body["detail"] == "Votre inscription a bien été enregistrée"
+    assert registered.body["activation_expire_le"] == "2026-12-16T09:00:00Z"
+
+    code = journey.last_activation_code()
+    activated = journey.activate(code)
+    assert activated.status == 200
+    assert activated.body["statut"] == "actif"
+
+    session = journey.log_in(NIR)
+    assert session.status == 201
+    token = session.body["jeton"]
+
+    synthesis = api.get("/titulaire", headers={"Authorization": f"Bearer {token}"})
+    assert synthesis.status == 200
+    assert synthesis.body == {
+        "civilite": "M",
+        "prenom": "Jean",
+        "nom_naissance": "Dupont",
+        "heures_cpf_disponibles": 0,
+        "heures_dif": None,
+        "dif_modifiable": True,
+        "dossiers_en_cours": 0,
+        "dossiers_clos": 0,
+    }
+
+
+def test_the_journey_costs_twelve_dynamodb_requests_and_no_scan(journey, api, dynamodb_calls):
+    draft_id = journey.start()
+    journey.identity(draft_id)
+    journey.password(draft_id)
+    journey.activate(journey.last_activation_code())
+    token = journey.log_in(NIR).body["jeton"]
+    api.get("/titulaire", headers={"Authorization": f"Bearer {token}"})
+
+    print("DynamoDB requests for the journey:", len(dynamodb_calls), dynamodb_calls)
+    assert len(dynamodb_calls) <= 12, dynamodb_calls
+    assert "Scan" not in dynamodb_calls
