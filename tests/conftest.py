@@ -71,6 +71,15 @@ def dynamodb_calls(aws):
 
 
 @pytest.fixture
+def email_requests(aws):
+    """The SendEmail requests the application makes, as sent (moto keeps only one body part)."""
+    requests = []
+    client = dependencies.aws_client("ses")
+    client.meta.events.register("provide-client-params.ses.SendEmail", lambda params, **_: requests.append(params))
+    return requests
+
+
+@pytest.fixture
 def sent_emails(aws):
     """The emails SES accepted, as moto recorded them."""
     from moto.core import DEFAULT_ACCOUNT_ID
