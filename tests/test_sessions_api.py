@@ -1,0 +1,136 @@
+"""Section 2 of the contract: logging in and out, and the holder space's authentication."""
+
+import boto3
+import pytest
+
+from chalicelib.settings import get_settings
+from tests.support import NIR, OTHER_NIR, PASSWORD
+
+
+def bearer(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def history_types(account_nir: str = NIR) -> list[str]:
+    client = boto3.client("dynamodb")
+    table = get_settings().table_name
+    credentials = client.get_item(TableName=table, Key={"pk": {"S": f"IDENTIFIANT#{account_nir}"}, "sk": {"S": "IDENTIFIANT"}})
+    account_id = credentials["Item"]["compte_id"]["S"]
+    events = client.query(
+        TableName=table,
+        KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
+        ExpressionAttributeValues={":pk": {"S": f"COMPTE#{account_id}"}, ":prefix": {"S": "EVENEMENT#"}},
+    )["Items"]
+    return [event["type"]["S"] for event in events]
+
+
+class TestLogIn:
+    def test_the_nir_is_accepted_as_people_type_it(self, journey):
+        corsican = "291032B045123"
+        nir = corsican + f"{97 - int('2910318045123') % 97:02d}"
+        journey.activate(journey.register(nir=nir))
+        typed = f"{nir[0]} {nir[1:3]} {nir[3:5]} {nir[5:7].lower()} {nir[7:10]} {nir[10:13]} {nir[13:]}"
+        answer = journey.log_in(typed)
+        assert answer.status == 201, answer.body
+        assert len(answer.body["jeton"]) >= 22  # at least 128 bits, URL-safe base64
+        assert answer.body["expire_le"] == "2026-12-01T21:00:00Z"
+        assert answer.body["expire_sans_activite_le"] == "2026-12-01T09:30:00Z"
+
+    def test_a_wrong_password_and_an_unknown_nir_get_the_same_answer(self, journey):
+        journey.activate(journey.register())
+        wrong_password = journey.log_in(NIR, "Mauvais123")
+        unknown_nir = journey.log_in(OTHER_NIR)
+        malformed_nir = journey.log_in("123")
+        assert wrong_password.status == unknown_nir.status == malformed_nir.status == 401
+        assert wrong_password.body == unknown_nir.body == malformed_nir.body
+        assert wrong_password.body["code"] == "identifiants_invalides"
+
+    def test_a_pending_account_with_the_right_password_is_told_to_activate(self, journey):
+        journey.register()
+        answer = journey.log_in(NIR)
+        assert answer.status == 403 and answer.body["code"] == "compte_non_active"
+
+    def test_a_pending_account_with_a_wrong_password_is_a_401(self, journey):
+        journey.register()
+        assert journey.log_in(NIR, "Mauvais123").body["code"] == "identifiants_invalides"
+
+    def test_a_pending_account_whose_link_expired_counts_as_no_account(self, journey, clock):
+        journey.register()
+        clock.advance(days=15)
+        answer = journey.log_in(NIR)
+        assert answer.status == 401 and answer.body["code"] == "identifiants_invalides"
+
+    def test_the_token_is_stored_only_as_a_digest(self, journey):
+        token = journey.active_account()
+        everything = boto3.client("dynamodb").scan(TableName=get_settings().table_name)["Items"]  # inspection only
+        assert token not in str(everything)
+
+    def test_logins_and_failures_are_in_the_history(self, journey):
+        journey.activate(journey.register())
+        journey.log_in(NIR, "Mauvais123")
+        journey.log_in(NIR)
+        assert sorted(history_types()) == ["activation", "connexion", "echec_connexion", "inscription"]
+
+    def test_a_missing_field_is_a_400_not_a_401(self, api):
+        answer = api.post("/sessions", {"nir": NIR})
+        assert answer.status == 400
+        assert answer.body["erreurs"] == [
+            {"champ": "mot_de_passe", "code": "champ_requis", "message": "Ce champ est obligatoire."}
+        ]
+
+
+class TestHolderSpaceAuthentication:
+    @pytest.mark.parametrize(
+        "headers",
+        [{}, {"Authorization": "Bearer"}, {"Authorization": "Basic abc"}, {"Authorization": "Bearer " + "A" * 43}],
+    )
+    def test_without_a_valid_token_the_answer_is_a_problem_document(self, api, headers):
+        answer = api.get("/titulaire", headers=headers)
+        assert answer.status == 401
+        assert answer.headers["content-type"] == "application/problem+json"
+        assert answer.headers["www-authenticate"].startswith("Bearer")
+        assert answer.body["code"] == "session_invalide"
+        assert answer.body["detail"] == "Votre session a expiré ou n'est pas valide : merci de vous reconnecter."
+
+    def test_logging_out_ends_the_session_at_once(self, journey, api):
+        token = journey.active_account()
+        assert api.delete("/sessions/courante", headers=bearer(token)).status == 204
+        assert api.get("/titulaire", headers=bearer(token)).status == 401
+        assert api.delete("/sessions/courante", headers=bearer(token)).status == 401
+        assert "deconnexion" in history_types()
+
+    def test_thirty_minutes_without_a_call_end_the_session(self, journey, api, clock):
+        token = journey.active_account()
+        clock.advance(minutes=29, seconds=59)
+        assert api.get("/titulaire", headers=bearer(token)).status == 200
+        clock.advance(minutes=30)
+        assert api.get("/titulaire", headers=bearer(token)).status == 401
+
+    def test_activity_keeps_a_session_alive_for_twelve_hours_at_most(self, journey, api, clock):
+        token = journey.active_account()
+        for _ in range(35):  # a call every 20 minutes, 11 h 40 in all
+            clock.advance(minutes=20)
+            assert api.get("/titulaire", headers=bearer(token)).status == 200
+        clock.advance(minutes=20)  # 12 h after logging in
+        assert api.get("/titulaire", headers=bearer(token)).status == 401
+
+    def test_each_session_is_its_own(self, journey, api):
+        first = journey.active_account()
+        second = journey.log_in(NIR).body["jeton"]
+        api.delete("/sessions/courante", headers=bearer(first))
+        assert api.get("/titulaire", headers=bearer(second)).status == 200
+
+
+def test_the_synthesis_of_a_new_account(journey, api):
+    token = journey.active_account(prenom="Éloïse", civilite="MME", nom_naissance="N'Diaye")
+    answer = api.get("/titulaire", headers=bearer(token))
+    assert answer.body == {
+        "civilite": "MME",
+        "prenom": "Éloïse",
+        "nom_naissance": "N'Diaye",
+        "heures_cpf_disponibles": 0,
+        "heures_dif": None,
+        "dif_modifiable": True,
+        "dossiers_en_cours": 0,
+        "dossiers_clos": 0,
+    }
