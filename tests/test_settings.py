@@ -1,0 +1,62 @@
+"""Section 4 of the contract: every setting has a default and can be set from the environment."""
+
+import pytest
+
+from chalicelib.settings import ConfigurationError, load_settings
+
+
+def test_the_defaults_are_the_contract_s():
+    settings = load_settings({})
+    assert settings.table_name == "mon-compte-formation"
+    assert settings.aws_region == "eu-west-3"
+    assert settings.aws_endpoint_url is None
+    assert settings.sender_email == "ne-pas-repondre@moncompteformation.gouv.fr"
+    assert settings.public_base_url == "http://127.0.0.1:8000"
+    assert settings.contact_url == "http://127.0.0.1:8000/contact"
+    assert (settings.registration_ttl_seconds, settings.activation_ttl_seconds, settings.captcha_ttl_seconds) == (
+        3600,
+        1296000,
+        600,
+    )
+    assert (settings.session_idle_seconds, settings.session_max_seconds) == (1800, 43200)
+    assert settings.password_policy == "cpf-2015"
+    assert settings.password_reset_ttl_seconds == 3600
+    assert (settings.lockout_threshold, settings.lockout_seconds) == (5, 900)
+    assert settings.captcha_fixed_answer is None
+
+
+def test_the_contact_url_follows_the_public_base_url_unless_set():
+    assert load_settings({"PUBLIC_BASE_URL": "https://cpf.example"}).contact_url == "https://cpf.example/contact"
+    assert load_settings({"CONTACT_URL": "https://aide.example"}).contact_url == "https://aide.example"
+
+
+def test_numbers_come_from_the_environment_as_text():
+    assert load_settings({"SESSION_IDLE_SECONDS": "60"}).session_idle_seconds == 60
+
+
+@pytest.mark.parametrize(
+    "environment",
+    [{"SESSION_IDLE_SECONDS": "trente"}, {"PASSWORD_POLICY": "laxiste"}, {"LOCKOUT_THRESHOLD": "0"}],
+)
+def test_a_wrong_value_is_a_clear_configuration_error(environment):
+    with pytest.raises(ConfigurationError, match=next(iter(environment))):
+        load_settings(environment)
+
+
+@pytest.mark.parametrize(
+    "endpoint", ["http://127.0.0.1:5000", "http://localhost:4566", "http://[::1]:5000", "http://127.8.9.10:5000"]
+)
+def test_a_fixed_captcha_answer_is_allowed_against_a_loopback_emulator(endpoint):
+    settings = load_settings({"CAPTCHA_FIXED_ANSWER": "ABC123", "AWS_ENDPOINT_URL": endpoint})
+    assert settings.captcha_fixed_answer == "ABC123"
+
+
+@pytest.mark.parametrize(
+    "endpoint", [None, "https://dynamodb.eu-west-3.amazonaws.com", "http://10.0.0.5:5000", "http://127.0.0.1.evil.example"]
+)
+def test_a_fixed_captcha_answer_is_refused_anywhere_else(endpoint):
+    environment = {"CAPTCHA_FIXED_ANSWER": "ABC123"}
+    if endpoint:
+        environment["AWS_ENDPOINT_URL"] = endpoint
+    with pytest.raises(ConfigurationError, match="CAPTCHA_FIXED_ANSWER"):
+        load_settings(environment)
