@@ -50,6 +50,12 @@ class Settings(BaseModel):
             raise ValueError(
                 "CAPTCHA_FIXED_ANSWER is only allowed when AWS_ENDPOINT_URL points at a loopback address"
             )
+        if self.captcha_fixed_answer:
+            from .domain.captchas import ALPHABET, normalize_answer
+
+            # The image must draw it and the audio version speak it, like any other answer.
+            if not set(normalize_answer(self.captcha_fixed_answer)) <= set(ALPHABET):
+                raise ValueError(f"CAPTCHA_FIXED_ANSWER may only use the captcha's characters: {ALPHABET}")
         return self
 
 

@@ -56,9 +56,9 @@ def fixed_clock():
 
 def draft_awaiting_password(store, clock, nir=NIR, courriel="jean.dupont@example.fr") -> str:
     draft = registration.start(store, clock, ttl_seconds=3600, current_cgu_version="v1", accepted=True, version="v1")
-    captcha = captchas.create(store, clock, 600, fixed_answer="ABC123")
+    captcha = captchas.create(store, clock, 600, fixed_answer="AE23HJ")
     person = registration.Identity(nir=nir, civilite="M", nom_naissance="Dupont", courriel=courriel)
-    registration.submit_identity(store, clock, draft.id, person, captcha.id, "abc123")
+    registration.submit_identity(store, clock, draft.id, person, captcha.id, "ae23hj")
     return draft.id
 
 

@@ -47,16 +47,21 @@ def test_a_wrong_value_is_a_clear_configuration_error(environment):
     "endpoint", ["http://127.0.0.1:5000", "http://localhost:4566", "http://[::1]:5000", "http://127.8.9.10:5000"]
 )
 def test_a_fixed_captcha_answer_is_allowed_against_a_loopback_emulator(endpoint):
-    settings = load_settings({"CAPTCHA_FIXED_ANSWER": "ABC123", "AWS_ENDPOINT_URL": endpoint})
-    assert settings.captcha_fixed_answer == "ABC123"
+    settings = load_settings({"CAPTCHA_FIXED_ANSWER": "AE23HJ", "AWS_ENDPOINT_URL": endpoint})
+    assert settings.captcha_fixed_answer == "AE23HJ"
 
 
 @pytest.mark.parametrize(
     "endpoint", [None, "https://dynamodb.eu-west-3.amazonaws.com", "http://10.0.0.5:5000", "http://127.0.0.1.evil.example"]
 )
 def test_a_fixed_captcha_answer_is_refused_anywhere_else(endpoint):
-    environment = {"CAPTCHA_FIXED_ANSWER": "ABC123"}
+    environment = {"CAPTCHA_FIXED_ANSWER": "AE23HJ"}
     if endpoint:
         environment["AWS_ENDPOINT_URL"] = endpoint
     with pytest.raises(ConfigurationError, match="CAPTCHA_FIXED_ANSWER"):
         load_settings(environment)
+
+
+def test_a_fixed_captcha_answer_must_be_one_the_audio_version_can_speak():
+    with pytest.raises(ConfigurationError, match="captcha's characters"):
+        load_settings({"CAPTCHA_FIXED_ANSWER": "AB12CD", "AWS_ENDPOINT_URL": "http://127.0.0.1:5000"})

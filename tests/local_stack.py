@@ -1,0 +1,298 @@
+"""The local stack: an emulated AWS (moto server), the table and sender set up, the API on `chalice local`.
+
+`make run` runs `python -m tests.local_stack`, which serves until Ctrl-C; the end-to-end tests use
+`LocalStack` directly, on free ports, with the children's output kept in a file.
+
+Environment read here (besides the application's settings, passed through to the API untouched):
+`PORT` (API, default 8000), `MOTO_PORT` (emulator, default 5000), and `AWS_ENDPOINT_URL`: when it is
+already set, no emulator is started and that endpoint is used.
+"""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from chalicelib.settings import points_at_loopback
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent  # the venv's scripts, next to its python
+HOST = "127.0.0.1"
+DEFAULT_REGION = "eu-west-3"
+FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}
+
+
+class LocalStackError(RuntimeError):
+    """The stack could not start; the message carries the children's output when it was captured."""
+
+
+def free_ports(count: int) -> list[int]:
+    """`count` distinct TCP ports nobody listens on right now, on the loopback interface."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind((HOST, 0))  # all bound at once: the kernel cannot hand the same port out twice
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def free_port() -> int:
+    return free_ports(1)[0]
+
+
+def port_in_use(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the servers do: TIME_WAIT is no obstacle
+        try:
+            sock.bind((HOST, port))
+        except OSError:
+            return True
+        return False
+
+
+def http_status(url: str, timeout: float = 1.0) -> int | None:
+    """The HTTP status `url` answers with, or None when nothing answers."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+class LocalStack:
+    """Moto server (unless AWS_ENDPOINT_URL is given), bootstrap, then `chalice local`.
+
+    `environ` is the environment the children start from (default: this process's); `extra_env`
+    is added on top. With `capture_output`, the children write to a temporary file (see `output()`)
+    instead of the terminal.
+    """
+
+    def __init__(
+        self,
+        api_port: int = 8000,
+        moto_port: int = 5000,
+        extra_env: dict | None = None,
+        *,
+        environ: dict | None = None,
+        capture_output: bool = False,
+        autoreload: bool = True,
+        timeout: float = 30.0,
+    ):
+        self.api_port, self.moto_port = api_port, moto_port
+        self.autoreload, self.timeout = autoreload, timeout
+        self.env = {**(os.environ if environ is None else environ), **(extra_env or {})}
+        self.starts_emulator = not self.env.get("AWS_ENDPOINT_URL")
+        self._log = tempfile.TemporaryFile(prefix="local-stack-") if capture_output else None
+        self._children: list[subprocess.Popen] = []
+
+    @property
+    def api_url(self) -> str:
+        return f"http://{HOST}:{self.api_port}"
+
+    @property
+    def endpoint_url(self) -> str:
+        return self.env.get("AWS_ENDPOINT_URL") or f"http://{HOST}:{self.moto_port}"
+
+    @property
+    def emails_url(self) -> str:
+        """Where moto shows what it holds; the emails SES accepted are under `ses` → `Message`."""
+        return f"{self.endpoint_url.rstrip('/')}/moto-api/data.json"
+
+    def sent_emails(self) -> list[dict]:
+        """The emails the emulator accepted, oldest first (moto's records: source, subject, body...)."""
+        with urllib.request.urlopen(self.emails_url, timeout=5) as response:
+            messages = json.load(response).get("ses", {}).get("Message", [])
+        return list(messages.values()) if isinstance(messages, dict) else list(messages)
+
+    # Starting and stopping
+
+    def start(self) -> "LocalStack":
+        """Returns once the API answers HTTP; on failure, stops what it started and raises LocalStackError."""
+        try:
+            self._start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _start(self) -> None:
+        self._prepare_environment()
+        busy = [port for port in self._ports() if port_in_use(port)]
+        if busy:
+            raise LocalStackError(f"port(s) {', '.join(map(str, busy))} already in use on {HOST} (PORT / MOTO_PORT)")
+        deadline = time.monotonic() + self.timeout
+        if self.starts_emulator:
+            moto = self._spawn([sys.executable, "-m", "moto.server", "-H", HOST, "-p", str(self.moto_port)])
+            self._wait_for(moto, self.emails_url, deadline, "the AWS emulator (moto server)")
+        bootstrap = self._spawn([sys.executable, "-m", "chalicelib.bootstrap"], keep=False)
+        try:
+            code = bootstrap.wait(timeout=max(1.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            raise LocalStackError(self._failure("the bootstrap did not finish in time")) from None
+        finally:
+            if bootstrap.poll() is None:  # timed out, or Ctrl-C while it ran
+                _signal_group(bootstrap, signal.SIGKILL)
+                bootstrap.wait()
+        if code != 0:
+            raise LocalStackError(self._failure(f"the bootstrap failed (exit code {code})"))
+        chalice = str(BIN / "chalice")
+        command = [chalice, "local", "--stage", "local", "--host", HOST, "--port", str(self.api_port)]
+        if not self.autoreload:
+            command.append("--no-autoreload")
+        api = self._spawn(command)
+        self._wait_for(api, f"{self.api_url}/cgu", deadline, "the API (chalice local)", expected=200)
+
+    def _ports(self) -> list[int]:
+        return [self.api_port] + ([self.moto_port] if self.starts_emulator else [])
+
+    def _prepare_environment(self) -> None:
+        env = self.env
+        if self.starts_emulator:
+            # Our own emulator: fake credentials always, so no real key is ever signed with here.
+            env["AWS_ENDPOINT_URL"] = self.endpoint_url
+            env.update(FAKE_CREDENTIALS)
+        elif points_at_loopback(env["AWS_ENDPOINT_URL"]):
+            # Another local emulator: fake credentials unless some were given. Never for a remote
+            # endpoint, where they would hide the developer's own (profile, SSO...).
+            for name, value in FAKE_CREDENTIALS.items():
+                if name != "AWS_SESSION_TOKEN":
+                    env.setdefault(name, value)
+        # The links in emails point at the served API's port unless the portal's address is given.
+        env.setdefault("PUBLIC_BASE_URL", self.api_url)
+        env.setdefault("AWS_REGION", env.get("AWS_DEFAULT_REGION") or DEFAULT_REGION)
+        env.setdefault("AWS_DEFAULT_REGION", env["AWS_REGION"])
+        env["PYTHONUNBUFFERED"] = "1"  # so that captured output is complete even when a child is killed
+
+    def _spawn(self, command: list[str], keep: bool = True) -> subprocess.Popen:
+        # A session of its own per server: the terminal's Ctrl-C reaches only us, and stopping
+        # kills the whole group, chalice's reloader child included.
+        child = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,  # None: the terminal
+            stderr=subprocess.STDOUT if self._log is not None else None,
+            start_new_session=True,
+        )
+        if keep:
+            self._children.append(child)
+        return child
+
+    def _wait_for(self, child, url: str, deadline: float, what: str, expected: int | None = None) -> None:
+        while True:
+            if child.poll() is not None:
+                raise LocalStackError(self._failure(f"{what} exited with code {child.returncode}"))
+            status = http_status(url)
+            if status is not None and (expected is None or status == expected):
+                return
+            if time.monotonic() > deadline:
+                seen = "no answer" if status is None else f"HTTP {status}"
+                reason = f"{what} did not answer {url} within {self.timeout:.0f} s ({seen})"
+                raise LocalStackError(self._failure(reason))
+            time.sleep(0.1)
+
+    def stop(self, grace_seconds: float = 5.0) -> None:
+        """Stops every process it started (their whole process groups); safe to call twice."""
+        children, self._children = self._children[::-1], []
+        for child in children:
+            _signal_group(child, signal.SIGTERM)
+        for child in children:
+            try:
+                child.wait(timeout=grace_seconds)
+            except subprocess.TimeoutExpired:
+                _signal_group(child, signal.SIGKILL)
+                child.wait()
+            _signal_group(child, signal.SIGKILL)  # whatever the leader left behind in its group
+
+    def alive(self) -> bool:
+        """Whether every server it started still runs."""
+        return bool(self._children) and all(child.poll() is None for child in self._children)
+
+    def output(self) -> str:
+        """What the children printed, when captured."""
+        if self._log is None:
+            return ""
+        self._log.flush()
+        self._log.seek(0)
+        return self._log.read().decode("utf-8", errors="replace")
+
+    def close(self) -> None:
+        self.stop()
+        if self._log is not None:
+            self._log.close()
+
+    def _failure(self, reason: str) -> str:
+        captured = self.output()
+        if not captured:
+            return f"Local stack: {reason}."
+        return f"Local stack: {reason}. Output of its processes:\n{captured[-8000:]}"
+
+    def __enter__(self) -> "LocalStack":
+        return self.start()
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def banner(self) -> str:
+        lines = [
+            f"API Mon Compte Formation : {self.api_url}  (essayer {self.api_url}/cgu)",
+            f"AWS : {self.endpoint_url}" + ("  (émulateur moto)" if self.starts_emulator else "  (AWS_ENDPOINT_URL)"),
+        ]
+        if self.starts_emulator:
+            lines.append(f"Courriels envoyés : {self.emails_url}  (clé ses → Message)")
+        lines.append("Ctrl-C pour tout arrêter.")
+        return "\n".join(lines)
+
+
+def _signal_group(child: subprocess.Popen, sig: int) -> None:
+    try:
+        os.killpg(child.pid, sig)  # started with start_new_session: its pid is its group's id
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def main() -> int:
+    def terminate(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, terminate)
+    try:
+        ports = [int(os.environ.get(name) or default) for name, default in (("PORT", 8000), ("MOTO_PORT", 5000))]
+    except ValueError:
+        print("Local stack: PORT and MOTO_PORT must be port numbers.", file=sys.stderr)
+        return 2
+    stack = LocalStack(api_port=ports[0], moto_port=ports[1])
+    try:
+        stack.start()
+        print(stack.banner(), flush=True)
+        while stack.alive():
+            time.sleep(0.5)
+        print("Local stack: a process stopped on its own; stopping the others.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nArrêt de la pile locale.", flush=True)
+        return 0
+    except LocalStackError as error:
+        print(error, file=sys.stderr)
+        return 1
+    finally:
+        # Ctrl-C again while stopping must not leave anything behind either.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        stack.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,229 @@
+"""End to end, over real HTTP, as a client would: the local stack of `make run` (moto server, bootstrap,
+`chalice local`) on free ports, the captcha answer fixed by CAPTCHA_FIXED_ANSWER, emails read on moto."""
+
+import base64
+import json
+import os
+import re
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+
+import pytest
+
+from chalicelib.settings import ENVIRONMENT_NAMES
+from tests.local_stack import ROOT, LocalStack, free_ports
+from tests.support import NIR, PASSWORD, identity
+
+CAPTCHA = "AE23HJ"
+PROBLEM_TYPE = "application/problem+json"
+COURRIEL = "jean.dupont@example.fr"
+
+
+def clean_environment(**extra) -> dict:
+    """This process's environment without the application's settings nor any AWS configuration,
+    so that a developer's shell (a real endpoint, a profile...) cannot leak into the stack."""
+    kept = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ENVIRONMENT_NAMES and not name.startswith("AWS_") and name not in ("PORT", "MOTO_PORT")
+    }
+    return {**kept, **extra}
+
+
+@pytest.fixture(scope="module")
+def stack():
+    api_port, moto_port = free_ports(2)
+    local = LocalStack(
+        api_port=api_port,
+        moto_port=moto_port,
+        extra_env={"CAPTCHA_FIXED_ANSWER": CAPTCHA},
+        environ=clean_environment(),
+        capture_output=True,
+        autoreload=False,  # other work in the tree (pytest's cache, .pyc files) must not restart the API mid-test
+    )
+    with local:
+        yield local
+
+
+@dataclass(repr=False)
+class Answer:
+    status: int
+    headers: dict
+    raw: bytes
+    server_log: str = ""
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "")
+
+    @property
+    def body(self):
+        return json.loads(self.raw) if self.raw and "json" in self.content_type else None
+
+    def __str__(self) -> str:
+        shown = f"HTTP {self.status} {self.content_type}: {self.raw[:500]!r}"
+        return shown + (f"\n--- server output ---\n{self.server_log[-4000:]}" if self.server_log else "")
+
+    __repr__ = __str__  # what pytest shows in a failed assertion
+
+
+class Http:
+    """A client of the API over HTTP, with nothing but the standard library."""
+
+    def __init__(self, stack: LocalStack):
+        self.stack, self.base_url = stack, stack.api_url
+
+    def call(self, method: str, path: str, body=None, *, raw: bytes | None = None, headers=None) -> Answer:
+        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+        sent = {"Accept": "application/json", **({"Content-Type": "application/json"} if data is not None else {})}
+        headers = {**sent, **(headers or {})}
+        request = urllib.request.Request(self.base_url + path, data=data, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=15) as response:
+                return Answer(response.status, _lower(response.headers), response.read())
+        except urllib.error.HTTPError as error:
+            with error:
+                answer = Answer(error.code, _lower(error.headers), error.read())
+        if answer.status >= 500:  # the traceback is in the server's output: show it with the failure
+            answer.server_log = self.stack.output()
+        return answer
+
+    def get(self, path, **kw):
+        return self.call("GET", path, **kw)
+
+    def post(self, path, body=None, **kw):
+        return self.call("POST", path, body, **kw)
+
+    def put(self, path, body=None, **kw):
+        return self.call("PUT", path, body, **kw)
+
+    def delete(self, path, **kw):
+        return self.call("DELETE", path, **kw)
+
+
+def _lower(headers) -> dict:
+    return {name.lower(): value for name, value in headers.items()}
+
+
+@pytest.fixture
+def http(stack):
+    return Http(stack)
+
+
+def last_email_to(stack: LocalStack, recipient: str) -> dict:
+    mine = [m for m in stack.sent_emails() if recipient in json.dumps(m.get("destinations", {}))]
+    assert mine, f"no email to {recipient} on the emulator: {stack.sent_emails()}"
+    return mine[-1]
+
+
+def test_the_tutorial_journey_over_http(stack, http):
+    cgu = http.get("/cgu")
+    assert cgu.status == 200, cgu
+    version = cgu.body["version"]
+
+    started = http.post("/inscriptions", {"cgu_acceptees": True, "cgu_version": version})
+    assert started.status == 201, started
+    assert started.body["etape"] == "identite", started
+    draft_id = started.body["id"]
+
+    captcha = http.post("/captchas")
+    assert captcha.status == 201, captcha
+    prefix = "data:image/png;base64,"
+    assert captcha.body["image"].startswith(prefix), captcha.body["image"][:60]
+    assert base64.b64decode(captcha.body["image"][len(prefix) :]).startswith(b"\x89PNG"), "the image is not a PNG"
+    assert captcha.body["audio"] == f"/captchas/{captcha.body['id']}/audio", captcha
+
+    # Its audio version (GET /captchas/{id}/audio) is checked by its own test below.
+
+    person = {**identity(courriel=COURRIEL), "captcha_id": captcha.body["id"], "captcha_reponse": "ae 23 hj"}
+    identified = http.put(f"/inscriptions/{draft_id}/identite", person)
+    assert identified.status == 200, identified
+    assert identified.body["etape"] == "mot_de_passe", identified
+
+    registered = http.put(
+        f"/inscriptions/{draft_id}/mot-de-passe", {"mot_de_passe": PASSWORD, "mot_de_passe_confirmation": PASSWORD}
+    )
+    assert registered.status == 201, registered
+    assert registered.body["etape"] == "activation", registered
+
+    email = last_email_to(stack, COURRIEL)
+    text = email["body"]  # moto keeps the HTML part when there is one
+    link = re.search(r"https?://[^\s\"'<>]+/activation\?c=([A-Za-z0-9_-]+)", text)
+    assert link, f"no activation link in the email: {text}"
+    assert "15 jours" in text, text
+    assert NIR not in text and NIR not in json.dumps(email), "the NIR must never be in an email"
+    assert PASSWORD not in text, "the password must never be in an email"
+
+    activated = http.post("/activations", {"code": link.group(1)})
+    assert activated.status == 200, activated
+    assert activated.body["statut"] == "actif", activated
+
+    spaced_nir = f"{NIR[0]} {NIR[1:3]} {NIR[3:5]} {NIR[5:7]} {NIR[7:10]} {NIR[10:13]} {NIR[13:]}"
+    session = http.post("/sessions", {"nir": spaced_nir, "mot_de_passe": PASSWORD})
+    assert session.status == 201, session
+    bearer = {"Authorization": f"Bearer {session.body['jeton']}"}
+
+    synthesis = http.get("/titulaire", headers=bearer)
+    assert synthesis.status == 200, synthesis
+    assert synthesis.body["heures_dif"] is None, synthesis
+    assert synthesis.body["dossiers_en_cours"] == 0, synthesis
+
+    logged_out = http.delete("/sessions/courante", headers=bearer)
+    assert logged_out.status == 204, logged_out
+
+    after = http.get("/titulaire", headers=bearer)
+    assert after.status == 401, after
+    assert after.content_type.startswith(PROBLEM_TYPE), after
+    assert after.body["code"] == "session_invalide", after
+
+
+def assert_speaks(http, audio_path: str) -> None:
+    audio = http.get(audio_path, headers={"Accept": "audio/wav"})
+    assert audio.status == 200, audio
+    assert audio.content_type.startswith("audio/wav"), audio
+    assert audio.raw.startswith(b"RIFF"), f"not a WAV file: {audio.raw[:16]!r}"
+
+
+def test_the_audio_version_of_a_captcha(http):
+    """The journey's audio step, on its own so that a failure names it (reading it spends nothing)."""
+    captcha = http.post("/captchas")
+    assert captcha.status == 201, captcha
+    assert_speaks(http, captcha.body["audio"])
+
+
+def test_a_malformed_json_body_gets_a_problem_document(http):
+    answer = http.post("/inscriptions", raw=b'{"cgu_acceptees": tru')
+    assert answer.status == 400, answer
+    assert answer.content_type.startswith(PROBLEM_TYPE), answer
+    assert answer.body["code"] == "json_invalide", answer
+
+
+def test_a_body_over_16_kib_is_refused(http):
+    big = json.dumps({"cgu_acceptees": True, "cgu_version": "x" * (16 * 1024)}).encode()
+    answer = http.post("/inscriptions", raw=big)
+    assert answer.status == 413, answer
+    assert answer.content_type.startswith(PROBLEM_TYPE), answer
+    assert answer.body["code"] == "corps_trop_volumineux", answer
+
+
+def import_app(**environment) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", "import app"],
+        cwd=ROOT,
+        env=clean_environment(AWS_REGION="eu-west-3", **environment),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_the_app_refuses_to_start_with_a_fixed_captcha_on_real_aws():
+    refused = import_app(CAPTCHA_FIXED_ANSWER="X", AWS_ENDPOINT_URL="https://dynamodb.eu-west-3.amazonaws.com")
+    assert refused.returncode != 0, "the app started with a fixed captcha on real AWS"
+    assert "CAPTCHA_FIXED_ANSWER is only allowed" in refused.stderr, refused.stderr
+
+    allowed = import_app(CAPTCHA_FIXED_ANSWER="X", AWS_ENDPOINT_URL="http://127.0.0.1:5000")
+    assert allowed.returncode == 0, allowed.stderr
