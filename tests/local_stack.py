@@ -267,6 +267,8 @@ def main() -> int:
     def terminate(signum, frame):
         raise KeyboardInterrupt
 
+    # Installed explicitly: a shell that starts us in the background hands SIGINT down ignored.
+    signal.signal(signal.SIGINT, terminate)
     signal.signal(signal.SIGTERM, terminate)
     try:
         ports = [int(os.environ.get(name) or default) for name, default in (("PORT", 8000), ("MOTO_PORT", 5000))]
