@@ -140,12 +140,14 @@ class TestSecurityCheck:
             f"/inscriptions/{draft_id}/identite", {**identity(), "captcha_id": captcha_id, "captcha_reponse": "000000"}
         )
         assert wrong.status == 400
+        assert wrong.body["code"] == "captcha_incorrect"
         assert error_fields(wrong) == {"captcha_reponse": "captcha_incorrect"}
         right_but_spent = api.put(
             f"/inscriptions/{draft_id}/identite",
             {**identity(), "captcha_id": captcha_id, "captcha_reponse": captcha_answer_or_none(captcha_answer, captcha_id)},
         )
         assert right_but_spent.status == 400
+        assert right_but_spent.body["code"] == "captcha_expire"
         assert error_fields(right_but_spent) == {"captcha_reponse": "captcha_expire"}
 
     def test_a_right_answer_is_spent_too(self, journey, api, captcha_answer):

@@ -30,6 +30,7 @@ TITLES = {
     504: "Service indisponible",
 }
 
+# Every kind of DomainError, by the status it answers.
 STATUS_OF = {
     errors.InvalidInput: 400,
     errors.Unauthenticated: 401,
@@ -82,20 +83,13 @@ def problem(status: int, code: str, detail: str, erreurs=(), headers: dict | Non
 def from_exception(error: Exception) -> Response:
     if isinstance(error, HttpProblem):
         return problem(error.status, error.code, error.detail, error.erreurs)
-    status = STATUS_OF[type(error)] if type(error) in STATUS_OF else _status_by_kind(error)
+    status = next(status for kind, status in STATUS_OF.items() if isinstance(error, kind))
     headers = {}
     if isinstance(error, errors.TooManyAttempts):
         headers["Retry-After"] = str(error.retry_after_seconds)
     if status == 401 and error.code == "session_invalide":
         headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
     return problem(status, error.code, error.detail, error.erreurs, headers)
-
-
-def _status_by_kind(error: errors.DomainError) -> int:
-    for kind, status in STATUS_OF.items():
-        if isinstance(error, kind):
-            return status
-    return 400
 
 
 def problem_documents(event, get_response):

@@ -115,7 +115,7 @@ def submit_identity(store, clock, draft_id: str, person: Identity, captcha_id: s
             # A captcha takes one answer, right or wrong: spend it, then say what was wrong.
             store.take_captcha(captcha_id)
             error = captchas.judge(conflict.current.get("captcha"), captcha_answer, now)
-            raise InvalidInput("captcha_invalide", error.message, [error]) from None
+            raise InvalidInput(error.code, error.message, [error]) from None
         if "inscription" in conflict.failed:
             raise _state_error(store, clock, draft_id) from None
         raise _taken(conflict.failed) from None
