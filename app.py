@@ -1,8 +1,8 @@
 """Mon Compte Formation: the wiring of the API (no logic here; see chalicelib/)."""
 
-from chalice import Chalice
+from chalice import Chalice, Rate
 
-from chalicelib import settings
+from chalicelib import scheduled, settings
 from chalicelib.api import holder_routes, problems, registration_routes, session_routes
 
 settings.refuse_unsafe_environment()
@@ -12,3 +12,8 @@ app.register_middleware(problems.problem_documents, "http")
 app.register_blueprint(registration_routes.blueprint)
 app.register_blueprint(session_routes.blueprint)
 app.register_blueprint(holder_routes.blueprint)
+
+
+@app.schedule(Rate(1, unit=Rate.HOURS))
+def cleanup_expired_registrations(event):
+    return scheduled.cleanup_expired_registrations(event.context)

@@ -6,6 +6,7 @@ TransactWriteItems. Conditions carry the rules a race could break: a NIR or an e
 nothing holds it or what holds it has expired; a one-time token is used up at most once.
 """
 
+import time
 from datetime import datetime
 from decimal import Decimal
 
@@ -15,7 +16,15 @@ from botocore.exceptions import ClientError
 from .clock import to_epoch
 from .domain.errors import WriteConflict
 from .domain.history import new_event_id
-from .table import PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE
+from .table import (
+    EXPIRY_INDEX,
+    EXPIRY_INDEX_PROJECTION,
+    EXPIRY_SHARD_ATTRIBUTE,
+    PARTITION_KEY,
+    SORT_KEY,
+    TTL_ATTRIBUTE,
+    expiry_shard,
+)
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -183,7 +192,8 @@ class Store:
     # Registration drafts ----------------------------------------------------------------------
 
     def put_draft(self, draft_id: str, record: dict, expires: datetime) -> None:
-        self._put(draft_key(draft_id), record, expires)
+        # In the expiry index: a draft holds a NIR, names and an email until its hour is over.
+        self._put(draft_key(draft_id), {**record, EXPIRY_SHARD_ATTRIBUTE: expiry_shard(draft_id)}, expires)
 
     def get_draft(self, draft_id: str) -> dict | None:
         return self._get(draft_key(draft_id))
@@ -257,8 +267,16 @@ class Store:
         """Write a pending account with its NIR and email reservations, its activation token and its
         first history event, and strip the draft of its personal data: all or nothing.
 
-        WriteConflict names `nir`, `courriel` and/or `inscription`."""
+        WriteConflict names `nir`, `courriel` and/or `inscription`.
+
+        The account goes in the expiry index with its token's digest, so that the cleanup can
+        remove all it holds once its link has expired."""
         epoch = to_epoch(now)
+        account = {
+            **account,
+            "activation_empreinte": activation_digest,
+            EXPIRY_SHARD_ATTRIBUTE: expiry_shard(account_id),
+        }
         self._transact(
             [
                 ("nir", self._put_action(credentials_key(account["nir"]), credentials, expires, _FREE, now=epoch)),
@@ -337,7 +355,7 @@ class Store:
                     "compte",
                     self._update_action(
                         account_key(account_id),
-                        f"SET statut = :actif, active_le = :moment REMOVE {TTL_ATTRIBUTE}",
+                        f"SET statut = :actif, active_le = :moment REMOVE {TTL_ATTRIBUTE}, {EXPIRY_SHARD_ATTRIBUTE}",
                         "statut = :attente",
                         actif="actif",
                         attente="en_attente",
@@ -400,3 +418,131 @@ class Store:
                 ("evenement", self._event_action(account_id, event, now)),
             ]
         )
+
+    # Cleanup of expired registrations ---------------------------------------------------------
+
+    def expired_registrations(self, shard: str, now: datetime, start_key: dict | None = None, limit: int = 100):
+        """One page of the drafts and pending accounts of `shard` that expired before `now`, from the
+        sparse expiry index (it holds nothing else, so only what has expired is read).
+
+        Returns (records, next_key, items_read); each record has `genre` ("compte" or
+        "inscription"), `id`, and for an account `nir`, `courriel`, `activation_empreinte`."""
+        arguments = {
+            "TableName": self._table,
+            "IndexName": EXPIRY_INDEX,
+            "KeyConditionExpression": "#lot = :lot AND #expire < :now",
+            "ExpressionAttributeNames": {"#lot": EXPIRY_SHARD_ATTRIBUTE, "#expire": TTL_ATTRIBUTE},
+            "ExpressionAttributeValues": _values(lot=shard, now=to_epoch(now)),
+            "Limit": limit,
+        }
+        if start_key:
+            arguments["ExclusiveStartKey"] = start_key
+        response = self._client.query(**arguments)
+        records = [_expired_record(item) for item in response.get("Items", [])]
+        return [r for r in records if r], response.get("LastEvaluatedKey"), response.get("ScannedCount", 0)
+
+    def delete_expired_account(
+        self, *, account_id: str, nir: str | None, email_key_value: str | None, activation_digest: str | None, now: datetime
+    ) -> bool:
+        """Delete a pending account whose link has expired, with its NIR and email reservations and its
+        activation token: all together, or nothing when the account is no longer an expired pending
+        one (activated meanwhile, or already removed by another run). A reservation that another
+        registration took over after the expiry is left to it. Returns whether the account was deleted."""
+        same_account = f"attribute_not_exists({PARTITION_KEY}) OR compte_id = :compte"
+        actions = [
+            (
+                "compte",
+                self._delete_action(
+                    account_key(account_id), f"statut = :attente AND {TTL_ATTRIBUTE} < :now",
+                    attente="en_attente", now=to_epoch(now),
+                ),
+            )
+        ]
+        if nir:
+            actions.append(("nir", self._delete_action(credentials_key(nir), same_account, compte=account_id)))
+        if email_key_value:
+            actions.append(("courriel", self._delete_action(email_key(email_key_value), same_account, compte=account_id)))
+        if activation_digest:
+            actions.append(
+                ("activation", self._delete_action(activation_key(activation_digest), same_account, compte=account_id))
+            )
+        while True:
+            try:
+                self._transact(actions)
+                return True
+            except WriteConflict as conflict:
+                if "compte" in conflict.failed:
+                    return False
+                # Someone else's now: leave it, delete the rest.
+                actions = [(name, action) for name, action in actions if name not in conflict.failed]
+            except ClientError:
+                return False  # racing another transaction on these items (another run): the next run decides
+
+    def delete_account_events(self, account_id: str) -> tuple[int, int]:
+        """Delete the history of an account (after the account itself). Returns (deleted, items_read)."""
+        deleted = read = 0
+        start_key = None
+        while True:
+            arguments = {
+                "TableName": self._table,
+                "KeyConditionExpression": f"{PARTITION_KEY} = :pk AND begins_with({SORT_KEY}, :prefix)",
+                "ExpressionAttributeValues": _values(pk=account_key(account_id)[0], prefix="EVENEMENT#"),
+                "ProjectionExpression": f"{PARTITION_KEY}, {SORT_KEY}",
+                "ConsistentRead": True,
+            }
+            if start_key:
+                arguments["ExclusiveStartKey"] = start_key
+            response = self._client.query(**arguments)
+            read += response.get("ScannedCount", 0)
+            keys = [{PARTITION_KEY: item[PARTITION_KEY], SORT_KEY: item[SORT_KEY]} for item in response.get("Items", [])]
+            for start in range(0, len(keys), 25):  # BatchWriteItem's limit
+                self._batch_delete(keys[start : start + 25])
+            deleted += len(keys)
+            start_key = response.get("LastEvaluatedKey")
+            if not start_key:
+                return deleted, read
+
+    def delete_expired_draft(self, draft_id: str, now: datetime) -> bool:
+        try:
+            self._client.delete_item(
+                TableName=self._table,
+                Key=_key(draft_key(draft_id)),
+                ConditionExpression=f"{TTL_ATTRIBUTE} < :now",
+                ExpressionAttributeValues=_values(now=to_epoch(now)),
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False  # already gone (another run, "Annuler")
+            raise
+        return True
+
+    def _delete_action(self, key, condition: str, **values) -> dict:
+        return {
+            "Delete": {
+                "TableName": self._table,
+                "Key": _key(key),
+                "ConditionExpression": condition,
+                "ExpressionAttributeValues": _values(**values),
+                "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+            }
+        }
+
+    def _batch_delete(self, keys: list[dict]) -> None:
+        requests = {self._table: [{"DeleteRequest": {"Key": key}} for key in keys]}
+        for attempt in range(8):
+            response = self._client.batch_write_item(RequestItems=requests)
+            requests = response.get("UnprocessedItems") or {}
+            if not requests:
+                return
+            time.sleep(min(2.0, 0.05 * 2**attempt))  # throttled: back off, as AWS advises
+        raise RuntimeError("BatchWriteItem left items unprocessed after 8 attempts")
+
+
+def _expired_record(item: dict) -> dict | None:
+    kind, _, item_id = item[PARTITION_KEY]["S"].partition("#")
+    if kind == "INSCRIPTION":
+        return {"genre": "inscription", "id": item_id}
+    if kind == "COMPTE":
+        values = {name: _deserializer.deserialize(item[name]) for name in EXPIRY_INDEX_PROJECTION if name in item}
+        return {"genre": "compte", "id": item_id, **values}
+    return None
