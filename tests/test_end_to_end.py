@@ -227,3 +227,53 @@ def test_the_app_refuses_to_start_with_a_fixed_captcha_on_real_aws():
 
     allowed = import_app(CAPTCHA_FIXED_ANSWER="X", AWS_ENDPOINT_URL="http://127.0.0.1:5000")
     assert allowed.returncode == 0, allowed.stderr
+
+
+def register_over_http(http, courriel: str) -> Answer:
+    version = http.get("/cgu").body["version"]
+    draft_id = http.post("/inscriptions", {"cgu_acceptees": True, "cgu_version": version}).body["id"]
+    captcha_id = http.post("/captchas").body["id"]
+    person = {**identity(courriel=courriel), "captcha_id": captcha_id, "captcha_reponse": CAPTCHA}
+    identified = http.put(f"/inscriptions/{draft_id}/identite", person)
+    assert identified.status == 200, identified
+    return http.put(
+        f"/inscriptions/{draft_id}/mot-de-passe", {"mot_de_passe": PASSWORD, "mot_de_passe_confirmation": PASSWORD}
+    )
+
+
+def test_an_expired_registration_is_cleaned_up_and_the_nir_registers_again():
+    """A stack of its own, whose activation links live 1 s. `chalice local` runs no schedule: the
+    cleanup runs as its Lambda would, through the project's code, against the stack's emulator."""
+    import time
+
+    api_port, moto_port = free_ports(2)
+    short = LocalStack(
+        api_port=api_port,
+        moto_port=moto_port,
+        extra_env={"CAPTCHA_FIXED_ANSWER": CAPTCHA, "ACTIVATION_TTL_SECONDS": "1"},
+        environ=clean_environment(),
+        capture_output=True,
+        autoreload=False,
+    )
+    with short:
+        http = Http(short)
+        registered = register_over_http(http, COURRIEL)
+        assert registered.status == 201, registered
+        code = re.search(r"/activation\?c=([A-Za-z0-9_-]+)", last_email_to(short, COURRIEL)["body"]).group(1)
+        time.sleep(2.2)  # the link's expiry, to the second, is then strictly past
+
+        cleanup = subprocess.run(
+            [sys.executable, "-m", "chalicelib.scheduled"],
+            cwd=ROOT, env=short.env, capture_output=True, text=True, timeout=60,
+        )
+        assert cleanup.returncode == 0, cleanup.stderr
+        report = json.loads(cleanup.stdout)
+        assert report["supprimees"] == 1 and report["termine"] is True, report
+        assert NIR not in cleanup.stdout + cleanup.stderr, "the cleanup must log counts only"
+
+        gone = http.post("/activations", {"code": code})
+        assert gone.status == 404, gone  # the token itself is gone, not merely expired
+        assert gone.body["code"] == "activation_invalide", gone
+
+        again = register_over_http(http, COURRIEL)
+        assert again.status == 201, again
