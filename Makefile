@@ -4,8 +4,12 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
+# cfn-lint has a venv of its own: its SAM translator pins another pydantic than the app's.
+LINT_VENV := .venv-lint
+LINT_INSTALLED := $(LINT_VENV)/.installed
+STAGE ?= prod
 
-.PHONY: install run test clean
+.PHONY: install run test package lint-template clean
 
 install: $(INSTALLED)
 
@@ -21,5 +25,21 @@ run: $(INSTALLED)
 test: $(INSTALLED)
 	$(PY) -m pytest
 
+# The CloudFormation (SAM) template of a stage, with the table from chalicelib/table.py: build/sam.json
+package: $(INSTALLED)
+	rm -rf build
+	$(PY) -m chalicelib.table $(STAGE) build/table-resources.json
+	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-eu-west-3} $(VENV)/bin/chalice package --stage $(STAGE) \
+		--merge-template build/table-resources.json build/package
+	mv build/package/* build/ && rmdir build/package
+
+$(LINT_INSTALLED): requirements-lint.txt
+	$(PYTHON) -m venv $(LINT_VENV)
+	$(LINT_VENV)/bin/python -m pip install --quiet -r requirements-lint.txt
+	touch $@
+
+lint-template: package $(LINT_INSTALLED)
+	$(LINT_VENV)/bin/cfn-lint build/sam.json
+
 clean:
-	rm -rf $(VENV) .pytest_cache build
+	rm -rf $(VENV) $(LINT_VENV) .pytest_cache build

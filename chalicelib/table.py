@@ -104,3 +104,64 @@ def _ensure_indexes(dynamodb, table_name: str) -> None:
             return
         time.sleep(2)
     raise RuntimeError(f"the indexes of table {table_name} are not active after 10 minutes")
+
+
+def cloudformation_resources(table_name: str, default_sender: str) -> dict:
+    """The table (and the sender's SES identity) as a CloudFormation template fragment, for
+    `chalice package --merge-template`: the same definition as `create_table_arguments`, plus what
+    only a real account has: point-in-time recovery, encryption at rest, and retention on delete."""
+    properties = {
+        **{name: value for name, value in create_table_arguments(table_name).items()},
+        "TimeToLiveSpecification": {"AttributeName": TTL_ATTRIBUTE, "Enabled": True},
+        "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
+        "SSESpecification": {"SSEEnabled": True},
+    }
+    return {
+        "Parameters": {
+            "SenderEmail": {
+                "Type": "String",
+                "Default": default_sender,
+                "Description": "The address activation and reset emails come from (an SES identity).",
+            }
+        },
+        "Resources": {
+            "Table": {
+                "Type": "AWS::DynamoDB::Table",
+                "DeletionPolicy": "Retain",  # accounts outlive any stack mishap
+                "UpdateReplacePolicy": "Retain",
+                "Properties": properties,
+            },
+            "SenderIdentity": {
+                "Type": "AWS::SES::EmailIdentity",
+                "Properties": {"EmailIdentity": {"Ref": "SenderEmail"}},
+            },
+        },
+        "Outputs": {"TableName": {"Value": {"Ref": "Table"}}},
+    }
+
+
+CHALICE_FUNCTIONS = ("APIHandler", "CleanupExpiredRegistrations")
+
+
+def main(arguments: list[str]) -> None:
+    """`python -m chalicelib.table <stage> <output.json>`: the fragment for a stage of .chalice/config.json."""
+    import json
+    from pathlib import Path
+
+    stage, output = arguments
+    config = json.loads((Path(__file__).resolve().parent.parent / ".chalice" / "config.json").read_text())
+    variables = config["stages"][stage]["environment_variables"]
+    fragment = cloudformation_resources(variables["TABLE_NAME"], variables["SENDER_EMAIL"])
+    # The functions (as Chalice names them) send from the template's parameter, not a fixed address.
+    for function in CHALICE_FUNCTIONS:
+        fragment["Resources"][function] = {
+            "Properties": {"Environment": {"Variables": {"SENDER_EMAIL": {"Ref": "SenderEmail"}}}}
+        }
+    Path(output).parent.mkdir(parents=True, exist_ok=True)
+    Path(output).write_text(json.dumps(fragment, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    import sys
+
+    main(sys.argv[1:])

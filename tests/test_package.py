@@ -1,0 +1,92 @@
+"""The deploy template: `make package` builds build/sam.json (Chalice's functions and API, the table from
+chalicelib/table.py), and cfn-lint checks it, nothing ignored.
+
+cfn-lint finds one thing, twice, that this project cannot fix alone: the Lambda runtime python3.11 is
+deprecated (AWS disabled its creation on 2026-07-31). Chalice takes the runtime from the Python that
+packages, and the project is on 3.11. The test asserts that this is the only finding, so that any other
+error fails it, and so that moving the project to a supported Python makes the exception go away
+(the assertion then asks for this allowance to be removed)."""
+
+import json
+import subprocess
+
+import pytest
+
+from chalicelib import table
+from tests.local_stack import ROOT
+
+RUNTIME_DEPRECATED = "E2533"
+
+
+def make(*targets: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["make", *targets], cwd=ROOT, capture_output=True, text=True, timeout=900)
+
+
+@pytest.fixture(scope="module")
+def template() -> dict:
+    built = make("package")
+    assert built.returncode == 0, built.stdout + built.stderr
+    return json.loads((ROOT / "build" / "sam.json").read_text())
+
+
+def test_cfn_lint_finds_nothing_but_the_python_runtime_deprecation(template):
+    installed = make(".venv-lint/.installed")
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    lint = subprocess.run(
+        [str(ROOT / ".venv-lint" / "bin" / "cfn-lint"), "--format", "json", "build/sam.json"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    findings = json.loads(lint.stdout or "[]")
+    others = [f for f in findings if f["Rule"]["Id"] != RUNTIME_DEPRECATED]
+    assert others == [], json.dumps(others, indent=2)
+    runtimes = [f for f in findings if f["Rule"]["Id"] == RUNTIME_DEPRECATED]
+    assert {tuple(f["Location"]["Path"]) for f in runtimes} == {
+        ("Resources", "APIHandler", "Properties", "Runtime"),
+        ("Resources", "CleanupExpiredRegistrations", "Properties", "Runtime"),
+    }, "the runtime is supported now: remove this allowance"
+
+
+def test_the_template_holds_the_table_as_chalicelib_defines_it(template):
+    properties = template["Resources"]["Table"]["Properties"]
+    assert properties["BillingMode"] == "PAY_PER_REQUEST"
+    assert properties["KeySchema"] == table.KEY_SCHEMA
+    assert properties["GlobalSecondaryIndexes"] == table.GLOBAL_SECONDARY_INDEXES
+    assert properties["TimeToLiveSpecification"] == {"AttributeName": table.TTL_ATTRIBUTE, "Enabled": True}
+    assert properties["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert properties["SSESpecification"] == {"SSEEnabled": True}
+    assert "SenderEmail" in template["Parameters"]
+
+
+def test_the_functions_are_sized_for_argon2_and_the_cleanup_is_scheduled(template):
+    api = template["Resources"]["APIHandler"]["Properties"]
+    cleanup = template["Resources"]["CleanupExpiredRegistrations"]["Properties"]
+    assert api["MemorySize"] == cleanup["MemorySize"] == 1769  # one full vCPU
+    assert api["Timeout"] == 10 and cleanup["Timeout"] == 300
+    assert cleanup["Events"]["CleanupExpiredRegistrationsEvent"]["Properties"]["Schedule"] == "rate(1 hour)"
+    assert api["Environment"]["Variables"]["SENDER_EMAIL"] == {"Ref": "SenderEmail"}
+    assert api["Environment"]["Variables"]["TABLE_NAME"] == table_name_of_stage("prod")
+
+
+def table_name_of_stage(stage: str) -> str:
+    config = json.loads((ROOT / ".chalice" / "config.json").read_text())
+    return config["stages"][stage]["environment_variables"]["TABLE_NAME"]
+
+
+def test_the_policy_names_only_this_table_its_index_and_the_sender():
+    config = json.loads((ROOT / ".chalice" / "config.json").read_text())
+    assert config["stages"]["local"]["environment_variables"] == {}
+    for stage in ("dev", "prod"):
+        settings = config["stages"][stage]
+        assert settings["autogen_policy"] is False
+        policy = json.loads((ROOT / ".chalice" / settings["iam_policy_file"]).read_text())
+        resources = {r for statement in policy["Statement"] for r in statement["Resource"]}
+        variables = settings["environment_variables"]
+        table_arn = f"arn:aws:dynamodb:eu-west-3:*:table/{variables['TABLE_NAME']}"
+        assert resources == {
+            table_arn,
+            f"{table_arn}/index/{table.EXPIRY_INDEX}",
+            f"arn:aws:ses:eu-west-3:*:identity/{variables['SENDER_EMAIL']}",
+            "arn:aws:logs:eu-west-3:*:log-group:/aws/lambda/mon-compte-formation-*",
+        }
+        actions = {a for statement in policy["Statement"] for a in statement["Action"]}
+        assert "dynamodb:Scan" not in actions and not any(a.endswith("*") for a in actions)
