@@ -58,6 +58,11 @@ def session_key(token_digest: str) -> tuple[str, str]:
     return f"SESSION#{token_digest}", "SESSION"
 
 
+def session_pointer_key(account_id: str, token_digest: str) -> tuple[str, str]:
+    """Beside each session, in the account's partition: how "end every session" finds them."""
+    return f"COMPTE#{account_id}", f"SESSION#{token_digest}"
+
+
 def account_key(account_id: str) -> tuple[str, str]:
     return f"COMPTE#{account_id}", "COMPTE"
 
@@ -386,10 +391,12 @@ class Store:
     # Sessions ---------------------------------------------------------------------------------
 
     def open_session(self, session_digest: str, session: dict, expires: datetime, event: dict, now: datetime) -> None:
+        account_id = session["compte_id"]
         self._transact(
             [
                 ("session", self._put_action(session_key(session_digest), session, expires, f"attribute_not_exists({PARTITION_KEY})")),
-                ("evenement", self._event_action(session["compte_id"], event, now)),
+                ("pointeur", self._put_action(session_pointer_key(account_id, session_digest), {}, expires)),
+                ("evenement", self._event_action(account_id, event, now)),
             ]
         )
 
@@ -415,9 +422,42 @@ class Store:
         self._transact(
             [
                 ("session", {"Delete": {"TableName": self._table, "Key": _key(session_key(session_digest))}}),
+                (
+                    "pointeur",
+                    {"Delete": {"TableName": self._table, "Key": _key(session_pointer_key(account_id, session_digest))}},
+                ),
                 ("evenement", self._event_action(account_id, event, now)),
             ]
         )
+
+    def end_sessions(self, account_id: str, keep_digest: str | None = None) -> int:
+        """End every session of an account but `keep_digest`'s. Returns how many were ended."""
+        digests = [
+            key[SORT_KEY]["S"].removeprefix("SESSION#")
+            for key in self._partition_keys(account_key(account_id)[0], "SESSION#")
+        ]
+        ended = [digest for digest in digests if digest != keep_digest]
+        self._delete_keys([_key(session_key(d)) for d in ended] + [_key(session_pointer_key(account_id, d)) for d in ended])
+        return len(ended)
+
+    def _partition_keys(self, partition: str, prefix: str) -> list[dict]:
+        """The keys of the items of a partition whose sort key starts with `prefix`, every page."""
+        keys, start_key = [], None
+        while True:
+            arguments = {
+                "TableName": self._table,
+                "KeyConditionExpression": f"{PARTITION_KEY} = :pk AND begins_with({SORT_KEY}, :prefix)",
+                "ExpressionAttributeValues": _values(pk=partition, prefix=prefix),
+                "ProjectionExpression": f"{PARTITION_KEY}, {SORT_KEY}",
+                "ConsistentRead": True,
+            }
+            if start_key:
+                arguments["ExclusiveStartKey"] = start_key
+            response = self._client.query(**arguments)
+            keys += response.get("Items", [])
+            start_key = response.get("LastEvaluatedKey")
+            if not start_key:
+                return keys
 
     # Cleanup of expired registrations ---------------------------------------------------------
 
@@ -480,27 +520,9 @@ class Store:
 
     def delete_account_events(self, account_id: str) -> tuple[int, int]:
         """Delete the history of an account (after the account itself). Returns (deleted, items_read)."""
-        deleted = read = 0
-        start_key = None
-        while True:
-            arguments = {
-                "TableName": self._table,
-                "KeyConditionExpression": f"{PARTITION_KEY} = :pk AND begins_with({SORT_KEY}, :prefix)",
-                "ExpressionAttributeValues": _values(pk=account_key(account_id)[0], prefix="EVENEMENT#"),
-                "ProjectionExpression": f"{PARTITION_KEY}, {SORT_KEY}",
-                "ConsistentRead": True,
-            }
-            if start_key:
-                arguments["ExclusiveStartKey"] = start_key
-            response = self._client.query(**arguments)
-            read += response.get("ScannedCount", 0)
-            keys = [{PARTITION_KEY: item[PARTITION_KEY], SORT_KEY: item[SORT_KEY]} for item in response.get("Items", [])]
-            for start in range(0, len(keys), 25):  # BatchWriteItem's limit
-                self._batch_delete(keys[start : start + 25])
-            deleted += len(keys)
-            start_key = response.get("LastEvaluatedKey")
-            if not start_key:
-                return deleted, read
+        keys = self._partition_keys(account_key(account_id)[0], "EVENEMENT#")
+        self._delete_keys(keys)
+        return len(keys), len(keys)
 
     def delete_expired_draft(self, draft_id: str, now: datetime) -> bool:
         try:
@@ -526,6 +548,10 @@ class Store:
                 "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
             }
         }
+
+    def _delete_keys(self, keys: list[dict]) -> None:
+        for start in range(0, len(keys), 25):  # BatchWriteItem's limit
+            self._batch_delete(keys[start : start + 25])
 
     def _batch_delete(self, keys: list[dict]) -> None:
         requests = {self._table: [{"DeleteRequest": {"Key": key}} for key in keys]}

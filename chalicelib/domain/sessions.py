@@ -86,3 +86,13 @@ def log_out(store, clock, session: Session) -> None:
     store.close_session(session.digest, session.account_id, history.event(history.DECONNEXION, now), now)
 
 
+
+
+def end_other_sessions(store, session: Session) -> int:
+    """After a password change: every other device must log in again; this one stays."""
+    return store.end_sessions(session.account_id, keep_digest=session.digest)
+
+
+def end_every_session(store, account_id: str) -> int:
+    """After a password reset: nobody stays logged in with the old password."""
+    return store.end_sessions(account_id)
