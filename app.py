@@ -3,7 +3,7 @@
 from chalice import Chalice, Rate
 
 from chalicelib import scheduled, settings
-from chalicelib.api import holder_routes, problems, registration_routes, session_routes
+from chalicelib.api import holder_routes, problems, recovery_routes, registration_routes, session_routes
 
 settings.refuse_unsafe_environment()
 
@@ -11,6 +11,7 @@ app = Chalice(app_name="mon-compte-formation")
 app.register_middleware(problems.problem_documents, "http")
 app.register_blueprint(registration_routes.blueprint)
 app.register_blueprint(session_routes.blueprint)
+app.register_blueprint(recovery_routes.blueprint)
 app.register_blueprint(holder_routes.blueprint)
 
 

@@ -54,6 +54,43 @@ Votre correspondant CPF
     return ACTIVATION_SUBJECT, text, body
 
 
+RESET_SUBJECT = "Mon Compte Formation : réinitialisation de votre mot de passe"
+
+
+def reset_message(link: str, expires_at: datetime, contact_url: str) -> tuple[str, str, str]:
+    """Subject, text and HTML of the password reset email."""
+    deadline = in_full(expires_at)
+    text = f"""Bonjour,
+
+Vous avez demandé à réinitialiser le mot de passe de votre espace privé du portail Mon Compte Formation. Pour choisir un nouveau mot de passe, cliquez sur le lien suivant ou copiez-le dans votre navigateur :
+
+{link}
+
+À noter : ce lien ne sert qu'une seule fois et reste valable jusqu'au {deadline} (heure de Paris). Une nouvelle demande le remplace.
+
+Si vous n'êtes pas à l'origine de cette demande, ignorez ce courriel : votre mot de passe actuel reste valable. Si vous pensez que quelqu'un tente d'accéder à votre compte, signalez-le sur le formulaire de contact du portail du compte personnel de formation :
+{contact_url}
+
+Cordialement,
+Votre correspondant CPF
+"""
+    e = html.escape
+    body = f"""<!DOCTYPE html>
+<html lang="fr">
+<head><meta charset="utf-8"><title>{e(RESET_SUBJECT)}</title></head>
+<body>
+<p>Bonjour,</p>
+<p>Vous avez demandé à réinitialiser le mot de passe de votre espace privé du portail Mon Compte Formation. Pour choisir un nouveau mot de passe, cliquez sur le lien suivant ou copiez-le dans votre navigateur&nbsp;:</p>
+<p><a href="{e(link)}">{e(link)}</a></p>
+<p><strong>À noter&nbsp;:</strong> ce lien ne sert qu'une seule fois et reste valable jusqu'au <strong>{e(deadline)}</strong> (heure de Paris). Une nouvelle demande le remplace.</p>
+<p>Si vous n'êtes pas à l'origine de cette demande, ignorez ce courriel&nbsp;: votre mot de passe actuel reste valable. Si vous pensez que quelqu'un tente d'accéder à votre compte, signalez-le sur le <a href="{e(contact_url)}">formulaire de contact</a> du portail du compte personnel de formation.</p>
+<p>Cordialement,<br>Votre correspondant CPF</p>
+</body>
+</html>
+"""
+    return RESET_SUBJECT, text, body
+
+
 class SesMailer:
     def __init__(self, client, sender: str, public_base_url: str, contact_url: str):
         self._client = client
@@ -64,6 +101,10 @@ class SesMailer:
     def send_activation(self, recipient: str, token: str, expires_at: datetime) -> None:
         link = f"{self._base_url}/activation?c={token}"
         self._send(recipient, *activation_message(link, expires_at, self._contact_url))
+
+    def send_password_reset(self, recipient: str, token: str, expires_at: datetime) -> None:
+        link = f"{self._base_url}/reinitialisation?c={token}"
+        self._send(recipient, *reset_message(link, expires_at, self._contact_url))
 
     def _send(self, recipient: str, subject: str, text: str, body_html: str) -> None:
         try:

@@ -58,6 +58,15 @@ def session_key(token_digest: str) -> tuple[str, str]:
     return f"SESSION#{token_digest}", "SESSION"
 
 
+def attempts_key(nir: str) -> tuple[str, str]:
+    """Failed logins for a NIR, whether or not an account has it: a lockout must not tell which."""
+    return f"TENTATIVES#{nir}", "TENTATIVES"
+
+
+def reset_key(token_digest: str) -> tuple[str, str]:
+    return f"REINITIALISATION#{token_digest}", "REINITIALISATION"
+
+
 def session_pointer_key(account_id: str, token_digest: str) -> tuple[str, str]:
     """Beside each session, in the account's partition: how "end every session" finds them."""
     return f"COMPTE#{account_id}", f"SESSION#{token_digest}"
@@ -382,6 +391,141 @@ class Store:
     def get_credentials(self, nir: str) -> dict | None:
         return self._get(credentials_key(nir))
 
+    def get_login_records(self, nir: str) -> tuple[dict | None, dict | None]:
+        """The credentials and the failed-login record of a NIR, in one round trip."""
+        found = self._get_many({"credentials": credentials_key(nir), "attempts": attempts_key(nir)})
+        return found["credentials"], found["attempts"]
+
+    def get_reservations(self, nir: str, email_key_value: str) -> tuple[dict | None, dict | None]:
+        """What holds a NIR and what holds an email, in one round trip."""
+        found = self._get_many({"nir": credentials_key(nir), "courriel": email_key(email_key_value)})
+        return found["nir"], found["courriel"]
+
+    def _get_many(self, keys: dict[str, tuple[str, str]]) -> dict[str, dict | None]:
+        wanted = {name: _key(key) for name, key in keys.items()}
+        found = dict.fromkeys(keys)
+        request = {self._table: {"Keys": list(wanted.values()), "ConsistentRead": True}}
+        for attempt in range(8):
+            response = self._client.batch_get_item(RequestItems=request)
+            for item in response["Responses"].get(self._table, []):
+                name = next(n for n, k in wanted.items() if k == {PARTITION_KEY: item[PARTITION_KEY], SORT_KEY: item[SORT_KEY]})
+                found[name] = _from_attributes(item)
+            request = response.get("UnprocessedKeys") or {}
+            if not request:
+                return found
+            time.sleep(min(2.0, 0.05 * 2**attempt))  # throttled: back off, as AWS advises
+        raise RuntimeError("BatchGetItem left keys unprocessed after 8 attempts")
+
+    def record_failed_login(
+        self, nir: str, *, fresh: bool, expires: datetime, account_id: str | None, event: dict, now: datetime
+    ) -> None:
+        """Count one more failure with one atomic update (from one when the earlier ones have lapsed),
+        and for an account its history event. A known and an unknown NIR cost one request alike."""
+        update = (
+            f"SET echecs = :one, {TTL_ATTRIBUTE} = :ttl REMOVE verrouille_jusqu_au"
+            if fresh
+            else f"ADD echecs :one SET {TTL_ATTRIBUTE} = :ttl"
+        )
+        count = {
+            "Update": {
+                "TableName": self._table,
+                "Key": _key(attempts_key(nir)),
+                "UpdateExpression": update,
+                "ExpressionAttributeValues": _values(one=1, ttl=to_epoch(expires)),
+            }
+        }
+        actions = [("tentatives", count)]
+        if account_id is not None:
+            actions.append(("evenement", self._event_action(account_id, event, now)))
+        self._transact(actions)
+
+    def lock_logins(self, nir: str, until: datetime) -> None:
+        """Refuse every login for this NIR until `until`; the count starts again afterwards."""
+        self._client.put_item(
+            TableName=self._table,
+            Item=_item(attempts_key(nir), {"echecs": 0, "verrouille_jusqu_au": to_epoch(until)}, until),
+        )
+
+    # Recovery: a new activation link, a password reset -----------------------------------------
+
+    def _sent_log_update(self, old_log: list[int], new_log: list[int]) -> tuple[str, dict]:
+        """The email log changes only if nobody else sent meanwhile (the limit stays exact under races)."""
+        condition = "(attribute_not_exists(envois_courriel) OR envois_courriel = :ancien_journal)"
+        return condition, {"ancien_journal": old_log, "journal": new_log}
+
+    def replace_activation_token(
+        self, *, account_id: str, old_digest: str, new_digest: str, activation: dict,
+        expires: datetime, old_log: list[int], new_log: list[int], now: datetime,
+    ) -> None:
+        """A new link for a pending account still within its time; the old one stops working."""
+        log_condition, log_values = self._sent_log_update(old_log, new_log)
+        self._transact(
+            [
+                ("ancienne", {"Delete": {"TableName": self._table, "Key": _key(activation_key(old_digest))}}),
+                ("activation", self._put_action(activation_key(new_digest), activation, expires, f"attribute_not_exists({PARTITION_KEY})")),
+                (
+                    "compte",
+                    self._update_action(
+                        account_key(account_id),
+                        "SET activation_empreinte = :nouvelle, envois_courriel = :journal",
+                        f"statut = :attente AND {TTL_ATTRIBUTE} > :now AND activation_empreinte = :ancienne AND {log_condition}",
+                        nouvelle=new_digest, ancienne=old_digest, attente="en_attente", now=to_epoch(now), **log_values,
+                    ),
+                ),
+            ]
+        )
+
+    def issue_reset_token(
+        self, *, account_id: str, old_digest: str | None, new_digest: str, reset: dict,
+        expires: datetime, old_log: list[int], new_log: list[int],
+    ) -> None:
+        """A password reset link for an active account; an older one stops working."""
+        log_condition, log_values = self._sent_log_update(old_log, new_log)
+        actions = []
+        if old_digest:
+            actions.append(("ancienne", {"Delete": {"TableName": self._table, "Key": _key(reset_key(old_digest))}}))
+        same_previous = "reinitialisation_empreinte = :ancienne" if old_digest else "attribute_not_exists(reinitialisation_empreinte)"
+        values = {"ancienne": old_digest} if old_digest else {}
+        actions += [
+            ("reinitialisation", self._put_action(reset_key(new_digest), reset, expires, f"attribute_not_exists({PARTITION_KEY})")),
+            (
+                "compte",
+                self._update_action(
+                    account_key(account_id),
+                    "SET reinitialisation_empreinte = :nouvelle, envois_courriel = :journal",
+                    f"statut = :actif AND {same_previous} AND {log_condition}",
+                    nouvelle=new_digest, actif="actif", **values, **log_values,
+                ),
+            ),
+        ]
+        self._transact(actions)
+
+    def get_reset(self, reset_digest: str) -> dict | None:
+        return self._get(reset_key(reset_digest))
+
+    def reset_password(self, *, reset_digest: str, reset: dict, password_hash: str, event: dict, now: datetime) -> None:
+        """Use the reset link up, set the new password, clear a lockout: all or nothing.
+
+        WriteConflict names `reinitialisation` (used or expired meanwhile) or `compte` (a newer link
+        was asked for)."""
+        account_id, nir = reset["compte_id"], reset["nir"]
+        epoch = to_epoch(now)
+        self._transact(
+            [
+                ("reinitialisation", self._delete_action(reset_key(reset_digest), f"attribute_exists({PARTITION_KEY}) AND {TTL_ATTRIBUTE} > :now", now=epoch)),
+                ("identifiants", self._update_action(credentials_key(nir), "SET mot_de_passe = :hash", "compte_id = :compte", hash=password_hash, compte=account_id)),
+                ("tentatives", {"Delete": {"TableName": self._table, "Key": _key(attempts_key(nir))}}),
+                (
+                    "compte",
+                    self._update_action(
+                        account_key(account_id), "REMOVE reinitialisation_empreinte", "reinitialisation_empreinte = :empreinte",
+                        empreinte=reset_digest,
+                    ),
+                ),
+                ("evenement", self._event_action(account_id, event, now)),
+            ]
+        )
+
     def get_account(self, account_id: str) -> dict | None:
         return self._get(account_key(account_id))
 
@@ -390,13 +534,18 @@ class Store:
 
     # Sessions ---------------------------------------------------------------------------------
 
-    def open_session(self, session_digest: str, session: dict, expires: datetime, event: dict, now: datetime) -> None:
+    def open_session(
+        self, session_digest: str, session: dict, expires: datetime, event: dict, now: datetime, nir: str
+    ) -> None:
+        """The session, its pointer in the account's partition and the login event; the failed-login
+        count of the NIR starts again from zero."""
         account_id = session["compte_id"]
         self._transact(
             [
                 ("session", self._put_action(session_key(session_digest), session, expires, f"attribute_not_exists({PARTITION_KEY})")),
                 ("pointeur", self._put_action(session_pointer_key(account_id, session_digest), {}, expires)),
                 ("evenement", self._event_action(account_id, event, now)),
+                ("tentatives", {"Delete": {"TableName": self._table, "Key": _key(attempts_key(nir))}}),
             ]
         )
 

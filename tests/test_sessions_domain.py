@@ -22,7 +22,9 @@ def account(journey):
 
 
 def log_in(store, clock):
-    new = sessions.log_in(store, clock, nir=NIR, password=PASSWORD, idle_seconds=IDLE, max_seconds=MAX)
+    new = sessions.log_in(
+        store, clock, nir=NIR, password=PASSWORD, idle_seconds=IDLE, max_seconds=MAX, lockout_threshold=5, lockout_seconds=900
+    )
     return new.token, sessions.authenticate(store, clock, new.token, idle_seconds=IDLE)
 
 

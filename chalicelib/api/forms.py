@@ -98,3 +98,16 @@ class LoginForm(Form):
 
 class EmptyForm(Form):
     """For POSTs that take no field: an empty body or {}."""
+
+
+class RecoveryForm(Form):
+    """What the person typed: checked by the domain, which answers the same whatever it is."""
+
+    nir: Annotated[str, _text(64)]
+    courriel: Annotated[str, _text(320)]
+
+
+class PasswordResetForm(Form):
+    code: Annotated[str, _text(256)]
+    mot_de_passe: Secret
+    mot_de_passe_confirmation: Secret

@@ -24,6 +24,8 @@ def log_in():
         password=form.mot_de_passe,
         idle_seconds=settings.session_idle_seconds,
         max_seconds=settings.session_max_seconds,
+        lockout_threshold=settings.lockout_threshold,
+        lockout_seconds=settings.lockout_seconds,
     )
     return json_response(
         {

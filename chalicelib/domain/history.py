@@ -10,6 +10,7 @@ ACTIVATION = "activation"
 CONNEXION = "connexion"
 ECHEC_CONNEXION = "echec_connexion"
 DECONNEXION = "deconnexion"
+MOT_DE_PASSE_REINITIALISE = "mot_de_passe_reinitialise"
 
 DETAILS = {
     INSCRIPTION: "Inscription enregistrée, en attente d'activation.",
@@ -17,6 +18,7 @@ DETAILS = {
     CONNEXION: "Connexion à l'espace titulaire.",
     ECHEC_CONNEXION: "Échec de connexion : mot de passe incorrect.",
     DECONNEXION: "Déconnexion.",
+    MOT_DE_PASSE_REINITIALISE: "Mot de passe réinitialisé depuis le lien « Mot de passe oublié ».",
 }
 
 

@@ -8,7 +8,7 @@ keeps no personal data, only the step it reached.
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
-from ..clock import to_iso
+from ..clock import to_epoch, to_iso
 from . import captchas, history, identity as rules, passwords, tokens
 from .errors import Conflict, DeliveryFailed, FieldError, InvalidInput, NotFound, WriteConflict
 from .expiry import expiry, is_live
@@ -155,6 +155,7 @@ def submit_password(
                 "dossiers_en_cours": 0,
                 "dossiers_clos": 0,
                 "evenement_inscription": registered_event,
+                "envois_courriel": [to_epoch(now)],  # the activation email counts towards the hourly limit
             },
             credentials={"compte_id": account_id, "mot_de_passe": passwords.hash_password(password), "statut": PENDING},
             email_key_value=rules.email_key(person.courriel),

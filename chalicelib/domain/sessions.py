@@ -5,12 +5,13 @@ ends after `idle_seconds` without a call and `max_seconds` in all; both are chec
 Wrong NIR and wrong password get the same answer, and cost the same time.
 """
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from ..clock import to_epoch, to_iso
 from . import history, identity, passwords, tokens
-from .errors import Forbidden, Unauthenticated
+from .errors import Forbidden, TooManyAttempts, Unauthenticated
 from .expiry import is_live
 
 ACTIVE = "actif"
@@ -40,17 +41,31 @@ class Session:
     account_id: str
 
 
-def log_in(store, clock, *, nir: str, password: str, idle_seconds: int, max_seconds: int) -> NewSession:
+def log_in(
+    store,
+    clock,
+    *,
+    nir: str,
+    password: str,
+    idle_seconds: int,
+    max_seconds: int,
+    lockout_threshold: int,
+    lockout_seconds: int,
+) -> NewSession:
     password = passwords.normalize(password)
     compact_nir = identity.parse_nir_leniently(nir)
-    credentials = store.get_credentials(compact_nir) if compact_nir else None
-    now = clock()
-    if not is_live(credentials, now):  # no account, or a pending one whose link has expired
+    if compact_nir is None:  # cannot be anybody's: nothing to count
         passwords.spend_verification_time(password)
         raise BAD_CREDENTIALS
-    account_id = credentials["compte_id"]
-    if not passwords.verify_password(credentials["mot_de_passe"], password):
-        store.add_event(account_id, history.event(history.ECHEC_CONNEXION, now), now)
+    credentials, attempts = store.get_login_records(compact_nir)
+    now = clock()
+    _refuse_while_locked(attempts, now)
+    # A pending account whose link has expired counts as no account.
+    account_id = credentials["compte_id"] if is_live(credentials, now) else None
+    if account_id is None:
+        passwords.spend_verification_time(password)
+    if account_id is None or not passwords.verify_password(credentials["mot_de_passe"], password):
+        _count_failure(store, compact_nir, attempts, now, lockout_threshold, lockout_seconds, account_id)
         raise BAD_CREDENTIALS
     if credentials["statut"] != ACTIVE:
         raise NOT_ACTIVATED
@@ -64,8 +79,46 @@ def log_in(store, clock, *, nir: str, password: str, idle_seconds: int, max_seco
         expires_at,
         history.event(history.CONNEXION, now),
         now,
+        nir=compact_nir,
     )
     return NewSession(token, idle_expires_at, expires_at)
+
+
+def _locked(seconds: int) -> TooManyAttempts:
+    minutes = max(1, math.ceil(seconds / 60))
+    return TooManyAttempts(
+        "compte_verrouille",
+        f"Trop de tentatives de connexion : l'accès est bloqué pour {minutes} minute{'s' if minutes > 1 else ''}. "
+        "Vous pourrez alors réessayer, ou utiliser « Mot de passe oublié ».",
+        seconds,
+    )
+
+
+def _refuse_while_locked(attempts: dict | None, now: datetime) -> None:
+    """Every login is refused while locked, the right password included."""
+    if is_live(attempts, now) and attempts.get("verrouille_jusqu_au", 0) > to_epoch(now):
+        raise _locked(attempts["verrouille_jusqu_au"] - to_epoch(now))
+
+
+def _count_failure(store, nir, attempts, now, threshold: int, lockout_seconds: int, account_id: str | None) -> None:
+    """Failures in a row are counted for every well-formed NIR, known or not, so a lockout tells
+    nothing about who has an account; failures further apart than the lockout are forgotten.
+
+    The stored count is exact (an atomic ADD); the decision to lock uses the count read before it,
+    so a burst of concurrent failures is locked out by the next attempt at the latest."""
+    fresh = not is_live(attempts, now)
+    store.record_failed_login(
+        nir,
+        fresh=fresh,
+        expires=now + timedelta(seconds=lockout_seconds),
+        account_id=account_id,
+        event=history.event(history.ECHEC_CONNEXION, now),
+        now=now,
+    )
+    count = 1 if fresh else attempts.get("echecs", 0) + 1
+    if count >= threshold:
+        store.lock_logins(nir, now + timedelta(seconds=lockout_seconds))
+        raise _locked(lockout_seconds)
 
 
 def authenticate(store, clock, token: str | None, *, idle_seconds: int) -> Session:

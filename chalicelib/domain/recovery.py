@@ -1,0 +1,160 @@
+"""Account recovery: "Mot de passe oublié" and "Je n'ai pas reçu le courriel".
+
+Both requests answer the same whatever they are given, so that nobody learns whether an account
+exists; an email goes only when the NIR and the address both belong to the right kind of account.
+At most `EMAILS_PER_HOUR` activation or reset emails go to one account in an hour (the registration
+email counts): past that, the answer stays the same and nothing is sent.
+"""
+
+from datetime import datetime, timedelta
+
+from ..clock import to_epoch
+from . import history, identity, passwords, sessions, tokens
+from .errors import DeliveryFailed, Expired, InvalidInput, InvalidValue, NotFound, WriteConflict
+from .expiry import expiry, has_expired, is_live
+
+EMAILS_PER_HOUR = 3
+WINDOW = timedelta(hours=1)
+
+ACCEPTED = (
+    "Si les informations saisies correspondent à un compte, un courriel vient d'être envoyé à l'adresse "
+    "indiquée. Pensez à vérifier vos courriers indésirables."
+)
+RESET_DONE = "Votre mot de passe a bien été modifié : vous pouvez vous connecter avec votre nouveau mot de passe."
+CODE_UNKNOWN = NotFound(
+    "code_invalide", "Ce lien de réinitialisation n'est pas valide ou a déjà servi : faites une nouvelle demande."
+)
+CODE_EXPIRED = Expired(
+    "code_expire", "Ce lien de réinitialisation a expiré : faites une nouvelle demande de mot de passe oublié."
+)
+
+
+def resend_activation(store, mailer, clock, *, nir: str, courriel: str) -> None:
+    """A new activation link for a pending account still within its 15 days; the old link stops working."""
+    now = clock()
+    found = _matching_account(store, now, nir, courriel, status="en_attente")
+    if found is None:
+        return
+    account_id, account = found
+    log = _log_with_one_more(account, now)
+    if log is None:
+        return
+    token = tokens.new_secret_token()
+    deadline = expiry(account)  # the registration's own 15 days: a new link does not extend them
+    try:
+        store.replace_activation_token(
+            account_id=account_id,
+            old_digest=account["activation_empreinte"],
+            new_digest=tokens.digest(token),
+            activation={
+                "compte_id": account_id,
+                "nir": account["nir"],
+                "courriel_cle": identity.email_key(account["courriel"]),
+                "evenement_inscription": account["evenement_inscription"],
+            },
+            expires=deadline,
+            old_log=account.get("envois_courriel", []),
+            new_log=log,
+            now=now,
+        )
+    except WriteConflict:
+        return  # activated, expired or resent meanwhile: nothing to send
+    _deliver(mailer.send_activation, account["courriel"], token, deadline)
+
+
+def request_reset(store, mailer, clock, *, nir: str, courriel: str, ttl_seconds: int) -> None:
+    """A single-use reset link for an active account; a newer request voids the older link."""
+    now = clock()
+    found = _matching_account(store, now, nir, courriel, status="actif")
+    if found is None:
+        return
+    account_id, account = found
+    log = _log_with_one_more(account, now)
+    if log is None:
+        return
+    token = tokens.new_secret_token()
+    deadline = now + timedelta(seconds=ttl_seconds)
+    try:
+        store.issue_reset_token(
+            account_id=account_id,
+            old_digest=account.get("reinitialisation_empreinte"),
+            new_digest=tokens.digest(token),
+            reset={"compte_id": account_id, "nir": account["nir"]},
+            expires=deadline,
+            old_log=account.get("envois_courriel", []),
+            new_log=log,
+        )
+    except WriteConflict:
+        return  # another request got there first: its link is the one that counts
+    _deliver(mailer.send_password_reset, account["courriel"], token, deadline)
+
+
+def reset_password(store, clock, *, code: str, password: str, confirmation: str, policy: str) -> None:
+    """Set a new password from a reset link; every session of the account ends, a lockout is cleared."""
+    if not tokens.is_well_formed_token(code):
+        raise CODE_UNKNOWN
+    digest = tokens.digest(code)
+    now = clock()
+    reset = store.get_reset(digest)
+    _refuse_unusable(reset, now)
+    password, confirmation = passwords.normalize(password), passwords.normalize(confirmation)
+    errors = passwords.check_new_password(policy, password, confirmation)
+    if errors:
+        raise InvalidInput("mot_de_passe_invalide", "Le mot de passe ne respecte pas les règles indiquées.", errors)
+    try:
+        store.reset_password(
+            reset_digest=digest,
+            reset=reset,
+            password_hash=passwords.hash_password(password),
+            event=history.event(history.MOT_DE_PASSE_REINITIALISE, now),
+            now=now,
+        )
+    except WriteConflict as conflict:
+        if "reinitialisation" in conflict.failed:
+            _refuse_unusable(conflict.current.get("reinitialisation"), now)
+        raise CODE_UNKNOWN from None  # a newer request has voided this link
+    sessions.end_every_session(store, reset["compte_id"])
+
+
+def _refuse_unusable(reset: dict | None, now: datetime) -> None:
+    if reset is None:
+        raise CODE_UNKNOWN
+    if has_expired(reset, now):
+        raise CODE_EXPIRED
+
+
+def _matching_account(store, now: datetime, nir: str, courriel: str, status: str) -> tuple[str, dict] | None:
+    """The account the NIR and the email both lead to, if it has this status and is live."""
+    compact_nir = identity.parse_nir_leniently(nir)
+    try:
+        email = identity.normalize_email(courriel)
+    except InvalidValue:
+        return None
+    if compact_nir is None:
+        return None
+    credentials, email_holder = store.get_reservations(compact_nir, identity.email_key(email))
+    if not (is_live(credentials, now) and is_live(email_holder, now)):
+        return None
+    account_id = credentials["compte_id"]
+    if email_holder["compte_id"] != account_id or credentials["statut"] != status:
+        return None
+    account = store.get_account(account_id)
+    if not is_live(account, now) or account.get("statut") != status:
+        return None
+    return account_id, account
+
+
+def _log_with_one_more(account: dict, now: datetime) -> list[int] | None:
+    """The email log with this sending added, or None when the hour's allowance is used up."""
+    since = to_epoch(now - WINDOW)
+    recent = [moment for moment in account.get("envois_courriel", []) if moment > since]
+    if len(recent) >= EMAILS_PER_HOUR:
+        return None
+    return recent + [to_epoch(now)]
+
+
+def _deliver(send, recipient: str, token: str, deadline: datetime) -> None:
+    try:
+        send(recipient, token, deadline)
+    except DeliveryFailed:
+        pass  # the link is written; the person can ask again (the mailer has logged the failure)

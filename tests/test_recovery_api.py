@@ -1,0 +1,245 @@
+"""Section 2 of the contract, recovery and abuse: forgotten password, activation resend, lockout, mail bombing.
+
+No answer here may tell whether an account exists."""
+
+import re
+import statistics
+import time
+
+import pytest
+
+from tests.support import NIR, OTHER_NIR, PASSWORD, make_nir
+
+EMAIL = "jean.dupont@example.fr"
+NEW_PASSWORD = "Nouveau2026!"
+SAME_BODY = {
+    "detail": "Si les informations saisies correspondent à un compte, un courriel vient d'être envoyé à "
+    "l'adresse indiquée. Pensez à vérifier vos courriers indésirables."
+}
+
+
+def reset_code(sent_emails) -> str:
+    return re.search(r"/reinitialisation\?c=([A-Za-z0-9_-]+)", sent_emails()[-1].body).group(1)
+
+
+def bearer(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def active(journey):
+    return journey.active_account()
+
+
+class TestForgottenPassword:
+    def test_a_matching_nir_and_email_get_a_reset_link_by_email(self, active, api, sent_emails, email_requests):
+        answer = api.post("/mots-de-passe/oubli", {"nir": NIR, "courriel": "Jean.Dupont@example.fr"})
+        assert answer.status == 202 and answer.body == SAME_BODY
+        email = sent_emails()[-1]
+        assert email.subject == "Mon Compte Formation : réinitialisation de votre mot de passe"
+        assert email.destinations["ToAddresses"] == [EMAIL]
+        parts = email_requests[-1]["Message"]["Body"]
+        for part in (parts["Text"]["Data"], parts["Html"]["Data"]):
+            assert "http://127.0.0.1:8000/reinitialisation?c=" in part
+            assert "une seule fois" in part and "mardi 1er décembre 2026 à 11 h 00" in part  # 1 hour, Paris time
+            assert "http://127.0.0.1:8000/contact" in part
+            assert NIR not in part and PASSWORD not in part
+
+    @pytest.mark.parametrize(
+        "body",
+        [
+            {"nir": OTHER_NIR, "courriel": EMAIL},  # unknown NIR
+            {"nir": NIR, "courriel": "autre@example.fr"},  # the email of nobody
+            {"nir": "123", "courriel": EMAIL},  # not a NIR
+            {"nir": NIR, "courriel": "pas une adresse"},
+            {"nir": "", "courriel": ""},
+        ],
+    )
+    def test_anything_else_gets_the_same_answer_and_no_email(self, active, api, sent_emails, body):
+        before = len(sent_emails())
+        answer = api.post("/mots-de-passe/oubli", body)
+        assert answer.status == 202 and answer.body == SAME_BODY
+        assert len(sent_emails()) == before
+
+    def test_a_pending_account_gets_no_reset_link(self, journey, api, sent_emails):
+        journey.register()
+        answer = api.post("/mots-de-passe/oubli", {"nir": NIR, "courriel": EMAIL})
+        assert answer.body == SAME_BODY and len(sent_emails()) == 1  # the activation email only
+
+    def test_the_reset_sets_the_password_ends_every_session_and_is_in_the_history(self, active, api, journey, sent_emails):
+        other_device = journey.log_in(NIR).body["jeton"]
+        api.post("/mots-de-passe/oubli", {"nir": NIR, "courriel": EMAIL})
+        code = reset_code(sent_emails)
+        answer = api.post(
+            "/mots-de-passe/reinitialisation",
+            {"code": code, "mot_de_passe": NEW_PASSWORD, "mot_de_passe_confirmation": NEW_PASSWORD},
+        )
+        assert answer.status == 200
+        assert answer.body["detail"].startswith("Votre mot de passe a bien été modifié")
+        assert api.get("/titulaire", headers=bearer(active)).status == 401
+        assert api.get("/titulaire", headers=bearer(other_device)).status == 401
+        assert journey.log_in(NIR).status == 401
+        assert journey.log_in(NIR, NEW_PASSWORD).status == 201
+
+    def test_the_link_works_once(self, active, api, sent_emails):
+        api.post("/mots-de-passe/oubli", {"nir": NIR, "courriel": EMAIL})
+        body = {"code": reset_code(sent_emails), "mot_de_passe": NEW_PASSWORD, "mot_de_passe_confirmation": NEW_PASSWORD}
+        assert api.post("/mots-de-passe/reinitialisation", body).status == 200
+        again = api.post("/mots-de-passe/reinitialisation", body)
+        assert again.status == 404 and again.body["code"] == "code_invalide"
+
+    def test_an_unknown_code_is_a_404(self, api):
+        for code in ["A" * 43, "x"]:
+            body = {"code": code, "mot_de_passe": NEW_PASSWORD, "mot_de_passe_confirmation": NEW_PASSWORD}
+            answer = api.post("/mots-de-passe/reinitialisation", body)
+            assert answer.status == 404 and answer.body["code"] == "code_invalide"
+
+    def test_the_link_expires_after_an_hour_even_before_ttl_deletes_it(self, active, api, sent_emails, clock):
+        api.post("/mots-de-passe/oubli", {"nir": NIR, "courriel": EMAIL})
+        clock.advance(hours=1)
+        body = {"code": reset_code(sent_emails), "mot_de_passe": NEW_PASSWORD, "mot_de_passe_confirmation": NEW_PASSWORD}
+        answer = api.post("/mots-de-passe/reinitialisation", body)
+        assert answer.status == 410 and answer.body["code"] == "code_expire"
+
+    def test_a_newer_request_voids_the_older_link(self, active, api, sent_emails):
+        api.post("/mots-de-passe/oubli", {"nir": NIR, "courriel": EMAIL})
+        older = reset_code(sent_emails)
+        api.post("/mots-de-passe/oubli", {"nir": NIR, "courriel": EMAIL})
+        newer = reset_code(sent_emails)
+        body = {"mot_de_passe": NEW_PASSWORD, "mot_de_passe_confirmation": NEW_PASSWORD}
+        assert api.post("/mots-de-passe/reinitialisation", {**body, "code": older}).body["code"] == "code_invalide"
+        assert api.post("/mots-de-passe/reinitialisation", {**body, "code": newer}).status == 200
+
+    def test_the_password_rule_applies(self, active, api, sent_emails):
+        api.post("/mots-de-passe/oubli", {"nir": NIR, "courriel": EMAIL})
+        answer = api.post(
+            "/mots-de-passe/reinitialisation",
+            {"code": reset_code(sent_emails), "mot_de_passe": "abc", "mot_de_passe_confirmation": "abc"},
+        )
+        assert answer.status == 400
+        assert [e["code"] for e in answer.body["erreurs"]] == ["mdp_lettres", "mdp_majuscule", "mdp_chiffres", "mdp_categories"]
+        assert journey_still_logs_in(api)
+
+    def test_a_reset_clears_a_lockout(self, active, api, journey, sent_emails):
+        for _ in range(5):
+            journey.log_in(NIR, "Mauvais123")
+        assert journey.log_in(NIR).status == 429
+        api.post("/mots-de-passe/oubli", {"nir": NIR, "courriel": EMAIL})
+        body = {"code": reset_code(sent_emails), "mot_de_passe": NEW_PASSWORD, "mot_de_passe_confirmation": NEW_PASSWORD}
+        api.post("/mots-de-passe/reinitialisation", body)
+        assert journey.log_in(NIR, NEW_PASSWORD).status == 201
+
+
+def journey_still_logs_in(api) -> bool:
+    return api.post("/sessions", {"nir": NIR, "mot_de_passe": PASSWORD}).status == 201
+
+
+class TestActivationResend:
+    def test_a_pending_account_gets_a_new_link_and_the_old_one_stops_working(self, journey, api, sent_emails, clock):
+        old_code = journey.register()
+        clock.advance(days=3)
+        answer = api.post("/activations/renvoi", {"nir": NIR, "courriel": EMAIL})
+        assert answer.status == 202 and answer.body == SAME_BODY
+        new_code = journey.last_activation_code()
+        assert new_code != old_code
+        assert "mercredi 16 décembre 2026" in sent_emails()[-1].body  # the registration's own 15 days
+        assert journey.activate(old_code).body["code"] == "activation_invalide"
+        assert journey.activate(new_code).status == 200
+
+    def test_the_new_link_expires_with_the_registration(self, journey, api, clock):
+        journey.register()
+        api.post("/activations/renvoi", {"nir": NIR, "courriel": EMAIL})
+        clock.advance(days=15)
+        assert journey.activate(journey.last_activation_code()).status == 410
+
+    @pytest.mark.parametrize("state", ["active", "expired", "unknown", "wrong_email"])
+    def test_anything_else_gets_the_same_answer_and_no_email(self, journey, api, sent_emails, clock, state):
+        code = journey.register()
+        if state == "active":
+            journey.activate(code)
+        if state == "expired":
+            clock.advance(days=15)
+        body = {"nir": OTHER_NIR if state == "unknown" else NIR, "courriel": "x@example.fr" if state == "wrong_email" else EMAIL}
+        answer = api.post("/activations/renvoi", body)
+        assert answer.status == 202 and answer.body == SAME_BODY
+        assert len(sent_emails()) == 1
+
+
+class TestMailBombing:
+    def test_at_most_three_activation_emails_an_hour_then_the_same_answer_and_nothing_sent(self, journey, api, sent_emails, clock):
+        journey.register()  # the first of the hour
+        for _ in range(4):
+            answer = api.post("/activations/renvoi", {"nir": NIR, "courriel": EMAIL})
+            assert answer.status == 202 and answer.body == SAME_BODY
+        assert len(sent_emails()) == 3
+        clock.advance(hours=1)
+        api.post("/activations/renvoi", {"nir": NIR, "courriel": EMAIL})
+        assert len(sent_emails()) == 4
+
+    def test_at_most_three_reset_emails_an_hour(self, active, api, sent_emails, clock):
+        clock.advance(hours=1)  # past the registration email's hour
+        for _ in range(5):
+            assert api.post("/mots-de-passe/oubli", {"nir": NIR, "courriel": EMAIL}).body == SAME_BODY
+        assert len(sent_emails()) == 1 + 3
+
+
+class TestLockout:
+    def test_five_wrong_passwords_in_a_row_lock_every_login_for_fifteen_minutes(self, active, journey, clock):
+        for attempt in range(4):
+            assert journey.log_in(NIR, "Mauvais123").status == 401
+        locked = journey.log_in(NIR, "Mauvais123")
+        assert locked.status == 429 and locked.body["code"] == "compte_verrouille"
+        assert locked.headers["retry-after"] == "900"
+        clock.advance(minutes=10)
+        right_password = journey.log_in(NIR)
+        assert right_password.status == 429 and right_password.headers["retry-after"] == "300"
+        clock.advance(minutes=5)
+        assert journey.log_in(NIR).status == 201
+
+    def test_a_success_resets_the_count(self, active, journey):
+        for _ in range(4):
+            journey.log_in(NIR, "Mauvais123")
+        assert journey.log_in(NIR).status == 201
+        for _ in range(4):
+            assert journey.log_in(NIR, "Mauvais123").status == 401
+
+    def test_failures_far_apart_are_not_in_a_row(self, active, journey, clock):
+        for _ in range(4):
+            journey.log_in(NIR, "Mauvais123")
+        clock.advance(minutes=16)
+        assert journey.log_in(NIR, "Mauvais123").status == 401
+
+    def test_an_unknown_nir_locks_the_same_way_so_a_lockout_tells_nothing(self, active, journey):
+        unknown = [journey.log_in(OTHER_NIR) for _ in range(5)]
+        known = [journey.log_in(NIR, "Mauvais123") for _ in range(5)]
+        assert [a.status for a in unknown] == [a.status for a in known] == [401] * 4 + [429]
+        assert unknown[-1].body == known[-1].body
+
+    def test_a_failure_costs_one_write_for_a_known_or_an_unknown_nir(self, active, journey, dynamodb_calls):
+        dynamodb_calls.clear()
+        journey.log_in(NIR, "Mauvais123")
+        known = list(dynamodb_calls)
+        dynamodb_calls.clear()
+        journey.log_in(OTHER_NIR, "Mauvais123")
+        assert known == dynamodb_calls == ["BatchGetItem", "TransactWriteItems"]
+
+
+def test_an_unknown_nir_takes_as_long_as_a_wrong_password(active, journey):
+    """The median of many logins of each kind; the ratio is printed for the notes."""
+
+    def median_seconds(attempts, between=lambda: None) -> float:
+        durations = []
+        for attempt in attempts:
+            between()
+            started = time.perf_counter()
+            answer = attempt()
+            durations.append(time.perf_counter() - started)
+            assert answer.status == 401  # never locked: a lockout answers fast for everybody
+        return statistics.median(durations)
+
+    unknown_nirs = [make_nir(f"1840575{n:06d}") for n in range(1, 16)]
+    unknown = median_seconds([lambda nir=nir: journey.log_in(nir, "Mauvais123") for nir in unknown_nirs])
+    # A success between two wrong passwords (untimed) starts the count again: never locked.
+    wrong = median_seconds([lambda: journey.log_in(NIR, "Mauvais123")] * 15, between=lambda: journey.log_in(NIR))
+    print(f"login median: unknown NIR {unknown * 1000:.1f} ms, wrong password {wrong * 1000:.1f} ms, ratio {unknown / wrong:.2f}")
+    assert 0.7 < unknown / wrong < 1.4
