@@ -25,10 +25,10 @@ run: $(INSTALLED)
 test: $(INSTALLED)
 	$(PY) -m pytest
 
-# The CloudFormation (SAM) template of a stage, with the table from chalicelib/table.py: build/sam.json
+# The CloudFormation (SAM) template of a stage, with the table from chalicelib/table.py and throttling: build/sam.json
 package: $(INSTALLED)
 	rm -rf build
-	$(PY) -m chalicelib.table $(STAGE) build/table-resources.json
+	$(PY) -m chalicelib.deploy_template $(STAGE) build/table-resources.json
 	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-eu-west-3} $(VENV)/bin/chalice package --stage $(STAGE) \
 		--merge-template build/table-resources.json build/package
 	mv build/package/* build/ && rmdir build/package

@@ -138,30 +138,3 @@ def cloudformation_resources(table_name: str, default_sender: str) -> dict:
         },
         "Outputs": {"TableName": {"Value": {"Ref": "Table"}}},
     }
-
-
-CHALICE_FUNCTIONS = ("APIHandler", "CleanupExpiredRegistrations")
-
-
-def main(arguments: list[str]) -> None:
-    """`python -m chalicelib.table <stage> <output.json>`: the fragment for a stage of .chalice/config.json."""
-    import json
-    from pathlib import Path
-
-    stage, output = arguments
-    config = json.loads((Path(__file__).resolve().parent.parent / ".chalice" / "config.json").read_text())
-    variables = config["stages"][stage]["environment_variables"]
-    fragment = cloudformation_resources(variables["TABLE_NAME"], variables["SENDER_EMAIL"])
-    # The functions (as Chalice names them) send from the template's parameter, not a fixed address.
-    for function in CHALICE_FUNCTIONS:
-        fragment["Resources"][function] = {
-            "Properties": {"Environment": {"Variables": {"SENDER_EMAIL": {"Ref": "SenderEmail"}}}}
-        }
-    Path(output).parent.mkdir(parents=True, exist_ok=True)
-    Path(output).write_text(json.dumps(fragment, indent=2) + "\n")
-
-
-if __name__ == "__main__":
-    import sys
-
-    main(sys.argv[1:])

@@ -1,5 +1,5 @@
 """The deploy template: `make package` builds build/sam.json (Chalice's functions and API, the table from
-chalicelib/table.py), and cfn-lint checks it, nothing ignored.
+chalicelib/table.py, throttling from .chalice/config.json), and cfn-lint checks it, nothing ignored.
 
 cfn-lint finds one thing, twice, that this project cannot fix alone: the Lambda runtime python3.11 is
 deprecated (AWS disabled its creation on 2026-07-31). Chalice takes the runtime from the Python that
@@ -90,3 +90,38 @@ def test_the_policy_names_only_this_table_its_index_and_the_sender():
         }
         actions = {a for statement in policy["Statement"] for a in statement["Action"]}
         assert "dynamodb:Scan" not in actions and not any(a.endswith("*") for a in actions)
+
+
+def test_the_policy_allows_every_dynamodb_operation_the_store_makes():
+    """Least privilege, but enough: derived from the store's own code, so a new call cannot be forgotten."""
+    import re
+
+    source = (ROOT / "chalicelib" / "store.py").read_text()
+    calls = set(re.findall(r"self\._client\.(\w+)\(", source)) - {"transact_write_items"}
+    transaction_kinds = set(re.findall(r'"(Put|Update|Delete|ConditionCheck)": ', source))
+    needed = {"dynamodb:" + "".join(part.title() for part in call.split("_")) for call in calls}
+    needed |= {f"dynamodb:{kind}Item" for kind in transaction_kinds}
+    config = json.loads((ROOT / ".chalice" / "config.json").read_text())
+    for stage in ("dev", "prod"):
+        policy = json.loads((ROOT / ".chalice" / config["stages"][stage]["iam_policy_file"]).read_text())
+        table_actions = set(policy["Statement"][0]["Action"])
+        assert needed <= table_actions, needed - table_actions
+
+
+def test_public_routes_are_throttled_tighter_than_the_stage(template):
+    settings = {(s["ResourcePath"], s["HttpMethod"]): s for s in template["Resources"]["RestAPI"]["Properties"]["MethodSettings"]}
+    stage_default = settings[("/*", "*")]
+    for route in [("/~1inscriptions", "POST"), ("/~1sessions", "POST"), ("/~1mots-de-passe~1oubli", "POST"),
+                  ("/~1activations~1renvoi", "POST"), ("/~1captchas", "POST")]:
+        assert settings[route]["ThrottlingRateLimit"] < stage_default["ThrottlingRateLimit"], route
+        assert settings[route]["ThrottlingBurstLimit"] < stage_default["ThrottlingBurstLimit"], route
+
+
+def test_every_throttled_route_is_a_route_of_the_app():
+    from app import app
+
+    config = json.loads((ROOT / ".chalice" / "config.json").read_text())
+    for stage in ("dev", "prod"):
+        for route in config["stages"][stage]["api_gateway_throttling"]["routes"]:
+            method, path = route.split(" ", 1)
+            assert method in app.routes[path], route
