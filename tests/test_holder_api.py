@@ -155,6 +155,12 @@ class TestDossiers:
             ("intitule", "champ_requis"), ("organisme", "champ_requis"),
         ]
 
+    def test_titles_refuse_control_characters(self, holder):
+        holder.set_dif(20)
+        answer = holder.post("/titulaire/dossiers", {"intitule": "A\u0000B", "organisme": "B\u202eC", "heures": 1})
+        assert sorted((e["champ"], e["code"]) for e in answer.body["erreurs"]) == [
+            ("intitule", "caracteres_invalides"), ("organisme", "caracteres_invalides")]
+
     @pytest.mark.parametrize("heures", [0, 151, 10.5, "10", True])
     def test_hours_are_whole_from_1_to_150(self, holder, heures):
         holder.set_dif(20)

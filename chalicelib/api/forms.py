@@ -113,9 +113,13 @@ def _iso_date(value: str) -> str:
 
 
 def _non_blank_text(value: str) -> str:
+    import unicodedata
+
     value = " ".join(identity.clean_text(value).split())
     if not value:
         raise PydanticCustomError("champ_requis", "Ce champ est obligatoire.")
+    if any(unicodedata.category(char).startswith("C") for char in value):
+        raise PydanticCustomError("caracteres_invalides", "Ce champ contient des caractères non autorisés.")
     return value
 
 
