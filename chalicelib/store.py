@@ -80,6 +80,21 @@ def event_key(account_id: str, event_id: str) -> tuple[str, str]:
     return f"COMPTE#{account_id}", f"EVENEMENT#{event_id}"
 
 
+EVENT_PREFIX = "EVENEMENT#"
+DOSSIER_PREFIX = "DOSSIER#"
+# Movements sort right after their account ("COMPTE" is a prefix of their sort key): one Query
+# with begins_with "COMPTE" reads the account's figures and its movements together.
+MOVEMENT_PREFIX = "COMPTE#MOUVEMENT#"
+
+
+def dossier_key(account_id: str, dossier_id: str) -> tuple[str, str]:
+    return f"COMPTE#{account_id}", f"{DOSSIER_PREFIX}{dossier_id}"
+
+
+def movement_key(account_id: str, movement_id: str) -> tuple[str, str]:
+    return f"COMPTE#{account_id}", f"{MOVEMENT_PREFIX}{movement_id}"
+
+
 def _to_attributes(record: dict) -> dict:
     return {name: _serializer.serialize(value) for name, value in record.items() if value is not None}
 
@@ -607,6 +622,235 @@ class Store:
             start_key = response.get("LastEvaluatedKey")
             if not start_key:
                 return keys
+
+    # Holder space -----------------------------------------------------------------------------
+    # Each method is one request. The account item carries the figures (`heures_dif`, `heures_cpf`,
+    # `heures_reservees`, `heures_debitees`, `heures_libres`, `dossiers_en_cours`, `dossiers_clos`,
+    # `dif_verrouille`), changed in the same transaction as the dossier and the history event.
+
+    def get_account_and_movements(self, account_id: str) -> tuple[dict | None, list[dict]]:
+        """The account and its movements, oldest first, in one Query."""
+        account, movements = None, []
+        for item in self._query(account_key(account_id)[0], "COMPTE"):
+            if item[SORT_KEY]["S"] == "COMPTE":
+                account = _from_attributes(item)
+            elif item[SORT_KEY]["S"].startswith(MOVEMENT_PREFIX):
+                movements.append(_from_attributes(item))
+        return account, movements
+
+    def set_dif(self, account_id: str, hours: int, event: dict, now: datetime) -> None:
+        """While no dossier is validated nothing is reserved nor debited: the free hours are CPF + DIF.
+
+        WriteConflict names `compte` (the DIF is locked)."""
+        self._transact(
+            [
+                (
+                    "compte",
+                    self._update_action(
+                        account_key(account_id),
+                        "SET heures_dif = :dif, heures_libres = if_not_exists(heures_cpf, :zero) + :dif",
+                        f"attribute_exists({PARTITION_KEY}) AND (attribute_not_exists(dif_verrouille) OR dif_verrouille = :faux)",
+                        dif=hours,
+                        zero=0,
+                        faux=False,
+                    ),
+                ),
+                ("evenement", self._event_action(account_id, event, now)),
+            ]
+        )
+
+    def create_dossier(self, account_id: str, dossier_id: str, dossier: dict, event: dict, now: datetime) -> None:
+        """WriteConflict names `compte` (the DIF is not entered yet)."""
+        self._transact(
+            [
+                (
+                    "dossier",
+                    self._put_action(dossier_key(account_id, dossier_id), dossier, condition=f"attribute_not_exists({PARTITION_KEY})"),
+                ),
+                (
+                    "compte",
+                    self._update_action(
+                        account_key(account_id),
+                        "SET dossiers_en_cours = if_not_exists(dossiers_en_cours, :zero) + :un",
+                        "attribute_exists(heures_dif)",
+                        zero=0,
+                        un=1,
+                    ),
+                ),
+                ("evenement", self._event_action(account_id, event, now)),
+            ]
+        )
+
+    def get_dossier(self, account_id: str, dossier_id: str) -> dict | None:
+        return self._get(dossier_key(account_id, dossier_id))
+
+    def list_dossiers(self, account_id: str, statuses: tuple[str, ...] | None = None) -> list[dict]:
+        """The account's dossiers (only those in `statuses` when given), in the order of their keys."""
+        names = {f":s{n}": status for n, status in enumerate(statuses or ())}
+        items = self._query(
+            account_key(account_id)[0],
+            DOSSIER_PREFIX,
+            filter_expression=f"statut IN ({', '.join(names)})" if statuses else None,
+            filter_values={name[1:]: value for name, value in names.items()},
+        )
+        return [{**_from_attributes(item), "id": item[SORT_KEY]["S"].removeprefix(DOSSIER_PREFIX)} for item in items]
+
+    def validate_dossier(self, account_id: str, dossier_id: str, hours: int, moment: str, event: dict, now: datetime) -> None:
+        """Reserve the dossier's hours and lock the DIF, if the dossier is a draft and enough hours are free.
+
+        WriteConflict names `dossier` (not a draft any more) and/or `compte` (not enough free hours)."""
+        self._transact(
+            [
+                (
+                    "dossier",
+                    self._update_action(
+                        dossier_key(account_id, dossier_id),
+                        "SET statut = :valide, valide_le = :moment",
+                        "statut = :brouillon",
+                        valide="valide",
+                        brouillon="en_cours_elaboration",
+                        moment=moment,
+                    ),
+                ),
+                (
+                    "compte",
+                    self._update_action(
+                        account_key(account_id),
+                        "SET heures_libres = heures_libres - :h, "
+                        "heures_reservees = if_not_exists(heures_reservees, :zero) + :h, dif_verrouille = :vrai",
+                        "heures_libres >= :h",
+                        h=hours,
+                        zero=0,
+                        vrai=True,
+                    ),
+                ),
+                ("evenement", self._event_action(account_id, event, now)),
+            ]
+        )
+
+    def close_dossier(
+        self, account_id: str, dossier_id: str, hours: int, moment: str, movement: dict, event: dict, now: datetime
+    ) -> None:
+        """Turn the dossier's reserved hours into debited ones and record the movement.
+
+        WriteConflict names `dossier` (not a validated one)."""
+        self._transact(
+            [
+                (
+                    "dossier",
+                    self._update_action(
+                        dossier_key(account_id, dossier_id),
+                        "SET statut = :clos, clos_le = :moment",
+                        "statut = :valide",
+                        clos="clos",
+                        valide="valide",
+                        moment=moment,
+                    ),
+                ),
+                (
+                    "compte",
+                    self._update_action(
+                        account_key(account_id),
+                        "SET heures_reservees = heures_reservees - :h, "
+                        "heures_debitees = if_not_exists(heures_debitees, :zero) + :h, "
+                        "dossiers_en_cours = dossiers_en_cours - :un, "
+                        "dossiers_clos = if_not_exists(dossiers_clos, :zero) + :un",
+                        f"attribute_exists({PARTITION_KEY})",
+                        h=hours,
+                        zero=0,
+                        un=1,
+                    ),
+                ),
+                ("mouvement", self._put_action(movement_key(account_id, new_event_id(now)), movement)),
+                ("evenement", self._event_action(account_id, event, now)),
+            ]
+        )
+
+    def update_account_fields(self, account_id: str, changes: dict, event: dict, now: datetime) -> None:
+        """Set the fields of `changes`, remove those whose value is None, and record the event."""
+        kept = {name: value for name, value in changes.items() if value is not None}
+        removed = [name for name, value in changes.items() if value is None]
+        update = ""
+        if kept:
+            update += "SET " + ", ".join(f"#{name} = :{name}" for name in kept)
+        if removed:
+            update += " REMOVE " + ", ".join(f"#{name}" for name in removed)
+        self._transact(
+            [
+                (
+                    "compte",
+                    self._update_action(
+                        account_key(account_id),
+                        update.strip(),
+                        f"attribute_exists({PARTITION_KEY})",
+                        names={f"#{name}": name for name in changes},
+                        **kept,
+                    ),
+                ),
+                ("evenement", self._event_action(account_id, event, now)),
+            ]
+        )
+
+    def change_password(
+        self, nir: str, account_id: str, old_hash: str, new_hash: str, event: dict, now: datetime
+    ) -> None:
+        """Replace the password hash, unless it changed meanwhile. WriteConflict names `identifiant`."""
+        self._transact(
+            [
+                (
+                    "identifiant",
+                    self._update_action(
+                        credentials_key(nir),
+                        "SET mot_de_passe = :new",
+                        "compte_id = :compte AND mot_de_passe = :old",
+                        new=new_hash,
+                        compte=account_id,
+                        old=old_hash,
+                    ),
+                ),
+                ("evenement", self._event_action(account_id, event, now)),
+            ]
+        )
+
+    def history_page(self, account_id: str, after: str | None, limit: int) -> tuple[list[dict], str | None]:
+        """Up to `limit` events, newest first, from after the sort key `after`; and the sort key to go
+        on from, or None when nothing is left (one more is read to know it)."""
+        arguments = {
+            "TableName": self._table,
+            "KeyConditionExpression": f"{PARTITION_KEY} = :pk AND begins_with({SORT_KEY}, :prefix)",
+            "ExpressionAttributeValues": _values(pk=account_key(account_id)[0], prefix=EVENT_PREFIX),
+            "ScanIndexForward": False,
+            "Limit": limit + 1,
+            "ConsistentRead": True,
+        }
+        if after:
+            arguments["ExclusiveStartKey"] = _key((account_key(account_id)[0], after))
+        items = self._client.query(**arguments).get("Items", [])
+        page = items[:limit]
+        following = page[-1][SORT_KEY]["S"] if len(items) > limit else None
+        return [_from_attributes(item) for item in page], following
+
+    def _query(
+        self, partition: str, prefix: str, filter_expression: str | None = None, filter_values: dict | None = None
+    ) -> list[dict]:
+        """Every item of a partition whose sort key starts with `prefix`, raw, every page."""
+        items, start_key = [], None
+        while True:
+            arguments = {
+                "TableName": self._table,
+                "KeyConditionExpression": f"{PARTITION_KEY} = :pk AND begins_with({SORT_KEY}, :prefix)",
+                "ExpressionAttributeValues": _values(pk=partition, prefix=prefix, **(filter_values or {})),
+                "ConsistentRead": True,
+            }
+            if filter_expression:
+                arguments["FilterExpression"] = filter_expression
+            if start_key:
+                arguments["ExclusiveStartKey"] = start_key
+            response = self._client.query(**arguments)
+            items += response.get("Items", [])
+            start_key = response.get("LastEvaluatedKey")
+            if not start_key:
+                return items
 
     # Cleanup of expired registrations ---------------------------------------------------------
 

@@ -229,11 +229,11 @@ def test_the_app_refuses_to_start_with_a_fixed_captcha_on_real_aws():
     assert allowed.returncode == 0, allowed.stderr
 
 
-def register_over_http(http, courriel: str) -> Answer:
+def register_over_http(http, courriel: str, **person) -> Answer:
     version = http.get("/cgu").body["version"]
     draft_id = http.post("/inscriptions", {"cgu_acceptees": True, "cgu_version": version}).body["id"]
     captcha_id = http.post("/captchas").body["id"]
-    person = {**identity(courriel=courriel), "captcha_id": captcha_id, "captcha_reponse": CAPTCHA}
+    person = {**identity(courriel=courriel, **person), "captcha_id": captcha_id, "captcha_reponse": CAPTCHA}
     identified = http.put(f"/inscriptions/{draft_id}/identite", person)
     assert identified.status == 200, identified
     return http.put(
@@ -277,3 +277,44 @@ def test_an_expired_registration_is_cleaned_up_and_the_nir_registers_again():
 
         again = register_over_http(http, COURRIEL)
         assert again.status == 201, again
+
+
+def test_the_holder_space_lifecycle_over_http(stack, http):
+    """DIF, a dossier from draft to closed, the hours and the history, as the portal would call them."""
+    from tests.support import make_nir
+
+    nir, courriel = make_nir("2850344123456"), "claire.petit@example.fr"
+    registered = register_over_http(http, courriel, nir=nir, prenom="Claire", civilite="MME")
+    assert registered.status == 201, registered
+    code = re.search(r"/activation\?c=([A-Za-z0-9_-]+)", last_email_to(stack, courriel)["body"]).group(1)
+    assert http.post("/activations", {"code": code}).status == 200
+    session = http.post("/sessions", {"nir": nir, "mot_de_passe": PASSWORD})
+    assert session.status == 201, session
+    bearer = {"Authorization": f"Bearer {session.body['jeton']}"}
+
+    dif = http.put("/titulaire/heures/dif", {"solde_dif": 72.5}, headers=bearer)
+    assert dif.status == 200 and dif.body["solde_dif"] == 73, dif
+    created = http.post(
+        "/titulaire/dossiers", {"intitule": "Bureautique", "organisme": "Centre", "heures": 20}, headers=bearer
+    )
+    assert created.status == 201, created
+    dossier = f"/titulaire/dossiers/{created.body['id']}"
+    validated = http.post(f"{dossier}/validation", headers=bearer)
+    assert validated.status == 200 and validated.body["statut"] == "valide", validated
+    closed = http.post(f"{dossier}/cloture", headers=bearer)
+    assert closed.status == 200 and closed.body["statut"] == "clos", closed
+
+    statement = http.get("/titulaire/heures", headers=bearer)
+    assert statement.status == 200, statement
+    assert statement.body["solde_dif"] == 53, statement
+    (movement,) = statement.body["mouvements"]
+    assert movement["heures"] == -20 and "Bureautique" in movement["libelle"], statement
+
+    synthesis = http.get("/titulaire", headers=bearer).body
+    assert (synthesis["dossiers_en_cours"], synthesis["dossiers_clos"], synthesis["dif_modifiable"]) == (0, 1, False)
+
+    history = http.get("/titulaire/historique", headers=bearer)
+    assert history.status == 200, history
+    kinds = [event["type"] for event in history.body["evenements"]]
+    assert kinds[:4] == ["dossier_clos", "dossier_valide", "dossier_cree", "dif"], kinds
+    assert {"inscription", "activation", "connexion"} <= set(kinds), kinds

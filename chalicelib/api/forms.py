@@ -111,3 +111,82 @@ class PasswordResetForm(Form):
     code: Annotated[str, _text(256)]
     mot_de_passe: Secret
     mot_de_passe_confirmation: Secret
+
+
+# Holder space ------------------------------------------------------------------------------------
+
+
+def _iso_date(value: str) -> str:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        raise PydanticCustomError("date_invalide", "La date doit être au format AAAA-MM-JJ.") from None
+
+
+def _non_blank_text(value: str) -> str:
+    import unicodedata
+
+    value = " ".join(identity.clean_text(value).split())
+    if not value:
+        raise PydanticCustomError("champ_requis", "Ce champ est obligatoire.")
+    if any(unicodedata.category(char).startswith("C") for char in value):
+        raise PydanticCustomError("caracteres_invalides", "Ce champ contient des caractères non autorisés.")
+    return value
+
+
+def _refused(code: str, message: str) -> AfterValidator:
+    def refuse(value):
+        raise PydanticCustomError(code, message)
+
+    return AfterValidator(refuse)
+
+
+DossierText = Annotated[str, _text(200), AfterValidator(_non_blank_text)]
+CodeCpf = Annotated[str, Field(pattern=r"^\s*[0-9A-Za-z-]{1,20}\s*$"), AfterValidator(str.strip)]
+IsoDate = Annotated[str, _text(10), AfterValidator(_iso_date)]
+Unchangeable = Annotated[
+    object, _refused("champ_non_modifiable", "Cette information ne peut pas être modifiée depuis votre espace.")
+]
+
+
+class DifForm(Form):
+    # Bounds apply to the number as typed (120.4 is refused); it is rounded afterwards.
+    solde_dif: Annotated[float, Field(ge=0, le=120, allow_inf_nan=False)]
+
+
+class DossierForm(Form):
+    intitule: DossierText
+    organisme: DossierText
+    heures: Annotated[int, Field(ge=1, le=150)]
+    code_cpf: Annotated[CodeCpf | None, BeforeValidator(_blank_is_absent)] = None
+    date_debut: Annotated[IsoDate | None, BeforeValidator(_blank_is_absent)] = None
+    confidentiel: bool = False
+
+
+class InformationsForm(Form):
+    """Fields sent are changed; an optional one sent null or empty is cleared."""
+
+    civilite: Civilite = None
+    prenom: Annotated[Name | None, BeforeValidator(_blank_is_absent)] = None
+    telephone_fixe: Annotated[FixedPhone | None, BeforeValidator(_blank_is_absent)] = None
+    telephone_portable: Annotated[MobilePhone | None, BeforeValidator(_blank_is_absent)] = None
+    nir: Unchangeable = None
+    nom_naissance: Unchangeable = None
+    courriel: Annotated[
+        object,
+        _refused(
+            "courriel_non_modifiable",
+            "La modification de l'adresse courriel depuis votre espace n'est pas encore disponible : elle le sera prochainement.",
+        ),
+    ] = None
+
+    def changes(self) -> dict:
+        return {name: getattr(self, name) for name in self.model_fields_set}
+
+
+class PasswordChangeForm(Form):
+    mot_de_passe_actuel: Secret
+    nouveau_mot_de_passe: Secret
+    confirmation: Secret

@@ -11,6 +11,12 @@ CONNEXION = "connexion"
 ECHEC_CONNEXION = "echec_connexion"
 DECONNEXION = "deconnexion"
 MOT_DE_PASSE_REINITIALISE = "mot_de_passe_reinitialise"
+DIF = "dif"
+DOSSIER_CREE = "dossier_cree"
+DOSSIER_VALIDE = "dossier_valide"
+DOSSIER_CLOS = "dossier_clos"
+INFORMATIONS = "informations"
+MOT_DE_PASSE = "mot_de_passe"
 
 DETAILS = {
     INSCRIPTION: "Inscription enregistrée, en attente d'activation.",
@@ -19,6 +25,12 @@ DETAILS = {
     ECHEC_CONNEXION: "Échec de connexion : mot de passe incorrect.",
     DECONNEXION: "Déconnexion.",
     MOT_DE_PASSE_REINITIALISE: "Mot de passe réinitialisé depuis le lien « Mot de passe oublié ».",
+    DIF: "Solde d'heures DIF renseigné : {heures} h.",
+    DOSSIER_CREE: "Dossier de formation créé : {dossier}.",
+    DOSSIER_VALIDE: "Dossier de formation validé, heures réservées : {dossier}.",
+    DOSSIER_CLOS: "Dossier de formation clos, heures débitées : {dossier}.",
+    INFORMATIONS: "Informations personnelles modifiées : {champs}.",
+    MOT_DE_PASSE: "Mot de passe modifié ; les autres sessions ont été fermées.",
 }
 
 
@@ -27,5 +39,6 @@ def new_event_id(moment: datetime) -> str:
     return f"{moment.strftime('%Y-%m-%dT%H:%M:%S.%fZ')}#{secrets.token_hex(4)}"
 
 
-def event(kind: str, moment: datetime) -> dict:
-    return {"date": to_iso(moment), "type": kind, "detail": DETAILS[kind]}
+def event(kind: str, moment: datetime, **values) -> dict:
+    """`values` fill the detail's blanks (hours, the dossier, the fields changed)."""
+    return {"date": to_iso(moment), "type": kind, "detail": DETAILS[kind].format(**values)}

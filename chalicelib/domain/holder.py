@@ -1,22 +1,141 @@
-"""The holder space ("Espace Titulaire") once logged in."""
+"""The holder space ("Espace Titulaire") once logged in: the synthesis, the personal information,
+the password, the history."""
 
-from .errors import NotFound
+import base64
+import binascii
+import re
 
+from . import history, hours, identity, passwords, sessions
+from .errors import FieldError, InvalidInput, NotFound, WriteConflict
+
+HISTORY_PAGE_SIZE = 20
+UPDATED = hours.UPDATED
+
+# What "Mes informations personnelles" lets the holder change, in the order the portal shows them.
+EDITABLE_FIELDS = ("civilite", "prenom", "telephone_fixe", "telephone_portable")
+FIELD_NAMES = {
+    "civilite": "civilité",
+    "prenom": "prénom",
+    "telephone_fixe": "téléphone fixe",
+    "telephone_portable": "téléphone portable",
+}
+
+NOTHING_TO_CHANGE = InvalidInput("aucune_modification", "Aucune information à modifier n'a été envoyée.")
+WRONG_CURRENT_PASSWORD = InvalidInput(
+    "mot_de_passe_actuel_incorrect",
+    "Le mot de passe actuel saisi n'est pas le bon.",
+    [FieldError("mot_de_passe_actuel", "mot_de_passe_actuel_incorrect", "Le mot de passe actuel saisi n'est pas le bon.")],
+)
+PASSWORD_CHANGED_MEANWHILE = InvalidInput(
+    "mot_de_passe_actuel_incorrect",
+    "Votre mot de passe vient d'être modifié par ailleurs : merci de recommencer.",
+    [FieldError("mot_de_passe_actuel", "mot_de_passe_actuel_incorrect", "Le mot de passe actuel a changé entre-temps.")],
+)
+INVALID_CURSOR = InvalidInput("curseur_invalide", "Ce curseur de pagination n'est pas valide : repartez de la première page.")
+
+# A cursor may only name one of the account's own events (the partition comes from the session).
+_EVENT_SORT_KEY = re.compile(r"EVENEMENT#\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z#[0-9a-f]{8}")
+
+
+def _account(store, account_id: str) -> dict:
+    account = store.get_account(account_id)
+    if account is None:
+        raise hours.ACCOUNT_NOT_FOUND
+    return account
 
 
 def synthesis(store, account_id: str) -> dict:
-    """"Synthèse de votre compte": the figures are kept on the account item, one read."""
-    account = store.get_account(account_id)
-    if account is None:
-        raise NotFound("compte_introuvable", "Ce compte est introuvable.")
-    dif = account.get("heures_dif")
+    """"Synthèse de votre compte": the figures are kept on the account item, one read. Hours are
+    those still free: not held by a validated dossier nor spent."""
+    account = _account(store, account_id)
+    figures = hours.figures(account)
     return {
         "civilite": account["civilite"],
         "prenom": account.get("prenom"),
         "nom_naissance": account["nom_naissance"],
-        "heures_cpf_disponibles": account.get("heures_cpf", 0),
-        "heures_dif": dif,
+        "heures_cpf_disponibles": figures.cpf_free,
+        "heures_dif": figures.dif_free if figures.dif_entered else None,
         "dif_modifiable": not account.get("dif_verrouille", False),
         "dossiers_en_cours": account.get("dossiers_en_cours", 0),
         "dossiers_clos": account.get("dossiers_clos", 0),
     }
+
+
+def informations(store, account_id: str) -> dict:
+    """"Mes informations personnelles": the NIR masked, never in full."""
+    account = _account(store, account_id)
+    return {
+        "civilite": account["civilite"],
+        "prenom": account.get("prenom"),
+        "nom_naissance": account["nom_naissance"],
+        "nir_masque": identity.mask_nir(account["nir"]),
+        "courriel": account["courriel"],
+        "telephone_fixe": account.get("telephone_fixe"),
+        "telephone_portable": account.get("telephone_portable"),
+    }
+
+
+def change_informations(store, clock, account_id: str, changes: dict) -> dict:
+    """`changes` holds validated values; None clears an optional field. Returns what was changed."""
+    changes = {name: changes[name] for name in EDITABLE_FIELDS if name in changes}
+    if not changes:
+        raise NOTHING_TO_CHANGE
+    now = clock()
+    event = history.event(history.INFORMATIONS, now, champs=", ".join(FIELD_NAMES[name] for name in changes))
+    try:
+        store.update_account_fields(account_id, changes, event, now)
+    except WriteConflict:
+        raise hours.ACCOUNT_NOT_FOUND from None
+    return changes
+
+
+def change_password(store, clock, session: sessions.Session, *, current: str, new: str, confirmation: str, policy: str) -> int:
+    """Check the current password, apply the rule, store the new hash, end the other sessions.
+    Returns how many other sessions were ended."""
+    current, new, confirmation = (passwords.normalize(value) for value in (current, new, confirmation))
+    errors = passwords.check_new_password(
+        policy, new, confirmation, field="nouveau_mot_de_passe", confirmation_field="confirmation"
+    )
+    account = _account(store, session.account_id)
+    credentials = store.get_credentials(account["nir"])
+    if credentials is None or credentials.get("compte_id") != session.account_id:
+        raise NotFound("compte_introuvable", "Ce compte est introuvable.")
+    if not passwords.verify_password(credentials["mot_de_passe"], current):
+        raise InvalidInput(WRONG_CURRENT_PASSWORD.code, WRONG_CURRENT_PASSWORD.detail, WRONG_CURRENT_PASSWORD.erreurs + errors)
+    if errors:
+        raise InvalidInput("mot_de_passe_invalide", "Le mot de passe ne respecte pas les règles indiquées.", errors)
+    now = clock()
+    try:
+        store.change_password(
+            account["nir"], session.account_id, credentials["mot_de_passe"], passwords.hash_password(new),
+            history.event(history.MOT_DE_PASSE, now), now,
+        )
+    except WriteConflict:
+        raise PASSWORD_CHANGED_MEANWHILE from None
+    return sessions.end_other_sessions(store, session)
+
+
+def history_page(store, account_id: str, cursor: str | None) -> dict:
+    """"Consulter mon historique": newest first, HISTORY_PAGE_SIZE a page; the cursor is opaque."""
+    after = _read_cursor(cursor) if cursor is not None else None
+    events, following = store.history_page(account_id, after, HISTORY_PAGE_SIZE)
+    return {
+        "evenements": [{"date": e["date"], "type": e["type"], "detail": e["detail"]} for e in events],
+        "curseur_suivant": _make_cursor(following) if following else None,
+    }
+
+
+def _make_cursor(sort_key: str) -> str:
+    return base64.urlsafe_b64encode(sort_key.encode("ascii")).decode("ascii").rstrip("=")
+
+
+def _read_cursor(cursor: str) -> str:
+    if not isinstance(cursor, str) or not 1 <= len(cursor) <= 200:
+        raise INVALID_CURSOR
+    try:
+        sort_key = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
+    except (binascii.Error, ValueError):
+        raise INVALID_CURSOR from None
+    if not _EVENT_SORT_KEY.fullmatch(sort_key) or _make_cursor(sort_key) != cursor:
+        raise INVALID_CURSOR
+    return sort_key

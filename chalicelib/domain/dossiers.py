@@ -1,0 +1,121 @@
+""""Mes dossiers de formation": en_cours_elaboration → valide (hours reserved) → clos (hours debited).
+
+Dossiers live in their account's partition (`COMPTE#<id>` / `DOSSIER#<id>`): another holder's
+dossier is simply not found. Each transition is one transaction whose conditions carry the rules
+(the dossier's status, the free hours), so that racing requests give one success and a clear 409.
+"""
+
+from dataclasses import dataclass
+
+from ..clock import to_iso
+from . import history, hours, tokens
+from .errors import Conflict, InvalidInput, NotFound, WriteConflict
+
+DRAFT = "en_cours_elaboration"
+VALIDATED = "valide"
+CLOSED = "clos"
+
+# The list filter `etat`: a dossier is "en cours" until it is closed.
+STATES = {"en_cours": (DRAFT, VALIDATED), "clos": (CLOSED,)}
+
+NOT_FOUND = NotFound("dossier_introuvable", "Ce dossier de formation est introuvable.")
+DIF_NOT_ENTERED = Conflict(
+    "dif_non_renseigne",
+    "Le solde DIF doit obligatoirement être saisi (même s'il est à 0) avant de créer un premier dossier de formation.",
+)
+NOT_ENOUGH_HOURS = Conflict(
+    "heures_insuffisantes",
+    "Les heures disponibles sur votre compte (DIF puis CPF) ne suffisent pas pour valider ce dossier.",
+)
+BAD_STATE_FILTER = InvalidInput("etat_invalide", "Le filtre « etat » doit valoir « en_cours » ou « clos ».")
+
+
+def _bad_state(expected: str) -> Conflict:
+    return Conflict("etat_dossier_invalide", f"Ce dossier de formation n'est pas {expected} : cette action n'est pas possible.")
+
+
+@dataclass(frozen=True)
+class NewDossier:
+    intitule: str
+    organisme: str
+    heures: int
+    code_cpf: str | None = None
+    date_debut: str | None = None
+    confidentiel: bool = False
+
+
+FIELDS = ("intitule", "organisme", "heures", "statut", "cree_le", "code_cpf", "date_debut", "confidentiel", "valide_le", "clos_le")
+
+
+def shown(dossier_id: str, record: dict) -> dict:
+    return {"id": dossier_id, **{name: record.get(name) for name in FIELDS}}
+
+
+def described(record: dict) -> str:
+    """How history and movements name a dossier: a confidential one's title is not repeated there."""
+    if record.get("confidentiel"):
+        return f"dossier confidentiel ({record['heures']} h)"
+    return f"« {record['intitule']} » ({record['heures']} h)"
+
+
+def create(store, clock, account_id: str, new: NewDossier) -> dict:
+    now = clock()
+    dossier_id = tokens.new_id()
+    record = {**vars(new), "statut": DRAFT, "cree_le": to_iso(now)}
+    event = history.event(history.DOSSIER_CREE, now, dossier=described(record))
+    try:
+        store.create_dossier(account_id, dossier_id, record, event, now)
+    except WriteConflict:
+        raise DIF_NOT_ENTERED from None
+    return shown(dossier_id, record)
+
+
+def find(store, account_id: str, dossier_id: str) -> dict:
+    if not tokens.is_well_formed_id(dossier_id):
+        raise NOT_FOUND  # junk never reaches the table
+    record = store.get_dossier(account_id, dossier_id)
+    if record is None:
+        raise NOT_FOUND
+    return shown(dossier_id, record)
+
+
+def list_all(store, account_id: str, state: str | None = None) -> list[dict]:
+    """Newest first."""
+    if state is not None and state not in STATES:
+        raise BAD_STATE_FILTER
+    records = store.list_dossiers(account_id, STATES[state] if state else None)
+    dossiers = [shown(record.pop("id"), record) for record in records]
+    return sorted(dossiers, key=lambda d: (d["cree_le"], d["id"]), reverse=True)
+
+
+def validate(store, clock, account_id: str, dossier_id: str) -> dict:
+    """Reserve the dossier's hours (DIF first, then CPF) and lock the DIF."""
+    dossier = find(store, account_id, dossier_id)
+    if dossier["statut"] != DRAFT:
+        raise _bad_state("en cours d'élaboration")
+    now = clock()
+    moment = to_iso(now)
+    event = history.event(history.DOSSIER_VALIDE, now, dossier=described(dossier))
+    try:
+        store.validate_dossier(account_id, dossier_id, dossier["heures"], moment, event, now)
+    except WriteConflict as conflict:
+        if "dossier" in conflict.failed:
+            raise _bad_state("en cours d'élaboration") from None  # validated meanwhile
+        raise NOT_ENOUGH_HOURS from None
+    return {**dossier, "statut": VALIDATED, "valide_le": moment}
+
+
+def close(store, clock, account_id: str, dossier_id: str) -> dict:
+    """Debit the reserved hours and record the movement."""
+    dossier = find(store, account_id, dossier_id)
+    if dossier["statut"] != VALIDATED:
+        raise _bad_state("validé")
+    now = clock()
+    moment = to_iso(now)
+    movement = hours.movement(moment, -dossier["heures"], f"Formation : {described(dossier)}")
+    event = history.event(history.DOSSIER_CLOS, now, dossier=described(dossier))
+    try:
+        store.close_dossier(account_id, dossier_id, dossier["heures"], moment, movement, event, now)
+    except WriteConflict:
+        raise _bad_state("validé") from None  # closed meanwhile
+    return {**dossier, "statut": CLOSED, "clos_le": moment}

@@ -1,0 +1,93 @@
+""""Mon compte d'heures": the DIF balance the holder enters, the CPF hours, and their movements.
+
+The account item keeps totals only: `heures_dif` and `heures_cpf` as credited, `heures_reservees`
+(held by validated dossiers), `heures_debitees` (spent by closed ones) and `heures_libres`, their
+difference, kept precomputed because a DynamoDB condition cannot do arithmetic ("enough free hours"
+is `heures_libres >= :h`). Hours are spent DIF first, then CPF: which balance a reservation or a
+debit falls on follows from the totals, so no write ever needs to know it.
+"""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from . import history
+from .errors import Conflict, NotFound, WriteConflict
+
+DIF_MAX_HOURS = 120
+UPDATED = "La modification a bien été effectuée."
+
+DIF_LOCKED = Conflict(
+    "dif_verrouille",
+    "Un dossier de formation a été validé : il n'est plus possible de saisir ou de modifier le solde DIF.",
+)
+ACCOUNT_NOT_FOUND = NotFound("compte_introuvable", "Ce compte est introuvable.")
+
+
+@dataclass(frozen=True)
+class Figures:
+    dif_entered: bool
+    dif_balance: int
+    cpf_balance: int
+    dif_reserved: int
+    cpf_reserved: int
+
+    @property
+    def dif_free(self) -> int:
+        return self.dif_balance - self.dif_reserved
+
+    @property
+    def cpf_free(self) -> int:
+        return self.cpf_balance - self.cpf_reserved
+
+
+def figures(account: dict) -> Figures:
+    """Balances and reservations by kind of hours, DIF first: debits, then reservations, eat the DIF
+    before the CPF."""
+    dif = account.get("heures_dif") or 0
+    cpf = account.get("heures_cpf", 0)
+    debited = account.get("heures_debitees", 0)
+    reserved = account.get("heures_reservees", 0)
+    dif_balance = dif - min(dif, debited)
+    cpf_balance = cpf - (debited - min(dif, debited))
+    dif_reserved = min(dif_balance, reserved)
+    return Figures("heures_dif" in account, dif_balance, cpf_balance, dif_reserved, reserved - dif_reserved)
+
+
+def round_dif(value: float | int) -> int:
+    """To the nearest whole hour, halves up (72.5 → 73), on the decimal the person typed."""
+    return int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def set_dif(store, clock, account_id: str, value: float | int) -> int:
+    """Enter or change the DIF balance, until a dossier is validated. Returns the rounded hours."""
+    hours = round_dif(value)
+    now = clock()
+    try:
+        store.set_dif(account_id, hours, history.event(history.DIF, now, heures=hours), now)
+    except WriteConflict:
+        raise DIF_LOCKED from None
+    return hours
+
+
+def statement(store, account_id: str) -> dict:
+    """The balances and the movements, newest first, in one Query."""
+    account, movements = store.get_account_and_movements(account_id)
+    if account is None:
+        raise ACCOUNT_NOT_FOUND
+    figures_now = figures(account)
+    return {
+        "solde_dif": figures_now.dif_balance if figures_now.dif_entered else None,
+        "heures_cpf": figures_now.cpf_balance,
+        "heures_dif_reservees": figures_now.dif_reserved,
+        "heures_cpf_reservees": figures_now.cpf_reserved,
+        "heures_libres": figures_now.dif_free + figures_now.cpf_free,
+        "dif_modifiable": not account.get("dif_verrouille", False),
+        "mouvements": [
+            {"date": m["date"], "heures": m["heures"], "libelle": m["libelle"]} for m in reversed(movements)
+        ],
+    }
+
+
+def movement(moment: str, hours: int, label: str) -> dict:
+    """The shape every movement has, debits (negative) and, later, CPF credits (positive) alike."""
+    return {"date": moment, "heures": hours, "libelle": label}
