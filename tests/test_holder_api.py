@@ -342,6 +342,14 @@ class TestPasswordChange:
         assert answer.body["erreurs"][0]["champ"] == "mot_de_passe_actuel"
         assert journey.log_in(NIR).status == 201
 
+    def test_wrong_current_passwords_count_towards_the_lockout(self, journey, holder):
+        for _ in range(4):
+            assert self.change(holder, current="Mauvais2015!").status == 400
+        locked = self.change(holder, current="Mauvais2015!")
+        assert locked.status == 429 and locked.body["code"] == "compte_verrouille"
+        assert self.change(holder).status == 429  # the right one too, while locked
+        assert journey.log_in(NIR).status == 429
+
     def test_the_password_rule_lists_each_unmet_rule(self, holder):
         answer = self.change(holder, new="abc", confirmation="abd")
         assert answer.status == 400
@@ -463,4 +471,5 @@ def test_the_password_change_costs_its_reads_its_write_and_the_end_of_other_sess
     answer = TestPasswordChange().change(holder)
     assert answer.status == 200
     # authentication, account (for the NIR), credentials, the new hash and its event, the sessions to end
-    assert dynamodb_calls == ["UpdateItem", "GetItem", "GetItem", "TransactWriteItems", "Query"], dynamodb_calls
+    # credentials and the failed-login count come together (wrong current passwords count towards the lockout)
+    assert dynamodb_calls == ["UpdateItem", "GetItem", "BatchGetItem", "TransactWriteItems", "Query"], dynamodb_calls

@@ -40,6 +40,7 @@ def change_informations(session):
 @blueprint.route("/titulaire/mot-de-passe", methods=["PUT"], authenticated=True)
 def change_password(session):
     form = bodies.parse(forms.PasswordChangeForm, blueprint.current_request)
+    settings = get_settings()
     ended = holder.change_password(
         dependencies.store(),
         dependencies.clock(),
@@ -47,7 +48,9 @@ def change_password(session):
         current=form.mot_de_passe_actuel,
         new=form.nouveau_mot_de_passe,
         confirmation=form.confirmation,
-        policy=get_settings().password_policy,
+        policy=settings.password_policy,
+        lockout_threshold=settings.lockout_threshold,
+        lockout_seconds=settings.lockout_seconds,
     )
     return json_response({"detail": "Votre mot de passe a bien été modifié.", "sessions_fermees": ended})
 

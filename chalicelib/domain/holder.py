@@ -89,18 +89,36 @@ def change_informations(store, clock, account_id: str, changes: dict) -> dict:
     return changes
 
 
-def change_password(store, clock, session: sessions.Session, *, current: str, new: str, confirmation: str, policy: str) -> int:
+def change_password(
+    store,
+    clock,
+    session: sessions.Session,
+    *,
+    current: str,
+    new: str,
+    confirmation: str,
+    policy: str,
+    lockout_threshold: int,
+    lockout_seconds: int,
+) -> int:
     """Check the current password, apply the rule, store the new hash, end the other sessions.
-    Returns how many other sessions were ended."""
+    Returns how many other sessions were ended.
+
+    Wrong current passwords count towards the login lockout: a stolen session must not become a
+    way to guess the password without limit."""
     current, new, confirmation = (passwords.normalize(value) for value in (current, new, confirmation))
     errors = passwords.check_new_password(
         policy, new, confirmation, field="nouveau_mot_de_passe", confirmation_field="confirmation"
     )
     account = _account(store, session.account_id)
-    credentials = store.get_credentials(account["nir"])
+    credentials, attempts = store.get_login_records(account["nir"])
     if credentials is None or credentials.get("compte_id") != session.account_id:
         raise NotFound("compte_introuvable", "Ce compte est introuvable.")
+    sessions.refuse_while_locked(attempts, clock())
     if not passwords.verify_password(credentials["mot_de_passe"], current):
+        sessions.count_failure(
+            store, account["nir"], attempts, clock(), lockout_threshold, lockout_seconds, session.account_id
+        )
         raise InvalidInput(WRONG_CURRENT_PASSWORD.code, WRONG_CURRENT_PASSWORD.detail, WRONG_CURRENT_PASSWORD.erreurs + errors)
     if errors:
         raise InvalidInput("mot_de_passe_invalide", "Le mot de passe ne respecte pas les règles indiquées.", errors)

@@ -59,13 +59,13 @@ def log_in(
         raise BAD_CREDENTIALS
     credentials, attempts = store.get_login_records(compact_nir)
     now = clock()
-    _refuse_while_locked(attempts, now)
+    refuse_while_locked(attempts, now)
     # A pending account whose link has expired counts as no account.
     account_id = credentials["compte_id"] if is_live(credentials, now) else None
     if account_id is None:
         passwords.spend_verification_time(password)
     if account_id is None or not passwords.verify_password(credentials["mot_de_passe"], password):
-        _count_failure(store, compact_nir, attempts, now, lockout_threshold, lockout_seconds, account_id)
+        count_failure(store, compact_nir, attempts, now, lockout_threshold, lockout_seconds, account_id)
         raise BAD_CREDENTIALS
     if credentials["statut"] != ACTIVE:
         raise NOT_ACTIVATED
@@ -94,13 +94,13 @@ def _locked(seconds: int) -> TooManyAttempts:
     )
 
 
-def _refuse_while_locked(attempts: dict | None, now: datetime) -> None:
+def refuse_while_locked(attempts: dict | None, now: datetime) -> None:
     """Every login is refused while locked, the right password included."""
     if is_live(attempts, now) and attempts.get("verrouille_jusqu_au", 0) > to_epoch(now):
         raise _locked(attempts["verrouille_jusqu_au"] - to_epoch(now))
 
 
-def _count_failure(store, nir, attempts, now, threshold: int, lockout_seconds: int, account_id: str | None) -> None:
+def count_failure(store, nir, attempts, now, threshold: int, lockout_seconds: int, account_id: str | None) -> None:
     """Failures in a row are counted for every well-formed NIR, known or not, so a lockout tells
     nothing about who has an account; failures further apart than the lockout are forgotten.
 
