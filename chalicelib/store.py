@@ -598,30 +598,11 @@ class Store:
         """End every session of an account but `keep_digest`'s. Returns how many were ended."""
         digests = [
             key[SORT_KEY]["S"].removeprefix("SESSION#")
-            for key in self._partition_keys(account_key(account_id)[0], "SESSION#")
+            for key in self._query(account_key(account_id)[0], "SESSION#", keys_only=True)
         ]
         ended = [digest for digest in digests if digest != keep_digest]
         self._delete_keys([_key(session_key(d)) for d in ended] + [_key(session_pointer_key(account_id, d)) for d in ended])
         return len(ended)
-
-    def _partition_keys(self, partition: str, prefix: str) -> list[dict]:
-        """The keys of the items of a partition whose sort key starts with `prefix`, every page."""
-        keys, start_key = [], None
-        while True:
-            arguments = {
-                "TableName": self._table,
-                "KeyConditionExpression": f"{PARTITION_KEY} = :pk AND begins_with({SORT_KEY}, :prefix)",
-                "ExpressionAttributeValues": _values(pk=partition, prefix=prefix),
-                "ProjectionExpression": f"{PARTITION_KEY}, {SORT_KEY}",
-                "ConsistentRead": True,
-            }
-            if start_key:
-                arguments["ExclusiveStartKey"] = start_key
-            response = self._client.query(**arguments)
-            keys += response.get("Items", [])
-            start_key = response.get("LastEvaluatedKey")
-            if not start_key:
-                return keys
 
     # Holder space -----------------------------------------------------------------------------
     # Each method is one request. The account item carries the figures (`heures_dif`, `heures_cpf`,
@@ -831,9 +812,15 @@ class Store:
         return [_from_attributes(item) for item in page], following
 
     def _query(
-        self, partition: str, prefix: str, filter_expression: str | None = None, filter_values: dict | None = None
+        self,
+        partition: str,
+        prefix: str,
+        filter_expression: str | None = None,
+        filter_values: dict | None = None,
+        keys_only: bool = False,
     ) -> list[dict]:
-        """Every item of a partition whose sort key starts with `prefix`, raw, every page."""
+        """Every item of a partition whose sort key starts with `prefix`, raw, every page (only
+        their keys with `keys_only`)."""
         items, start_key = [], None
         while True:
             arguments = {
@@ -844,6 +831,8 @@ class Store:
             }
             if filter_expression:
                 arguments["FilterExpression"] = filter_expression
+            if keys_only:
+                arguments["ProjectionExpression"] = f"{PARTITION_KEY}, {SORT_KEY}"
             if start_key:
                 arguments["ExclusiveStartKey"] = start_key
             response = self._client.query(**arguments)
@@ -913,7 +902,7 @@ class Store:
 
     def delete_account_events(self, account_id: str) -> tuple[int, int]:
         """Delete the history of an account (after the account itself). Returns (deleted, items_read)."""
-        keys = self._partition_keys(account_key(account_id)[0], "EVENEMENT#")
+        keys = self._query(account_key(account_id)[0], "EVENEMENT#", keys_only=True)
         self._delete_keys(keys)
         return len(keys), len(keys)
 

@@ -32,13 +32,10 @@ CODE_EXPIRED = Expired(
 def resend_activation(store, mailer, clock, *, nir: str, courriel: str) -> None:
     """A new activation link for a pending account still within its 15 days; the old link stops working."""
     now = clock()
-    found = _matching_account(store, now, nir, courriel, status="en_attente")
-    if found is None:
+    allowed = _email_allowed(store, now, nir, courriel, status="en_attente")
+    if allowed is None:
         return
-    account_id, account = found
-    log = _log_with_one_more(account, now)
-    if log is None:
-        return
+    account_id, account, log = allowed
     token = tokens.new_secret_token()
     deadline = expiry(account)  # the registration's own 15 days: a new link does not extend them
     try:
@@ -65,13 +62,10 @@ def resend_activation(store, mailer, clock, *, nir: str, courriel: str) -> None:
 def request_reset(store, mailer, clock, *, nir: str, courriel: str, ttl_seconds: int) -> None:
     """A single-use reset link for an active account; a newer request voids the older link."""
     now = clock()
-    found = _matching_account(store, now, nir, courriel, status="actif")
-    if found is None:
+    allowed = _email_allowed(store, now, nir, courriel, status="actif")
+    if allowed is None:
         return
-    account_id, account = found
-    log = _log_with_one_more(account, now)
-    if log is None:
-        return
+    account_id, account, log = allowed
     token = tokens.new_secret_token()
     deadline = now + timedelta(seconds=ttl_seconds)
     try:
@@ -121,6 +115,17 @@ def _refuse_unusable(reset: dict | None, now: datetime) -> None:
         raise CODE_UNKNOWN
     if has_expired(reset, now):
         raise CODE_EXPIRED
+
+
+def _email_allowed(store, now: datetime, nir: str, courriel: str, status: str) -> tuple[str, dict, list[int]] | None:
+    """The account to email, and its email log with this sending added; None when there is no such
+    account or its hourly allowance is used up (the caller answers the same either way)."""
+    found = _matching_account(store, now, nir, courriel, status)
+    if found is None:
+        return None
+    account_id, account = found
+    log = _log_with_one_more(account, now)
+    return None if log is None else (account_id, account, log)
 
 
 def _matching_account(store, now: datetime, nir: str, courriel: str, status: str) -> tuple[str, dict] | None:
