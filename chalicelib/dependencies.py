@@ -4,12 +4,15 @@ AWS clients are made lazily (none at import: a cold start pays only for what its
 kept per region and endpoint, so a warm Lambda reuses its connections.
 """
 
+import time
 from functools import lru_cache
+from typing import Callable
 
 from .clock import Clock, system_clock
 from .settings import Settings, get_settings
 
 _clock: Clock = system_clock
+_sleep: Callable[[float], None] = time.sleep
 
 
 def clock() -> Clock:
@@ -20,6 +23,16 @@ def use_clock(new_clock: Clock) -> None:
     """Tests hand in a fixed clock; nothing else should call this."""
     global _clock
     _clock = new_clock
+
+
+def sleep(seconds: float) -> None:
+    _sleep(seconds)
+
+
+def use_sleep(new_sleep: Callable[[float], None]) -> None:
+    """Tests record the waits instead of waiting; nothing else should call this."""
+    global _sleep
+    _sleep = new_sleep
 
 
 @lru_cache(maxsize=8)
@@ -52,6 +65,7 @@ def mailer():
 
 def reset() -> None:
     """Forget the AWS clients (tests start each case on a fresh emulator)."""
-    global _clock
+    global _clock, _sleep
     _client.cache_clear()
     _clock = system_clock
+    _sleep = time.sleep

@@ -53,6 +53,14 @@ def clock():
     return fixed
 
 
+@pytest.fixture(autouse=True)
+def waits():
+    """The waits the application asks for (the recovery routes' constant time), recorded, not waited."""
+    asked = []
+    dependencies.use_sleep(asked.append)
+    return asked
+
+
 @pytest.fixture
 def api(aws, clock):
     from app import app

@@ -243,3 +243,26 @@ def test_an_unknown_nir_takes_as_long_as_a_wrong_password(active, journey):
     wrong = median_seconds([lambda: journey.log_in(NIR, "Mauvais123")] * 15, between=lambda: journey.log_in(NIR))
     print(f"login median: unknown NIR {unknown * 1000:.1f} ms, wrong password {wrong * 1000:.1f} ms, ratio {unknown / wrong:.2f}")
     assert 0.7 < unknown / wrong < 1.4
+
+
+@pytest.mark.parametrize("route", ["/mots-de-passe/oubli", "/activations/renvoi"])
+def test_recovery_answers_take_the_same_time_whoever_asks(journey, api, waits, route):
+    """Every answer is held until the same floor: the extra work of a matching account cannot be timed."""
+    from chalicelib import dependencies
+    from chalicelib.api.recovery_routes import RESPONSE_FLOOR_SECONDS
+
+    journey.register() if route == "/activations/renvoi" else journey.active_account()
+    dependencies.use_sleep(time.sleep)  # really wait, here
+    durations = {}
+    for who, body in {"matching": {"nir": NIR, "courriel": EMAIL}, "unknown": {"nir": OTHER_NIR, "courriel": EMAIL}}.items():
+        started = time.perf_counter()
+        assert api.post(route, body).body == SAME_BODY
+        durations[who] = time.perf_counter() - started
+    print(f"{route}: matching {durations['matching'] * 1000:.0f} ms, unknown {durations['unknown'] * 1000:.0f} ms")
+    assert all(RESPONSE_FLOOR_SECONDS <= seconds < RESPONSE_FLOOR_SECONDS + 0.25 for seconds in durations.values())
+
+
+def test_the_wait_covers_what_the_work_did_not_take(active, api, waits):
+    api.post("/mots-de-passe/oubli", {"nir": OTHER_NIR, "courriel": EMAIL})
+    (waited,) = waits
+    assert 0.3 < waited <= 0.5
