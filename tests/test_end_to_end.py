@@ -318,3 +318,35 @@ def test_the_holder_space_lifecycle_over_http(stack, http):
     kinds = [event["type"] for event in history.body["evenements"]]
     assert kinds[:4] == ["dossier_clos", "dossier_valide", "dossier_cree", "dif"], kinds
     assert {"inscription", "activation", "connexion"} <= set(kinds), kinds
+
+
+def test_the_password_reset_journey_over_http(stack, http):
+    """"Mot de passe oublié": the request, the email on the emulator, the new password, the old sessions gone."""
+    from tests.support import make_nir
+
+    nir, courriel, new_password = make_nir("1920699123456"), "paul.martin@example.fr", "Nouveau2026!"
+    assert register_over_http(http, courriel, nir=nir, prenom="Paul").status == 201
+    code = re.search(r"/activation\?c=([A-Za-z0-9_-]+)", last_email_to(stack, courriel)["body"]).group(1)
+    assert http.post("/activations", {"code": code}).status == 200
+    old_session = {"Authorization": f"Bearer {http.post('/sessions', {'nir': nir, 'mot_de_passe': PASSWORD}).body['jeton']}"}
+
+    asked = http.post("/mots-de-passe/oubli", {"nir": nir, "courriel": courriel.upper()})
+    unknown = http.post("/mots-de-passe/oubli", {"nir": make_nir("1920699123457"), "courriel": courriel})
+    assert asked.status == unknown.status == 202 and asked.body == unknown.body, (asked, unknown)
+    email = last_email_to(stack, courriel)
+    assert "réinitialisation" in email["subject"] and nir not in email["body"], email
+    reset_code = re.search(r"/reinitialisation\?c=([A-Za-z0-9_-]+)", email["body"]).group(1)
+
+    reset = http.post(
+        "/mots-de-passe/reinitialisation",
+        {"code": reset_code, "mot_de_passe": new_password, "mot_de_passe_confirmation": new_password},
+    )
+    assert reset.status == 200, reset
+    assert http.get("/titulaire", headers=old_session).status == 401
+    assert http.post("/sessions", {"nir": nir, "mot_de_passe": PASSWORD}).status == 401
+    assert http.post("/sessions", {"nir": nir, "mot_de_passe": new_password}).status == 201
+    used = http.post(
+        "/mots-de-passe/reinitialisation",
+        {"code": reset_code, "mot_de_passe": new_password, "mot_de_passe_confirmation": new_password},
+    )
+    assert used.status == 404 and used.body["code"] == "code_invalide", used
