@@ -1,6 +1,6 @@
 """The tutorial's journey through the API, step by step, on the emulated AWS."""
 
-from tests.support import NIR, PASSWORD
+from tests.support import NIR
 
 
 def test_a_person_registers_activates_logs_in_and_sees_an_empty_account(journey, api, sent_emails):

@@ -185,7 +185,7 @@ class TestMailBombing:
 
 class TestLockout:
     def test_five_wrong_passwords_in_a_row_lock_every_login_for_fifteen_minutes(self, active, journey, clock):
-        for attempt in range(4):
+        for _ in range(4):
             assert journey.log_in(NIR, "Mauvais123").status == 401
         locked = journey.log_in(NIR, "Mauvais123")
         assert locked.status == 429 and locked.body["code"] == "compte_verrouille"

@@ -4,7 +4,7 @@ import boto3
 import pytest
 
 from chalicelib.settings import get_settings
-from tests.support import NIR, OTHER_NIR, PASSWORD
+from tests.support import NIR, OTHER_NIR
 
 
 def bearer(token: str) -> dict:
