@@ -125,3 +125,15 @@ def test_every_throttled_route_is_a_route_of_the_app():
         for route in config["stages"][stage]["api_gateway_throttling"]["routes"]:
             method, path = route.split(" ", 1)
             assert method in app.routes[path], route
+
+
+def test_api_gateway_s_own_refusals_are_problem_documents_too(template):
+    responses = template["Resources"]["RestAPI"]["Properties"]["GatewayResponses"]
+    missing_route = responses["MISSING_AUTHENTICATION_TOKEN"]
+    assert missing_route["StatusCode"] == "404"
+    assert missing_route["ResponseParameters"]["Headers"]["Content-Type"] == "'application/problem+json'"
+    for response in responses.values():
+        body = json.loads(response["ResponseTemplates"]["application/json"])
+        assert set(body) == {"status", "title", "detail", "code"}
+        assert str(body["status"]) == response["StatusCode"]
+    assert json.loads(responses["THROTTLED"]["ResponseTemplates"]["application/json"])["code"] == "trop_de_requetes"
