@@ -403,9 +403,6 @@ class Store:
             ]
         )
 
-    def get_credentials(self, nir: str) -> dict | None:
-        return self._get(credentials_key(nir))
-
     def get_login_records(self, nir: str) -> tuple[dict | None, dict | None]:
         """The credentials and the failed-login record of a NIR, in one round trip."""
         found = self._get_many({"credentials": credentials_key(nir), "attempts": attempts_key(nir)})
@@ -543,9 +540,6 @@ class Store:
 
     def get_account(self, account_id: str) -> dict | None:
         return self._get(account_key(account_id))
-
-    def add_event(self, account_id: str, event: dict, moment: datetime) -> None:
-        self._client.put_item(TableName=self._table, Item=_item(event_key(account_id, new_event_id(moment)), event))
 
     # Sessions ---------------------------------------------------------------------------------
 

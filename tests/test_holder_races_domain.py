@@ -25,7 +25,8 @@ def account_id(store, fixed_clock):
     password_step(store, fixed_clock, mailer, draft_awaiting_password(store, fixed_clock))()
     (_, code), = mailer.sent
     activation.activate(store, fixed_clock, code)
-    return store.get_credentials(NIR)["compte_id"]
+    credentials, _ = store.get_login_records(NIR)
+    return credentials["compte_id"]
 
 
 def new_dossier(store, clock, account_id, heures):
