@@ -15,80 +15,80 @@ from .french_dates import in_full
 log = logging.getLogger(__name__)
 
 ACTIVATION_SUBJECT = "Mon Compte Formation : activez votre compte"
+RESET_SUBJECT = "Mon Compte Formation : réinitialisation de votre mot de passe"
+LINK = object()  # where the link stands, on a line of its own
 
 
 def activation_message(link: str, expires_at: datetime, contact_url: str) -> tuple[str, str, str]:
     """Subject, text and HTML of the activation email."""
-    deadline = in_full(expires_at)
-    text = f"""Bonjour,
-
-Afin de finaliser l'inscription à votre espace privé du portail Mon Compte Formation, cliquez sur le lien suivant ou copiez-le dans votre navigateur :
-
-{link}
-
-Vous pourrez alors vous connecter avec votre numéro de sécurité sociale et le mot de passe que vous avez défini lors de votre inscription.
-
-À noter : ce lien d'activation ne sert qu'une seule fois. Vous avez un délai de 15 jours pour effectuer cette action, soit jusqu'au {deadline} (heure de Paris) ; passé ce délai, il vous faudra recommencer votre inscription.
-
-Si vous n'êtes pas à l'origine de cette action, rendez-vous sur le formulaire de contact du portail du compte personnel de formation pour nous en informer, en signalant un problème technique et en précisant votre identité :
-{contact_url}
-
-Cordialement,
-Votre correspondant CPF
-"""
-    e = html.escape
-    body = f"""<!DOCTYPE html>
-<html lang="fr">
-<head><meta charset="utf-8"><title>{e(ACTIVATION_SUBJECT)}</title></head>
-<body>
-<p>Bonjour,</p>
-<p>Afin de finaliser l'inscription à votre espace privé du portail Mon Compte Formation, cliquez sur le lien suivant ou copiez-le dans votre navigateur&nbsp;:</p>
-<p><a href="{e(link)}">{e(link)}</a></p>
-<p>Vous pourrez alors vous connecter avec votre numéro de sécurité sociale et le mot de passe que vous avez défini lors de votre inscription.</p>
-<p><strong>À noter&nbsp;:</strong> ce lien d'activation ne sert qu'une seule fois. Vous avez un délai de <strong>15 jours</strong> pour effectuer cette action, soit jusqu'au <strong>{e(deadline)}</strong> (heure de Paris)&nbsp;; passé ce délai, il vous faudra recommencer votre inscription.</p>
-<p>Si vous n'êtes pas à l'origine de cette action, rendez-vous sur le <a href="{e(contact_url)}">formulaire de contact</a> du portail du compte personnel de formation pour nous en informer, en signalant un problème technique et en précisant votre identité.</p>
-<p>Cordialement,<br>Votre correspondant CPF</p>
-</body>
-</html>
-"""
-    return ACTIVATION_SUBJECT, text, body
-
-
-RESET_SUBJECT = "Mon Compte Formation : réinitialisation de votre mot de passe"
+    return _render(
+        ACTIVATION_SUBJECT,
+        [
+            "Afin de finaliser l'inscription à votre espace privé du portail Mon Compte Formation, cliquez "
+            "sur le lien suivant ou copiez-le dans votre navigateur :",
+            LINK,
+            "Vous pourrez alors vous connecter avec votre numéro de sécurité sociale et le mot de passe que "
+            "vous avez défini lors de votre inscription.",
+            "**À noter :** ce lien d'activation ne sert qu'une seule fois. Vous avez un délai de **15 jours** "
+            f"pour effectuer cette action, soit jusqu'au **{in_full(expires_at)}** (heure de Paris) ; passé ce "
+            "délai, il vous faudra recommencer votre inscription.",
+        ],
+        "Si vous n'êtes pas à l'origine de cette action, rendez-vous sur le formulaire de contact du portail "
+        "du compte personnel de formation pour nous en informer, en signalant un problème technique et en "
+        "précisant votre identité",
+        link,
+        contact_url,
+    )
 
 
 def reset_message(link: str, expires_at: datetime, contact_url: str) -> tuple[str, str, str]:
     """Subject, text and HTML of the password reset email."""
-    deadline = in_full(expires_at)
-    text = f"""Bonjour,
+    return _render(
+        RESET_SUBJECT,
+        [
+            "Vous avez demandé à réinitialiser le mot de passe de votre espace privé du portail Mon Compte "
+            "Formation. Pour choisir un nouveau mot de passe, cliquez sur le lien suivant ou copiez-le dans "
+            "votre navigateur :",
+            LINK,
+            f"**À noter :** ce lien ne sert qu'une seule fois et reste valable jusqu'au **{in_full(expires_at)}** "
+            "(heure de Paris). Une nouvelle demande le remplace.",
+            "Si vous n'êtes pas à l'origine de cette demande, ignorez ce courriel : votre mot de passe actuel "
+            "reste valable.",
+        ],
+        "Si vous pensez que quelqu'un tente d'accéder à votre compte, signalez-le sur le formulaire de "
+        "contact du portail du compte personnel de formation",
+        link,
+        contact_url,
+    )
 
-Vous avez demandé à réinitialiser le mot de passe de votre espace privé du portail Mon Compte Formation. Pour choisir un nouveau mot de passe, cliquez sur le lien suivant ou copiez-le dans votre navigateur :
 
-{link}
+def _render(subject: str, paragraphs: list, contact_sentence: str, link: str, contact_url: str) -> tuple[str, str, str]:
+    """The same message as text and as HTML; **…** marks what the HTML shows in bold."""
+    text_blocks, html_blocks = [], []
+    for paragraph in paragraphs:
+        if paragraph is LINK:
+            text_blocks.append(link)
+            html_blocks.append(f'<a href="{html.escape(link)}">{html.escape(link, quote=False)}</a>')
+        else:
+            text_blocks.append(paragraph.replace("**", ""))
+            html_blocks.append(_bold(html.escape(paragraph, quote=False)))
+    text_blocks.append(f"{contact_sentence} :\n{contact_url}")
+    html_blocks.append(
+        f'{html.escape(contact_sentence, quote=False)}&nbsp;: <a href="{html.escape(contact_url)}">'
+        f"{html.escape(contact_url, quote=False)}</a>"
+    )
+    text = "\n\n".join(["Bonjour,", *text_blocks, "Cordialement,\nVotre correspondant CPF"]) + "\n"
+    body = "\n".join(f"<p>{block}</p>" for block in ["Bonjour,", *html_blocks, "Cordialement,<br>Votre correspondant CPF"])
+    page = (
+        f'<!DOCTYPE html>\n<html lang="fr">\n<head><meta charset="utf-8"><title>{html.escape(subject, quote=False)}'
+        f"</title></head>\n<body>\n{body}\n</body>\n</html>\n"
+    )
+    return subject, text, page
 
-À noter : ce lien ne sert qu'une seule fois et reste valable jusqu'au {deadline} (heure de Paris). Une nouvelle demande le remplace.
 
-Si vous n'êtes pas à l'origine de cette demande, ignorez ce courriel : votre mot de passe actuel reste valable. Si vous pensez que quelqu'un tente d'accéder à votre compte, signalez-le sur le formulaire de contact du portail du compte personnel de formation :
-{contact_url}
-
-Cordialement,
-Votre correspondant CPF
-"""
-    e = html.escape
-    body = f"""<!DOCTYPE html>
-<html lang="fr">
-<head><meta charset="utf-8"><title>{e(RESET_SUBJECT)}</title></head>
-<body>
-<p>Bonjour,</p>
-<p>Vous avez demandé à réinitialiser le mot de passe de votre espace privé du portail Mon Compte Formation. Pour choisir un nouveau mot de passe, cliquez sur le lien suivant ou copiez-le dans votre navigateur&nbsp;:</p>
-<p><a href="{e(link)}">{e(link)}</a></p>
-<p><strong>À noter&nbsp;:</strong> ce lien ne sert qu'une seule fois et reste valable jusqu'au <strong>{e(deadline)}</strong> (heure de Paris). Une nouvelle demande le remplace.</p>
-<p>Si vous n'êtes pas à l'origine de cette demande, ignorez ce courriel&nbsp;: votre mot de passe actuel reste valable. Si vous pensez que quelqu'un tente d'accéder à votre compte, signalez-le sur le <a href="{e(contact_url)}">formulaire de contact</a> du portail du compte personnel de formation.</p>
-<p>Cordialement,<br>Votre correspondant CPF</p>
-</body>
-</html>
-"""
-    return RESET_SUBJECT, text, body
+def _bold(escaped: str) -> str:
+    parts = escaped.split("**")
+    return "".join(f"<strong>{part}</strong>" if index % 2 else part for index, part in enumerate(parts))
 
 
 class SesMailer:
