@@ -473,7 +473,7 @@ class Store:
         log_condition, log_values = self._sent_log_update(old_log, new_log)
         self._transact(
             [
-                ("ancienne", {"Delete": {"TableName": self._table, "Key": _key(activation_key(old_digest))}}),
+                ("ancienne", self._delete_action(activation_key(old_digest))),
                 ("activation", self._put_action(activation_key(new_digest), activation, expires, f"attribute_not_exists({PARTITION_KEY})")),
                 (
                     "compte",
@@ -495,7 +495,7 @@ class Store:
         log_condition, log_values = self._sent_log_update(old_log, new_log)
         actions = []
         if old_digest:
-            actions.append(("ancienne", {"Delete": {"TableName": self._table, "Key": _key(reset_key(old_digest))}}))
+            actions.append(("ancienne", self._delete_action(reset_key(old_digest))))
         same_previous = "reinitialisation_empreinte = :ancienne" if old_digest else "attribute_not_exists(reinitialisation_empreinte)"
         values = {"ancienne": old_digest} if old_digest else {}
         actions += [
@@ -526,7 +526,7 @@ class Store:
             [
                 ("reinitialisation", self._delete_action(reset_key(reset_digest), f"attribute_exists({PARTITION_KEY}) AND {TTL_ATTRIBUTE} > :now", now=epoch)),
                 ("identifiants", self._update_action(credentials_key(nir), "SET mot_de_passe = :hash", "compte_id = :compte", hash=password_hash, compte=account_id)),
-                ("tentatives", {"Delete": {"TableName": self._table, "Key": _key(attempts_key(nir))}}),
+                ("tentatives", self._delete_action(attempts_key(nir))),
                 (
                     "compte",
                     self._update_action(
@@ -554,7 +554,7 @@ class Store:
                 ("session", self._put_action(session_key(session_digest), session, expires, f"attribute_not_exists({PARTITION_KEY})")),
                 ("pointeur", self._put_action(session_pointer_key(account_id, session_digest), {}, expires)),
                 ("evenement", self._event_action(account_id, event, now)),
-                ("tentatives", {"Delete": {"TableName": self._table, "Key": _key(attempts_key(nir))}}),
+                ("tentatives", self._delete_action(attempts_key(nir))),
             ]
         )
 
@@ -579,11 +579,8 @@ class Store:
     def close_session(self, session_digest: str, account_id: str, event: dict, now: datetime) -> None:
         self._transact(
             [
-                ("session", {"Delete": {"TableName": self._table, "Key": _key(session_key(session_digest))}}),
-                (
-                    "pointeur",
-                    {"Delete": {"TableName": self._table, "Key": _key(session_pointer_key(account_id, session_digest))}},
-                ),
+                ("session", self._delete_action(session_key(session_digest))),
+                ("pointeur", self._delete_action(session_pointer_key(account_id, session_digest))),
                 ("evenement", self._event_action(account_id, event, now)),
             ]
         )
@@ -914,16 +911,14 @@ class Store:
             raise
         return True
 
-    def _delete_action(self, key, condition: str, **values) -> dict:
-        return {
-            "Delete": {
-                "TableName": self._table,
-                "Key": _key(key),
-                "ConditionExpression": condition,
-                "ExpressionAttributeValues": _values(**values),
-                "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
-            }
-        }
+    def _delete_action(self, key, condition: str | None = None, **values) -> dict:
+        delete = {"TableName": self._table, "Key": _key(key)}
+        if condition:
+            delete["ConditionExpression"] = condition
+            delete["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+            if values:
+                delete["ExpressionAttributeValues"] = _values(**values)
+        return {"Delete": delete}
 
     def _delete_keys(self, keys: list[dict]) -> None:
         for start in range(0, len(keys), 25):  # BatchWriteItem's limit
