@@ -1,4 +1,5 @@
 import os
+import threading
 
 import boto3
 import pytest
@@ -44,6 +45,24 @@ def aws():
         table.ensure_table(boto3.client("dynamodb"), settings.table_name)
         boto3.client("ses").verify_email_identity(EmailAddress=settings.sender_email)
         yield
+
+
+@pytest.fixture
+def serialized_emulator(aws, monkeypatch):
+    """moto applies a transaction item by item without a lock; one request at a time gives it
+    DynamoDB's isolation, so that race tests check our conditions and not moto's thread safety."""
+    from moto.dynamodb.models import DynamoDBBackend
+
+    lock = threading.RLock()
+    for name in ("transact_write_items", "put_item", "get_item", "update_item", "delete_item",
+                 "query", "batch_write_item", "batch_get_item"):
+        original = getattr(DynamoDBBackend, name)
+
+        def one_at_a_time(self, *args, __original=original, **kwargs):
+            with lock:
+                return __original(self, *args, **kwargs)
+
+        monkeypatch.setattr(DynamoDBBackend, name, one_at_a_time)
 
 
 @pytest.fixture

@@ -247,29 +247,17 @@ def test_an_older_table_without_the_expiry_index_gets_it():
         assert indexes[0]["KeySchema"] == table.GLOBAL_SECONDARY_INDEXES[0]["KeySchema"]
 
 
-def test_two_runs_at_once_remove_each_registration_once(journey, clock, monkeypatch):
-    """Real threads on the domain; moto serialised to one request at a time, as in test_races_domain,
-    so that its transactions are atomic the way DynamoDB's are."""
+def test_two_runs_at_once_remove_each_registration_once(journey, clock, serialized_emulator):
+    """Real threads on the domain; moto serialised to one request at a time (conftest.py), so that
+    its transactions are atomic the way DynamoDB's are."""
     import threading
     from concurrent.futures import ThreadPoolExecutor
-
-    from moto.dynamodb.models import DynamoDBBackend
 
     from chalicelib.domain import cleanup
 
     for n in range(6):
         journey.register(nir=make_nir(f"2920169123{n:03d}"), courriel=f"attente{n}@example.fr")
     clock.advance(seconds=FIFTEEN_DAYS + 1)
-
-    lock = threading.RLock()
-    for name in ("transact_write_items", "query", "delete_item", "batch_write_item", "get_item"):
-        original = getattr(DynamoDBBackend, name)
-
-        def one_at_a_time(self, *args, __original=original, **kwargs):
-            with lock:
-                return __original(self, *args, **kwargs)
-
-        monkeypatch.setattr(DynamoDBBackend, name, one_at_a_time)
 
     store = Store(boto3.client("dynamodb"), get_settings().table_name)
     barrier = threading.Barrier(2)

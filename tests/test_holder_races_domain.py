@@ -14,7 +14,6 @@ from tests.test_races_domain import (  # noqa: F401 (fixtures)
     password_step,
     race,
     refusal_codes,
-    serialized_emulator,
     store,
 )
 

@@ -1,7 +1,7 @@
 """Races, at the domain level, with real threads: the conditional writes decide, exactly one wins.
 
 moto applies a transaction item by item without a lock, so on its own it is not atomic between
-threads the way DynamoDB is; the `serialized_emulator` fixture gives it DynamoDB's isolation by
+threads the way DynamoDB is; the `serialized_emulator` fixture (conftest.py) gives it DynamoDB's isolation by
 running one request at a time. What is tested is then our conditions, not moto's thread safety.
 """
 
@@ -10,7 +10,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import boto3
 import pytest
-from moto.dynamodb.models import DynamoDBBackend
 
 from chalicelib import table
 from chalicelib.domain import activation, captchas, registration
@@ -29,19 +28,6 @@ class RecordingMailer:
     def send_activation(self, recipient, token, expires_at):
         with self._lock:
             self.sent.append((recipient, token))
-
-
-@pytest.fixture
-def serialized_emulator(aws, monkeypatch):
-    lock = threading.RLock()
-    for name in ("transact_write_items", "put_item", "get_item", "update_item", "delete_item"):
-        original = getattr(DynamoDBBackend, name)
-
-        def one_at_a_time(self, *args, __original=original, **kwargs):
-            with lock:
-                return __original(self, *args, **kwargs)
-
-        monkeypatch.setattr(DynamoDBBackend, name, one_at_a_time)
 
 
 @pytest.fixture
