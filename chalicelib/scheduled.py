@@ -19,6 +19,3 @@ def cleanup_expired_registrations(context=None) -> dict:
     logger.info("cleanup_expired_registrations %s", json.dumps(report))
     return report
 
-
-if __name__ == "__main__":  # `python -m chalicelib.scheduled`: one run against the configured AWS
-    print(json.dumps(cleanup_expired_registrations()))

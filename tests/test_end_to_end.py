@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pytest
 
 from chalicelib.settings import ENVIRONMENT_NAMES
-from tests.local_stack import ROOT, LocalStack, free_ports
+from tools.local_stack import ROOT, LocalStack, free_ports
 from tests.support import NIR, PASSWORD, identity
 
 CAPTCHA = "AE23HJ"
@@ -263,7 +263,7 @@ def test_an_expired_registration_is_cleaned_up_and_the_nir_registers_again():
         time.sleep(2.2)  # the link's expiry, to the second, is then strictly past
 
         cleanup = subprocess.run(
-            [sys.executable, "-m", "chalicelib.scheduled"],
+            [sys.executable, "-m", "tools.run_cleanup"],
             cwd=ROOT, env=short.env, capture_output=True, text=True, timeout=60,
         )
         assert cleanup.returncode == 0, cleanup.stderr

@@ -1,11 +1,5 @@
 """The deploy template: `make package` builds build/sam.json (Chalice's functions and API, the table from
-chalicelib/table.py, throttling from .chalice/config.json), and cfn-lint checks it, nothing ignored.
-
-cfn-lint finds one thing, twice, that this project cannot fix alone: the Lambda runtime python3.11 is
-deprecated (AWS disabled its creation on 2026-07-31). Chalice takes the runtime from the Python that
-packages, and the project is on 3.11. The test asserts that this is the only finding, so that any other
-error fails it, and so that moving the project to a supported Python makes the exception go away
-(the assertion then asks for this allowance to be removed)."""
+chalicelib/table.py, throttling from .chalice/config.json), and the pinned cfn-lint finds nothing in it."""
 
 import json
 import subprocess
@@ -13,10 +7,7 @@ import subprocess
 import pytest
 
 from chalicelib import table
-from tests.local_stack import ROOT
-
-RUNTIME_DEPRECATED = "E2533"
-
+from tools.local_stack import ROOT
 
 def make(*targets: str) -> subprocess.CompletedProcess:
     return subprocess.run(["make", *targets], cwd=ROOT, capture_output=True, text=True, timeout=900)
@@ -29,21 +20,20 @@ def template() -> dict:
     return json.loads((ROOT / "build" / "sam.json").read_text())
 
 
-def test_cfn_lint_finds_nothing_but_the_python_runtime_deprecation(template):
+def test_cfn_lint_finds_nothing(template):
     installed = make(".venv-lint/.installed")
     assert installed.returncode == 0, installed.stdout + installed.stderr
     lint = subprocess.run(
         [str(ROOT / ".venv-lint" / "bin" / "cfn-lint"), "--format", "json", "build/sam.json"],
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )
-    findings = json.loads(lint.stdout or "[]")
-    others = [f for f in findings if f["Rule"]["Id"] != RUNTIME_DEPRECATED]
-    assert others == [], json.dumps(others, indent=2)
-    runtimes = [f for f in findings if f["Rule"]["Id"] == RUNTIME_DEPRECATED]
-    assert {tuple(f["Location"]["Path"]) for f in runtimes} == {
-        ("Resources", "APIHandler", "Properties", "Runtime"),
-        ("Resources", "CleanupExpiredRegistrations", "Properties", "Runtime"),
-    }, "the runtime is supported now: remove this allowance"
+    assert json.loads(lint.stdout or "[]") == [], lint.stdout
+
+
+def test_the_functions_run_on_python_3_13(template):
+    runtimes = {name: resource["Properties"].get("Runtime") for name, resource in template["Resources"].items()
+                if resource["Type"] == "AWS::Serverless::Function"}
+    assert runtimes and set(runtimes.values()) == {"python3.13"}, runtimes
 
 
 def test_the_template_holds_the_table_as_chalicelib_defines_it(template):
@@ -137,3 +127,16 @@ def test_api_gateway_s_own_refusals_are_problem_documents_too(template):
         assert set(body) == {"status", "title", "detail", "code"}
         assert str(body["status"]) == response["StatusCode"]
     assert json.loads(responses["THROTTLED"]["ResponseTemplates"]["application/json"])["code"] == "trop_de_requetes"
+
+
+def test_the_lambda_package_holds_run_time_code_and_data_but_no_tool_and_no_test(template):
+    import zipfile
+
+    with zipfile.ZipFile(ROOT / "build" / "deployment.zip") as package:
+        names = package.namelist()
+    ours = [name for name in names if name == "app.py" or name.startswith("chalicelib/")]
+    assert "app.py" in ours and "chalicelib/domain/registration.py" in ours
+    assert any(name.startswith("chalicelib/captcha_audio/voix_fr/") and name.endswith(".wav") for name in ours)
+    assert not [name for name in names if name.split("/")[0] in ("tools", "tests", "web", "build")]
+    tool_modules = {path.name for path in (ROOT / "tools").glob("*.py")} - {"__init__.py"}
+    assert not [name for name in ours if name.rsplit("/", 1)[-1] in tool_modules]

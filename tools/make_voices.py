@@ -1,7 +1,7 @@
 """Generate the French voice samples used by the audio captcha.
 
 This script is run ONCE, by hand, by a developer. It is not run at build time
-or at run time. Its output (the ``voix_fr/`` folder next to this file) is
+or at run time. Its output (``chalicelib/captcha_audio/voix_fr/``, data the Lambda reads) is
 committed to the repository, and the back end only reads those files.
 
 For each character of ``ALPHABET`` it writes ``voix_fr/<CHAR>/<n>.wav`` (one
@@ -22,7 +22,7 @@ Requirements (Debian packages): ``espeak-ng`` and ``sox``
 (``apt-get install -y espeak-ng sox``). Only the Python standard library is
 used. Usage, from anywhere::
 
-    python chalicelib/captcha_audio/make_voices.py
+    python tools/make_voices.py
 
 The script takes no arguments and can be rerun: it deletes and recreates
 ``voix_fr/`` each time. ``sox`` runs in repeatable mode (``-R``), so a rerun
@@ -35,8 +35,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-# Characters the captcha can use (must match the captcha generator).
-ALPHABET = "AEFHJKRUWXY23456789"
+# Characters the captcha can use: the generator's own.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from chalicelib.domain.captchas import ALPHABET  # noqa: E402
 
 # What espeak-ng is asked to say for each character (French spelling, so the
 # French voice pronounces the letter name / number word correctly).
@@ -69,7 +70,7 @@ VARIANTS = [
     ("fr+f1", 60, 140),  # same language, female variant (no echo)
 ]
 
-OUTPUT_DIR = Path(__file__).resolve().parent / "voix_fr"
+OUTPUT_DIR = Path(__file__).resolve().parent.parent / "chalicelib" / "captcha_audio" / "voix_fr"
 
 # sox output format expected by captcha.audio: 8000 Hz, mono, 8-bit unsigned.
 SOX_FORMAT = ["-r", "8000", "-c", "1", "-b", "8", "-e", "unsigned-integer"]

@@ -1,16 +1,16 @@
 """The CloudFormation fragment that `make package` merges into Chalice's template for a stage.
 
-`python -m chalicelib.deploy_template <stage> <output.json>` writes: the table from chalicelib/table.py,
+`python -m tools.deploy_template <stage> <output.json>` writes: the table from chalicelib/table.py,
 the sender as a parameter the functions read, and API Gateway throttling from the stage's
 `api_gateway_throttling` in .chalice/config.json (a default for the stage, tighter limits for the
-public routes that create, send or guess). Run at build time only, never in the Lambda.
+public routes that create, send or guess). A tool: run at build time only, never shipped in the Lambda.
 """
 
 import json
 import sys
 from pathlib import Path
 
-from .table import cloudformation_resources
+from chalicelib.table import cloudformation_resources
 
 CONFIG = Path(__file__).resolve().parent.parent / ".chalice" / "config.json"
 CHALICE_FUNCTIONS = ("APIHandler", "CleanupExpiredRegistrations")
@@ -50,7 +50,7 @@ GATEWAY_PROBLEMS = {
 
 
 def gateway_responses() -> dict:
-    from .api.problems import PROBLEM_TYPE, TITLES
+    from chalicelib.api.problems import PROBLEM_TYPE, TITLES
 
     return {
         kind: {

@@ -1,6 +1,6 @@
 """The local stack: an emulated AWS (moto server), the table and sender set up, the API on `chalice local`.
 
-`make run` runs `python -m tests.local_stack`, which serves until Ctrl-C; the end-to-end tests use
+`make run` runs `python -m tools.local_stack`, which serves until Ctrl-C; the end-to-end tests use
 `LocalStack` directly, on free ports, with the children's output kept in a file.
 
 Environment read here (besides the application's settings, passed through to the API untouched):
@@ -135,7 +135,7 @@ class LocalStack:
         if self.starts_emulator:
             moto = self._spawn([sys.executable, "-m", "moto.server", "-H", HOST, "-p", str(self.moto_port)])
             self._wait_for(moto, self.emails_url, deadline, "the AWS emulator (moto server)")
-        bootstrap = self._spawn([sys.executable, "-m", "chalicelib.bootstrap"], keep=False)
+        bootstrap = self._spawn([sys.executable, "-m", "tools.bootstrap"], keep=False)
         try:
             code = bootstrap.wait(timeout=max(1.0, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:

@@ -1,14 +1,14 @@
 """Set up an AWS account (real or emulated) for the app: the table, with TTL on, and a verified sender.
 
 Both steps are idempotent: running this again changes nothing. `make run` calls it on the local
-emulator; run it by hand with `python -m chalicelib.bootstrap` (settings come from the environment).
+emulator; run it by hand with `python -m tools.bootstrap` (settings come from the environment).
 """
 
 import sys
 
-from . import table
-from .dependencies import aws_client
-from .settings import ConfigurationError, Settings, get_settings
+from chalicelib import table
+from chalicelib.dependencies import aws_client
+from chalicelib.settings import ConfigurationError, Settings, get_settings
 
 
 def bootstrap(settings: Settings) -> None:

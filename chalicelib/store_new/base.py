@@ -1,0 +1,200 @@
+"""What every part of the store builds on: one round trip to the table each, and the transaction
+whose refused conditions come back named.
+
+A method of the store is one request to DynamoDB unless its docstring says otherwise. Writes that
+must happen together are one TransactWriteItems, built from the action builders here; when one of
+its conditions fails, `transact` raises WriteConflict naming the records (and what they hold now).
+"""
+
+import time
+
+from botocore.exceptions import ClientError
+
+from ..domain.errors import WriteConflict
+from .keys import (
+    PARTITION_KEY,
+    SORT_KEY,
+    Key,
+    expression_values,
+    from_attributes,
+    item,
+    key_attributes,
+)
+
+# BatchGetItem and BatchWriteItem may leave part of a request unprocessed when throttled: back off
+# and send the rest, as AWS advises, this many times at most.
+BATCH_ATTEMPTS = 8
+BATCH_WRITE_LIMIT = 25
+
+
+def exists() -> str:
+    return f"attribute_exists({PARTITION_KEY})"
+
+
+def absent() -> str:
+    return f"attribute_not_exists({PARTITION_KEY})"
+
+
+class TableAccess:
+    """The client and the table's name, and the requests every aggregate's records are made of."""
+
+    def __init__(self, client, table_name: str):
+        self._client = client
+        self._table = table_name
+
+    # Single requests ----------------------------------------------------------------------------
+
+    def _get(self, key: Key) -> dict | None:
+        response = self._client.get_item(TableName=self._table, Key=key_attributes(key), ConsistentRead=True)
+        return from_attributes(response.get("Item"))
+
+    def _put(self, key: Key, record: dict, expires=None) -> None:
+        self._client.put_item(TableName=self._table, Item=item(key, record, expires))
+
+    def _take(self, key: Key) -> dict | None:
+        """Delete and return what was there: whoever gets the record back is the only one to have it."""
+        response = self._client.delete_item(TableName=self._table, Key=key_attributes(key), ReturnValues="ALL_OLD")
+        return from_attributes(response.get("Attributes"))
+
+    def _update_if(self, key: Key, update: str, condition: str, **values) -> dict | None:
+        """A conditional update that returns the record as it now is, or None when the condition failed."""
+        try:
+            response = self._client.update_item(
+                TableName=self._table,
+                Key=key_attributes(key),
+                UpdateExpression=update,
+                ConditionExpression=condition,
+                ExpressionAttributeValues=expression_values(**values),
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return None
+            raise
+        return from_attributes(response["Attributes"])
+
+    def _delete_if(self, key: Key, condition: str, **values) -> bool:
+        """A conditional delete; False when the condition failed (already gone, or not as expected)."""
+        try:
+            self._client.delete_item(
+                TableName=self._table,
+                Key=key_attributes(key),
+                ConditionExpression=condition,
+                ExpressionAttributeValues=expression_values(**values),
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def _get_many(self, keys: dict[str, Key]) -> dict[str, dict | None]:
+        """Several records by name, in one BatchGetItem (plus retries of what was left unprocessed)."""
+        wanted = {name: key_attributes(key) for name, key in keys.items()}
+        found = dict.fromkeys(keys)
+        request = {self._table: {"Keys": list(wanted.values()), "ConsistentRead": True}}
+        for attempt in range(BATCH_ATTEMPTS):
+            response = self._client.batch_get_item(RequestItems=request)
+            for got in response["Responses"].get(self._table, []):
+                key = {PARTITION_KEY: got[PARTITION_KEY], SORT_KEY: got[SORT_KEY]}
+                found[next(name for name, k in wanted.items() if k == key)] = from_attributes(got)
+            request = response.get("UnprocessedKeys") or {}
+            if not request:
+                return found
+            _back_off(attempt)
+        raise RuntimeError(f"BatchGetItem left keys unprocessed after {BATCH_ATTEMPTS} attempts")
+
+    def _query(
+        self,
+        partition: str,
+        prefix: str,
+        filter_expression: str | None = None,
+        filter_values: dict | None = None,
+        keys_only: bool = False,
+    ) -> list[dict]:
+        """Every item of a partition whose sort key starts with `prefix`, raw, every page (only
+        their keys with `keys_only`)."""
+        items, start_key = [], None
+        while True:
+            arguments = {
+                "TableName": self._table,
+                "KeyConditionExpression": f"{PARTITION_KEY} = :pk AND begins_with({SORT_KEY}, :prefix)",
+                "ExpressionAttributeValues": expression_values(pk=partition, prefix=prefix, **(filter_values or {})),
+                "ConsistentRead": True,
+            }
+            if filter_expression:
+                arguments["FilterExpression"] = filter_expression
+            if keys_only:
+                arguments["ProjectionExpression"] = f"{PARTITION_KEY}, {SORT_KEY}"
+            if start_key:
+                arguments["ExclusiveStartKey"] = start_key
+            response = self._client.query(**arguments)
+            items += response.get("Items", [])
+            start_key = response.get("LastEvaluatedKey")
+            if not start_key:
+                return items
+
+    def _delete_keys(self, keys: list[dict]) -> None:
+        """Delete items by raw key, BATCH_WRITE_LIMIT a request."""
+        for start in range(0, len(keys), BATCH_WRITE_LIMIT):
+            requests = {self._table: [{"DeleteRequest": {"Key": key}} for key in keys[start : start + BATCH_WRITE_LIMIT]]}
+            for attempt in range(BATCH_ATTEMPTS):
+                requests = self._client.batch_write_item(RequestItems=requests).get("UnprocessedItems") or {}
+                if not requests:
+                    break
+                _back_off(attempt)
+            else:
+                raise RuntimeError(f"BatchWriteItem left items unprocessed after {BATCH_ATTEMPTS} attempts")
+
+    # Transactions -------------------------------------------------------------------------------
+
+    def _transact(self, named_actions: list[tuple[str, dict]]) -> None:
+        """Run actions atomically; on a failed condition raise WriteConflict naming the records."""
+        try:
+            self._client.transact_write_items(TransactItems=[action for _, action in named_actions])
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "TransactionCanceledException":
+                raise
+            reasons = error.response.get("CancellationReasons") or []
+            failed, current = set(), {}
+            for (name, _), reason in zip(named_actions, reasons, strict=False):
+                if reason.get("Code") == "ConditionalCheckFailed":
+                    failed.add(name)
+                    current[name] = from_attributes(reason.get("Item"))
+            if not failed:
+                raise  # cancelled for another reason (throttling, conflict with another transaction)
+            raise WriteConflict(failed, current) from None
+
+    def _put_action(self, key: Key, record: dict, expires=None, condition: str | None = None, **values) -> dict:
+        put = {"TableName": self._table, "Item": item(key, record, expires)}
+        if condition:
+            put.update(_condition(condition, values))
+        return {"Put": put}
+
+    def _update_action(self, key: Key, update: str, condition: str, names: dict | None = None, **values) -> dict:
+        action = {"TableName": self._table, "Key": key_attributes(key), "UpdateExpression": update}
+        action.update(_condition(condition, values))
+        if names:
+            action["ExpressionAttributeNames"] = names
+        return {"Update": action}
+
+    def _check_action(self, key: Key, condition: str, **values) -> dict:
+        return {"ConditionCheck": {"TableName": self._table, "Key": key_attributes(key), **_condition(condition, values)}}
+
+    def _delete_action(self, key: Key, condition: str | None = None, **values) -> dict:
+        delete = {"TableName": self._table, "Key": key_attributes(key)}
+        if condition:
+            delete.update(_condition(condition, values))
+        return {"Delete": delete}
+
+
+def _condition(condition: str, values: dict) -> dict:
+    """A transaction item's condition; a failed one returns the record, for WriteConflict.current."""
+    parts = {"ConditionExpression": condition, "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}
+    if values:
+        parts["ExpressionAttributeValues"] = expression_values(**values)
+    return parts
+
+
+def _back_off(attempt: int) -> None:
+    time.sleep(min(2.0, 0.05 * 2**attempt))

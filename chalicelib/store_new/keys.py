@@ -1,0 +1,191 @@
+"""How records are laid out in the one table: keys, sort-key prefixes, the item codec, the history cursor.
+
+Every item has a partition key `pk` and a sort key `sk` (chalicelib/table.py defines the table).
+Records go in and come out as plain dicts; an item that expires carries `expire_ttl` (epoch seconds,
+the attribute DynamoDB's TTL watches), which the domain reads through `TTL_ATTRIBUTE`.
+
+Nothing here talks to AWS, and boto3's type codec is loaded on first use: the domain can import this
+module at cold start for free.
+"""
+
+import base64
+import binascii
+import re
+import secrets
+from datetime import datetime
+from decimal import Decimal
+
+from ..clock import to_epoch
+from ..table import EXPIRY_SHARD_ATTRIBUTE, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE
+
+__all__ = ["EXPIRY_SHARD_ATTRIBUTE", "PARTITION_KEY", "SORT_KEY", "TTL_ATTRIBUTE"]
+
+Key = tuple[str, str]
+
+# Sort-key prefixes of what lives in an account's partition (`COMPTE#<id>`).
+EVENT_PREFIX = "EVENEMENT#"
+DOSSIER_PREFIX = "DOSSIER#"
+SESSION_POINTER_PREFIX = "SESSION#"
+# Movements sort right after their account ("COMPTE" is a prefix of their sort key): one Query
+# with begins_with "COMPTE" reads the account's figures and its movements together.
+ACCOUNT_SORT_KEY = "COMPTE"
+MOVEMENT_PREFIX = "COMPTE#MOUVEMENT#"
+
+
+# Keys ---------------------------------------------------------------------------------------------
+
+
+def draft_key(draft_id: str) -> Key:
+    return f"INSCRIPTION#{draft_id}", "INSCRIPTION"
+
+
+def captcha_key(captcha_id: str) -> Key:
+    return f"CAPTCHA#{captcha_id}", "CAPTCHA"
+
+
+def credentials_key(nir: str) -> Key:
+    """The NIR's reservation, which login reads: the account it belongs to and the password hash."""
+    return f"IDENTIFIANT#{nir}", "IDENTIFIANT"
+
+
+def email_key(email_key_value: str) -> Key:
+    """An email address's reservation (the address case-folded: addresses are unique whatever their case)."""
+    return f"COURRIEL#{email_key_value}", "COURRIEL"
+
+
+def activation_key(token_digest: str) -> Key:
+    return f"ACTIVATION#{token_digest}", "ACTIVATION"
+
+
+def reset_key(token_digest: str) -> Key:
+    return f"REINITIALISATION#{token_digest}", "REINITIALISATION"
+
+
+def session_key(token_digest: str) -> Key:
+    return f"SESSION#{token_digest}", "SESSION"
+
+
+def attempts_key(nir: str) -> Key:
+    """Failed logins for a NIR, whether or not an account has it: a lockout must not tell which."""
+    return f"TENTATIVES#{nir}", "TENTATIVES"
+
+
+def account_partition(account_id: str) -> str:
+    return f"COMPTE#{account_id}"
+
+
+def account_key(account_id: str) -> Key:
+    return account_partition(account_id), ACCOUNT_SORT_KEY
+
+
+def session_pointer_key(account_id: str, token_digest: str) -> Key:
+    """Beside each session, in the account's partition: how "end every session" finds them."""
+    return account_partition(account_id), f"{SESSION_POINTER_PREFIX}{token_digest}"
+
+
+def event_key(account_id: str, event_id: str) -> Key:
+    return account_partition(account_id), f"{EVENT_PREFIX}{event_id}"
+
+
+def dossier_key(account_id: str, dossier_id: str) -> Key:
+    return account_partition(account_id), f"{DOSSIER_PREFIX}{dossier_id}"
+
+
+def movement_key(account_id: str, movement_id: str) -> Key:
+    return account_partition(account_id), f"{MOVEMENT_PREFIX}{movement_id}"
+
+
+def time_ordered_id(moment: datetime) -> str:
+    """The id of an event or a movement: sorts by time; the random tail keeps two of the same
+    microsecond apart."""
+    return f"{moment.strftime('%Y-%m-%dT%H:%M:%S.%fZ')}#{secrets.token_hex(4)}"
+
+
+# The history cursor: the last event's sort key, opaque to the client ------------------------------
+
+# A cursor may only name an event's place (the partition always comes from the session).
+_EVENT_SORT_KEY = re.compile(r"EVENEMENT#\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z#[0-9a-f]{8}")
+
+
+def history_cursor(sort_key: str) -> str:
+    return base64.urlsafe_b64encode(sort_key.encode("ascii")).decode("ascii").rstrip("=")
+
+
+def history_sort_key(cursor: object) -> str | None:
+    """The event sort key a cursor stands for, or None when it is not one this API handed out."""
+    if not isinstance(cursor, str) or not 1 <= len(cursor) <= 200:
+        return None
+    try:
+        sort_key = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
+    except (binascii.Error, ValueError):
+        return None
+    if not _EVENT_SORT_KEY.fullmatch(sort_key) or history_cursor(sort_key) != cursor:
+        return None
+    return sort_key
+
+
+# The item codec: plain dicts in and out ------------------------------------------------------------
+
+_codec = None
+
+
+def _types():
+    """boto3's serializer and deserializer, loaded when the store first needs them."""
+    global _codec
+    if _codec is None:
+        from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+        _codec = TypeSerializer(), TypeDeserializer()
+    return _codec
+
+
+def serialize(value) -> dict:
+    return _types()[0].serialize(value)
+
+
+def deserialize(attribute: dict):
+    return _plain(_types()[1].deserialize(attribute))
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def to_attributes(record: dict) -> dict:
+    return {name: serialize(value) for name, value in record.items() if value is not None}
+
+
+def from_attributes(item: dict | None) -> dict | None:
+    """A record without its keys (the caller knows them)."""
+    if item is None:
+        return None
+    record = {name: deserialize(value) for name, value in item.items()}
+    record.pop(PARTITION_KEY, None)
+    record.pop(SORT_KEY, None)
+    return record
+
+
+def key_attributes(key: Key) -> dict:
+    return {PARTITION_KEY: {"S": key[0]}, SORT_KEY: {"S": key[1]}}
+
+
+def sort_key_of(item: dict) -> str:
+    return item[SORT_KEY]["S"]
+
+
+def item(key: Key, record: dict, expires: datetime | None = None) -> dict:
+    attributes = to_attributes(record)
+    attributes.update(key_attributes(key))
+    if expires is not None:
+        attributes[TTL_ATTRIBUTE] = {"N": str(to_epoch(expires))}
+    return attributes
+
+
+def expression_values(**values) -> dict:
+    return {f":{name}": serialize(value) for name, value in values.items()}

@@ -1,0 +1,1 @@
+"""Developer tools, never shipped in the Lambda: the local stack, the bootstrap, the deploy template, the voice maker."""
