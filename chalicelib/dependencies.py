@@ -5,8 +5,8 @@ kept per region and endpoint, so a warm Lambda reuses its connections.
 """
 
 import time
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Callable
 
 from .clock import Clock, system_clock
 from .settings import Settings, get_settings

@@ -78,7 +78,9 @@ def _render(subject: str, paragraphs: list, contact_sentence: str, link: str, co
         f"{html.escape(contact_url, quote=False)}</a>"
     )
     text = "\n\n".join(["Bonjour,", *text_blocks, "Cordialement,\nVotre correspondant CPF"]) + "\n"
-    body = "\n".join(f"<p>{block}</p>" for block in ["Bonjour,", *html_blocks, "Cordialement,<br>Votre correspondant CPF"])
+    body = "\n".join(
+        f"<p>{block}</p>" for block in ["Bonjour,", *html_blocks, "Cordialement,<br>Votre correspondant CPF"]
+    )
     page = (
         f'<!DOCTYPE html>\n<html lang="fr">\n<head><meta charset="utf-8"><title>{html.escape(subject, quote=False)}'
         f"</title></head>\n<body>\n{body}\n</body>\n</html>\n"

@@ -18,4 +18,3 @@ def cleanup_expired_registrations(context=None) -> dict:
     report = cleanup.clean_up(dependencies.store(), dependencies.clock(), time_left).as_dict()
     logger.info("cleanup_expired_registrations %s", json.dumps(report))
     return report
-

@@ -6,7 +6,8 @@ environment variables only for the duration of a call, and Lambda may reuse a pr
 
 import ipaddress
 import os
-from typing import Literal, Mapping
+from collections.abc import Mapping
+from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -47,9 +48,7 @@ class Settings(BaseModel):
     def _fixed_captcha_only_on_a_local_emulator(self) -> "Settings":
         # A captcha everybody can answer is a test convenience; on real AWS it would let bots in.
         if self.captcha_fixed_answer and not points_at_loopback(self.aws_endpoint_url):
-            raise ValueError(
-                "CAPTCHA_FIXED_ANSWER is only allowed when AWS_ENDPOINT_URL points at a loopback address"
-            )
+            raise ValueError("CAPTCHA_FIXED_ANSWER is only allowed when AWS_ENDPOINT_URL points at a loopback address")
         if self.captcha_fixed_answer:
             from .domain.captchas import ALPHABET, normalize_answer
 

@@ -6,11 +6,11 @@ so the code checks expiry itself too.
 
 Pending accounts and registration drafts also carry `expire_lot`, a shard `EXPIRE#<n>`: that puts
 them, and only them, in the sparse index `expiration` (shard, expiry), which the scheduled cleanup
-queries for what has expired. Four shards spread the writes; the cleanup queries each.
+queries for what has expired. Four shards spread the writes; the cleanup queries each
+(chalicelib/store/expiry.py assigns them).
 """
 
 import time
-import zlib
 
 PARTITION_KEY = "pk"
 SORT_KEY = "sk"
@@ -44,15 +44,6 @@ GLOBAL_SECONDARY_INDEXES = [
         "Projection": {"ProjectionType": "INCLUDE", "NonKeyAttributes": EXPIRY_INDEX_PROJECTION},
     }
 ]
-
-
-def expiry_shards() -> list[str]:
-    return [f"EXPIRE#{n}" for n in range(EXPIRY_SHARDS)]
-
-
-def expiry_shard(item_id: str) -> str:
-    """The shard of an item in the expiry index: stable for an id, spread evenly across ids."""
-    return expiry_shards()[zlib.crc32(item_id.encode()) % EXPIRY_SHARDS]
 
 
 def create_table_arguments(table_name: str) -> dict:
@@ -111,7 +102,7 @@ def cloudformation_resources(table_name: str, default_sender: str) -> dict:
     `chalice package --merge-template`: the same definition as `create_table_arguments`, plus what
     only a real account has: point-in-time recovery, encryption at rest, and retention on delete."""
     properties = {
-        **{name: value for name, value in create_table_arguments(table_name).items()},
+        **create_table_arguments(table_name),
         "TimeToLiveSpecification": {"AttributeName": TTL_ATTRIBUTE, "Enabled": True},
         "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
         "SSESpecification": {"SSEEnabled": True},

@@ -1,1 +1,2 @@
-"""Developer tools, never shipped in the Lambda: the local stack, the bootstrap, the deploy template, the voice maker."""
+"""Developer tools, never shipped in the Lambda: the local stack, the bootstrap, the deploy template,
+the voice maker, the benchmarks."""

@@ -37,7 +37,7 @@ from pathlib import Path
 
 # Characters the captcha can use: the generator's own.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from chalicelib.domain.captchas import ALPHABET  # noqa: E402
+from chalicelib.domain.captchas import ALPHABET
 
 # What espeak-ng is asked to say for each character (French spelling, so the
 # French voice pronounces the letter name / number word correctly).

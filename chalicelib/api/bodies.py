@@ -4,7 +4,6 @@ Every invalid field is reported at once, each with a stable code and a French me
 """
 
 import json
-from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -12,8 +11,6 @@ from ..domain.errors import FieldError, InvalidInput
 from .problems import HttpProblem
 
 MAX_BODY_BYTES = 16 * 1024
-
-Form = TypeVar("Form", bound=BaseModel)
 
 NOT_AN_OBJECT = "Le corps de la requête doit être un objet JSON valide, encodé en UTF-8."
 
@@ -73,7 +70,7 @@ def field_errors(error: ValidationError) -> list[FieldError]:
     return found
 
 
-def check(form_class: type[Form], data: dict) -> tuple[Form | None, list[FieldError]]:
+def check[F: BaseModel](form_class: type[F], data: dict) -> tuple[F | None, list[FieldError]]:
     """The form, or None with every reason it is not valid."""
     try:
         return form_class.model_validate(data), []
@@ -81,7 +78,7 @@ def check(form_class: type[Form], data: dict) -> tuple[Form | None, list[FieldEr
         return None, field_errors(error)
 
 
-def parse(form_class: type[Form], request, *, optional: bool = False) -> Form:
+def parse[F: BaseModel](form_class: type[F], request, *, optional: bool = False) -> F:
     form, errors = check(form_class, json_object(request, optional=optional))
     if errors:
         raise invalid(errors)

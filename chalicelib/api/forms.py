@@ -4,7 +4,8 @@ The identity rules themselves live in the domain; the forms call them so that py
 every invalid field in one pass.
 """
 
-from typing import Annotated, Callable
+from collections.abc import Callable
+from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
@@ -178,7 +179,8 @@ class InformationsForm(Form):
         object,
         _refused(
             "courriel_non_modifiable",
-            "La modification de l'adresse courriel depuis votre espace n'est pas encore disponible : elle le sera prochainement.",
+            "La modification de l'adresse courriel depuis votre espace n'est pas encore disponible : "
+            "elle le sera prochainement.",
         ),
     ] = None
 

@@ -3,15 +3,27 @@
 The API never activates on a GET (mail scanners open links): the portal's page posts the code.
 """
 
+from datetime import datetime
+from typing import Protocol
+
 from . import history, tokens
 from .errors import Conflict, Expired, NotFound, WriteConflict
 from .expiry import has_expired
+
+
+class ActivationStore(Protocol):
+    def get_activation(self, activation_digest: str) -> dict | None: ...
+
+    def activate_account(self, *, activation_digest: str, activation: dict, event: dict, now: datetime) -> None: ...
+
 
 ACTIVATED = (
     "Votre compte a bien été activé, vous pouvez vous connecter avec votre numéro de sécurité sociale "
     "et le mot de passe que vous avez choisi lors de votre inscription."
 )
-UNKNOWN = NotFound("activation_invalide", "Ce lien d'activation n'est pas valide : vérifiez qu'il a été copié en entier.")
+UNKNOWN = NotFound(
+    "activation_invalide", "Ce lien d'activation n'est pas valide : vérifiez qu'il a été copié en entier."
+)
 ALREADY_USED = Conflict(
     "compte_deja_active", "Ce lien d'activation a déjà servi : votre compte est actif, vous pouvez vous connecter."
 )
@@ -21,7 +33,7 @@ EXPIRED = Expired(
 )
 
 
-def activate(store, clock, code: str) -> None:
+def activate(store: ActivationStore, clock, code: str) -> None:
     if not tokens.is_well_formed_token(code):
         raise UNKNOWN
     digest = tokens.digest(code)

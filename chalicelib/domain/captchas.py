@@ -10,6 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Protocol
 
 from . import tokens
 from .errors import FieldError
@@ -23,6 +24,14 @@ VOICES = Path(__file__).resolve().parent.parent / "captcha_audio" / "voix_fr"
 ANSWER_FIELD = "captcha_reponse"
 
 
+class CaptchaStore(Protocol):
+    def put_captcha(self, captcha_id: str, record: dict, expires: datetime) -> None: ...
+
+    def get_captcha(self, captcha_id: str) -> dict | None: ...
+
+    def take_captcha(self, captcha_id: str) -> dict | None: ...
+
+
 @dataclass(frozen=True)
 class Captcha:
     id: str
@@ -34,14 +43,16 @@ def normalize_answer(answer: str) -> str:
     return "".join(answer.split()).upper()
 
 
-def create(store, clock, ttl_seconds: int, fixed_answer: str | None = None) -> Captcha:
-    answer = normalize_answer(fixed_answer) if fixed_answer else "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+def create(store: CaptchaStore, clock, ttl_seconds: int, fixed_answer: str | None = None) -> Captcha:
+    answer = (
+        normalize_answer(fixed_answer) if fixed_answer else "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+    )
     captcha = Captcha(tokens.new_id(), answer, clock() + timedelta(seconds=ttl_seconds))
     store.put_captcha(captcha.id, {"reponse": answer}, captcha.expires_at)
     return captcha
 
 
-def find_live(store, clock, captcha_id: str) -> Captcha | None:
+def find_live(store: CaptchaStore, clock, captcha_id: str) -> Captcha | None:
     if not tokens.is_well_formed_id(captcha_id):
         return None
     record = store.get_captcha(captcha_id)
@@ -71,7 +82,7 @@ def judge(record: dict | None, answer: str, now: datetime) -> FieldError | None:
     return None
 
 
-def spend(store, clock, captcha_id: object, answer: object) -> FieldError | None:
+def spend(store: CaptchaStore, clock, captcha_id: object, answer: object) -> FieldError | None:
     """Check an answer and use the captcha up, whatever the outcome. None means the answer is right."""
     if not isinstance(captcha_id, str) or not isinstance(answer, str):
         return None  # the form's own validation reports missing or mistyped fields
@@ -101,5 +112,3 @@ def _audio_captcha(audio_class):
     if _audio is None:
         _audio = audio_class(voicedir=str(VOICES))
     return _audio
-
-

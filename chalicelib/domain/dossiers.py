@@ -1,19 +1,37 @@
-""""Mes dossiers de formation": en_cours_elaboration → valide (hours reserved) → clos (hours debited).
+""" "Mes dossiers de formation": en_cours_elaboration → valide (hours reserved) → clos (hours debited).
 
-Dossiers live in their account's partition (`COMPTE#<id>` / `DOSSIER#<id>`): another holder's
+Dossiers live in their account's partition, so another holder's
 dossier is simply not found. Each transition is one transaction whose conditions carry the rules
 (the dossier's status, the free hours), so that racing requests give one success and a clear 409.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
 
 from ..clock import to_iso
 from . import history, hours, tokens
 from .errors import Conflict, InvalidInput, NotFound, WriteConflict
+from .states import DossierStatus
 
-DRAFT = "en_cours_elaboration"
-VALIDATED = "valide"
-CLOSED = "clos"
+
+class DossierStore(Protocol):
+    def create_dossier(self, account_id: str, dossier_id: str, dossier: dict, event: dict, now: datetime) -> None: ...
+
+    def get_dossier(self, account_id: str, dossier_id: str) -> dict | None: ...
+
+    def list_dossiers(self, account_id: str, statuses: tuple[str, ...] | None = None) -> list[dict]: ...
+
+    def validate_dossier(
+        self, account_id: str, dossier_id: str, hours: int, moment: str, event: dict, now: datetime
+    ) -> None: ...
+
+    def close_dossier(
+        self, account_id: str, dossier_id: str, hours: int, moment: str, movement: dict, event: dict, now: datetime
+    ) -> None: ...
+
+
+DRAFT, VALIDATED, CLOSED = DossierStatus.DRAFT, DossierStatus.VALIDATED, DossierStatus.CLOSED
 
 # The list filter `etat`: a dossier is "en cours" until it is closed.
 STATES = {"en_cours": (DRAFT, VALIDATED), "clos": (CLOSED,)}
@@ -31,7 +49,9 @@ BAD_STATE_FILTER = InvalidInput("etat_invalide", "Le filtre « etat » doit valo
 
 
 def _bad_state(expected: str) -> Conflict:
-    return Conflict("etat_dossier_invalide", f"Ce dossier de formation n'est pas {expected} : cette action n'est pas possible.")
+    return Conflict(
+        "etat_dossier_invalide", f"Ce dossier de formation n'est pas {expected} : cette action n'est pas possible."
+    )
 
 
 @dataclass(frozen=True)
@@ -44,7 +64,18 @@ class NewDossier:
     confidentiel: bool = False
 
 
-FIELDS = ("intitule", "organisme", "heures", "statut", "cree_le", "code_cpf", "date_debut", "confidentiel", "valide_le", "clos_le")
+FIELDS = (
+    "intitule",
+    "organisme",
+    "heures",
+    "statut",
+    "cree_le",
+    "code_cpf",
+    "date_debut",
+    "confidentiel",
+    "valide_le",
+    "clos_le",
+)
 
 
 def shown(dossier_id: str, record: dict) -> dict:
@@ -58,7 +89,7 @@ def described(record: dict) -> str:
     return f"« {record['intitule']} » ({record['heures']} h)"
 
 
-def create(store, clock, account_id: str, new: NewDossier) -> dict:
+def create(store: DossierStore, clock, account_id: str, new: NewDossier) -> dict:
     now = clock()
     dossier_id = tokens.new_id()
     record = {**vars(new), "statut": DRAFT, "cree_le": to_iso(now)}
@@ -70,7 +101,7 @@ def create(store, clock, account_id: str, new: NewDossier) -> dict:
     return shown(dossier_id, record)
 
 
-def find(store, account_id: str, dossier_id: str) -> dict:
+def find(store: DossierStore, account_id: str, dossier_id: str) -> dict:
     if not tokens.is_well_formed_id(dossier_id):
         raise NOT_FOUND  # junk never reaches the table
     record = store.get_dossier(account_id, dossier_id)
@@ -79,7 +110,7 @@ def find(store, account_id: str, dossier_id: str) -> dict:
     return shown(dossier_id, record)
 
 
-def list_all(store, account_id: str, state: str | None = None) -> list[dict]:
+def list_all(store: DossierStore, account_id: str, state: str | None = None) -> list[dict]:
     """Newest first."""
     if state is not None and state not in STATES:
         raise BAD_STATE_FILTER
@@ -88,7 +119,7 @@ def list_all(store, account_id: str, state: str | None = None) -> list[dict]:
     return sorted(dossiers, key=lambda d: (d["cree_le"], d["id"]), reverse=True)
 
 
-def validate(store, clock, account_id: str, dossier_id: str) -> dict:
+def validate(store: DossierStore, clock, account_id: str, dossier_id: str) -> dict:
     """Reserve the dossier's hours (DIF first, then CPF) and lock the DIF."""
     dossier = find(store, account_id, dossier_id)
     if dossier["statut"] != DRAFT:
@@ -105,7 +136,7 @@ def validate(store, clock, account_id: str, dossier_id: str) -> dict:
     return {**dossier, "statut": VALIDATED, "valide_le": moment}
 
 
-def close(store, clock, account_id: str, dossier_id: str) -> dict:
+def close(store: DossierStore, clock, account_id: str, dossier_id: str) -> dict:
     """Debit the reserved hours and record the movement."""
     dossier = find(store, account_id, dossier_id)
     if dossier["statut"] != VALIDATED:

@@ -73,3 +73,7 @@ class WriteConflict(Exception):
         super().__init__(", ".join(sorted(failed)))
         self.failed = failed
         self.current = current or {}
+
+
+class UnknownPosition(Exception):
+    """A paging cursor that names no position the store handed out (forged, truncated or stale)."""

@@ -4,7 +4,7 @@ never), so every read checks the record's own expiry against the clock."""
 from datetime import datetime
 
 from ..clock import from_epoch
-from ..table import TTL_ATTRIBUTE
+from ..store.keys import TTL_ATTRIBUTE
 
 
 def expiry(record: dict) -> datetime | None:

@@ -1,6 +1,5 @@
 """The events of an account's history ("Consulter mon historique"), each with its French wording."""
 
-import secrets
 from datetime import datetime
 
 from ..clock import to_iso
@@ -32,11 +31,6 @@ DETAILS = {
     INFORMATIONS: "Informations personnelles modifiées : {champs}.",
     MOT_DE_PASSE: "Mot de passe modifié ; les autres sessions ont été fermées.",
 }
-
-
-def new_event_id(moment: datetime) -> str:
-    """Sorts by time; the random tail keeps two events of the same microsecond apart."""
-    return f"{moment.strftime('%Y-%m-%dT%H:%M:%S.%fZ')}#{secrets.token_hex(4)}"
 
 
 def event(kind: str, moment: datetime, **values) -> dict:

@@ -1,12 +1,11 @@
 """The holder space ("Espace Titulaire") once logged in: the synthesis, the personal information,
 the password, the history."""
 
-import base64
-import binascii
-import re
+from datetime import datetime
+from typing import Protocol
 
 from . import history, hours, identity, passwords, sessions
-from .errors import FieldError, InvalidInput, NotFound, WriteConflict
+from .errors import FieldError, InvalidInput, NotFound, UnknownPosition, WriteConflict
 
 HISTORY_PAGE_SIZE = 20
 UPDATED = hours.UPDATED
@@ -24,28 +23,58 @@ NOTHING_TO_CHANGE = InvalidInput("aucune_modification", "Aucune information à m
 WRONG_CURRENT_PASSWORD = InvalidInput(
     "mot_de_passe_actuel_incorrect",
     "Le mot de passe actuel saisi n'est pas le bon.",
-    [FieldError("mot_de_passe_actuel", "mot_de_passe_actuel_incorrect", "Le mot de passe actuel saisi n'est pas le bon.")],
+    [
+        FieldError(
+            "mot_de_passe_actuel", "mot_de_passe_actuel_incorrect", "Le mot de passe actuel saisi n'est pas le bon."
+        )
+    ],
 )
 PASSWORD_CHANGED_MEANWHILE = InvalidInput(
     "mot_de_passe_actuel_incorrect",
     "Votre mot de passe vient d'être modifié par ailleurs : merci de recommencer.",
-    [FieldError("mot_de_passe_actuel", "mot_de_passe_actuel_incorrect", "Le mot de passe actuel a changé entre-temps.")],
+    [
+        FieldError(
+            "mot_de_passe_actuel", "mot_de_passe_actuel_incorrect", "Le mot de passe actuel a changé entre-temps."
+        )
+    ],
 )
-INVALID_CURSOR = InvalidInput("curseur_invalide", "Ce curseur de pagination n'est pas valide : repartez de la première page.")
+INVALID_CURSOR = InvalidInput(
+    "curseur_invalide", "Ce curseur de pagination n'est pas valide : repartez de la première page."
+)
 
-# A cursor may only name one of the account's own events (the partition comes from the session).
-_EVENT_SORT_KEY = re.compile(r"EVENEMENT#\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z#[0-9a-f]{8}")
+
+class AccountStore(Protocol):
+    """The synthesis and "Mes informations personnelles"."""
+
+    def get_account(self, account_id: str) -> dict | None: ...
+
+    def update_account_fields(self, account_id: str, changes: dict, event: dict, now: datetime) -> None: ...
 
 
-def _account(store, account_id: str) -> dict:
+class PasswordChangeStore(sessions.LoginStore, sessions.SessionStore, Protocol):
+    """A password change checks the current password like a login (lockout included), then ends
+    the other sessions."""
+
+    def get_account(self, account_id: str) -> dict | None: ...
+
+    def change_password(
+        self, nir: str, account_id: str, old_hash: str, new_hash: str, event: dict, now: datetime
+    ) -> None: ...
+
+
+class HistoryStore(Protocol):
+    def history_page(self, account_id: str, cursor: str | None, limit: int) -> tuple[list[dict], str | None]: ...
+
+
+def _account(store: AccountStore | PasswordChangeStore, account_id: str) -> dict:
     account = store.get_account(account_id)
     if account is None:
         raise hours.ACCOUNT_NOT_FOUND
     return account
 
 
-def synthesis(store, account_id: str) -> dict:
-    """"Synthèse de votre compte": the figures are kept on the account item, one read. Hours are
+def synthesis(store: AccountStore, account_id: str) -> dict:
+    """ "Synthèse de votre compte": the figures are kept on the account item, one read. Hours are
     those still free: not held by a validated dossier nor spent."""
     account = _account(store, account_id)
     figures = hours.figures(account)
@@ -61,8 +90,8 @@ def synthesis(store, account_id: str) -> dict:
     }
 
 
-def informations(store, account_id: str) -> dict:
-    """"Mes informations personnelles": the NIR masked, never in full."""
+def informations(store: AccountStore, account_id: str) -> dict:
+    """ "Mes informations personnelles": the NIR masked, never in full."""
     account = _account(store, account_id)
     return {
         "civilite": account["civilite"],
@@ -75,7 +104,7 @@ def informations(store, account_id: str) -> dict:
     }
 
 
-def change_informations(store, clock, account_id: str, changes: dict) -> dict:
+def change_informations(store: AccountStore, clock, account_id: str, changes: dict) -> dict:
     """`changes` holds validated values; None clears an optional field. Returns what was changed."""
     changes = {name: changes[name] for name in EDITABLE_FIELDS if name in changes}
     if not changes:
@@ -90,7 +119,7 @@ def change_informations(store, clock, account_id: str, changes: dict) -> dict:
 
 
 def change_password(
-    store,
+    store: PasswordChangeStore,
     clock,
     session: sessions.Session,
     *,
@@ -119,41 +148,33 @@ def change_password(
         sessions.count_failure(
             store, account["nir"], attempts, clock(), lockout_threshold, lockout_seconds, session.account_id
         )
-        raise InvalidInput(WRONG_CURRENT_PASSWORD.code, WRONG_CURRENT_PASSWORD.detail, WRONG_CURRENT_PASSWORD.erreurs + errors)
+        raise InvalidInput(
+            WRONG_CURRENT_PASSWORD.code, WRONG_CURRENT_PASSWORD.detail, WRONG_CURRENT_PASSWORD.erreurs + errors
+        )
     if errors:
         raise InvalidInput("mot_de_passe_invalide", "Le mot de passe ne respecte pas les règles indiquées.", errors)
     now = clock()
     try:
         store.change_password(
-            account["nir"], session.account_id, credentials["mot_de_passe"], passwords.hash_password(new),
-            history.event(history.MOT_DE_PASSE, now), now,
+            account["nir"],
+            session.account_id,
+            credentials["mot_de_passe"],
+            passwords.hash_password(new),
+            history.event(history.MOT_DE_PASSE, now),
+            now,
         )
     except WriteConflict:
         raise PASSWORD_CHANGED_MEANWHILE from None
     return sessions.end_other_sessions(store, session)
 
 
-def history_page(store, account_id: str, cursor: str | None) -> dict:
-    """"Consulter mon historique": newest first, HISTORY_PAGE_SIZE a page; the cursor is opaque."""
-    after = _read_cursor(cursor) if cursor is not None else None
-    events, following = store.history_page(account_id, after, HISTORY_PAGE_SIZE)
+def history_page(store: HistoryStore, account_id: str, cursor: str | None) -> dict:
+    """ "Consulter mon historique": newest first, HISTORY_PAGE_SIZE a page; the cursor is opaque."""
+    try:
+        events, following = store.history_page(account_id, cursor, HISTORY_PAGE_SIZE)
+    except UnknownPosition:
+        raise INVALID_CURSOR from None
     return {
         "evenements": [{"date": e["date"], "type": e["type"], "detail": e["detail"]} for e in events],
-        "curseur_suivant": _make_cursor(following) if following else None,
+        "curseur_suivant": following,
     }
-
-
-def _make_cursor(sort_key: str) -> str:
-    return base64.urlsafe_b64encode(sort_key.encode("ascii")).decode("ascii").rstrip("=")
-
-
-def _read_cursor(cursor: str) -> str:
-    if not isinstance(cursor, str) or not 1 <= len(cursor) <= 200:
-        raise INVALID_CURSOR
-    try:
-        sort_key = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
-    except (binascii.Error, ValueError):
-        raise INVALID_CURSOR from None
-    if not _EVENT_SORT_KEY.fullmatch(sort_key) or _make_cursor(sort_key) != cursor:
-        raise INVALID_CURSOR
-    return sort_key

@@ -1,4 +1,4 @@
-""""Mon compte d'heures": the DIF balance the holder enters, the CPF hours, and their movements.
+""" "Mon compte d'heures": the DIF balance the holder enters, the CPF hours, and their movements.
 
 The account item keeps totals only: `heures_dif` and `heures_cpf` as credited, `heures_reservees`
 (held by validated dossiers), `heures_debitees` (spent by closed ones) and `heures_libres`, their
@@ -8,7 +8,9 @@ debit falls on follows from the totals, so no write ever needs to know it.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Protocol
 
 from . import history
 from .errors import Conflict, NotFound, WriteConflict
@@ -21,6 +23,12 @@ DIF_LOCKED = Conflict(
     "Un dossier de formation a été validé : il n'est plus possible de saisir ou de modifier le solde DIF.",
 )
 ACCOUNT_NOT_FOUND = NotFound("compte_introuvable", "Ce compte est introuvable.")
+
+
+class HoursStore(Protocol):
+    def get_account_and_movements(self, account_id: str) -> tuple[dict | None, list[dict]]: ...
+
+    def set_dif(self, account_id: str, hours: int, event: dict, now: datetime) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -58,7 +66,7 @@ def round_dif(value: float | int) -> int:
     return int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def set_dif(store, clock, account_id: str, value: float | int) -> int:
+def set_dif(store: HoursStore, clock, account_id: str, value: float | int) -> int:
     """Enter or change the DIF balance, until a dossier is validated. Returns the rounded hours."""
     hours = round_dif(value)
     now = clock()
@@ -69,7 +77,7 @@ def set_dif(store, clock, account_id: str, value: float | int) -> int:
     return hours
 
 
-def statement(store, account_id: str) -> dict:
+def statement(store: HoursStore, account_id: str) -> dict:
     """The balances and the movements, newest first, in one Query."""
     account, movements = store.get_account_and_movements(account_id)
     if account is None:

@@ -112,9 +112,7 @@ def normalize_fixed_phone(raw: str) -> str:
     # 09 numbers are classed VOIP by the numbering plan; for the portal they are fixed lines.
     number = _parse_phone(raw, "telephone_fixe_invalide", "de téléphone fixe")
     if phonenumbers.number_type(number) not in (Type.FIXED_LINE, Type.FIXED_LINE_OR_MOBILE, Type.VOIP):
-        raise InvalidValue(
-            "telephone_fixe_invalide", "Ce numéro n'est pas une ligne fixe (01 à 05 ou 09)."
-        )
+        raise InvalidValue("telephone_fixe_invalide", "Ce numéro n'est pas une ligne fixe (01 à 05 ou 09).")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

@@ -55,7 +55,9 @@ def _cpf_2015_errors(password: str, field: str) -> list[FieldError]:
             )
         )
     if len(password) > MAX_LENGTH:
-        errors.append(FieldError(field, "mdp_longueur", f"Le mot de passe doit comporter au plus {MAX_LENGTH} caractères."))
+        errors.append(
+            FieldError(field, "mdp_longueur", f"Le mot de passe doit comporter au plus {MAX_LENGTH} caractères.")
+        )
     return errors
 
 

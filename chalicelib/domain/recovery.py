@@ -6,12 +6,15 @@ At most `EMAILS_PER_HOUR` activation or reset emails go to one account in an hou
 email counts): past that, the answer stays the same and nothing is sent.
 """
 
+from contextlib import suppress
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from ..clock import to_epoch
 from . import history, identity, passwords, sessions, tokens
 from .errors import DeliveryFailed, Expired, InvalidInput, InvalidValue, NotFound, WriteConflict
 from .expiry import expiry, has_expired, is_live
+from .states import AccountStatus
 
 EMAILS_PER_HOUR = 3
 WINDOW = timedelta(hours=1)
@@ -29,10 +32,49 @@ CODE_EXPIRED = Expired(
 )
 
 
-def resend_activation(store, mailer, clock, *, nir: str, courriel: str) -> None:
+class RecoveryStore(sessions.SessionStore, Protocol):
+    """What the recovery routes read and write; a reset also ends every session."""
+
+    def get_reservations(self, nir: str, email_key_value: str) -> tuple[dict | None, dict | None]: ...
+
+    def get_account(self, account_id: str) -> dict | None: ...
+
+    def replace_activation_token(
+        self,
+        *,
+        account_id: str,
+        old_digest: str,
+        new_digest: str,
+        activation: dict,
+        expires: datetime,
+        old_log: list[int],
+        new_log: list[int],
+        now: datetime,
+    ) -> None: ...
+
+    def issue_reset_token(
+        self,
+        *,
+        account_id: str,
+        old_digest: str | None,
+        new_digest: str,
+        reset: dict,
+        expires: datetime,
+        old_log: list[int],
+        new_log: list[int],
+    ) -> None: ...
+
+    def get_reset(self, reset_digest: str) -> dict | None: ...
+
+    def reset_password(
+        self, *, reset_digest: str, reset: dict, password_hash: str, event: dict, now: datetime
+    ) -> None: ...
+
+
+def resend_activation(store: RecoveryStore, mailer, clock, *, nir: str, courriel: str) -> None:
     """A new activation link for a pending account still within its 15 days; the old link stops working."""
     now = clock()
-    allowed = _email_allowed(store, now, nir, courriel, status="en_attente")
+    allowed = _email_allowed(store, now, nir, courriel, status=AccountStatus.PENDING)
     if allowed is None:
         return
     account_id, account, log = allowed
@@ -59,10 +101,10 @@ def resend_activation(store, mailer, clock, *, nir: str, courriel: str) -> None:
     _deliver(mailer.send_activation, account["courriel"], token, deadline)
 
 
-def request_reset(store, mailer, clock, *, nir: str, courriel: str, ttl_seconds: int) -> None:
+def request_reset(store: RecoveryStore, mailer, clock, *, nir: str, courriel: str, ttl_seconds: int) -> None:
     """A single-use reset link for an active account; a newer request voids the older link."""
     now = clock()
-    allowed = _email_allowed(store, now, nir, courriel, status="actif")
+    allowed = _email_allowed(store, now, nir, courriel, status=AccountStatus.ACTIVE)
     if allowed is None:
         return
     account_id, account, log = allowed
@@ -83,7 +125,7 @@ def request_reset(store, mailer, clock, *, nir: str, courriel: str, ttl_seconds:
     _deliver(mailer.send_password_reset, account["courriel"], token, deadline)
 
 
-def reset_password(store, clock, *, code: str, password: str, confirmation: str, policy: str) -> None:
+def reset_password(store: RecoveryStore, clock, *, code: str, password: str, confirmation: str, policy: str) -> None:
     """Set a new password from a reset link; every session of the account ends, a lockout is cleared."""
     if not tokens.is_well_formed_token(code):
         raise CODE_UNKNOWN
@@ -117,7 +159,9 @@ def _refuse_unusable(reset: dict | None, now: datetime) -> None:
         raise CODE_EXPIRED
 
 
-def _email_allowed(store, now: datetime, nir: str, courriel: str, status: str) -> tuple[str, dict, list[int]] | None:
+def _email_allowed(
+    store: RecoveryStore, now: datetime, nir: str, courriel: str, status: str
+) -> tuple[str, dict, list[int]] | None:
     """The account to email, and its email log with this sending added; None when there is no such
     account or its hourly allowance is used up (the caller answers the same either way)."""
     found = _matching_account(store, now, nir, courriel, status)
@@ -128,7 +172,9 @@ def _email_allowed(store, now: datetime, nir: str, courriel: str, status: str) -
     return None if log is None else (account_id, account, log)
 
 
-def _matching_account(store, now: datetime, nir: str, courriel: str, status: str) -> tuple[str, dict] | None:
+def _matching_account(
+    store: RecoveryStore, now: datetime, nir: str, courriel: str, status: str
+) -> tuple[str, dict] | None:
     """The account the NIR and the email both lead to, if it has this status and is live."""
     compact_nir = identity.parse_nir_leniently(nir)
     try:
@@ -159,7 +205,6 @@ def _log_with_one_more(account: dict, now: datetime) -> list[int] | None:
 
 
 def _deliver(send, recipient: str, token: str, deadline: datetime) -> None:
-    try:
+    # The link is written; the person can ask again (the mailer has logged the failure).
+    with suppress(DeliveryFailed):
         send(recipient, token, deadline)
-    except DeliveryFailed:
-        pass  # the link is written; the person can ask again (the mailer has logged the failure)

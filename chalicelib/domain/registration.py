@@ -7,23 +7,57 @@ keeps no personal data, only the step it reached.
 
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from ..clock import to_epoch, to_iso
-from . import captchas, history, identity as rules, passwords, tokens
+from . import captchas, history, passwords, tokens
+from . import identity as rules
 from .errors import Conflict, DeliveryFailed, FieldError, InvalidInput, NotFound, WriteConflict
 from .expiry import expiry, is_live
+from .states import AccountStatus, DraftStep
 
-STEP_IDENTITY = "identite"
-STEP_PASSWORD = "mot_de_passe"
-STEP_ACTIVATION = "activation"
+STEP_ACTIVATION = DraftStep.ACTIVATION  # what the password step answers
 
-PENDING = "en_attente"
+
+class RegistrationStore(Protocol):
+    """What the registration steps read and write."""
+
+    def put_draft(self, draft_id: str, record: dict, expires: datetime) -> None: ...
+
+    def get_draft(self, draft_id: str) -> dict | None: ...
+
+    def delete_draft(self, draft_id: str) -> dict | None: ...
+
+    def take_captcha(self, captcha_id: str) -> dict | None: ...
+
+    def save_identity(
+        self, draft_id: str, identity: dict, email_key_value: str, captcha_id: str, captcha_answer: str, now: datetime
+    ) -> None: ...
+
+    def create_pending_account(
+        self,
+        *,
+        draft_id: str,
+        draft_identity_fields: list[str],
+        account_id: str,
+        account: dict,
+        credentials: dict,
+        email_key_value: str,
+        activation_digest: str,
+        activation: dict,
+        event: dict,
+        now: datetime,
+        expires: datetime,
+    ) -> None: ...
+
 
 CGU_NOT_ACCEPTED = (
     "Merci de valider les Conditions Générales d'Utilisation afin de pouvoir poursuivre votre inscription."
 )
 NIR_TAKEN = FieldError("nir", "nir_deja_inscrit", "Un compte existe déjà pour ce numéro de sécurité sociale.")
-EMAIL_TAKEN = FieldError("courriel", "courriel_deja_utilise", "Cette adresse courriel est déjà utilisée par un autre compte.")
+EMAIL_TAKEN = FieldError(
+    "courriel", "courriel_deja_utilise", "Cette adresse courriel est déjà utilisée par un autre compte."
+)
 DRAFT_NOT_FOUND = NotFound(
     "inscription_introuvable",
     "Cette inscription est introuvable ou a expiré : merci de recommencer votre inscription.",
@@ -61,7 +95,9 @@ class PendingRegistration:
     email_sent: bool
 
 
-def start(store, clock, *, ttl_seconds: int, current_cgu_version: str, accepted: bool, version: str) -> Draft:
+def start(
+    store: RegistrationStore, clock, *, ttl_seconds: int, current_cgu_version: str, accepted: bool, version: str
+) -> Draft:
     if not accepted:
         raise InvalidInput(
             "cgu_non_acceptees", CGU_NOT_ACCEPTED, [FieldError("cgu_acceptees", "cgu_non_acceptees", CGU_NOT_ACCEPTED)]
@@ -73,7 +109,7 @@ def start(store, clock, *, ttl_seconds: int, current_cgu_version: str, accepted:
             "version en vigueur et de l'accepter.",
         )
     now = clock()
-    draft = Draft(tokens.new_id(), STEP_IDENTITY, now + timedelta(seconds=ttl_seconds), version, to_iso(now))
+    draft = Draft(tokens.new_id(), DraftStep.IDENTITY, now + timedelta(seconds=ttl_seconds), version, to_iso(now))
     store.put_draft(
         draft.id,
         {"etape": draft.etape, "cgu_version": version, "cgu_acceptees_le": to_iso(now), "cree_le": to_iso(now)},
@@ -82,24 +118,26 @@ def start(store, clock, *, ttl_seconds: int, current_cgu_version: str, accepted:
     return draft
 
 
-def find(store, clock, draft_id: str) -> Draft:
+def find(store: RegistrationStore, clock, draft_id: str) -> Draft:
     record = store.get_draft(draft_id) if tokens.is_well_formed_id(draft_id) else None
     if not is_live(record, clock()):
         raise DRAFT_NOT_FOUND
     return _draft(draft_id, record)
 
 
-def cancel(store, clock, draft_id: str) -> None:
-    """"Annuler": the draft and whatever it holds are deleted at once."""
+def cancel(store: RegistrationStore, clock, draft_id: str) -> None:
+    """ "Annuler": the draft and whatever it holds are deleted at once."""
     record = store.delete_draft(draft_id) if tokens.is_well_formed_id(draft_id) else None
     if not is_live(record, clock()):
         raise DRAFT_NOT_FOUND
 
 
-def submit_identity(store, clock, draft_id: str, person: Identity, captcha_id: str, captcha_answer: str) -> Draft:
+def submit_identity(
+    store: RegistrationStore, clock, draft_id: str, person: Identity, captcha_id: str, captcha_answer: str
+) -> Draft:
     """Step 2. May be sent again ("Retour") while the draft waits for its password."""
     draft = find(store, clock, draft_id)
-    _require_step(draft, STEP_IDENTITY, STEP_PASSWORD)
+    _require_step(draft, DraftStep.IDENTITY, DraftStep.PASSWORD)
     now = clock()
     try:
         store.save_identity(
@@ -119,15 +157,23 @@ def submit_identity(store, clock, draft_id: str, person: Identity, captcha_id: s
         if "inscription" in conflict.failed:
             raise _state_error(store, clock, draft_id) from None
         raise _taken(conflict.failed) from None
-    return Draft(draft.id, STEP_PASSWORD, draft.expires_at, draft.cgu_version, draft.cgu_accepted_at, person)
+    return Draft(draft.id, DraftStep.PASSWORD, draft.expires_at, draft.cgu_version, draft.cgu_accepted_at, person)
 
 
 def submit_password(
-    store, mailer, clock, *, draft_id: str, password: str, confirmation: str, policy: str, activation_ttl_seconds: int
+    store: RegistrationStore,
+    mailer,
+    clock,
+    *,
+    draft_id: str,
+    password: str,
+    confirmation: str,
+    policy: str,
+    activation_ttl_seconds: int,
 ) -> PendingRegistration:
     """Step 3: the pending account, its reservations and its activation link, then the email."""
     draft = find(store, clock, draft_id)
-    _require_step(draft, STEP_PASSWORD)
+    _require_step(draft, DraftStep.PASSWORD)
     password, confirmation = passwords.normalize(password), passwords.normalize(confirmation)
     errors = passwords.check_new_password(policy, password, confirmation)
     if errors:
@@ -138,7 +184,6 @@ def submit_password(
     expires_at = now + timedelta(seconds=activation_ttl_seconds)
     account_id = tokens.new_id()
     token = tokens.new_secret_token()
-    registered_event = history.new_event_id(now)
     try:
         store.create_pending_account(
             draft_id=draft_id,
@@ -146,7 +191,7 @@ def submit_password(
             account_id=account_id,
             account={
                 **{name: value for name, value in asdict(person).items() if value is not None},
-                "statut": PENDING,
+                "statut": AccountStatus.PENDING,
                 "cgu_version": draft.cgu_version,
                 "cgu_acceptees_le": draft.cgu_accepted_at,
                 "cree_le": to_iso(now),
@@ -154,17 +199,19 @@ def submit_password(
                 "heures_cpf": 0,
                 "dossiers_en_cours": 0,
                 "dossiers_clos": 0,
-                "evenement_inscription": registered_event,
                 "envois_courriel": [to_epoch(now)],  # the activation email counts towards the hourly limit
             },
-            credentials={"compte_id": account_id, "mot_de_passe": passwords.hash_password(password), "statut": PENDING},
+            credentials={
+                "compte_id": account_id,
+                "mot_de_passe": passwords.hash_password(password),
+                "statut": AccountStatus.PENDING,
+            },
             email_key_value=rules.email_key(person.courriel),
             activation_digest=tokens.digest(token),
             activation={
                 "compte_id": account_id,
                 "nir": person.nir,
                 "courriel_cle": rules.email_key(person.courriel),
-                "evenement_inscription": registered_event,
             },
             event=history.event(history.INSCRIPTION, now),
             now=now,
@@ -196,14 +243,14 @@ def _require_step(draft: Draft, *expected: str) -> None:
 
 
 def _wrong_step(step: str) -> Conflict:
-    if step == STEP_ACTIVATION:
+    if step == DraftStep.ACTIVATION:
         detail = "Votre inscription est déjà enregistrée : un courriel d'activation vous a été envoyé."
     else:
         detail = "Cette étape de l'inscription n'est pas encore accessible : merci de compléter les étapes précédentes."
     return Conflict("etape_invalide", detail)
 
 
-def _state_error(store, clock, draft_id: str):
+def _state_error(store: RegistrationStore, clock, draft_id: str):
     """After a refused write: the draft is gone, expired, or was moved on by a concurrent request."""
     try:
         return _wrong_step(find(store, clock, draft_id).etape)

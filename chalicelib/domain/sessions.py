@@ -8,17 +8,42 @@ Wrong NIR and wrong password get the same answer, and cost the same time.
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from ..clock import to_epoch, to_iso
 from . import history, identity, passwords, tokens
 from .errors import Forbidden, TooManyAttempts, Unauthenticated
 from .expiry import is_live
+from .states import AccountStatus
 
-ACTIVE = "actif"
 
-BAD_CREDENTIALS = Unauthenticated(
-    "identifiants_invalides", "Numéro de sécurité sociale ou mot de passe incorrect."
-)
+class LoginStore(Protocol):
+    """What a login reads and writes, and the count of failures that leads to a lockout."""
+
+    def get_login_records(self, nir: str) -> tuple[dict | None, dict | None]: ...
+
+    def record_failed_login(
+        self, nir: str, *, fresh: bool, expires: datetime, account_id: str | None, event: dict, now: datetime
+    ) -> None: ...
+
+    def lock_logins(self, nir: str, until: datetime) -> None: ...
+
+    def open_session(
+        self, session_digest: str, session: dict, expires: datetime, event: dict, now: datetime, nir: str
+    ) -> None: ...
+
+
+class SessionStore(Protocol):
+    """What a session needs once open: each call, the logout, the end of every session."""
+
+    def touch_session(self, session_digest: str, now: datetime, idle_until: datetime) -> dict | None: ...
+
+    def close_session(self, session_digest: str, account_id: str, event: dict, now: datetime) -> None: ...
+
+    def end_sessions(self, account_id: str, keep_digest: str | None = None) -> int: ...
+
+
+BAD_CREDENTIALS = Unauthenticated("identifiants_invalides", "Numéro de sécurité sociale ou mot de passe incorrect.")
 NOT_ACTIVATED = Forbidden(
     "compte_non_active",
     "Votre compte n'est pas encore activé : cliquez sur le lien du courriel reçu lors de votre inscription.",
@@ -42,7 +67,7 @@ class Session:
 
 
 def log_in(
-    store,
+    store: LoginStore,
     clock,
     *,
     nir: str,
@@ -67,7 +92,7 @@ def log_in(
     if account_id is None or not passwords.verify_password(credentials["mot_de_passe"], password):
         count_failure(store, compact_nir, attempts, now, lockout_threshold, lockout_seconds, account_id)
         raise BAD_CREDENTIALS
-    if credentials["statut"] != ACTIVE:
+    if credentials["statut"] != AccountStatus.ACTIVE:
         raise NOT_ACTIVATED
 
     token = tokens.new_secret_token()
@@ -100,7 +125,9 @@ def refuse_while_locked(attempts: dict | None, now: datetime) -> None:
         raise _locked(attempts["verrouille_jusqu_au"] - to_epoch(now))
 
 
-def count_failure(store, nir, attempts, now, threshold: int, lockout_seconds: int, account_id: str | None) -> None:
+def count_failure(
+    store: LoginStore, nir, attempts, now, threshold: int, lockout_seconds: int, account_id: str | None
+) -> None:
     """Failures in a row are counted for every well-formed NIR, known or not, so a lockout tells
     nothing about who has an account; failures further apart than the lockout are forgotten.
 
@@ -121,7 +148,7 @@ def count_failure(store, nir, attempts, now, threshold: int, lockout_seconds: in
         raise _locked(lockout_seconds)
 
 
-def authenticate(store, clock, token: str | None, *, idle_seconds: int) -> Session:
+def authenticate(store: SessionStore, clock, token: str | None, *, idle_seconds: int) -> Session:
     """The session behind a bearer token, its idle deadline pushed back; 401 otherwise."""
     if not tokens.is_well_formed_token(token):
         raise INVALID_SESSION
@@ -134,18 +161,16 @@ def authenticate(store, clock, token: str | None, *, idle_seconds: int) -> Sessi
     return Session(digest, record["compte_id"])
 
 
-def log_out(store, clock, session: Session) -> None:
+def log_out(store: SessionStore, clock, session: Session) -> None:
     now = clock()
     store.close_session(session.digest, session.account_id, history.event(history.DECONNEXION, now), now)
 
 
-
-
-def end_other_sessions(store, session: Session) -> int:
+def end_other_sessions(store: SessionStore, session: Session) -> int:
     """After a password change: every other device must log in again; this one stays."""
     return store.end_sessions(session.account_id, keep_digest=session.digest)
 
 
-def end_every_session(store, account_id: str) -> int:
+def end_every_session(store: SessionStore, account_id: str) -> int:
     """After a password reset: nobody stays logged in with the old password."""
     return store.end_sessions(account_id)

@@ -18,7 +18,7 @@ class AccountStatus(StrEnum):
 
 
 class DossierStatus(StrEnum):
-    """"Mes dossiers de formation": en cours d'élaboration → validé (hours reserved) → clos (hours debited)."""
+    """ "Mes dossiers de formation": en cours d'élaboration → validé (hours reserved) → clos (hours debited)."""
 
     DRAFT = "en_cours_elaboration"
     VALIDATED = "valide"

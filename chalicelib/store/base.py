@@ -137,7 +137,9 @@ class TableAccess:
     def _delete_keys(self, keys: list[dict]) -> None:
         """Delete items by raw key, BATCH_WRITE_LIMIT a request."""
         for start in range(0, len(keys), BATCH_WRITE_LIMIT):
-            requests = {self._table: [{"DeleteRequest": {"Key": key}} for key in keys[start : start + BATCH_WRITE_LIMIT]]}
+            requests = {
+                self._table: [{"DeleteRequest": {"Key": key}} for key in keys[start : start + BATCH_WRITE_LIMIT]]
+            }
             for attempt in range(BATCH_ATTEMPTS):
                 requests = self._client.batch_write_item(RequestItems=requests).get("UnprocessedItems") or {}
                 if not requests:
@@ -179,7 +181,9 @@ class TableAccess:
         return {"Update": action}
 
     def _check_action(self, key: Key, condition: str, **values) -> dict:
-        return {"ConditionCheck": {"TableName": self._table, "Key": key_attributes(key), **_condition(condition, values)}}
+        return {
+            "ConditionCheck": {"TableName": self._table, "Key": key_attributes(key), **_condition(condition, values)}
+        }
 
     def _delete_action(self, key: Key, condition: str | None = None, **values) -> dict:
         delete = {"TableName": self._table, "Key": key_attributes(key)}

@@ -1,0 +1,57 @@
+"""An account's history ("Consulter mon historique"): events in the account's partition, newest first.
+
+Every change to an account writes its event in the same transaction as the change, through
+`_event_action`; the aggregates that record events build on HistoryRecords.
+"""
+
+from datetime import datetime
+
+from ..domain.errors import UnknownPosition
+from .base import TableAccess
+from .keys import (
+    EVENT_PREFIX,
+    PARTITION_KEY,
+    SORT_KEY,
+    account_partition,
+    event_key,
+    expression_values,
+    from_attributes,
+    history_cursor,
+    history_sort_key,
+    key_attributes,
+    sort_key_of,
+    time_ordered_id,
+)
+
+
+class HistoryRecords(TableAccess):
+    def _event_action(self, account_id: str, event: dict, moment: datetime, expires: datetime | None = None) -> dict:
+        return self._put_action(event_key(account_id, time_ordered_id(moment)), event, expires)
+
+    def history_page(self, account_id: str, cursor: str | None, limit: int) -> tuple[list[dict], str | None]:
+        """Up to `limit` events, newest first, from after the opaque `cursor`; and the cursor to go on
+        from, or None when nothing is left (one more is read to know it). A cursor this API did not
+        hand out raises UnknownPosition."""
+        arguments = {
+            "TableName": self._table,
+            "KeyConditionExpression": f"{PARTITION_KEY} = :pk AND begins_with({SORT_KEY}, :prefix)",
+            "ExpressionAttributeValues": expression_values(pk=account_partition(account_id), prefix=EVENT_PREFIX),
+            "ScanIndexForward": False,
+            "Limit": limit + 1,
+            "ConsistentRead": True,
+        }
+        if cursor is not None:
+            after = history_sort_key(cursor)
+            if after is None:
+                raise UnknownPosition(cursor)
+            arguments["ExclusiveStartKey"] = key_attributes((account_partition(account_id), after))
+        items = self._client.query(**arguments).get("Items", [])
+        page = items[:limit]
+        following = history_cursor(sort_key_of(page[-1])) if len(items) > limit else None
+        return [from_attributes(item) for item in page], following
+
+    def delete_account_events(self, account_id: str) -> tuple[int, int]:
+        """Delete the history of an account (after the account itself). Returns (deleted, items_read)."""
+        keys = self._query(account_partition(account_id), EVENT_PREFIX, keys_only=True)
+        self._delete_keys(keys)
+        return len(keys), len(keys)

@@ -1,0 +1,168 @@
+"""The holder's hours and training dossiers, in the account's partition.
+
+The account item carries the figures (`heures_dif`, `heures_cpf`, `heures_reservees`,
+`heures_debitees`, `heures_libres`, `dossiers_en_cours`, `dossiers_clos`, `dif_verrouille`), changed
+in the same transaction as the dossier and the history event. `heures_libres` is kept precomputed
+because a condition cannot add: validation is conditional on `heures_libres >= :h`.
+"""
+
+from datetime import datetime
+
+from ..domain.states import DossierStatus
+from .base import absent, exists
+from .history import HistoryRecords
+from .keys import (
+    ACCOUNT_SORT_KEY,
+    DOSSIER_PREFIX,
+    MOVEMENT_PREFIX,
+    account_key,
+    account_partition,
+    dossier_key,
+    from_attributes,
+    movement_key,
+    sort_key_of,
+    time_ordered_id,
+)
+
+
+class HolderRecords(HistoryRecords):
+    # "Mon compte d'heures" ----------------------------------------------------------------------------
+
+    def get_account_and_movements(self, account_id: str) -> tuple[dict | None, list[dict]]:
+        """The account and its movements, oldest first, in one Query."""
+        account, movements = None, []
+        for found in self._query(account_partition(account_id), ACCOUNT_SORT_KEY):
+            if sort_key_of(found) == ACCOUNT_SORT_KEY:
+                account = from_attributes(found)
+            elif sort_key_of(found).startswith(MOVEMENT_PREFIX):
+                movements.append(from_attributes(found))
+        return account, movements
+
+    def set_dif(self, account_id: str, hours: int, event: dict, now: datetime) -> None:
+        """While no dossier is validated nothing is reserved nor debited: the free hours are CPF + DIF.
+
+        WriteConflict names `compte` (the DIF is locked)."""
+        self._transact(
+            [
+                (
+                    "compte",
+                    self._update_action(
+                        account_key(account_id),
+                        "SET heures_dif = :dif, heures_libres = if_not_exists(heures_cpf, :zero) + :dif",
+                        f"{exists()} AND (attribute_not_exists(dif_verrouille) OR dif_verrouille = :faux)",
+                        dif=hours,
+                        zero=0,
+                        faux=False,
+                    ),
+                ),
+                ("evenement", self._event_action(account_id, event, now)),
+            ]
+        )
+
+    # "Mes dossiers de formation" --------------------------------------------------------------------
+
+    def create_dossier(self, account_id: str, dossier_id: str, dossier: dict, event: dict, now: datetime) -> None:
+        """WriteConflict names `compte` (the DIF is not entered yet)."""
+        self._transact(
+            [
+                ("dossier", self._put_action(dossier_key(account_id, dossier_id), dossier, condition=absent())),
+                (
+                    "compte",
+                    self._update_action(
+                        account_key(account_id),
+                        "SET dossiers_en_cours = if_not_exists(dossiers_en_cours, :zero) + :un",
+                        "attribute_exists(heures_dif)",
+                        zero=0,
+                        un=1,
+                    ),
+                ),
+                ("evenement", self._event_action(account_id, event, now)),
+            ]
+        )
+
+    def get_dossier(self, account_id: str, dossier_id: str) -> dict | None:
+        return self._get(dossier_key(account_id, dossier_id))
+
+    def list_dossiers(self, account_id: str, statuses: tuple[str, ...] | None = None) -> list[dict]:
+        """The account's dossiers (only those in `statuses` when given), in the order of their keys."""
+        names = {f":s{n}": status for n, status in enumerate(statuses or ())}
+        found = self._query(
+            account_partition(account_id),
+            DOSSIER_PREFIX,
+            filter_expression=f"statut IN ({', '.join(names)})" if statuses else None,
+            filter_values={name[1:]: value for name, value in names.items()},
+        )
+        return [{**from_attributes(item), "id": sort_key_of(item).removeprefix(DOSSIER_PREFIX)} for item in found]
+
+    def validate_dossier(
+        self, account_id: str, dossier_id: str, hours: int, moment: str, event: dict, now: datetime
+    ) -> None:
+        """Reserve the dossier's hours and lock the DIF, if the dossier is a draft and enough hours are free.
+
+        WriteConflict names `dossier` (not a draft any more) and/or `compte` (not enough free hours)."""
+        self._transact(
+            [
+                (
+                    "dossier",
+                    self._update_action(
+                        dossier_key(account_id, dossier_id),
+                        "SET statut = :valide, valide_le = :moment",
+                        "statut = :brouillon",
+                        valide=DossierStatus.VALIDATED,
+                        brouillon=DossierStatus.DRAFT,
+                        moment=moment,
+                    ),
+                ),
+                (
+                    "compte",
+                    self._update_action(
+                        account_key(account_id),
+                        "SET heures_libres = heures_libres - :h, "
+                        "heures_reservees = if_not_exists(heures_reservees, :zero) + :h, dif_verrouille = :vrai",
+                        "heures_libres >= :h",
+                        h=hours,
+                        zero=0,
+                        vrai=True,
+                    ),
+                ),
+                ("evenement", self._event_action(account_id, event, now)),
+            ]
+        )
+
+    def close_dossier(
+        self, account_id: str, dossier_id: str, hours: int, moment: str, movement: dict, event: dict, now: datetime
+    ) -> None:
+        """Turn the dossier's reserved hours into debited ones and record the movement.
+
+        WriteConflict names `dossier` (not a validated one)."""
+        self._transact(
+            [
+                (
+                    "dossier",
+                    self._update_action(
+                        dossier_key(account_id, dossier_id),
+                        "SET statut = :clos, clos_le = :moment",
+                        "statut = :valide",
+                        clos=DossierStatus.CLOSED,
+                        valide=DossierStatus.VALIDATED,
+                        moment=moment,
+                    ),
+                ),
+                (
+                    "compte",
+                    self._update_action(
+                        account_key(account_id),
+                        "SET heures_reservees = heures_reservees - :h, "
+                        "heures_debitees = if_not_exists(heures_debitees, :zero) + :h, "
+                        "dossiers_en_cours = dossiers_en_cours - :un, "
+                        "dossiers_clos = if_not_exists(dossiers_clos, :zero) + :un",
+                        exists(),
+                        h=hours,
+                        zero=0,
+                        un=1,
+                    ),
+                ),
+                ("mouvement", self._put_action(movement_key(account_id, time_ordered_id(now)), movement)),
+                ("evenement", self._event_action(account_id, event, now)),
+            ]
+        )

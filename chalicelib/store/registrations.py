@@ -1,0 +1,157 @@
+"""Captchas and registration drafts, and the two steps that turn a draft into a pending account.
+
+The identity step checks, in one transaction, that the captcha was answered right (and uses it up),
+that the NIR and the email are free, and that the draft awaits its identity. The password step
+writes the pending account with everything it holds and strips the draft of its personal data.
+"""
+
+from datetime import datetime
+
+from ..clock import to_epoch
+from ..domain.states import DraftStep
+from .accounts import FREE
+from .base import TableAccess, absent, exists
+from .expiry import expiry_shard
+from .keys import (
+    EXPIRY_SHARD_ATTRIBUTE,
+    TTL_ATTRIBUTE,
+    account_key,
+    activation_key,
+    captcha_key,
+    credentials_key,
+    draft_key,
+    email_key,
+    event_key,
+    time_ordered_id,
+)
+
+
+class RegistrationRecords(TableAccess):
+    # Captchas -------------------------------------------------------------------------------------
+
+    def put_captcha(self, captcha_id: str, record: dict, expires: datetime) -> None:
+        self._put(captcha_key(captcha_id), record, expires)
+
+    def get_captcha(self, captcha_id: str) -> dict | None:
+        return self._get(captcha_key(captcha_id))
+
+    def take_captcha(self, captcha_id: str) -> dict | None:
+        return self._take(captcha_key(captcha_id))
+
+    # Drafts ---------------------------------------------------------------------------------------
+
+    def put_draft(self, draft_id: str, record: dict, expires: datetime) -> None:
+        # In the expiry index: a draft holds a NIR, names and an email until its hour is over.
+        self._put(draft_key(draft_id), {**record, EXPIRY_SHARD_ATTRIBUTE: expiry_shard(draft_id)}, expires)
+
+    def get_draft(self, draft_id: str) -> dict | None:
+        return self._get(draft_key(draft_id))
+
+    def delete_draft(self, draft_id: str) -> dict | None:
+        return self._take(draft_key(draft_id))
+
+    # Step 2, the identity ----------------------------------------------------------------------
+
+    def save_identity(
+        self, draft_id: str, identity: dict, email_key_value: str, captcha_id: str, captcha_answer: str, now: datetime
+    ) -> None:
+        """Use the captcha up if answered right and store the identity on a draft that awaits it,
+        if its NIR and email are free: all or nothing.
+
+        WriteConflict names `captcha` (wrong, spent or expired: it is then still there, for the
+        caller to spend), `nir`, `courriel` and/or `inscription` (gone, expired or past this step)."""
+        fields = {name: value for name, value in identity.items() if value is not None}
+        cleared = [name for name, value in identity.items() if value is None]
+        update = "SET etape = :next, " + ", ".join(f"#{name} = :{name}" for name in fields)
+        if cleared:
+            update += " REMOVE " + ", ".join(f"#{name}" for name in cleared)
+        epoch = to_epoch(now)
+        self._transact(
+            [
+                (
+                    "captcha",
+                    self._delete_action(
+                        captcha_key(captcha_id),
+                        f"reponse = :answer AND {TTL_ATTRIBUTE} > :now",
+                        answer=captcha_answer,
+                        now=epoch,
+                    ),
+                ),
+                ("nir", self._check_action(credentials_key(identity["nir"]), FREE, now=epoch)),
+                ("courriel", self._check_action(email_key(email_key_value), FREE, now=epoch)),
+                (
+                    "inscription",
+                    self._update_action(
+                        draft_key(draft_id),
+                        update,
+                        f"{exists()} AND etape IN (:identite, :next) AND {TTL_ATTRIBUTE} > :now",
+                        names={f"#{name}": name for name in identity},
+                        next=DraftStep.PASSWORD,
+                        identite=DraftStep.IDENTITY,
+                        now=epoch,
+                        **fields,
+                    ),
+                ),
+            ]
+        )
+
+    # Step 3, the password: the pending account ---------------------------------------------------
+
+    def create_pending_account(
+        self,
+        *,
+        draft_id: str,
+        draft_identity_fields: list[str],
+        account_id: str,
+        account: dict,
+        credentials: dict,
+        email_key_value: str,
+        activation_digest: str,
+        activation: dict,
+        event: dict,
+        now: datetime,
+        expires: datetime,
+    ) -> None:
+        """Write a pending account with its NIR and email reservations, its activation token and its
+        first history event, and strip the draft of its personal data: all or nothing.
+
+        WriteConflict names `nir`, `courriel` and/or `inscription`.
+
+        The account goes in the expiry index with its token's digest, so that the cleanup can
+        remove all it holds once its link has expired. Activation makes the registration event
+        permanent: the account and the token name it."""
+        epoch = to_epoch(now)
+        registration_event = time_ordered_id(now)
+        account = {
+            **account,
+            "evenement_inscription": registration_event,
+            "activation_empreinte": activation_digest,
+            EXPIRY_SHARD_ATTRIBUTE: expiry_shard(account_id),
+        }
+        activation = {**activation, "evenement_inscription": registration_event}
+        self._transact(
+            [
+                ("nir", self._put_action(credentials_key(account["nir"]), credentials, expires, FREE, now=epoch)),
+                (
+                    "courriel",
+                    self._put_action(email_key(email_key_value), {"compte_id": account_id}, expires, FREE, now=epoch),
+                ),
+                ("compte", self._put_action(account_key(account_id), account, expires, absent())),
+                ("activation", self._put_action(activation_key(activation_digest), activation, expires, absent())),
+                ("evenement", self._put_action(event_key(account_id, registration_event), event, expires)),
+                (
+                    "inscription",
+                    self._update_action(
+                        draft_key(draft_id),
+                        "SET etape = :next, compte_id = :compte REMOVE "
+                        + ", ".join(f"#{name}" for name in draft_identity_fields),
+                        f"{exists()} AND etape = :expected AND {TTL_ATTRIBUTE} > :now",
+                        names={f"#{name}": name for name in draft_identity_fields},
+                        next=DraftStep.ACTIVATION,
+                        compte=account_id,
+                        expected=DraftStep.PASSWORD,
+                        now=epoch,
+                    ),
+                ),
+            ]
+        )

@@ -1,0 +1,12 @@
+"""The store: one object made of the records of each aggregate."""
+
+from .accounts import AccountRecords
+from .expiry import ExpiryRecords
+from .holder import HolderRecords
+from .registrations import RegistrationRecords
+from .sessions import SessionRecords
+from .tokens import TokenRecords
+
+
+class Store(RegistrationRecords, AccountRecords, TokenRecords, SessionRecords, HolderRecords, ExpiryRecords):
+    """Every method is one request to DynamoDB unless its docstring says otherwise."""
