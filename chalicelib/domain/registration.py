@@ -189,18 +189,7 @@ def submit_password(
             draft_id=draft_id,
             draft_identity_fields=list(IDENTITY_FIELDS),
             account_id=account_id,
-            account={
-                **{name: value for name, value in asdict(person).items() if value is not None},
-                "statut": AccountStatus.PENDING,
-                "cgu_version": draft.cgu_version,
-                "cgu_acceptees_le": draft.cgu_accepted_at,
-                "cree_le": to_iso(now),
-                "activation_expire_le": to_iso(expires_at),
-                "heures_cpf": 0,
-                "dossiers_en_cours": 0,
-                "dossiers_clos": 0,
-                "envois_courriel": [to_epoch(now)],  # the activation email counts towards the hourly limit
-            },
+            account=_pending_account(draft, now, expires_at),
             credentials={
                 "compte_id": account_id,
                 "mot_de_passe": passwords.hash_password(password),
@@ -228,6 +217,22 @@ def submit_password(
     except DeliveryFailed:
         email_sent = False  # the account is written: the person can ask for a new link
     return PendingRegistration(expires_at, email_sent)
+
+
+def _pending_account(draft: Draft, now: datetime, expires_at: datetime) -> dict:
+    """The account a completed draft becomes, waiting for its activation link to be used."""
+    return {
+        **{name: value for name, value in asdict(draft.identity).items() if value is not None},
+        "statut": AccountStatus.PENDING,
+        "cgu_version": draft.cgu_version,
+        "cgu_acceptees_le": draft.cgu_accepted_at,
+        "cree_le": to_iso(now),
+        "activation_expire_le": to_iso(expires_at),
+        "heures_cpf": 0,
+        "dossiers_en_cours": 0,
+        "dossiers_clos": 0,
+        "envois_courriel": [to_epoch(now)],  # the activation email counts towards the hourly limit
+    }
 
 
 def _draft(draft_id: str, record: dict) -> Draft:
