@@ -35,12 +35,23 @@ def use_sleep(new_sleep: Callable[[float], None]) -> None:
     _sleep = new_sleep
 
 
+# One SDK call, its retries included, must end well within the API's 10 s Lambda timeout, so that a
+# failing AWS gets a clean 503 from us rather than a killed Lambda. DynamoDB answers in milliseconds:
+# 3 attempts of (0.5 s to connect + 1.5 s to read) and standard mode's backoff (< 1 s, then < 2 s)
+# last 9 s at worst. SES is slower to answer: 2 attempts of (1 s + 3 s) and one backoff, 9 s at worst.
+CLIENT_SETTINGS = {
+    "dynamodb": {"connect_timeout": 0.5, "read_timeout": 1.5, "retries": {"mode": "standard", "max_attempts": 3}},
+    "ses": {"connect_timeout": 1, "read_timeout": 3, "retries": {"mode": "standard", "max_attempts": 2}},
+    "default": {"connect_timeout": 1, "read_timeout": 3, "retries": {"mode": "standard", "max_attempts": 3}},
+}
+
+
 @lru_cache(maxsize=8)
 def _client(service: str, region: str, endpoint_url: str | None):
     import boto3
     from botocore.config import Config
 
-    config = Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 3})
+    config = Config(**CLIENT_SETTINGS.get(service, CLIENT_SETTINGS["default"]))
     return boto3.client(service, region_name=region, endpoint_url=endpoint_url, config=config)
 
 

@@ -3,6 +3,7 @@ marked `authenticated` get the caller's session, checked in the request path (no
 Lambda, no authorizer cache: logging out takes effect at once)."""
 
 import functools
+import logging
 
 from chalice import Blueprint
 
@@ -10,7 +11,9 @@ from .. import dependencies
 from ..domain import sessions
 from ..domain.errors import DomainError
 from ..settings import get_settings
-from .problems import HttpProblem, from_exception
+from .problems import HttpProblem, aws_outage_code, from_exception, service_unavailable
+
+log = logging.getLogger(__name__)
 
 
 def bearer_token(request) -> str | None:
@@ -41,8 +44,27 @@ class ApiBlueprint(Blueprint):
                     return view(**path_parameters)
                 except (DomainError, HttpProblem) as refusal:
                     return from_exception(refusal)
+                except Exception as error:
+                    code = aws_outage_code(error)
+                    if code is None:
+                        raise
+                    _log_outage(self.current_request, code)
+                    return service_unavailable()
 
             register(handler)
             return view
 
         return decorator
+
+
+def _log_outage(request, aws_code: str) -> None:
+    """The route, the AWS error code and the request id: never a body, a header or a path value
+    (they may hold a NIR or a token)."""
+    context = request.context or {}
+    log.warning(
+        "service_indisponible on %s %s: AWS %s (request %s)",
+        request.method,
+        context.get("resourcePath", "?"),
+        aws_code,
+        context.get("requestId", "?"),
+    )

@@ -53,6 +53,40 @@ FRAMEWORK_PROBLEMS = {
 }
 
 
+# When AWS itself fails (throttled, unavailable, timed out, a transaction cancelled by a concurrent
+# one), the request did nothing durable (a transaction or nothing) and may simply be sent again.
+SERVICE_UNAVAILABLE = (
+    "service_indisponible",
+    "Le service est momentanément indisponible : merci de réessayer dans quelques instants.",
+)
+RETRY_AFTER_SECONDS = 2
+# AWS error codes that mean a bug of ours, not an outage: those stay 500s, to be fixed.
+_OUR_BUGS = frozenset({"ValidationException", "SerializationException"})
+
+
+def aws_outage_code(error: BaseException) -> str | None:
+    """The AWS error code when `error` is AWS failing (or a write meeting an unexpected conflict),
+    None when it is anything else. botocore is looked up, never imported: if it is not loaded, no
+    AWS call was made."""
+    import sys
+
+    if isinstance(error, errors.WriteConflict):
+        return "WriteConflict"
+    botocore = sys.modules.get("botocore.exceptions")
+    if botocore is None:
+        return None
+    if isinstance(error, botocore.ClientError):
+        code = error.response.get("Error", {}).get("Code", "ClientError")
+        return None if code in _OUR_BUGS else code
+    if isinstance(error, botocore.BotoCoreError):
+        return type(error).__name__
+    return None
+
+
+def service_unavailable() -> Response:
+    return problem(503, *SERVICE_UNAVAILABLE, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
 class HttpProblem(Exception):
     """A refusal that belongs to HTTP rather than to the domain (body too large, wrong Accept...)."""
 
