@@ -2,17 +2,16 @@
 
 import functools
 
-import boto3
 import pytest
-from moto import mock_aws
 
 from chalicelib import dependencies, table
 from chalicelib.domain import activation, tokens
-from chalicelib.settings import get_settings
 from chalicelib.store import Store
-from tests.support import NIR, FixedClock, make_nir
+from chalicelib.store_new import keys
+from tests.helpers.clock import FixedClock
+from tests.helpers.people import EMAIL, NIR, make_nir
+from tests.helpers.table import account_id_of, item, partition, write_directly
 
-COURRIEL = "jean.dupont@example.fr"
 FIFTEEN_DAYS = 15 * 86400
 
 
@@ -20,6 +19,7 @@ FIFTEEN_DAYS = 15 * 86400
 def run_cleanup(api, monkeypatch):
     """Invoke the scheduled function as EventBridge does; returns its counts."""
     import chalice.test
+
     from app import app
 
     # The test client's Lambda context says 3 s remain, less than the cleanup's margin; a deployed
@@ -35,11 +35,6 @@ def run_cleanup(api, monkeypatch):
     return run
 
 
-@pytest.fixture
-def store(aws):
-    return Store(dependencies.aws_client("dynamodb"), get_settings().table_name)
-
-
 def scheduled_event(api) -> dict:
     return api.client.events.generate_cw_event(
         source="aws.events",
@@ -49,29 +44,18 @@ def scheduled_event(api) -> dict:
     )
 
 
-def item(pk: str, sk: str) -> dict | None:
-    key = {"pk": {"S": pk}, "sk": {"S": sk}}
-    return boto3.client("dynamodb").get_item(TableName=get_settings().table_name, Key=key, ConsistentRead=True).get("Item")
-
-
-def partition(pk: str) -> list[dict]:
-    response = boto3.client("dynamodb").query(
-        TableName=get_settings().table_name,
-        KeyConditionExpression="pk = :pk",
-        ExpressionAttributeValues={":pk": {"S": pk}},
-        ConsistentRead=True,
-    )
-    return response["Items"]
-
-
-def account_id_of(nir: str) -> str:
-    return item(f"IDENTIFIANT#{nir}", "IDENTIFIANT")["compte_id"]["S"]
+def register_several(journey, count: int) -> list[str]:
+    """`count` pending registrations of different people; their NIRs."""
+    nirs = [make_nir(f"2920169123{n:03d}") for n in range(count)]
+    for n, nir in enumerate(nirs):
+        journey.register(nir=nir, courriel=f"attente{n}@example.fr")
+    return nirs
 
 
 def test_an_expired_registration_leaves_nothing_and_frees_its_nir_and_email(journey, clock, run_cleanup):
-    code = journey.register(courriel=COURRIEL)
+    code = journey.register(courriel=EMAIL)
     account_id = account_id_of(NIR)
-    assert len(partition(f"COMPTE#{account_id}")) == 2  # the account and its registration event
+    assert len(partition(keys.account_partition(account_id))) == 2  # the account and its registration event
 
     clock.advance(seconds=FIFTEEN_DAYS + 1)
     assert run_cleanup() == {
@@ -82,13 +66,13 @@ def test_an_expired_registration_leaves_nothing_and_frees_its_nir_and_email(jour
         "termine": True,
     }
 
-    assert item(f"IDENTIFIANT#{NIR}", "IDENTIFIANT") is None
-    assert item(f"COURRIEL#{COURRIEL}", "COURRIEL") is None
-    assert item(f"ACTIVATION#{tokens.digest(code)}", "ACTIVATION") is None
-    assert partition(f"COMPTE#{account_id}") == []
+    assert item(keys.credentials_key(NIR)) is None
+    assert item(keys.email_key(EMAIL)) is None
+    assert item(keys.activation_key(tokens.digest(code))) is None
+    assert partition(keys.account_partition(account_id)) == []
     assert journey.activate(code).body["code"] == "activation_invalide"
 
-    journey.register(courriel=COURRIEL)  # the same person registers again at once
+    journey.register(courriel=EMAIL)  # the same person registers again at once
     assert account_id_of(NIR) != account_id
 
 
@@ -96,7 +80,7 @@ def test_a_pending_account_within_its_fifteen_days_stays(journey, clock, run_cle
     code = journey.register()
     clock.advance(seconds=FIFTEEN_DAYS - 60)
     assert run_cleanup()["supprimees"] == 0
-    assert item(f"IDENTIFIANT#{NIR}", "IDENTIFIANT") is not None
+    assert item(keys.credentials_key(NIR)) is not None
     assert journey.activate(code).status == 200
 
 
@@ -125,9 +109,9 @@ def test_an_account_activated_while_the_cleanup_runs_stays(journey, clock, run_c
 
     monkeypatch.setattr(Store, "expired_registrations", then_activate)
     assert run_cleanup()["supprimees"] == 0
-    assert item(f"COMPTE#{account_id}", "COMPTE")["statut"]["S"] == "actif"
-    assert item(f"IDENTIFIANT#{NIR}", "IDENTIFIANT") is not None
-    assert item(f"COURRIEL#{COURRIEL}", "COURRIEL") is not None
+    assert item(keys.account_key(account_id))["statut"]["S"] == "actif"
+    assert item(keys.credentials_key(NIR)) is not None
+    assert item(keys.email_key(EMAIL)) is not None
     assert journey.log_in(NIR).status == 201
 
 
@@ -137,20 +121,20 @@ def test_drafts_past_their_hour_go_and_live_ones_stay(journey, api, clock, run_c
     live = journey.start()
     clock.advance(minutes=31)
     assert run_cleanup()["brouillons_supprimes"] == 2
-    assert [item(f"INSCRIPTION#{draft}", "INSCRIPTION") for draft in old] == [None, None]
+    assert [item(keys.draft_key(draft)) for draft in old] == [None, None]
     assert api.get(f"/inscriptions/{live}").status == 200
 
 
 def test_a_reservation_taken_over_after_the_expiry_is_left_to_its_new_holder(journey, clock, run_cleanup):
-    journey.register(courriel=COURRIEL)
+    journey.register(courriel=EMAIL)
     clock.advance(seconds=FIFTEEN_DAYS + 1)
-    journey.register(courriel=COURRIEL)  # before any cleanup: an expired registration blocks nothing
+    journey.register(courriel=EMAIL)  # before any cleanup: an expired registration blocks nothing
     new_account = account_id_of(NIR)
 
     assert run_cleanup()["supprimees"] == 1
     assert account_id_of(NIR) == new_account
-    assert item(f"COURRIEL#{COURRIEL}", "COURRIEL")["compte_id"]["S"] == new_account
-    assert item(f"COMPTE#{new_account}", "COMPTE") is not None
+    assert item(keys.email_key(EMAIL))["compte_id"]["S"] == new_account
+    assert item(keys.account_key(new_account)) is not None
 
 
 def test_running_twice_is_harmless(journey, clock, run_cleanup):
@@ -174,21 +158,12 @@ def test_the_cleanup_never_scans(journey, clock, run_cleanup, dynamodb_calls):
 def active_account(n: int) -> dict:
     """An activated account as the store leaves it: no expiry, not in the expiry index. (Its
     reservations are left out: moto's transactions slow down with the table's size, DynamoDB's do not.)"""
-    nir = make_nir(f"1840575{n:06d}")
-    return {"pk": {"S": f"COMPTE#actif{n:06d}"}, "sk": {"S": "COMPTE"}, "statut": {"S": "actif"}, "nir": {"S": nir}}
-
-
-def write_directly(items: list[dict]) -> None:
-    client = boto3.client("dynamodb")
-    for start in range(0, len(items), 25):
-        requests = [{"PutRequest": {"Item": one}} for one in items[start : start + 25]]
-        assert not client.batch_write_item(RequestItems={get_settings().table_name: requests})["UnprocessedItems"]
+    return keys.item(keys.account_key(f"actif{n:06d}"), {"statut": "actif", "nir": make_nir(f"1840575{n:06d}")})
 
 
 def test_the_cost_grows_with_the_expired_registrations_not_with_the_table(journey, clock, run_cleanup):
     expired = 10
-    for n in range(expired):
-        journey.register(nir=make_nir(f"2920169123{n:03d}"), courriel=f"attente{n}@example.fr")
+    register_several(journey, expired)
     write_directly([active_account(n) for n in range(1000)])
     clock.advance(seconds=FIFTEEN_DAYS + 1)
 
@@ -199,8 +174,6 @@ def test_the_cost_grows_with_the_expired_registrations_not_with_the_table(journe
     )
     report = run_cleanup()
 
-    print(f"table: 1000 active accounts + {expired} expired registrations; "
-          f"cleanup: {len(read)} Query requests, {sum(read)} items read, report {report}")
     assert report["supprimees"] == expired and report["brouillons_supprimes"] == expired
     # Per expired registration: its account and its draft in the index, its one history event.
     assert sum(read) == report["elements_lus"] == 3 * expired
@@ -221,8 +194,7 @@ class ContextRunningOut:
 def test_it_stops_before_the_timeout_and_the_next_run_finishes(journey, api, clock, run_cleanup):
     from app import cleanup_expired_registrations
 
-    for n in range(4):
-        journey.register(nir=make_nir(f"2920169123{n:03d}"), courriel=f"attente{n}@example.fr")
+    register_several(journey, 4)
     clock.advance(seconds=FIFTEEN_DAYS + 1)
 
     first = cleanup_expired_registrations(scheduled_event(api), ContextRunningOut(checks_with_time=3))
@@ -233,41 +205,3 @@ def test_it_stops_before_the_timeout_and_the_next_run_finishes(journey, api, clo
     assert second["termine"] is True
     assert first["supprimees"] + second["supprimees"] == 4
     assert first["brouillons_supprimes"] + second["brouillons_supprimes"] == 4
-
-
-def test_an_older_table_without_the_expiry_index_gets_it():
-    with mock_aws():
-        dynamodb = boto3.client("dynamodb")
-        old = {k: v for k, v in table.create_table_arguments("ancienne").items() if k != "GlobalSecondaryIndexes"}
-        old["AttributeDefinitions"] = old["AttributeDefinitions"][:2]
-        dynamodb.create_table(**old)
-        assert table.ensure_table(dynamodb, "ancienne") is False
-        indexes = dynamodb.describe_table(TableName="ancienne")["Table"]["GlobalSecondaryIndexes"]
-        assert [index["IndexName"] for index in indexes] == [table.EXPIRY_INDEX]
-        assert indexes[0]["KeySchema"] == table.GLOBAL_SECONDARY_INDEXES[0]["KeySchema"]
-
-
-def test_two_runs_at_once_remove_each_registration_once(journey, clock, serialized_emulator):
-    """Real threads on the domain; moto serialised to one request at a time (conftest.py), so that
-    its transactions are atomic the way DynamoDB's are."""
-    import threading
-    from concurrent.futures import ThreadPoolExecutor
-
-    from chalicelib.domain import cleanup
-
-    for n in range(6):
-        journey.register(nir=make_nir(f"2920169123{n:03d}"), courriel=f"attente{n}@example.fr")
-    clock.advance(seconds=FIFTEEN_DAYS + 1)
-
-    store = Store(boto3.client("dynamodb"), get_settings().table_name)
-    barrier = threading.Barrier(2)
-
-    def run():
-        barrier.wait()
-        return cleanup.clean_up(store, clock)
-
-    with ThreadPoolExecutor(2) as pool:
-        reports = list(pool.map(lambda _: run(), range(2)))
-    assert sum(report.supprimees for report in reports) == 6
-    assert sum(report.brouillons_supprimes for report in reports) == 6
-    assert cleanup.clean_up(store, clock).supprimees == 0

@@ -3,9 +3,9 @@
 import statistics
 import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tools.local_stack import ROOT
+
 HEAVY = ["PIL", "captcha", "phonenumbers", "argon2", "email_validator", "stdnum"]
 
 

@@ -8,10 +8,9 @@ import time
 
 import pytest
 
-from tests.support import NIR, OTHER_NIR, PASSWORD, make_nir
+from tests.helpers.api import bearer
+from tests.helpers.people import EMAIL, NEW_PASSWORD, NIR, OTHER_NIR, PASSWORD, make_nir
 
-EMAIL = "jean.dupont@example.fr"
-NEW_PASSWORD = "Nouveau2026!"
 SAME_BODY = {
     "detail": "Si les informations saisies correspondent à un compte, un courriel vient d'être envoyé à "
     "l'adresse indiquée. Pensez à vérifier vos courriers indésirables."
@@ -20,15 +19,6 @@ SAME_BODY = {
 
 def reset_code(sent_emails) -> str:
     return re.search(r"/reinitialisation\?c=([A-Za-z0-9_-]+)", sent_emails()[-1].body).group(1)
-
-
-def bearer(token: str) -> dict:
-    return {"Authorization": f"Bearer {token}"}
-
-
-@pytest.fixture
-def active(journey):
-    return journey.active_account()
 
 
 class TestForgottenPassword:
@@ -66,7 +56,9 @@ class TestForgottenPassword:
         answer = api.post("/mots-de-passe/oubli", {"nir": NIR, "courriel": EMAIL})
         assert answer.body == SAME_BODY and len(sent_emails()) == 1  # the activation email only
 
-    def test_the_reset_sets_the_password_ends_every_session_and_is_in_the_history(self, active, api, journey, sent_emails):
+    def test_the_reset_sets_the_password_ends_every_session_and_is_in_the_history(
+        self, active, api, journey, sent_emails
+    ):
         other_device = journey.log_in(NIR).body["jeton"]
         api.post("/mots-de-passe/oubli", {"nir": NIR, "courriel": EMAIL})
         code = reset_code(sent_emails)
@@ -83,7 +75,9 @@ class TestForgottenPassword:
 
     def test_the_link_works_once(self, active, api, sent_emails):
         api.post("/mots-de-passe/oubli", {"nir": NIR, "courriel": EMAIL})
-        body = {"code": reset_code(sent_emails), "mot_de_passe": NEW_PASSWORD, "mot_de_passe_confirmation": NEW_PASSWORD}
+        body = {
+            "code": reset_code(sent_emails), "mot_de_passe": NEW_PASSWORD, "mot_de_passe_confirmation": NEW_PASSWORD
+        }
         assert api.post("/mots-de-passe/reinitialisation", body).status == 200
         again = api.post("/mots-de-passe/reinitialisation", body)
         assert again.status == 404 and again.body["code"] == "code_invalide"
@@ -97,7 +91,9 @@ class TestForgottenPassword:
     def test_the_link_expires_after_an_hour_even_before_ttl_deletes_it(self, active, api, sent_emails, clock):
         api.post("/mots-de-passe/oubli", {"nir": NIR, "courriel": EMAIL})
         clock.advance(hours=1)
-        body = {"code": reset_code(sent_emails), "mot_de_passe": NEW_PASSWORD, "mot_de_passe_confirmation": NEW_PASSWORD}
+        body = {
+            "code": reset_code(sent_emails), "mot_de_passe": NEW_PASSWORD, "mot_de_passe_confirmation": NEW_PASSWORD
+        }
         answer = api.post("/mots-de-passe/reinitialisation", body)
         assert answer.status == 410 and answer.body["code"] == "code_expire"
 
@@ -117,7 +113,9 @@ class TestForgottenPassword:
             {"code": reset_code(sent_emails), "mot_de_passe": "abc", "mot_de_passe_confirmation": "abc"},
         )
         assert answer.status == 400
-        assert [e["code"] for e in answer.body["erreurs"]] == ["mdp_lettres", "mdp_majuscule", "mdp_chiffres", "mdp_categories"]
+        assert [e["code"] for e in answer.body["erreurs"]] == [
+            "mdp_lettres", "mdp_majuscule", "mdp_chiffres", "mdp_categories"
+        ]
         assert journey_still_logs_in(api)
 
     def test_a_reset_clears_a_lockout(self, active, api, journey, sent_emails):
@@ -125,7 +123,9 @@ class TestForgottenPassword:
             journey.log_in(NIR, "Mauvais123")
         assert journey.log_in(NIR).status == 429
         api.post("/mots-de-passe/oubli", {"nir": NIR, "courriel": EMAIL})
-        body = {"code": reset_code(sent_emails), "mot_de_passe": NEW_PASSWORD, "mot_de_passe_confirmation": NEW_PASSWORD}
+        body = {
+            "code": reset_code(sent_emails), "mot_de_passe": NEW_PASSWORD, "mot_de_passe_confirmation": NEW_PASSWORD
+        }
         api.post("/mots-de-passe/reinitialisation", body)
         assert journey.log_in(NIR, NEW_PASSWORD).status == 201
 
@@ -159,14 +159,19 @@ class TestActivationResend:
             journey.activate(code)
         if state == "expired":
             clock.advance(days=15)
-        body = {"nir": OTHER_NIR if state == "unknown" else NIR, "courriel": "x@example.fr" if state == "wrong_email" else EMAIL}
+        body = {
+            "nir": OTHER_NIR if state == "unknown" else NIR,
+            "courriel": "x@example.fr" if state == "wrong_email" else EMAIL,
+        }
         answer = api.post("/activations/renvoi", body)
         assert answer.status == 202 and answer.body == SAME_BODY
         assert len(sent_emails()) == 1
 
 
 class TestMailBombing:
-    def test_at_most_three_activation_emails_an_hour_then_the_same_answer_and_nothing_sent(self, journey, api, sent_emails, clock):
+    def test_at_most_three_activation_emails_an_hour_then_the_same_answer_and_nothing_sent(
+        self, journey, api, sent_emails, clock
+    ):
         journey.register()  # the first of the hour
         for _ in range(4):
             answer = api.post("/activations/renvoi", {"nir": NIR, "courriel": EMAIL})
@@ -181,47 +186,6 @@ class TestMailBombing:
         for _ in range(5):
             assert api.post("/mots-de-passe/oubli", {"nir": NIR, "courriel": EMAIL}).body == SAME_BODY
         assert len(sent_emails()) == 1 + 3
-
-
-class TestLockout:
-    def test_five_wrong_passwords_in_a_row_lock_every_login_for_fifteen_minutes(self, active, journey, clock):
-        for _ in range(4):
-            assert journey.log_in(NIR, "Mauvais123").status == 401
-        locked = journey.log_in(NIR, "Mauvais123")
-        assert locked.status == 429 and locked.body["code"] == "compte_verrouille"
-        assert locked.headers["retry-after"] == "900"
-        clock.advance(minutes=10)
-        right_password = journey.log_in(NIR)
-        assert right_password.status == 429 and right_password.headers["retry-after"] == "300"
-        clock.advance(minutes=5)
-        assert journey.log_in(NIR).status == 201
-
-    def test_a_success_resets_the_count(self, active, journey):
-        for _ in range(4):
-            journey.log_in(NIR, "Mauvais123")
-        assert journey.log_in(NIR).status == 201
-        for _ in range(4):
-            assert journey.log_in(NIR, "Mauvais123").status == 401
-
-    def test_failures_far_apart_are_not_in_a_row(self, active, journey, clock):
-        for _ in range(4):
-            journey.log_in(NIR, "Mauvais123")
-        clock.advance(minutes=16)
-        assert journey.log_in(NIR, "Mauvais123").status == 401
-
-    def test_an_unknown_nir_locks_the_same_way_so_a_lockout_tells_nothing(self, active, journey):
-        unknown = [journey.log_in(OTHER_NIR) for _ in range(5)]
-        known = [journey.log_in(NIR, "Mauvais123") for _ in range(5)]
-        assert [a.status for a in unknown] == [a.status for a in known] == [401] * 4 + [429]
-        assert unknown[-1].body == known[-1].body
-
-    def test_a_failure_costs_one_write_for_a_known_or_an_unknown_nir(self, active, journey, dynamodb_calls):
-        dynamodb_calls.clear()
-        journey.log_in(NIR, "Mauvais123")
-        known = list(dynamodb_calls)
-        dynamodb_calls.clear()
-        journey.log_in(OTHER_NIR, "Mauvais123")
-        assert known == dynamodb_calls == ["BatchGetItem", "TransactWriteItems"]
 
 
 def test_an_unknown_nir_takes_as_long_as_a_wrong_password(active, journey):
