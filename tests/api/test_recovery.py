@@ -3,13 +3,13 @@
 No answer here may tell whether an account exists."""
 
 import re
-import statistics
-import time
 
 import pytest
 
+from chalicelib import dependencies
+from chalicelib.api.recovery_routes import RESPONSE_FLOOR_SECONDS
 from tests.helpers.api import bearer
-from tests.helpers.people import EMAIL, NEW_PASSWORD, NIR, OTHER_NIR, PASSWORD, make_nir
+from tests.helpers.people import EMAIL, NEW_PASSWORD, NIR, OTHER_NIR, PASSWORD
 
 SAME_BODY = {
     "detail": "Si les informations saisies correspondent à un compte, un courriel vient d'être envoyé à "
@@ -188,45 +188,75 @@ class TestMailBombing:
         assert len(sent_emails()) == 1 + 3
 
 
-def test_an_unknown_nir_takes_as_long_as_a_wrong_password(active, journey):
-    """The median of many logins of each kind; the ratio is printed for the notes."""
+class SimulatedTime:
+    """The monotonic clock of the recovery routes, moved only by what the application does: each
+    request to AWS (DynamoDB or SES) takes `request_seconds`, each wait takes what it asks for.
+    Multiples of 1/16 s: the sums are exact, so the test can say "exactly"."""
 
-    def median_seconds(attempts, between=lambda: None) -> float:
-        durations = []
-        for attempt in attempts:
-            between()
-            started = time.perf_counter()
-            answer = attempt()
-            durations.append(time.perf_counter() - started)
-            assert answer.status == 401  # never locked: a lockout answers fast for everybody
-        return statistics.median(durations)
+    def __init__(self, request_seconds: float = 1 / 16):
+        self.now = self.work = 0.0
+        self.request_seconds = request_seconds
 
-    unknown_nirs = [make_nir(f"1840575{n:06d}") for n in range(1, 16)]
-    unknown = median_seconds([lambda nir=nir: journey.log_in(nir, "Mauvais123") for nir in unknown_nirs])
-    # A success between two wrong passwords (untimed) starts the count again: never locked.
-    wrong = median_seconds([lambda: journey.log_in(NIR, "Mauvais123")] * 15, between=lambda: journey.log_in(NIR))
-    print(f"login median: unknown NIR {unknown * 1000:.1f} ms, wrong password {wrong * 1000:.1f} ms, ratio {unknown / wrong:.2f}")
-    assert 0.7 < unknown / wrong < 1.4
+    def __call__(self) -> float:
+        return self.now
+
+    def request(self, **_) -> None:
+        self.now += self.request_seconds
+        self.work += self.request_seconds
+
+    def wait(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def simulated_time(aws, waits):
+    simulated = SimulatedTime()
+    dependencies.use_monotonic(simulated)
+
+    def wait(seconds: float) -> None:
+        waits.append(seconds)
+        simulated.wait(seconds)
+
+    dependencies.use_sleep(wait)
+    for service in ("dynamodb", "ses"):
+        dependencies.aws_client(service).meta.events.register(f"before-call.{service}.*", simulated.request)
+    return simulated
+
+
+def answer_in_simulated_time(api, simulated_time, waits, route, body) -> tuple[float, float, list[float]]:
+    """How long the answer took from the request, how much of it was work, and the waits asked for."""
+    del waits[:]
+    started, work_before = simulated_time.now, simulated_time.work
+    assert api.post(route, body).body == SAME_BODY
+    return simulated_time.now - started, simulated_time.work - work_before, list(waits)
 
 
 @pytest.mark.parametrize("route", ["/mots-de-passe/oubli", "/activations/renvoi"])
-def test_recovery_answers_take_the_same_time_whoever_asks(journey, api, waits, route):
-    """Every answer is held until the same floor: the extra work of a matching account cannot be timed."""
-    from chalicelib import dependencies
-    from chalicelib.api.recovery_routes import RESPONSE_FLOOR_SECONDS
-
+def test_recovery_answers_take_the_same_time_whoever_asks(journey, api, waits, simulated_time, route):
+    """Every answer is held until the same floor: the extra work of a matching account cannot be timed.
+    (tools/bench_timing.py measures the real durations.)"""
     journey.register() if route == "/activations/renvoi" else journey.active_account()
-    dependencies.use_sleep(time.sleep)  # really wait, here
-    durations = {}
-    for who, body in {"matching": {"nir": NIR, "courriel": EMAIL}, "unknown": {"nir": OTHER_NIR, "courriel": EMAIL}}.items():
-        started = time.perf_counter()
-        assert api.post(route, body).body == SAME_BODY
-        durations[who] = time.perf_counter() - started
-    print(f"{route}: matching {durations['matching'] * 1000:.0f} ms, unknown {durations['unknown'] * 1000:.0f} ms")
-    assert all(RESPONSE_FLOOR_SECONDS <= seconds < RESPONSE_FLOOR_SECONDS + 0.25 for seconds in durations.values())
+    took, work, waited = {}, {}, {}
+    for who, nir in {"matching": NIR, "unknown": OTHER_NIR}.items():
+        body = {"nir": nir, "courriel": EMAIL}
+        took[who], work[who], waited[who] = answer_in_simulated_time(api, simulated_time, waits, route, body)
+    assert work["matching"] > work["unknown"] > 0  # more requests and an email for a matching account
+    assert took == {"matching": RESPONSE_FLOOR_SECONDS, "unknown": RESPONSE_FLOOR_SECONDS}
+    assert waited == {who: [RESPONSE_FLOOR_SECONDS - work[who]] for who in ("matching", "unknown")}
 
 
-def test_the_wait_covers_what_the_work_did_not_take(active, api, waits):
-    api.post("/mots-de-passe/oubli", {"nir": OTHER_NIR, "courriel": EMAIL})
+def test_the_wait_covers_what_the_work_did_not_take(active, api, waits, simulated_time):
+    _, work, _ = answer_in_simulated_time(api, simulated_time, waits, "/mots-de-passe/oubli",
+                                          {"nir": OTHER_NIR, "courriel": EMAIL})
     (waited,) = waits
     assert 0.3 < waited <= 0.5
+    assert waited == RESPONSE_FLOOR_SECONDS - work
+
+
+@pytest.mark.parametrize("route", ["/mots-de-passe/oubli", "/activations/renvoi"])
+def test_work_longer_than_the_floor_is_not_made_longer(journey, api, waits, simulated_time, route):
+    journey.register() if route == "/activations/renvoi" else journey.active_account()
+    simulated_time.request_seconds = RESPONSE_FLOOR_SECONDS  # a slow day: each request takes the whole floor
+    took, work, waited = answer_in_simulated_time(api, simulated_time, waits, route, {"nir": NIR, "courriel": EMAIL})
+    assert took == work > RESPONSE_FLOOR_SECONDS
+    assert waited == []

@@ -145,3 +145,47 @@ class TestLockout:
         dynamodb_calls.clear()
         journey.log_in(OTHER_NIR, "Mauvais123")
         assert known == dynamodb_calls == ["BatchGetItem", "TransactWriteItems"]
+
+
+@pytest.fixture
+def verifications(monkeypatch):
+    """The argon2id password verifications the application makes: the hash each was against."""
+    import argon2
+
+    verified = []
+    original = argon2.PasswordHasher.verify
+
+    def counted(self, hash, password):
+        verified.append(hash)
+        return original(self, hash, password)
+
+    monkeypatch.setattr(argon2.PasswordHasher, "verify", counted)
+    return verified
+
+
+def argon2_parameters(hash: str) -> str:
+    """A hash's algorithm and cost, without its salt and digest: what a verification's time depends on."""
+    return hash.rsplit("$", 2)[0]
+
+
+class TestEveryFailedLoginCostsTheSame:
+    """What makes an unknown NIR take as long as a wrong password: the same requests and one argon2id
+    verification each, at the same cost (tools/bench_timing.py measures the durations)."""
+
+    @pytest.mark.parametrize("nir", [NIR, OTHER_NIR, "123"], ids=["wrong-password", "unknown-nir", "malformed-nir"])
+    def test_one_argon2id_verification_at_the_cost_of_a_real_hash(self, active, journey, verifications, nir):
+        del verifications[:]
+        assert journey.log_in(nir, "Mauvais123").status == 401
+        (verified,) = verifications
+        assert argon2_parameters(verified) == "$argon2id$v=19$m=19456,t=2,p=1"
+
+    def test_an_unknown_nir_makes_the_requests_and_the_verification_of_a_wrong_password(
+        self, active, journey, dynamodb_calls, verifications
+    ):
+        costs = {}
+        for kind, nir in {"wrong password": NIR, "unknown NIR": OTHER_NIR}.items():
+            del dynamodb_calls[:], verifications[:]
+            assert journey.log_in(nir, "Mauvais123").status == 401
+            costs[kind] = (list(dynamodb_calls), [argon2_parameters(hash) for hash in verifications])
+        assert costs["wrong password"] == costs["unknown NIR"]
+        assert costs["unknown NIR"] == (["BatchGetItem", "TransactWriteItems"], ["$argon2id$v=19$m=19456,t=2,p=1"])

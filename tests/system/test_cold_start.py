@@ -1,6 +1,7 @@
-"""Cold start: `import app` stays close to a bare Chalice app; heavy libraries load on the routes that need them."""
+"""Cold start: `import app` loads no heavy library; those load on the routes that need them.
 
-import statistics
+What the import costs next to a bare Chalice app is a figure, not a test: `make bench` measures it."""
+
 import subprocess
 import sys
 
@@ -15,17 +16,6 @@ def run(code: str) -> str:
     ).stdout.strip()
 
 
-def import_time(statement: str) -> float:
-    return float(run(f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"))
-
-
 def test_importing_the_app_loads_no_heavy_library():
     loaded = run(f"import sys, app; print([m for m in {HEAVY!r} if m in sys.modules])")
     assert loaded == "[]"
-
-
-def test_importing_the_app_costs_at_most_one_and_a_half_bare_chalice_apps():
-    bare = statistics.median(import_time("import chalice, boto3") for _ in range(7))
-    ours = statistics.median(import_time("import app") for _ in range(7))
-    print(f"import chalice, boto3: {bare * 1000:.0f} ms; import app: {ours * 1000:.0f} ms; ratio {ours / bare:.2f}")
-    assert ours <= 1.5 * bare
