@@ -11,7 +11,7 @@ LINT_VENV := .venv-lint
 LINT_INSTALLED := $(LINT_VENV)/.installed
 STAGE ?= prod
 
-.PHONY: install run test lint package lint-template clean
+.PHONY: install run test lint bench package lint-template clean
 
 install: $(INSTALLED)
 
@@ -38,6 +38,10 @@ lint: $(INSTALLED)
 
 test: lint
 	$(PY) -m pytest
+
+# Timing figures no test may assert (login, recovery routes, cold start), measured in interleaved runs
+bench: $(INSTALLED)
+	$(PY) -m tools.bench_timing
 
 # The CloudFormation (SAM) template of a stage, with the table from chalicelib/table.py and throttling: build/sam.json
 package: $(INSTALLED)

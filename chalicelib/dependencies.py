@@ -13,6 +13,7 @@ from .settings import Settings, get_settings
 
 _clock: Clock = system_clock
 _sleep: Callable[[float], None] = time.sleep
+_monotonic: Callable[[], float] = time.monotonic
 
 
 def clock() -> Clock:
@@ -33,6 +34,16 @@ def use_sleep(new_sleep: Callable[[float], None]) -> None:
     """Tests record the waits instead of waiting; nothing else should call this."""
     global _sleep
     _sleep = new_sleep
+
+
+def monotonic() -> float:
+    return _monotonic()
+
+
+def use_monotonic(new_monotonic: Callable[[], float]) -> None:
+    """Tests hand in a monotonic clock that moves as they say; nothing else should call this."""
+    global _monotonic
+    _monotonic = new_monotonic
 
 
 # One SDK call, its retries included, must end well within the API's 10 s Lambda timeout, so that a
@@ -76,7 +87,8 @@ def mailer():
 
 def reset() -> None:
     """Forget the AWS clients (tests start each case on a fresh emulator)."""
-    global _clock, _sleep
+    global _clock, _sleep, _monotonic
     _client.cache_clear()
     _clock = system_clock
     _sleep = time.sleep
+    _monotonic = time.monotonic

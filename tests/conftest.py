@@ -1,3 +1,6 @@
+"""The fixtures every layer shares: the emulated AWS, the store, the API client, a fixed clock, and
+recorders of what the application asks of AWS and of the waits it asks for."""
+
 import os
 import threading
 
@@ -8,7 +11,10 @@ from moto import mock_aws
 
 from chalicelib import dependencies, table
 from chalicelib.settings import get_settings
-from tests.support import Api, FixedClock
+from tests.helpers import table as table_reads
+from tests.helpers.api import Api
+from tests.helpers.clock import FixedClock
+from tests.helpers.journey import Journey
 
 SETTINGS_VARIABLES = (
     "AWS_ENDPOINT_URL",
@@ -66,7 +72,14 @@ def serialized_emulator(aws, monkeypatch):
 
 
 @pytest.fixture
+def store(aws):
+    """The store the application uses (its client, its table), on the emulator."""
+    return dependencies.store()
+
+
+@pytest.fixture
 def clock():
+    """A fixed clock, handed to the application too."""
     fixed = FixedClock()
     dependencies.use_clock(fixed)
     return fixed
@@ -121,81 +134,10 @@ def sent_emails(aws):
 @pytest.fixture
 def captcha_answer(aws):
     """What the image of a captcha shows, read where the application keeps it."""
-
-    def read(captcha_id: str) -> str:
-        item = boto3.client("dynamodb").get_item(
-            TableName=get_settings().table_name, Key={"pk": {"S": f"CAPTCHA#{captcha_id}"}, "sk": {"S": "CAPTCHA"}}
-        )
-        return item["Item"]["reponse"]["S"]
-
-    return read
+    return table_reads.captcha_answer
 
 
 @pytest.fixture
 def journey(api, captcha_answer, sent_emails):
+    """The tutorial's steps through the API (tests/helpers/journey.py)."""
     return Journey(api, captcha_answer, sent_emails)
-
-
-class Journey:
-    """The tutorial's steps, for tests that need to get somewhere before checking a rule."""
-
-    def __init__(self, api, captcha_answer, sent_emails):
-        self.api, self.captcha_answer, self.sent_emails = api, captcha_answer, sent_emails
-
-    def start(self) -> str:
-        version = self.api.get("/cgu").body["version"]
-        answer = self.api.post("/inscriptions", {"cgu_acceptees": True, "cgu_version": version})
-        assert answer.status == 201, answer.body
-        return answer.body["id"]
-
-    def captcha(self) -> tuple[str, str]:
-        answer = self.api.post("/captchas")
-        assert answer.status == 201, answer.body
-        return answer.body["id"], self.captcha_answer(answer.body["id"])
-
-    def identity(self, draft_id: str, **person):
-        from tests.support import identity
-
-        captcha_id, solution = self.captcha()
-        body = {**identity(**person), "captcha_id": captcha_id, "captcha_reponse": solution}
-        return self.api.put(f"/inscriptions/{draft_id}/identite", body)
-
-    def password(self, draft_id: str, password: str = None, confirmation: str = None):
-        from tests.support import PASSWORD
-
-        password = password or PASSWORD
-        return self.api.put(
-            f"/inscriptions/{draft_id}/mot-de-passe",
-            {"mot_de_passe": password, "mot_de_passe_confirmation": confirmation or password},
-        )
-
-    def register(self, **person) -> str:
-        """Up to the activation email; returns the activation code it carries."""
-        draft_id = self.start()
-        assert self.identity(draft_id, **person).status == 200
-        answer = self.password(draft_id)
-        assert answer.status == 201, answer.body
-        return self.last_activation_code()
-
-    def last_activation_code(self) -> str:
-        import re
-
-        text = self.sent_emails()[-1].body
-        return re.search(r"/activation\?c=([A-Za-z0-9_-]+)", text).group(1)
-
-    def activate(self, code: str):
-        return self.api.post("/activations", {"code": code})
-
-    def log_in(self, nir: str, password: str = None):
-        from tests.support import PASSWORD
-
-        return self.api.post("/sessions", {"nir": nir, "mot_de_passe": password or PASSWORD})
-
-    def active_account(self, **person) -> str:
-        """Registered, activated and logged in; returns the session token."""
-        from tests.support import NIR
-
-        assert self.activate(self.register(**person)).status == 200
-        answer = self.log_in(person.get("nir", NIR))
-        assert answer.status == 201, answer.body
-        return answer.body["jeton"]

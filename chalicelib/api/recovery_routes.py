@@ -4,7 +4,6 @@ Both answer the same whatever they are given, and in the same time: a matching a
 more requests and an email, so every answer waits until RESPONSE_FLOOR_SECONDS have passed.
 """
 
-import time
 from contextlib import contextmanager
 
 from .. import dependencies
@@ -22,9 +21,9 @@ RESPONSE_FLOOR_SECONDS = 0.5
 
 @contextmanager
 def answering_in_constant_time():
-    started = time.monotonic()
+    started = dependencies.monotonic()
     yield
-    remaining = RESPONSE_FLOOR_SECONDS - (time.monotonic() - started)
+    remaining = RESPONSE_FLOOR_SECONDS - (dependencies.monotonic() - started)
     if remaining > 0:
         dependencies.sleep(remaining)
 

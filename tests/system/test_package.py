@@ -9,6 +9,7 @@ import pytest
 from chalicelib import table
 from tools.local_stack import ROOT
 
+
 def make(*targets: str) -> subprocess.CompletedProcess:
     return subprocess.run(["make", *targets], cwd=ROOT, capture_output=True, text=True, timeout=900)
 
@@ -99,7 +100,8 @@ def test_the_policy_allows_every_dynamodb_operation_the_store_makes():
 
 
 def test_public_routes_are_throttled_tighter_than_the_stage(template):
-    settings = {(s["ResourcePath"], s["HttpMethod"]): s for s in template["Resources"]["RestAPI"]["Properties"]["MethodSettings"]}
+    method_settings = template["Resources"]["RestAPI"]["Properties"]["MethodSettings"]
+    settings = {(s["ResourcePath"], s["HttpMethod"]): s for s in method_settings}
     stage_default = settings[("/*", "*")]
     for route in [("/~1inscriptions", "POST"), ("/~1sessions", "POST"), ("/~1mots-de-passe~1oubli", "POST"),
                   ("/~1activations~1renvoi", "POST"), ("/~1captchas", "POST")]:

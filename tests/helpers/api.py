@@ -1,50 +1,17 @@
-"""Helpers the tests share: a clock the test moves by hand, valid people, an API client wrapper."""
+"""JSON over chalice.test.Client's HTTP interface, and what the API's answers are read with."""
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-
-from stdnum.fr import nir as nir_rules
-
-START = datetime(2026, 12, 1, 9, 0, 0, tzinfo=timezone.utc)
-PASSWORD = "Formation2015!"  # 9 letters, one upper-case, 4 digits, a special character
 
 
-class FixedClock:
-    """Time stands still until the test moves it."""
-
-    def __init__(self, now: datetime = START):
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta) -> None:
-        self.now += timedelta(**delta)
+def bearer(token: str) -> dict:
+    """The headers that authenticate a call to the holder space."""
+    return {"Authorization": f"Bearer {token}"}
 
 
-def make_nir(body13: str) -> str:
-    """A NIR with its right key, from its 13 first characters."""
-    return body13 + nir_rules.calc_check_digits(body13 + "00")
-
-
-NIR = make_nir("1840575123456")  # a man born in May 1984 in Paris
-OTHER_NIR = make_nir("2920169123045")
-
-
-def identity(nir: str = NIR, courriel: str = "jean.dupont@example.fr", **overrides) -> dict:
-    body = {
-        "nir": nir,
-        "civilite": "M",
-        "prenom": "Jean",
-        "nom_naissance": "Dupont",
-        "telephone_fixe": "01 23 45 67 89",
-        "telephone_portable": "06 12 34 56 78",
-        "courriel": courriel,
-        "courriel_confirmation": courriel,
-    }
-    body.update(overrides)
-    return body
+def error_fields(answer) -> dict[str, str]:
+    """A problem document's errors, field by field."""
+    return {error["champ"]: error["code"] for error in answer.body["erreurs"]}
 
 
 @dataclass

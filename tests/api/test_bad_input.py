@@ -5,7 +5,7 @@ import logging
 
 import pytest
 
-from tests.support import NIR, PASSWORD
+from tests.helpers.people import NIR, PASSWORD
 
 ROUTES_WITH_BODIES = [
     ("post", "/inscriptions"),
@@ -44,7 +44,9 @@ def test_a_body_over_16_kib_is_refused(api, method, path):
 def test_unknown_fields_are_refused(api):
     answer = api.post("/sessions", {"nir": NIR, "mot_de_passe": PASSWORD, "admin": True})
     assert_problem(answer, 400, "champ_inconnu")
-    assert answer.body["erreurs"] == [{"champ": "admin", "code": "champ_inconnu", "message": "Ce champ n'est pas attendu."}]
+    assert answer.body["erreurs"] == [
+        {"champ": "admin", "code": "champ_inconnu", "message": "Ce champ n'est pas attendu."}
+    ]
 
 
 @pytest.mark.parametrize("value", [True, 12, 1.5, None, ["x"], {"a": 1}])
@@ -64,7 +66,8 @@ def test_several_errors_get_a_general_code_and_each_field(api):
 
 
 def test_a_body_that_is_not_json_by_its_content_type_is_refused(api):
-    answer = api.post("/inscriptions", raw="cgu_acceptees=true", headers={"Content-Type": "application/x-www-form-urlencoded"})
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    answer = api.post("/inscriptions", raw="cgu_acceptees=true", headers=form)
     assert_problem(answer, 415, "type_contenu_non_pris_en_charge")
 
 

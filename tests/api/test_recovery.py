@@ -3,15 +3,14 @@
 No answer here may tell whether an account exists."""
 
 import re
-import statistics
-import time
 
 import pytest
 
-from tests.support import NIR, OTHER_NIR, PASSWORD, make_nir
+from chalicelib import dependencies
+from chalicelib.api.recovery_routes import RESPONSE_FLOOR_SECONDS
+from tests.helpers.api import bearer
+from tests.helpers.people import EMAIL, NEW_PASSWORD, NIR, OTHER_NIR, PASSWORD
 
-EMAIL = "jean.dupont@example.fr"
-NEW_PASSWORD = "Nouveau2026!"
 SAME_BODY = {
     "detail": "Si les informations saisies correspondent à un compte, un courriel vient d'être envoyé à "
     "l'adresse indiquée. Pensez à vérifier vos courriers indésirables."
@@ -20,15 +19,6 @@ SAME_BODY = {
 
 def reset_code(sent_emails) -> str:
     return re.search(r"/reinitialisation\?c=([A-Za-z0-9_-]+)", sent_emails()[-1].body).group(1)
-
-
-def bearer(token: str) -> dict:
-    return {"Authorization": f"Bearer {token}"}
-
-
-@pytest.fixture
-def active(journey):
-    return journey.active_account()
 
 
 class TestForgottenPassword:
@@ -66,7 +56,9 @@ class TestForgottenPassword:
         answer = api.post("/mots-de-passe/oubli", {"nir": NIR, "courriel": EMAIL})
         assert answer.body == SAME_BODY and len(sent_emails()) == 1  # the activation email only
 
-    def test_the_reset_sets_the_password_ends_every_session_and_is_in_the_history(self, active, api, journey, sent_emails):
+    def test_the_reset_sets_the_password_ends_every_session_and_is_in_the_history(
+        self, active, api, journey, sent_emails
+    ):
         other_device = journey.log_in(NIR).body["jeton"]
         api.post("/mots-de-passe/oubli", {"nir": NIR, "courriel": EMAIL})
         code = reset_code(sent_emails)
@@ -83,7 +75,9 @@ class TestForgottenPassword:
 
     def test_the_link_works_once(self, active, api, sent_emails):
         api.post("/mots-de-passe/oubli", {"nir": NIR, "courriel": EMAIL})
-        body = {"code": reset_code(sent_emails), "mot_de_passe": NEW_PASSWORD, "mot_de_passe_confirmation": NEW_PASSWORD}
+        body = {
+            "code": reset_code(sent_emails), "mot_de_passe": NEW_PASSWORD, "mot_de_passe_confirmation": NEW_PASSWORD
+        }
         assert api.post("/mots-de-passe/reinitialisation", body).status == 200
         again = api.post("/mots-de-passe/reinitialisation", body)
         assert again.status == 404 and again.body["code"] == "code_invalide"
@@ -97,7 +91,9 @@ class TestForgottenPassword:
     def test_the_link_expires_after_an_hour_even_before_ttl_deletes_it(self, active, api, sent_emails, clock):
         api.post("/mots-de-passe/oubli", {"nir": NIR, "courriel": EMAIL})
         clock.advance(hours=1)
-        body = {"code": reset_code(sent_emails), "mot_de_passe": NEW_PASSWORD, "mot_de_passe_confirmation": NEW_PASSWORD}
+        body = {
+            "code": reset_code(sent_emails), "mot_de_passe": NEW_PASSWORD, "mot_de_passe_confirmation": NEW_PASSWORD
+        }
         answer = api.post("/mots-de-passe/reinitialisation", body)
         assert answer.status == 410 and answer.body["code"] == "code_expire"
 
@@ -117,7 +113,9 @@ class TestForgottenPassword:
             {"code": reset_code(sent_emails), "mot_de_passe": "abc", "mot_de_passe_confirmation": "abc"},
         )
         assert answer.status == 400
-        assert [e["code"] for e in answer.body["erreurs"]] == ["mdp_lettres", "mdp_majuscule", "mdp_chiffres", "mdp_categories"]
+        assert [e["code"] for e in answer.body["erreurs"]] == [
+            "mdp_lettres", "mdp_majuscule", "mdp_chiffres", "mdp_categories"
+        ]
         assert journey_still_logs_in(api)
 
     def test_a_reset_clears_a_lockout(self, active, api, journey, sent_emails):
@@ -125,7 +123,9 @@ class TestForgottenPassword:
             journey.log_in(NIR, "Mauvais123")
         assert journey.log_in(NIR).status == 429
         api.post("/mots-de-passe/oubli", {"nir": NIR, "courriel": EMAIL})
-        body = {"code": reset_code(sent_emails), "mot_de_passe": NEW_PASSWORD, "mot_de_passe_confirmation": NEW_PASSWORD}
+        body = {
+            "code": reset_code(sent_emails), "mot_de_passe": NEW_PASSWORD, "mot_de_passe_confirmation": NEW_PASSWORD
+        }
         api.post("/mots-de-passe/reinitialisation", body)
         assert journey.log_in(NIR, NEW_PASSWORD).status == 201
 
@@ -159,14 +159,19 @@ class TestActivationResend:
             journey.activate(code)
         if state == "expired":
             clock.advance(days=15)
-        body = {"nir": OTHER_NIR if state == "unknown" else NIR, "courriel": "x@example.fr" if state == "wrong_email" else EMAIL}
+        body = {
+            "nir": OTHER_NIR if state == "unknown" else NIR,
+            "courriel": "x@example.fr" if state == "wrong_email" else EMAIL,
+        }
         answer = api.post("/activations/renvoi", body)
         assert answer.status == 202 and answer.body == SAME_BODY
         assert len(sent_emails()) == 1
 
 
 class TestMailBombing:
-    def test_at_most_three_activation_emails_an_hour_then_the_same_answer_and_nothing_sent(self, journey, api, sent_emails, clock):
+    def test_at_most_three_activation_emails_an_hour_then_the_same_answer_and_nothing_sent(
+        self, journey, api, sent_emails, clock
+    ):
         journey.register()  # the first of the hour
         for _ in range(4):
             answer = api.post("/activations/renvoi", {"nir": NIR, "courriel": EMAIL})
@@ -183,86 +188,75 @@ class TestMailBombing:
         assert len(sent_emails()) == 1 + 3
 
 
-class TestLockout:
-    def test_five_wrong_passwords_in_a_row_lock_every_login_for_fifteen_minutes(self, active, journey, clock):
-        for _ in range(4):
-            assert journey.log_in(NIR, "Mauvais123").status == 401
-        locked = journey.log_in(NIR, "Mauvais123")
-        assert locked.status == 429 and locked.body["code"] == "compte_verrouille"
-        assert locked.headers["retry-after"] == "900"
-        clock.advance(minutes=10)
-        right_password = journey.log_in(NIR)
-        assert right_password.status == 429 and right_password.headers["retry-after"] == "300"
-        clock.advance(minutes=5)
-        assert journey.log_in(NIR).status == 201
+class SimulatedTime:
+    """The monotonic clock of the recovery routes, moved only by what the application does: each
+    request to AWS (DynamoDB or SES) takes `request_seconds`, each wait takes what it asks for.
+    Multiples of 1/16 s: the sums are exact, so the test can say "exactly"."""
 
-    def test_a_success_resets_the_count(self, active, journey):
-        for _ in range(4):
-            journey.log_in(NIR, "Mauvais123")
-        assert journey.log_in(NIR).status == 201
-        for _ in range(4):
-            assert journey.log_in(NIR, "Mauvais123").status == 401
+    def __init__(self, request_seconds: float = 1 / 16):
+        self.now = self.work = 0.0
+        self.request_seconds = request_seconds
 
-    def test_failures_far_apart_are_not_in_a_row(self, active, journey, clock):
-        for _ in range(4):
-            journey.log_in(NIR, "Mauvais123")
-        clock.advance(minutes=16)
-        assert journey.log_in(NIR, "Mauvais123").status == 401
+    def __call__(self) -> float:
+        return self.now
 
-    def test_an_unknown_nir_locks_the_same_way_so_a_lockout_tells_nothing(self, active, journey):
-        unknown = [journey.log_in(OTHER_NIR) for _ in range(5)]
-        known = [journey.log_in(NIR, "Mauvais123") for _ in range(5)]
-        assert [a.status for a in unknown] == [a.status for a in known] == [401] * 4 + [429]
-        assert unknown[-1].body == known[-1].body
+    def request(self, **_) -> None:
+        self.now += self.request_seconds
+        self.work += self.request_seconds
 
-    def test_a_failure_costs_one_write_for_a_known_or_an_unknown_nir(self, active, journey, dynamodb_calls):
-        dynamodb_calls.clear()
-        journey.log_in(NIR, "Mauvais123")
-        known = list(dynamodb_calls)
-        dynamodb_calls.clear()
-        journey.log_in(OTHER_NIR, "Mauvais123")
-        assert known == dynamodb_calls == ["BatchGetItem", "TransactWriteItems"]
+    def wait(self, seconds: float) -> None:
+        self.now += seconds
 
 
-def test_an_unknown_nir_takes_as_long_as_a_wrong_password(active, journey):
-    """The median of many logins of each kind; the ratio is printed for the notes."""
+@pytest.fixture
+def simulated_time(aws, waits):
+    simulated = SimulatedTime()
+    dependencies.use_monotonic(simulated)
 
-    def median_seconds(attempts, between=lambda: None) -> float:
-        durations = []
-        for attempt in attempts:
-            between()
-            started = time.perf_counter()
-            answer = attempt()
-            durations.append(time.perf_counter() - started)
-            assert answer.status == 401  # never locked: a lockout answers fast for everybody
-        return statistics.median(durations)
+    def wait(seconds: float) -> None:
+        waits.append(seconds)
+        simulated.wait(seconds)
 
-    unknown_nirs = [make_nir(f"1840575{n:06d}") for n in range(1, 16)]
-    unknown = median_seconds([lambda nir=nir: journey.log_in(nir, "Mauvais123") for nir in unknown_nirs])
-    # A success between two wrong passwords (untimed) starts the count again: never locked.
-    wrong = median_seconds([lambda: journey.log_in(NIR, "Mauvais123")] * 15, between=lambda: journey.log_in(NIR))
-    print(f"login median: unknown NIR {unknown * 1000:.1f} ms, wrong password {wrong * 1000:.1f} ms, ratio {unknown / wrong:.2f}")
-    assert 0.7 < unknown / wrong < 1.4
+    dependencies.use_sleep(wait)
+    for service in ("dynamodb", "ses"):
+        dependencies.aws_client(service).meta.events.register(f"before-call.{service}.*", simulated.request)
+    return simulated
+
+
+def answer_in_simulated_time(api, simulated_time, waits, route, body) -> tuple[float, float, list[float]]:
+    """How long the answer took from the request, how much of it was work, and the waits asked for."""
+    del waits[:]
+    started, work_before = simulated_time.now, simulated_time.work
+    assert api.post(route, body).body == SAME_BODY
+    return simulated_time.now - started, simulated_time.work - work_before, list(waits)
 
 
 @pytest.mark.parametrize("route", ["/mots-de-passe/oubli", "/activations/renvoi"])
-def test_recovery_answers_take_the_same_time_whoever_asks(journey, api, waits, route):
-    """Every answer is held until the same floor: the extra work of a matching account cannot be timed."""
-    from chalicelib import dependencies
-    from chalicelib.api.recovery_routes import RESPONSE_FLOOR_SECONDS
-
+def test_recovery_answers_take_the_same_time_whoever_asks(journey, api, waits, simulated_time, route):
+    """Every answer is held until the same floor: the extra work of a matching account cannot be timed.
+    (tools/bench_timing.py measures the real durations.)"""
     journey.register() if route == "/activations/renvoi" else journey.active_account()
-    dependencies.use_sleep(time.sleep)  # really wait, here
-    durations = {}
-    for who, body in {"matching": {"nir": NIR, "courriel": EMAIL}, "unknown": {"nir": OTHER_NIR, "courriel": EMAIL}}.items():
-        started = time.perf_counter()
-        assert api.post(route, body).body == SAME_BODY
-        durations[who] = time.perf_counter() - started
-    print(f"{route}: matching {durations['matching'] * 1000:.0f} ms, unknown {durations['unknown'] * 1000:.0f} ms")
-    assert all(RESPONSE_FLOOR_SECONDS <= seconds < RESPONSE_FLOOR_SECONDS + 0.25 for seconds in durations.values())
+    took, work, waited = {}, {}, {}
+    for who, nir in {"matching": NIR, "unknown": OTHER_NIR}.items():
+        body = {"nir": nir, "courriel": EMAIL}
+        took[who], work[who], waited[who] = answer_in_simulated_time(api, simulated_time, waits, route, body)
+    assert work["matching"] > work["unknown"] > 0  # more requests and an email for a matching account
+    assert took == {"matching": RESPONSE_FLOOR_SECONDS, "unknown": RESPONSE_FLOOR_SECONDS}
+    assert waited == {who: [RESPONSE_FLOOR_SECONDS - work[who]] for who in ("matching", "unknown")}
 
 
-def test_the_wait_covers_what_the_work_did_not_take(active, api, waits):
-    api.post("/mots-de-passe/oubli", {"nir": OTHER_NIR, "courriel": EMAIL})
+def test_the_wait_covers_what_the_work_did_not_take(active, api, waits, simulated_time):
+    _, work, _ = answer_in_simulated_time(api, simulated_time, waits, "/mots-de-passe/oubli",
+                                          {"nir": OTHER_NIR, "courriel": EMAIL})
     (waited,) = waits
     assert 0.3 < waited <= 0.5
+    assert waited == RESPONSE_FLOOR_SECONDS - work
+
+
+@pytest.mark.parametrize("route", ["/mots-de-passe/oubli", "/activations/renvoi"])
+def test_work_longer_than_the_floor_is_not_made_longer(journey, api, waits, simulated_time, route):
+    journey.register() if route == "/activations/renvoi" else journey.active_account()
+    simulated_time.request_seconds = RESPONSE_FLOOR_SECONDS  # a slow day: each request takes the whole floor
+    took, work, waited = answer_in_simulated_time(api, simulated_time, waits, route, {"nir": NIR, "courriel": EMAIL})
+    assert took == work > RESPONSE_FLOOR_SECONDS
+    assert waited == []

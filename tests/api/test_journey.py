@@ -1,6 +1,7 @@
 """The tutorial's journey through the API, step by step, on the emulated AWS."""
 
-from tests.support import NIR
+from tests.helpers.api import bearer
+from tests.helpers.people import NIR
 
 
 def test_a_person_registers_activates_logs_in_and_sees_an_empty_account(journey, api, sent_emails):
@@ -21,7 +22,7 @@ def test_a_person_registers_activates_logs_in_and_sees_an_empty_account(journey,
     assert session.status == 201
     token = session.body["jeton"]
 
-    synthesis = api.get("/titulaire", headers={"Authorization": f"Bearer {token}"})
+    synthesis = api.get("/titulaire", headers=bearer(token))
     assert synthesis.status == 200
     assert synthesis.body == {
         "civilite": "M",
@@ -41,8 +42,7 @@ def test_the_journey_costs_twelve_dynamodb_requests_and_no_scan(journey, api, dy
     journey.password(draft_id)
     journey.activate(journey.last_activation_code())
     token = journey.log_in(NIR).body["jeton"]
-    api.get("/titulaire", headers={"Authorization": f"Bearer {token}"})
+    api.get("/titulaire", headers=bearer(token))
 
-    print("DynamoDB requests for the journey:", len(dynamodb_calls), dynamodb_calls)
     assert len(dynamodb_calls) <= 12, dynamodb_calls
     assert "Scan" not in dynamodb_calls

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 import pytest
 
 from chalicelib.settings import ENVIRONMENT_NAMES
+from tests.helpers.api import bearer
+from tests.helpers.people import EMAIL, NEW_PASSWORD, NIR, PASSWORD, identity, make_nir
 from tools.local_stack import ROOT, LocalStack, free_ports
-from tests.support import NIR, PASSWORD, identity
 
 CAPTCHA = "AE23HJ"
 PROBLEM_TYPE = "application/problem+json"
-COURRIEL = "jean.dupont@example.fr"
 
 
 def clean_environment(**extra) -> dict:
@@ -138,7 +138,7 @@ def test_the_tutorial_journey_over_http(stack, http):
 
     # Its audio version (GET /captchas/{id}/audio) is checked by its own test below.
 
-    person = {**identity(courriel=COURRIEL), "captcha_id": captcha.body["id"], "captcha_reponse": "ae 23 hj"}
+    person = {**identity(courriel=EMAIL), "captcha_id": captcha.body["id"], "captcha_reponse": "ae 23 hj"}
     identified = http.put(f"/inscriptions/{draft_id}/identite", person)
     assert identified.status == 200, identified
     assert identified.body["etape"] == "mot_de_passe", identified
@@ -149,7 +149,7 @@ def test_the_tutorial_journey_over_http(stack, http):
     assert registered.status == 201, registered
     assert registered.body["etape"] == "activation", registered
 
-    email = last_email_to(stack, COURRIEL)
+    email = last_email_to(stack, EMAIL)
     text = email["body"]  # moto keeps the HTML part when there is one
     link = re.search(r"https?://[^\s\"'<>]+/activation\?c=([A-Za-z0-9_-]+)", text)
     assert link, f"no activation link in the email: {text}"
@@ -164,17 +164,17 @@ def test_the_tutorial_journey_over_http(stack, http):
     spaced_nir = f"{NIR[0]} {NIR[1:3]} {NIR[3:5]} {NIR[5:7]} {NIR[7:10]} {NIR[10:13]} {NIR[13:]}"
     session = http.post("/sessions", {"nir": spaced_nir, "mot_de_passe": PASSWORD})
     assert session.status == 201, session
-    bearer = {"Authorization": f"Bearer {session.body['jeton']}"}
+    authenticated = bearer(session.body["jeton"])
 
-    synthesis = http.get("/titulaire", headers=bearer)
+    synthesis = http.get("/titulaire", headers=authenticated)
     assert synthesis.status == 200, synthesis
     assert synthesis.body["heures_dif"] is None, synthesis
     assert synthesis.body["dossiers_en_cours"] == 0, synthesis
 
-    logged_out = http.delete("/sessions/courante", headers=bearer)
+    logged_out = http.delete("/sessions/courante", headers=authenticated)
     assert logged_out.status == 204, logged_out
 
-    after = http.get("/titulaire", headers=bearer)
+    after = http.get("/titulaire", headers=authenticated)
     assert after.status == 401, after
     assert after.content_type.startswith(PROBLEM_TYPE), after
     assert after.body["code"] == "session_invalide", after
@@ -257,9 +257,9 @@ def test_an_expired_registration_is_cleaned_up_and_the_nir_registers_again():
     )
     with short:
         http = Http(short)
-        registered = register_over_http(http, COURRIEL)
+        registered = register_over_http(http, EMAIL)
         assert registered.status == 201, registered
-        code = re.search(r"/activation\?c=([A-Za-z0-9_-]+)", last_email_to(short, COURRIEL)["body"]).group(1)
+        code = re.search(r"/activation\?c=([A-Za-z0-9_-]+)", last_email_to(short, EMAIL)["body"]).group(1)
         time.sleep(2.2)  # the link's expiry, to the second, is then strictly past
 
         cleanup = subprocess.run(
@@ -275,14 +275,12 @@ def test_an_expired_registration_is_cleaned_up_and_the_nir_registers_again():
         assert gone.status == 404, gone  # the token itself is gone, not merely expired
         assert gone.body["code"] == "activation_invalide", gone
 
-        again = register_over_http(http, COURRIEL)
+        again = register_over_http(http, EMAIL)
         assert again.status == 201, again
 
 
 def test_the_holder_space_lifecycle_over_http(stack, http):
     """DIF, a dossier from draft to closed, the hours and the history, as the portal would call them."""
-    from tests.support import make_nir
-
     nir, courriel = make_nir("2850344123456"), "claire.petit@example.fr"
     registered = register_over_http(http, courriel, nir=nir, prenom="Claire", civilite="MME")
     assert registered.status == 201, registered
@@ -290,30 +288,30 @@ def test_the_holder_space_lifecycle_over_http(stack, http):
     assert http.post("/activations", {"code": code}).status == 200
     session = http.post("/sessions", {"nir": nir, "mot_de_passe": PASSWORD})
     assert session.status == 201, session
-    bearer = {"Authorization": f"Bearer {session.body['jeton']}"}
+    authenticated = bearer(session.body["jeton"])
 
-    dif = http.put("/titulaire/heures/dif", {"solde_dif": 72.5}, headers=bearer)
+    dif = http.put("/titulaire/heures/dif", {"solde_dif": 72.5}, headers=authenticated)
     assert dif.status == 200 and dif.body["solde_dif"] == 73, dif
     created = http.post(
-        "/titulaire/dossiers", {"intitule": "Bureautique", "organisme": "Centre", "heures": 20}, headers=bearer
+        "/titulaire/dossiers", {"intitule": "Bureautique", "organisme": "Centre", "heures": 20}, headers=authenticated
     )
     assert created.status == 201, created
     dossier = f"/titulaire/dossiers/{created.body['id']}"
-    validated = http.post(f"{dossier}/validation", headers=bearer)
+    validated = http.post(f"{dossier}/validation", headers=authenticated)
     assert validated.status == 200 and validated.body["statut"] == "valide", validated
-    closed = http.post(f"{dossier}/cloture", headers=bearer)
+    closed = http.post(f"{dossier}/cloture", headers=authenticated)
     assert closed.status == 200 and closed.body["statut"] == "clos", closed
 
-    statement = http.get("/titulaire/heures", headers=bearer)
+    statement = http.get("/titulaire/heures", headers=authenticated)
     assert statement.status == 200, statement
     assert statement.body["solde_dif"] == 53, statement
     (movement,) = statement.body["mouvements"]
     assert movement["heures"] == -20 and "Bureautique" in movement["libelle"], statement
 
-    synthesis = http.get("/titulaire", headers=bearer).body
+    synthesis = http.get("/titulaire", headers=authenticated).body
     assert (synthesis["dossiers_en_cours"], synthesis["dossiers_clos"], synthesis["dif_modifiable"]) == (0, 1, False)
 
-    history = http.get("/titulaire/historique", headers=bearer)
+    history = http.get("/titulaire/historique", headers=authenticated)
     assert history.status == 200, history
     kinds = [event["type"] for event in history.body["evenements"]]
     assert kinds[:4] == ["dossier_clos", "dossier_valide", "dossier_cree", "dif"], kinds
@@ -322,13 +320,11 @@ def test_the_holder_space_lifecycle_over_http(stack, http):
 
 def test_the_password_reset_journey_over_http(stack, http):
     """"Mot de passe oublié": the request, the email on the emulator, the new password, the old sessions gone."""
-    from tests.support import make_nir
-
-    nir, courriel, new_password = make_nir("1920699123456"), "paul.martin@example.fr", "Nouveau2026!"
+    nir, courriel, new_password = make_nir("1920699123456"), "paul.martin@example.fr", NEW_PASSWORD
     assert register_over_http(http, courriel, nir=nir, prenom="Paul").status == 201
     code = re.search(r"/activation\?c=([A-Za-z0-9_-]+)", last_email_to(stack, courriel)["body"]).group(1)
     assert http.post("/activations", {"code": code}).status == 200
-    old_session = {"Authorization": f"Bearer {http.post('/sessions', {'nir': nir, 'mot_de_passe': PASSWORD}).body['jeton']}"}
+    old_session = bearer(http.post("/sessions", {"nir": nir, "mot_de_passe": PASSWORD}).body["jeton"])
 
     asked = http.post("/mots-de-passe/oubli", {"nir": nir, "courriel": courriel.upper()})
     unknown = http.post("/mots-de-passe/oubli", {"nir": make_nir("1920699123457"), "courriel": courriel})

@@ -4,24 +4,9 @@ import boto3
 import pytest
 
 from chalicelib.settings import get_settings
-from tests.support import NIR, OTHER_NIR
-
-
-def bearer(token: str) -> dict:
-    return {"Authorization": f"Bearer {token}"}
-
-
-def history_types(account_nir: str = NIR) -> list[str]:
-    client = boto3.client("dynamodb")
-    table = get_settings().table_name
-    credentials = client.get_item(TableName=table, Key={"pk": {"S": f"IDENTIFIANT#{account_nir}"}, "sk": {"S": "IDENTIFIANT"}})
-    account_id = credentials["Item"]["compte_id"]["S"]
-    events = client.query(
-        TableName=table,
-        KeyConditionExpression="pk = :pk AND begins_with(sk, :prefix)",
-        ExpressionAttributeValues={":pk": {"S": f"COMPTE#{account_id}"}, ":prefix": {"S": "EVENEMENT#"}},
-    )["Items"]
-    return [event["type"]["S"] for event in events]
+from tests.helpers.api import bearer
+from tests.helpers.people import NIR, OTHER_NIR
+from tests.helpers.table import history_types
 
 
 class TestLogIn:
@@ -69,7 +54,7 @@ class TestLogIn:
         journey.activate(journey.register())
         journey.log_in(NIR, "Mauvais123")
         journey.log_in(NIR)
-        assert sorted(history_types()) == ["activation", "connexion", "echec_connexion", "inscription"]
+        assert sorted(history_types(NIR)) == ["activation", "connexion", "echec_connexion", "inscription"]
 
     def test_a_missing_field_is_a_400_not_a_401(self, api):
         answer = api.post("/sessions", {"nir": NIR})
@@ -97,7 +82,7 @@ class TestHolderSpaceAuthentication:
         assert api.delete("/sessions/courante", headers=bearer(token)).status == 204
         assert api.get("/titulaire", headers=bearer(token)).status == 401
         assert api.delete("/sessions/courante", headers=bearer(token)).status == 401
-        assert "deconnexion" in history_types()
+        assert "deconnexion" in history_types(NIR)
 
     def test_thirty_minutes_without_a_call_end_the_session(self, journey, api, clock):
         token = journey.active_account()
@@ -121,16 +106,86 @@ class TestHolderSpaceAuthentication:
         assert api.get("/titulaire", headers=bearer(second)).status == 200
 
 
-def test_the_synthesis_of_a_new_account(journey, api):
-    token = journey.active_account(prenom="Éloïse", civilite="MME", nom_naissance="N'Diaye")
-    answer = api.get("/titulaire", headers=bearer(token))
-    assert answer.body == {
-        "civilite": "MME",
-        "prenom": "Éloïse",
-        "nom_naissance": "N'Diaye",
-        "heures_cpf_disponibles": 0,
-        "heures_dif": None,
-        "dif_modifiable": True,
-        "dossiers_en_cours": 0,
-        "dossiers_clos": 0,
-    }
+class TestLockout:
+    def test_five_wrong_passwords_in_a_row_lock_every_login_for_fifteen_minutes(self, active, journey, clock):
+        for _ in range(4):
+            assert journey.log_in(NIR, "Mauvais123").status == 401
+        locked = journey.log_in(NIR, "Mauvais123")
+        assert locked.status == 429 and locked.body["code"] == "compte_verrouille"
+        assert locked.headers["retry-after"] == "900"
+        clock.advance(minutes=10)
+        right_password = journey.log_in(NIR)
+        assert right_password.status == 429 and right_password.headers["retry-after"] == "300"
+        clock.advance(minutes=5)
+        assert journey.log_in(NIR).status == 201
+
+    def test_a_success_resets_the_count(self, active, journey):
+        for _ in range(4):
+            journey.log_in(NIR, "Mauvais123")
+        assert journey.log_in(NIR).status == 201
+        for _ in range(4):
+            assert journey.log_in(NIR, "Mauvais123").status == 401
+
+    def test_failures_far_apart_are_not_in_a_row(self, active, journey, clock):
+        for _ in range(4):
+            journey.log_in(NIR, "Mauvais123")
+        clock.advance(minutes=16)
+        assert journey.log_in(NIR, "Mauvais123").status == 401
+
+    def test_an_unknown_nir_locks_the_same_way_so_a_lockout_tells_nothing(self, active, journey):
+        unknown = [journey.log_in(OTHER_NIR) for _ in range(5)]
+        known = [journey.log_in(NIR, "Mauvais123") for _ in range(5)]
+        assert [a.status for a in unknown] == [a.status for a in known] == [401] * 4 + [429]
+        assert unknown[-1].body == known[-1].body
+
+    def test_a_failure_costs_one_write_for_a_known_or_an_unknown_nir(self, active, journey, dynamodb_calls):
+        dynamodb_calls.clear()
+        journey.log_in(NIR, "Mauvais123")
+        known = list(dynamodb_calls)
+        dynamodb_calls.clear()
+        journey.log_in(OTHER_NIR, "Mauvais123")
+        assert known == dynamodb_calls == ["BatchGetItem", "TransactWriteItems"]
+
+
+@pytest.fixture
+def verifications(monkeypatch):
+    """The argon2id password verifications the application makes: the hash each was against."""
+    import argon2
+
+    verified = []
+    original = argon2.PasswordHasher.verify
+
+    def counted(self, hash, password):
+        verified.append(hash)
+        return original(self, hash, password)
+
+    monkeypatch.setattr(argon2.PasswordHasher, "verify", counted)
+    return verified
+
+
+def argon2_parameters(hash: str) -> str:
+    """A hash's algorithm and cost, without its salt and digest: what a verification's time depends on."""
+    return hash.rsplit("$", 2)[0]
+
+
+class TestEveryFailedLoginCostsTheSame:
+    """What makes an unknown NIR take as long as a wrong password: the same requests and one argon2id
+    verification each, at the same cost (tools/bench_timing.py measures the durations)."""
+
+    @pytest.mark.parametrize("nir", [NIR, OTHER_NIR, "123"], ids=["wrong-password", "unknown-nir", "malformed-nir"])
+    def test_one_argon2id_verification_at_the_cost_of_a_real_hash(self, active, journey, verifications, nir):
+        del verifications[:]
+        assert journey.log_in(nir, "Mauvais123").status == 401
+        (verified,) = verifications
+        assert argon2_parameters(verified) == "$argon2id$v=19$m=19456,t=2,p=1"
+
+    def test_an_unknown_nir_makes_the_requests_and_the_verification_of_a_wrong_password(
+        self, active, journey, dynamodb_calls, verifications
+    ):
+        costs = {}
+        for kind, nir in {"wrong password": NIR, "unknown NIR": OTHER_NIR}.items():
+            del dynamodb_calls[:], verifications[:]
+            assert journey.log_in(nir, "Mauvais123").status == 401
+            costs[kind] = (list(dynamodb_calls), [argon2_parameters(hash) for hash in verifications])
+        assert costs["wrong password"] == costs["unknown NIR"]
+        assert costs["unknown NIR"] == (["BatchGetItem", "TransactWriteItems"], ["$argon2id$v=19$m=19456,t=2,p=1"])

@@ -4,7 +4,7 @@ import pytest
 
 from chalicelib.domain import identity
 from chalicelib.domain.errors import InvalidValue
-from tests.support import NIR, make_nir
+from tests.helpers.people import NIR, make_nir
 
 
 def code_of(rule, value) -> str:
@@ -113,7 +113,9 @@ class TestEmail:
     def test_a_valid_address_is_kept_with_its_domain_normalised(self):
         assert identity.normalize_email(" Jean.Dupont@Example.FR ") == "Jean.Dupont@example.fr"
 
-    @pytest.mark.parametrize("value", ["jean", "jean@", "@example.fr", "jean dupont@example.fr", "a@b", "x" * 250 + "@example.fr"])
+    @pytest.mark.parametrize(
+        "value", ["jean", "jean@", "@example.fr", "jean dupont@example.fr", "a@b", "x" * 250 + "@example.fr"]
+    )
     def test_invalid_addresses_are_refused(self, value):
         assert code_of(identity.normalize_email, value) == "courriel_invalide"
 

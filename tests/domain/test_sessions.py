@@ -1,19 +1,12 @@
 """Sessions at the domain level, with a fixed clock: ending the other sessions, or all of them."""
 
-import boto3
 import pytest
 
 from chalicelib.domain import sessions
 from chalicelib.domain.errors import Unauthenticated
-from chalicelib.store import Store
-from tests.support import NIR, PASSWORD, FixedClock
+from tests.helpers.people import NIR, PASSWORD
 
 IDLE, MAX = 1800, 43200
-
-
-@pytest.fixture
-def store(aws):
-    return Store(boto3.client("dynamodb"), "mon-compte-formation")
 
 
 @pytest.fixture
@@ -23,7 +16,8 @@ def account(journey):
 
 def log_in(store, clock):
     new = sessions.log_in(
-        store, clock, nir=NIR, password=PASSWORD, idle_seconds=IDLE, max_seconds=MAX, lockout_threshold=5, lockout_seconds=900
+        store, clock, nir=NIR, password=PASSWORD, idle_seconds=IDLE, max_seconds=MAX,
+        lockout_threshold=5, lockout_seconds=900,
     )
     return new.token, sessions.authenticate(store, clock, new.token, idle_seconds=IDLE)
 
@@ -36,23 +30,20 @@ def still_valid(store, clock, token) -> bool:
         return False
 
 
-def test_ending_the_other_sessions_keeps_the_current_one(store, account):
-    clock = FixedClock()
+def test_ending_the_other_sessions_keeps_the_current_one(store, clock, account):
     (current_token, current), (other_token, _), (third_token, _) = (log_in(store, clock) for _ in range(3))
     assert sessions.end_other_sessions(store, current) == 2
     assert still_valid(store, clock, current_token)
     assert not still_valid(store, clock, other_token) and not still_valid(store, clock, third_token)
 
 
-def test_ending_every_session(store, account):
-    clock = FixedClock()
+def test_ending_every_session(store, clock, account):
     tokens = [log_in(store, clock) for _ in range(30)]  # more than one BatchWriteItem's worth
     assert sessions.end_every_session(store, tokens[0][1].account_id) == 30
     assert not any(still_valid(store, clock, token) for token, _ in tokens)
 
 
-def test_a_logged_out_session_is_not_counted_again(store, account):
-    clock = FixedClock()
+def test_a_logged_out_session_is_not_counted_again(store, clock, account):
     (_, session), _still_open = log_in(store, clock), log_in(store, clock)
     sessions.log_out(store, clock, session)
     assert sessions.end_every_session(store, session.account_id) == 1

@@ -1,0 +1,76 @@
+"""Registration, the activation: its email, and the link that works once within 15 days, through the API."""
+
+from tests.helpers.people import NIR, PASSWORD
+
+DAY = 24 * 3600
+
+
+class TestActivationEmail:
+    def test_it_is_french_text_and_html_with_the_link_the_deadline_and_the_contact(
+        self, journey, sent_emails, email_requests
+    ):
+        code = journey.register()
+        (email,) = sent_emails()
+        assert email.source == "ne-pas-repondre@moncompteformation.gouv.fr"
+        assert email.destinations["ToAddresses"] == ["jean.dupont@example.fr"]
+        assert email.subject == "Mon Compte Formation : activez votre compte"
+        (request,) = email_requests
+        parts = request["Message"]["Body"]
+        text, html = parts["Text"]["Data"], parts["Html"]["Data"]
+        assert parts["Text"]["Charset"] == parts["Html"]["Charset"] == "UTF-8"
+        assert '<html lang="fr">' in html
+        for part in (text, html):
+            assert f"http://127.0.0.1:8000/activation?c={code}" in part
+            assert "15 jours" in part
+            assert "mercredi 16 décembre 2026 à 10 h 00" in part  # 15 days after 09:00 UTC, at Paris time
+            assert "une seule fois" in part
+            assert "si vous n'êtes pas à l'origine de cette action" in part.lower()
+            assert "http://127.0.0.1:8000/contact" in part
+            assert NIR not in part and PASSWORD not in part
+
+    def test_the_links_follow_public_base_url_and_contact_url(self, journey, sent_emails, monkeypatch):
+        monkeypatch.setenv("PUBLIC_BASE_URL", "https://www.moncompteformation.gouv.fr")
+        monkeypatch.setenv("CONTACT_URL", "https://www.moncompteformation.gouv.fr/contact")
+        code = journey.register()
+        text = sent_emails()[-1].body
+        assert f"https://www.moncompteformation.gouv.fr/activation?c={code}" in text
+        assert "https://www.moncompteformation.gouv.fr/contact" in text
+
+
+class TestActivation:
+    def test_the_link_works_once(self, journey):
+        code = journey.register()
+        assert journey.activate(code).body["detail"].startswith("Votre compte a bien été activé")
+        again = journey.activate(code)
+        assert again.status == 409 and again.body["code"] == "compte_deja_active"
+
+    def test_an_unknown_code_is_a_404(self, journey):
+        for code in ["A" * 43, "inconnu", ""]:
+            answer = journey.activate(code)
+            assert answer.status == 404 and answer.body["code"] == "activation_invalide"
+
+    def test_an_expired_link_is_a_410_even_before_ttl_deletes_it(self, journey, clock):
+        code = journey.register()
+        clock.advance(days=15)
+        answer = journey.activate(code)
+        assert answer.status == 410 and answer.body["code"] == "activation_expiree"
+        assert "recommencer votre inscription" in answer.body["detail"]
+
+    def test_the_last_second_still_counts(self, journey, clock):
+        code = journey.register()
+        clock.advance(seconds=15 * DAY - 1)
+        assert journey.activate(code).status == 200
+
+    def test_an_expired_registration_blocks_nothing(self, journey, clock, sent_emails):
+        old_code = journey.register()
+        clock.advance(days=15, seconds=1)
+        new_code = journey.register()
+        assert journey.activate(old_code).status == 410
+        assert journey.activate(new_code).status == 200
+        assert journey.log_in(NIR).status == 201
+
+    def test_activating_on_a_get_is_not_possible(self, journey, api):
+        code = journey.register()
+        answer = api.get(f"/activations?code={code}")
+        assert answer.status in (403, 404, 405)
+        assert answer.headers["content-type"] == "application/problem+json"

@@ -1,0 +1,80 @@
+"""Reading the table as the store lays it out, for the tests that check what was (or was not) written.
+
+Keys come from the store's own key builders, never written out by hand. These helpers use a client
+of their own, not the application's: the DynamoDB requests the application makes stay countable
+(the `dynamodb_calls` fixture) whatever the test reads.
+"""
+
+import boto3
+
+from chalicelib.settings import get_settings
+from chalicelib.store import keys
+from tests.helpers.people import NIR
+
+
+def _client():
+    return boto3.client("dynamodb")
+
+
+def _table() -> str:
+    return get_settings().table_name
+
+
+def item(key: keys.Key) -> dict | None:
+    """The item at `key` as DynamoDB holds it (typed attributes, keys included), or None."""
+    response = _client().get_item(TableName=_table(), Key=keys.key_attributes(key), ConsistentRead=True)
+    return response.get("Item")
+
+
+def record(key: keys.Key) -> dict | None:
+    """The record at `key` as the store reads it (plain values, without its keys), or None."""
+    return keys.from_attributes(item(key))
+
+
+def partition(partition_key: str, sort_key_prefix: str | None = None) -> list[dict]:
+    """Every item of a partition (those whose sort key starts with the prefix, if given), in order."""
+    condition, values = f"{keys.PARTITION_KEY} = :pk", {":pk": {"S": partition_key}}
+    if sort_key_prefix is not None:
+        condition += f" AND begins_with({keys.SORT_KEY}, :prefix)"
+        values[":prefix"] = {"S": sort_key_prefix}
+    response = _client().query(
+        TableName=_table(), KeyConditionExpression=condition, ExpressionAttributeValues=values, ConsistentRead=True
+    )
+    return response["Items"]
+
+
+def account_id_of(nir: str) -> str:
+    """The account that holds a NIR, as its credentials say."""
+    return record(keys.credentials_key(nir))["compte_id"]
+
+
+def history_types(nir: str) -> list[str]:
+    """The types of the history events of the account that holds a NIR, oldest first."""
+    events = partition(keys.account_partition(account_id_of(nir)), keys.EVENT_PREFIX)
+    return [keys.from_attributes(event)["type"] for event in events]
+
+
+def captcha_answer(captcha_id: str) -> str:
+    """What the image of a captcha shows; KeyError once the captcha is spent (or never was)."""
+    captcha = record(keys.captcha_key(captcha_id))
+    if captcha is None:
+        raise KeyError(captcha_id)
+    return captcha["reponse"]
+
+
+def credit_cpf_hours(hours: int, nir: str = NIR) -> None:
+    """What a CPF credit (a later issue) will do: add to the balance and to the free hours."""
+    _client().update_item(
+        TableName=_table(),
+        Key=keys.key_attributes(keys.account_key(account_id_of(nir))),
+        UpdateExpression="SET heures_cpf = heures_cpf + :h, heures_libres = if_not_exists(heures_libres, :zero) + :h",
+        ExpressionAttributeValues=keys.expression_values(h=hours, zero=0),
+    )
+
+
+def write_directly(items: list[dict]) -> None:
+    """Put items (as `keys.item` builds them) without the store, 25 to a request."""
+    client = _client()
+    for start in range(0, len(items), 25):
+        requests = [{"PutRequest": {"Item": one}} for one in items[start : start + 25]]
+        assert not client.batch_write_item(RequestItems={_table(): requests})["UnprocessedItems"]
