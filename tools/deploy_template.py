@@ -38,14 +38,23 @@ def _throttle(resource_path: str, method: str, limits: dict) -> dict:
 
 # What API Gateway itself answers, before the app runs, as problem documents like the app's own
 # (a path that matches no route is a 404 for our clients, not API Gateway's 403).
+UNAVAILABLE = "Le service est momentanément indisponible : merci de réessayer dans quelques instants."
 GATEWAY_PROBLEMS = {
     "MISSING_AUTHENTICATION_TOKEN": (404, "ressource_introuvable", "Cette adresse ne correspond à aucun service."),
-    "THROTTLED": (429, "trop_de_requetes", "Le service reçoit trop de demandes : merci de réessayer dans quelques instants."),
+    "THROTTLED": (
+        429,
+        "trop_de_requetes",
+        "Le service reçoit trop de demandes : merci de réessayer dans quelques instants.",
+    ),
     "WAF_FILTERED": (403, "acces_refuse", "Cette requête a été refusée par les protections du service."),
     "REQUEST_TOO_LARGE": (413, "corps_trop_volumineux", "Le corps de la requête ne doit pas dépasser 16 Kio."),
-    "UNSUPPORTED_MEDIA_TYPE": (415, "type_contenu_non_pris_en_charge", "Le corps de la requête doit être envoyé en JSON (application/json)."),
-    "INTEGRATION_FAILURE": (502, "service_indisponible", "Le service est momentanément indisponible : merci de réessayer dans quelques instants."),
-    "INTEGRATION_TIMEOUT": (504, "service_indisponible", "Le service est momentanément indisponible : merci de réessayer dans quelques instants."),
+    "UNSUPPORTED_MEDIA_TYPE": (
+        415,
+        "type_contenu_non_pris_en_charge",
+        "Le corps de la requête doit être envoyé en JSON (application/json).",
+    ),
+    "INTEGRATION_FAILURE": (502, "service_indisponible", UNAVAILABLE),
+    "INTEGRATION_TIMEOUT": (504, "service_indisponible", UNAVAILABLE),
 }
 
 

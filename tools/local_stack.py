@@ -8,6 +8,7 @@ Environment read here (besides the application's settings, passed through to the
 already set, no emulator is started and that endpoint is used.
 """
 
+import contextlib
 import json
 import os
 import signal
@@ -93,7 +94,8 @@ class LocalStack:
         self.autoreload, self.timeout = autoreload, timeout
         self.env = {**(os.environ if environ is None else environ), **(extra_env or {})}
         self.starts_emulator = not self.env.get("AWS_ENDPOINT_URL")
-        self._log = tempfile.TemporaryFile(prefix="local-stack-") if capture_output else None
+        # Closed by close(): the stack outlives any `with` block of its constructor.
+        self._log = tempfile.TemporaryFile(prefix="local-stack-") if capture_output else None  # noqa: SIM115
         self._children: list[subprocess.Popen] = []
 
     @property
@@ -257,10 +259,8 @@ class LocalStack:
 
 
 def _signal_group(child: subprocess.Popen, sig: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(child.pid, sig)  # started with start_new_session: its pid is its group's id
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def main() -> int:
