@@ -1,19 +1,42 @@
-"""The API's blueprint: every route answers domain refusals with problem documents, and routes
-marked `authenticated` get the caller's session, checked in the request path (no authorizer
-Lambda, no authorizer cache: logging out takes effect at once)."""
+"""The API's blueprint: every route declares what it takes and answers (the OpenAPI description is
+generated from that), answers domain refusals with problem documents, and routes marked
+`authenticated` get the caller's session, checked in the request path (no authorizer Lambda, no
+authorizer cache: logging out takes effect at once)."""
 
 import functools
 import logging
+from dataclasses import dataclass, field
 
-from chalice import Blueprint
+from chalice import Blueprint, Response
+from pydantic import BaseModel
 
 from .. import dependencies
 from ..domain import sessions
 from ..domain.errors import DomainError
 from ..settings import get_settings
-from .problems import HttpProblem, aws_outage_code, from_exception, service_unavailable
+from . import bodies
+from .answers import Answer
+from .problems import HttpProblem, aws_outage_code, from_exception, json_response, service_unavailable
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What a route takes and answers, for the OpenAPI description.
+
+    `answers` maps each success status to its Answer model, to a media type (a binary answer), or to
+    None (no content). `refusals` maps statuses to the problem codes the route itself may answer;
+    the codes every route shares (a bad body, a lost session, an unavailable service) are added by
+    the description."""
+
+    summary: str
+    answers: dict[int, type[Answer] | str | None]
+    body: type[BaseModel] | None = None
+    optional_body: bool = False
+    refusals: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    query: dict[str, str] = field(default_factory=dict)
+    authenticated: bool = False
 
 
 def bearer_token(request) -> str | None:
@@ -31,17 +54,44 @@ def current_session(request) -> sessions.Session:
 
 
 class ApiBlueprint(Blueprint):
-    def route(self, path: str, authenticated: bool = False, **kwargs):
+    @property
+    def app(self):
+        """The app this blueprint is registered on (for the routes that describe the API itself)."""
+        return self._current_app
+
+    def route(
+        self,
+        path: str,
+        *,
+        methods: list[str],
+        summary: str,
+        answers: dict[int, type[Answer] | str | None],
+        body: type[BaseModel] | None = None,
+        parse_body: bool = True,
+        optional_body: bool = False,
+        refusals: dict[int, tuple[str, ...]] | None = None,
+        query: dict[str, str] | None = None,
+        authenticated: bool = False,
+        **kwargs,
+    ):
+        """Register a route. With `body`, the request's JSON is checked against that form and the
+        view gets it as `form` (unless `parse_body` is False: the view then reads the body itself).
+        A view may return an Answer (sent with the route's one success status) or a Response."""
         kwargs.setdefault("content_types", ["application/json"])
-        register = super().route(path, **kwargs)
+        register = super().route(path, methods=methods, **kwargs)
+        operation = Operation(summary, answers, body, optional_body, refusals or {}, query or {}, authenticated)
+        (success_status, *_) = answers
 
         def decorator(view):
             @functools.wraps(view)
             def handler(**path_parameters):
                 try:
-                    if authenticated:
-                        return view(current_session(self.current_request), **path_parameters)
-                    return view(**path_parameters)
+                    # Who asks comes first: a stranger learns nothing, not even what a body should be.
+                    session = [current_session(self.current_request)] if authenticated else []
+                    arguments = dict(path_parameters)
+                    if body is not None and parse_body:
+                        arguments["form"] = bodies.parse(body, self.current_request, optional=optional_body)
+                    return _response(view(*session, **arguments), success_status)
                 except (DomainError, HttpProblem) as refusal:
                     return from_exception(refusal)
                 except Exception as error:
@@ -51,10 +101,15 @@ class ApiBlueprint(Blueprint):
                     _log_outage(self.current_request, code)
                     return service_unavailable()
 
+            handler.operation = operation
             register(handler)
             return view
 
         return decorator
+
+
+def _response(result, status: int) -> Response:
+    return json_response(result, status) if isinstance(result, Answer) else result
 
 
 def _log_outage(request, aws_code: str) -> None:

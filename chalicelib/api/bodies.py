@@ -4,6 +4,7 @@ Every invalid field is reported at once, each with a stable code and a French me
 """
 
 import json
+from functools import lru_cache
 
 from pydantic import BaseModel, ValidationError
 
@@ -22,6 +23,7 @@ _GENERIC_ERRORS = {
     "string_too_short": ("longueur_invalide", "Ce champ est trop court."),
     "literal_error": ("valeur_invalide", "Cette valeur n'est pas acceptée."),
     "enum": ("valeur_invalide", "Cette valeur n'est pas acceptée."),
+    "string_pattern_mismatch": ("format_invalide", "Ce champ n'a pas le format attendu."),
     "greater_than_equal": ("valeur_hors_limites", "Cette valeur est trop petite."),
     "less_than_equal": ("valeur_hors_limites", "Cette valeur est trop grande."),
 }
@@ -54,20 +56,31 @@ def json_object(request, *, optional: bool = False) -> dict:
 
 
 def field_errors(error: ValidationError) -> list[FieldError]:
+    """Every invalid field, each with a stable code: our own rules' codes as they are, pydantic's
+    own error types mapped to the API's generic codes (never pydantic's names or messages)."""
     found = []
     for item in error.errors(include_url=False):
         field = ".".join(str(part) for part in item["loc"]) or "corps"
         kind = item["type"]
-        if kind in _GENERIC_ERRORS:
+        if kind not in _pydantic_error_types():
+            code, message = kind, item["msg"]  # raised by our rules: their code and French message
+        elif kind in _GENERIC_ERRORS:
             code, message = _GENERIC_ERRORS[kind]
         elif kind.endswith("_type") or kind.endswith("_parsing"):
             code, message = _TYPE_ERROR
-        elif kind in ("value_error", "assertion_error"):
-            code, message = "valeur_invalide", "Cette valeur n'est pas acceptée."
         else:
-            code, message = kind, item["msg"]
+            code, message = "valeur_invalide", "Cette valeur n'est pas acceptée."
         found.append(FieldError(field, code, message))
     return found
+
+
+@lru_cache(maxsize=1)
+def _pydantic_error_types() -> frozenset[str]:
+    from typing import get_args
+
+    from pydantic_core.core_schema import ErrorType
+
+    return frozenset(get_args(ErrorType))
 
 
 def check[F: BaseModel](form_class: type[F], data: dict) -> tuple[F | None, list[FieldError]]:

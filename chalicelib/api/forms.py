@@ -33,6 +33,11 @@ def _blank_is_absent(value):
     return None if isinstance(value, str) and not value.strip() else value
 
 
+def _may_be_left_out(schema: dict) -> None:
+    """A field that may be left out but, when sent, must be a value: its description has no default null."""
+    schema.pop("default", None)
+
+
 def _text(max_length: int):
     return Field(max_length=max_length)
 
@@ -169,7 +174,7 @@ class DossierForm(Form):
 class InformationsForm(Form):
     """Fields sent are changed; an optional one sent null or empty is cleared."""
 
-    civilite: Civilite = None
+    civilite: Civilite = Field(None, json_schema_extra=_may_be_left_out)  # but not sent null: it cannot be cleared
     prenom: Annotated[Name | None, BeforeValidator(_blank_is_absent)] = None
     telephone_fixe: Annotated[FixedPhone | None, BeforeValidator(_blank_is_absent)] = None
     telephone_portable: Annotated[MobilePhone | None, BeforeValidator(_blank_is_absent)] = None

@@ -1,45 +1,84 @@
 """The holder space ("Espace Titulaire"), behind a session: thin routes over the domain."""
 
 from .. import dependencies
-from ..domain import dossiers, holder, hours
+from ..domain import dossiers, holder, hours, passwords
 from ..settings import get_settings
-from . import bodies, forms
+from . import answers, forms
 from .blueprint import ApiBlueprint
 from .problems import json_response
 
 blueprint = ApiBlueprint(__name__)
+
+DOSSIER_GONE = {404: ("dossier_introuvable",)}
+FIELD_REFUSALS = (
+    "champs_invalides",
+    "civilite_invalide",
+    "nom_longueur",
+    "nom_caracteres",
+    "telephone_fixe_invalide",
+    "telephone_portable_invalide",
+)
 
 
 def _query_parameter(name: str) -> str | None:
     return (blueprint.current_request.query_params or {}).get(name)
 
 
-@blueprint.route("/titulaire", methods=["GET"], authenticated=True)
+@blueprint.route(
+    "/titulaire",
+    methods=["GET"],
+    summary="Synthèse de votre compte : heures disponibles et dossiers",
+    answers={200: answers.Synthesis},
+    authenticated=True,
+)
 def synthesis(session):
-    return json_response(holder.synthesis(dependencies.store(), session.account_id))
+    return answers.Synthesis(**holder.synthesis(dependencies.store(), session.account_id))
 
 
 # "Mes informations personnelles" ----------------------------------------------------------------
 
 
-@blueprint.route("/titulaire/informations", methods=["GET"], authenticated=True)
+@blueprint.route(
+    "/titulaire/informations",
+    methods=["GET"],
+    summary="Mes informations personnelles (le NIR masqué)",
+    answers={200: answers.Informations},
+    authenticated=True,
+)
 def read_informations(session):
-    return json_response(holder.informations(dependencies.store(), session.account_id))
+    return answers.Informations(**holder.informations(dependencies.store(), session.account_id))
 
 
-@blueprint.route("/titulaire/informations", methods=["PATCH"], authenticated=True)
-def change_informations(session):
-    form = bodies.parse(forms.InformationsForm, blueprint.current_request)
+@blueprint.route(
+    "/titulaire/informations",
+    methods=["PATCH"],
+    summary="Modifier civilité, prénom et téléphones (null ou vide efface un champ facultatif)",
+    body=forms.InformationsForm,
+    answers={200: answers.InformationsChanged},
+    refusals={400: ("aucune_modification", "champ_non_modifiable", "courriel_non_modifiable", *FIELD_REFUSALS)},
+    authenticated=True,
+)
+def change_informations(session, form: forms.InformationsForm):
     changed = holder.change_informations(dependencies.store(), dependencies.clock(), session.account_id, form.changes())
-    return json_response({"detail": holder.UPDATED, "modifications": changed})
+    return answers.InformationsChanged(detail=holder.UPDATED, modifications=changed)
 
 
 # "Modifier mon mot de passe" ----------------------------------------------------------------------
 
 
-@blueprint.route("/titulaire/mot-de-passe", methods=["PUT"], authenticated=True)
-def change_password(session):
-    form = bodies.parse(forms.PasswordChangeForm, blueprint.current_request)
+@blueprint.route(
+    "/titulaire/mot-de-passe",
+    methods=["PUT"],
+    summary="Modifier mon mot de passe ; les autres sessions sont fermées",
+    body=forms.PasswordChangeForm,
+    answers={200: answers.PasswordChanged},
+    refusals={
+        400: ("mot_de_passe_actuel_incorrect", "mot_de_passe_invalide", *passwords.RULE_CODES),
+        429: ("compte_verrouille",),
+    },
+    authenticated=True,
+)
+def change_password(session, form: forms.PasswordChangeForm):
     settings = get_settings()
     ended = holder.change_password(
         dependencies.store(),
@@ -52,62 +91,126 @@ def change_password(session):
         lockout_threshold=settings.lockout_threshold,
         lockout_seconds=settings.lockout_seconds,
     )
-    return json_response({"detail": "Votre mot de passe a bien été modifié.", "sessions_fermees": ended})
+    return answers.PasswordChanged(detail="Votre mot de passe a bien été modifié.", sessions_fermees=ended)
 
 
 # "Mon compte d'heures" ----------------------------------------------------------------------------
 
 
-@blueprint.route("/titulaire/heures", methods=["GET"], authenticated=True)
+@blueprint.route(
+    "/titulaire/heures",
+    methods=["GET"],
+    summary="Mon compte d'heures : soldes DIF et CPF, heures réservées, mouvements",
+    answers={200: answers.HoursStatement},
+    authenticated=True,
+)
 def read_hours(session):
-    return json_response(hours.statement(dependencies.store(), session.account_id))
+    return answers.HoursStatement(**hours.statement(dependencies.store(), session.account_id))
 
 
-@blueprint.route("/titulaire/heures/dif", methods=["PUT"], authenticated=True)
-def set_dif(session):
-    form = bodies.parse(forms.DifForm, blueprint.current_request)
+@blueprint.route(
+    "/titulaire/heures/dif",
+    methods=["PUT"],
+    summary="Saisir le solde d'heures DIF (0 à 120, arrondi à l'heure), tant qu'aucun dossier n'est validé",
+    body=forms.DifForm,
+    answers={200: answers.DifEntered},
+    refusals={409: ("dif_verrouille",)},
+    authenticated=True,
+)
+def set_dif(session, form: forms.DifForm):
     entered = hours.set_dif(dependencies.store(), dependencies.clock(), session.account_id, form.solde_dif)
-    return json_response({"solde_dif": entered, "detail": hours.UPDATED})
+    return answers.DifEntered(solde_dif=entered, detail=hours.UPDATED)
 
 
 # "Mes dossiers de formation" ----------------------------------------------------------------------
 
 
-@blueprint.route("/titulaire/dossiers", methods=["POST"], authenticated=True)
-def create_dossier(session):
-    form = bodies.parse(forms.DossierForm, blueprint.current_request)
+@blueprint.route(
+    "/titulaire/dossiers",
+    methods=["POST"],
+    summary="Créer un dossier de formation (en cours d'élaboration)",
+    body=forms.DossierForm,
+    answers={201: answers.Dossier},
+    refusals={400: ("champs_invalides", "caracteres_invalides", "date_invalide"), 409: ("dif_non_renseigne",)},
+    authenticated=True,
+)
+def create_dossier(session, form: forms.DossierForm):
     dossier = dossiers.create(
         dependencies.store(), dependencies.clock(), session.account_id, dossiers.NewDossier(**form.model_dump())
     )
-    return json_response(dossier, status=201, headers={"Location": f"/titulaire/dossiers/{dossier['id']}"})
+    return json_response(
+        answers.Dossier(**dossier), status=201, headers={"Location": f"/titulaire/dossiers/{dossier['id']}"}
+    )
 
 
-@blueprint.route("/titulaire/dossiers", methods=["GET"], authenticated=True)
+@blueprint.route(
+    "/titulaire/dossiers",
+    methods=["GET"],
+    summary="Mes dossiers de formation, du plus récent au plus ancien",
+    answers={200: answers.Dossiers},
+    refusals={400: ("etat_invalide",)},
+    query={"etat": "« en_cours » (en cours d'élaboration ou validés) ou « clos »."},
+    authenticated=True,
+)
 def list_dossiers(session):
     found = dossiers.list_all(dependencies.store(), session.account_id, _query_parameter("etat"))
-    return json_response({"dossiers": found})
+    return answers.Dossiers(dossiers=[answers.Dossier(**dossier) for dossier in found])
 
 
-@blueprint.route("/titulaire/dossiers/{dossier_id}", methods=["GET"], authenticated=True)
+@blueprint.route(
+    "/titulaire/dossiers/{dossier_id}",
+    methods=["GET"],
+    summary="Un dossier de formation",
+    answers={200: answers.Dossier},
+    refusals=DOSSIER_GONE,
+    authenticated=True,
+)
 def read_dossier(session, dossier_id):
-    return json_response(dossiers.find(dependencies.store(), session.account_id, dossier_id))
+    return answers.Dossier(**dossiers.find(dependencies.store(), session.account_id, dossier_id))
 
 
-@blueprint.route("/titulaire/dossiers/{dossier_id}/validation", methods=["POST"], authenticated=True)
-def validate_dossier(session, dossier_id):
-    bodies.parse(forms.EmptyForm, blueprint.current_request, optional=True)
-    return json_response(dossiers.validate(dependencies.store(), dependencies.clock(), session.account_id, dossier_id))
+@blueprint.route(
+    "/titulaire/dossiers/{dossier_id}/validation",
+    methods=["POST"],
+    summary="Valider un dossier : ses heures sont réservées (DIF puis CPF) et le DIF n'est plus modifiable",
+    body=forms.EmptyForm,
+    optional_body=True,
+    answers={200: answers.Dossier},
+    refusals={**DOSSIER_GONE, 409: ("heures_insuffisantes", "etat_dossier_invalide")},
+    authenticated=True,
+)
+def validate_dossier(session, dossier_id, form: forms.EmptyForm):
+    return answers.Dossier(
+        **dossiers.validate(dependencies.store(), dependencies.clock(), session.account_id, dossier_id)
+    )
 
 
-@blueprint.route("/titulaire/dossiers/{dossier_id}/cloture", methods=["POST"], authenticated=True)
-def close_dossier(session, dossier_id):
-    bodies.parse(forms.EmptyForm, blueprint.current_request, optional=True)
-    return json_response(dossiers.close(dependencies.store(), dependencies.clock(), session.account_id, dossier_id))
+@blueprint.route(
+    "/titulaire/dossiers/{dossier_id}/cloture",
+    methods=["POST"],
+    summary="Clore un dossier validé : ses heures sont débitées et un mouvement est inscrit",
+    body=forms.EmptyForm,
+    optional_body=True,
+    answers={200: answers.Dossier},
+    refusals={**DOSSIER_GONE, 409: ("etat_dossier_invalide",)},
+    authenticated=True,
+)
+def close_dossier(session, dossier_id, form: forms.EmptyForm):
+    return answers.Dossier(**dossiers.close(dependencies.store(), dependencies.clock(), session.account_id, dossier_id))
 
 
 # "Consulter mon historique" -----------------------------------------------------------------------
 
 
-@blueprint.route("/titulaire/historique", methods=["GET"], authenticated=True)
+@blueprint.route(
+    "/titulaire/historique",
+    methods=["GET"],
+    summary="Consulter mon historique : les événements du compte, du plus récent, 20 par page",
+    answers={200: answers.HistoryPage},
+    refusals={400: ("curseur_invalide",)},
+    query={"curseur": "Le curseur_suivant de la page précédente."},
+    authenticated=True,
+)
 def read_history(session):
-    return json_response(holder.history_page(dependencies.store(), session.account_id, _query_parameter("curseur")))
+    page = holder.history_page(dependencies.store(), session.account_id, _query_parameter("curseur"))
+    return answers.HistoryPage(**page)

@@ -95,9 +95,15 @@ class HttpProblem(Exception):
         self.status, self.code, self.detail, self.erreurs = status, code, detail, list(erreurs)
 
 
-def json_response(body: dict, status: int = 200, headers: dict | None = None) -> Response:
+def json_response(body, status: int = 200, headers: dict | None = None) -> Response:
+    """A JSON answer: an Answer model (its fields as set) or a plain dict."""
+    text = (
+        body.model_dump_json(exclude_unset=True)
+        if hasattr(body, "model_dump_json")
+        else json.dumps(body, ensure_ascii=False)
+    )
     return Response(
-        body=json.dumps(body, ensure_ascii=False),
+        body=text,
         status_code=status,
         headers={"Content-Type": JSON_TYPE, **(headers or {})},
     )

@@ -7,11 +7,10 @@ more requests and an email, so every answer waits until RESPONSE_FLOOR_SECONDS h
 from contextlib import contextmanager
 
 from .. import dependencies
-from ..domain import recovery
+from ..domain import passwords, recovery
 from ..settings import get_settings
-from . import bodies, forms
+from . import answers, forms
 from .blueprint import ApiBlueprint
-from .problems import json_response
 
 blueprint = ApiBlueprint(__name__)
 
@@ -28,19 +27,32 @@ def answering_in_constant_time():
         dependencies.sleep(remaining)
 
 
-@blueprint.route("/activations/renvoi", methods=["POST"])
-def resend_activation():
-    form = bodies.parse(forms.RecoveryForm, blueprint.current_request)
+PASSWORD_REFUSALS = ("mot_de_passe_invalide", *passwords.RULE_CODES)
+
+
+@blueprint.route(
+    "/activations/renvoi",
+    methods=["POST"],
+    summary="« Je n'ai pas reçu le courriel » : un nouveau lien d'activation, s'il y a lieu (réponse toujours la même)",
+    body=forms.RecoveryForm,
+    answers={202: answers.Detail},
+)
+def resend_activation(form: forms.RecoveryForm):
     with answering_in_constant_time():
         recovery.resend_activation(
             dependencies.store(), dependencies.mailer(), dependencies.clock(), nir=form.nir, courriel=form.courriel
         )
-    return json_response({"detail": recovery.ACCEPTED}, status=202)
+    return answers.Detail(detail=recovery.ACCEPTED)
 
 
-@blueprint.route("/mots-de-passe/oubli", methods=["POST"])
-def forgotten_password():
-    form = bodies.parse(forms.RecoveryForm, blueprint.current_request)
+@blueprint.route(
+    "/mots-de-passe/oubli",
+    methods=["POST"],
+    summary="« Mot de passe oublié » : un lien de réinitialisation, s'il y a lieu (réponse toujours la même)",
+    body=forms.RecoveryForm,
+    answers={202: answers.Detail},
+)
+def forgotten_password(form: forms.RecoveryForm):
     with answering_in_constant_time():
         recovery.request_reset(
             dependencies.store(),
@@ -50,12 +62,18 @@ def forgotten_password():
             courriel=form.courriel,
             ttl_seconds=get_settings().password_reset_ttl_seconds,
         )
-    return json_response({"detail": recovery.ACCEPTED}, status=202)
+    return answers.Detail(detail=recovery.ACCEPTED)
 
 
-@blueprint.route("/mots-de-passe/reinitialisation", methods=["POST"])
-def reset_password():
-    form = bodies.parse(forms.PasswordResetForm, blueprint.current_request)
+@blueprint.route(
+    "/mots-de-passe/reinitialisation",
+    methods=["POST"],
+    summary="Choisir un nouveau mot de passe avec le code du lien reçu ; toutes les sessions sont fermées",
+    body=forms.PasswordResetForm,
+    answers={200: answers.Detail},
+    refusals={400: PASSWORD_REFUSALS, 404: ("code_invalide",), 410: ("code_expire",)},
+)
+def reset_password(form: forms.PasswordResetForm):
     recovery.reset_password(
         dependencies.store(),
         dependencies.clock(),
@@ -64,4 +82,4 @@ def reset_password():
         confirmation=form.mot_de_passe_confirmation,
         policy=get_settings().password_policy,
     )
-    return json_response({"detail": recovery.RESET_DONE})
+    return answers.Detail(detail=recovery.RESET_DONE)

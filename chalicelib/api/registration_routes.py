@@ -4,25 +4,34 @@ from chalice import Response
 
 from .. import dependencies
 from ..clock import to_iso
-from ..domain import activation, captchas, cgu, identity, registration
+from ..domain import activation, captchas, cgu, identity, passwords, registration
 from ..settings import get_settings
-from . import bodies, forms
+from . import answers, bodies, forms
 from .blueprint import ApiBlueprint
 from .problems import HttpProblem, json_response
 
 blueprint = ApiBlueprint(__name__)
 
 AUDIO_TYPE = "audio/wav"
+DRAFT_GONE = {404: ("inscription_introuvable",)}
 
 
-@blueprint.route("/cgu", methods=["GET"])
+@blueprint.route(
+    "/cgu", methods=["GET"], summary="Les Conditions Générales d'Utilisation en vigueur", answers={200: answers.Cgu}
+)
 def read_cgu():
-    return json_response(cgu.current(get_settings().cgu_version))
+    return answers.Cgu(**cgu.current(get_settings().cgu_version))
 
 
-@blueprint.route("/inscriptions", methods=["POST"])
-def start_registration():
-    form = bodies.parse(forms.CguAcceptance, blueprint.current_request)
+@blueprint.route(
+    "/inscriptions",
+    methods=["POST"],
+    summary="Étape 1 : valider les CGU, ce qui ouvre une inscription",
+    body=forms.CguAcceptance,
+    answers={201: answers.RegistrationStep},
+    refusals={400: ("cgu_non_acceptees",), 409: ("cgu_version_perimee",)},
+)
+def start_registration(form: forms.CguAcceptance):
     settings = get_settings()
     draft = registration.start(
         dependencies.store(),
@@ -35,13 +44,24 @@ def start_registration():
     return json_response(_step(draft), status=201, headers={"Location": f"/inscriptions/{draft.id}"})
 
 
-@blueprint.route("/inscriptions/{draft_id}", methods=["GET"])
+@blueprint.route(
+    "/inscriptions/{draft_id}",
+    methods=["GET"],
+    summary="« Retour » : l'inscription en cours, le NIR masqué",
+    answers={200: answers.RegistrationDraft},
+    refusals=DRAFT_GONE,
+)
 def read_registration(draft_id):
     draft = registration.find(dependencies.store(), dependencies.clock(), draft_id)
-    body = {**_step(draft), "cgu_version": draft.cgu_version}
+    shown = {
+        "id": draft.id,
+        "etape": draft.etape,
+        "expire_le": to_iso(draft.expires_at),
+        "cgu_version": draft.cgu_version,
+    }
     if draft.identity:
         person = draft.identity
-        body.update(
+        shown.update(
             nir_masque=identity.mask_nir(person.nir),
             civilite=person.civilite,
             prenom=person.prenom,
@@ -50,16 +70,46 @@ def read_registration(draft_id):
             telephone_portable=person.telephone_portable,
             courriel=person.courriel,
         )
-    return json_response(body)
+    return answers.RegistrationDraft(**shown)
 
 
-@blueprint.route("/inscriptions/{draft_id}", methods=["DELETE"])
+@blueprint.route(
+    "/inscriptions/{draft_id}",
+    methods=["DELETE"],
+    summary="« Annuler » : l'inscription en cours et ce qu'elle contient sont effacés",
+    answers={204: None},
+    refusals=DRAFT_GONE,
+)
 def cancel_registration(draft_id):
     registration.cancel(dependencies.store(), dependencies.clock(), draft_id)
     return Response(body="", status_code=204)
 
 
-@blueprint.route("/inscriptions/{draft_id}/identite", methods=["PUT"])
+@blueprint.route(
+    "/inscriptions/{draft_id}/identite",
+    methods=["PUT"],
+    summary="Étape 2 : l'identité et le contrôle de sécurité (à nouveau possible tant que le mot de passe manque)",
+    body=forms.IdentityForm,
+    parse_body=False,
+    answers={200: answers.RegistrationStep},
+    refusals={
+        400: (
+            "captcha_incorrect",
+            "captcha_expire",
+            "nir_invalide",
+            "nir_cle_invalide",
+            "courriel_invalide",
+            "courriel_confirmation_differente",
+            "telephone_fixe_invalide",
+            "telephone_portable_invalide",
+            "civilite_invalide",
+            "nom_longueur",
+            "nom_caracteres",
+        ),
+        404: ("inscription_introuvable",),
+        409: ("etape_invalide", "nir_deja_inscrit", "courriel_deja_utilise"),
+    },
+)
 def submit_identity(draft_id):
     data = bodies.json_object(blueprint.current_request)
     form, errors = bodies.check(forms.IdentityForm, data)
@@ -72,12 +122,22 @@ def submit_identity(draft_id):
         **form.model_dump(exclude={"courriel_confirmation", "captcha_id", "captcha_reponse"})
     )
     draft = registration.submit_identity(store, clock, draft_id, person, form.captcha_id, form.captcha_reponse)
-    return json_response(_step(draft))
+    return _step(draft)
 
 
-@blueprint.route("/inscriptions/{draft_id}/mot-de-passe", methods=["PUT"])
-def submit_password(draft_id):
-    form = bodies.parse(forms.PasswordForm, blueprint.current_request)
+@blueprint.route(
+    "/inscriptions/{draft_id}/mot-de-passe",
+    methods=["PUT"],
+    summary="Étape 3 : le mot de passe ; le compte est créé et le courriel d'activation envoyé",
+    body=forms.PasswordForm,
+    answers={201: answers.Registered},
+    refusals={
+        400: ("mot_de_passe_invalide", *passwords.RULE_CODES),
+        404: ("inscription_introuvable",),
+        409: ("etape_invalide", "nir_deja_inscrit", "courriel_deja_utilise"),
+    },
+)
+def submit_password(draft_id, form: forms.PasswordForm):
     settings = get_settings()
     pending = registration.submit_password(
         dependencies.store(),
@@ -95,36 +155,42 @@ def submit_password(draft_id):
             ", mais le courriel d'activation n'a pas pu être envoyé pour le moment : vous pourrez demander "
             "un nouveau lien (« Je n'ai pas reçu le courriel »)."
         )
-    return json_response(
-        {
-            "etape": registration.STEP_ACTIVATION,
-            "detail": detail,
-            "activation_expire_le": to_iso(pending.activation_expires_at),
-            "courriel_envoye": pending.email_sent,
-        },
-        status=201,
+    return answers.Registered(
+        etape=registration.STEP_ACTIVATION,
+        detail=detail,
+        activation_expire_le=to_iso(pending.activation_expires_at),
+        courriel_envoye=pending.email_sent,
     )
 
 
-@blueprint.route("/captchas", methods=["POST"])
-def create_captcha():
-    bodies.parse(forms.EmptyForm, blueprint.current_request, optional=True)
+@blueprint.route(
+    "/captchas",
+    methods=["POST"],
+    summary="Contrôle de sécurité : de nouveaux caractères, en image (« renouveler les caractères »)",
+    body=forms.EmptyForm,
+    optional_body=True,
+    answers={201: answers.Captcha},
+)
+def create_captcha(form: forms.EmptyForm):
     settings = get_settings()
     captcha = captchas.create(
         dependencies.store(), dependencies.clock(), settings.captcha_ttl_seconds, settings.captcha_fixed_answer
     )
-    return json_response(
-        {
-            "id": captcha.id,
-            "image": captchas.image_data_uri(captcha.answer),
-            "audio": f"/captchas/{captcha.id}/audio",
-            "expire_le": to_iso(captcha.expires_at),
-        },
-        status=201,
+    return answers.Captcha(
+        id=captcha.id,
+        image=captchas.image_data_uri(captcha.answer),
+        audio=f"/captchas/{captcha.id}/audio",
+        expire_le=to_iso(captcha.expires_at),
     )
 
 
-@blueprint.route("/captchas/{captcha_id}/audio", methods=["GET"])
+@blueprint.route(
+    "/captchas/{captcha_id}/audio",
+    methods=["GET"],
+    summary="La version sonore du contrôle de sécurité, en français (« écouter »)",
+    answers={200: AUDIO_TYPE},
+    refusals={404: ("captcha_expire",), 406: ("format_non_disponible",)},
+)
 def captcha_audio(captcha_id):
     accept = blueprint.current_request.headers.get("accept") or ""
     if AUDIO_TYPE not in accept and "audio/*" not in accept:
@@ -137,12 +203,18 @@ def captcha_audio(captcha_id):
     return Response(body=captchas.audio_wav(captcha.answer), headers={"Content-Type": AUDIO_TYPE})
 
 
-@blueprint.route("/activations", methods=["POST"])
-def activate():
-    form = bodies.parse(forms.ActivationForm, blueprint.current_request)
+@blueprint.route(
+    "/activations",
+    methods=["POST"],
+    summary="Étape 4 : valider son inscription avec le code du lien reçu par courriel",
+    body=forms.ActivationForm,
+    answers={200: answers.Activated},
+    refusals={404: ("activation_invalide",), 409: ("compte_deja_active",), 410: ("activation_expiree",)},
+)
+def activate(form: forms.ActivationForm):
     activation.activate(dependencies.store(), dependencies.clock(), form.code)
-    return json_response({"statut": "actif", "detail": activation.ACTIVATED})
+    return answers.Activated(statut="actif", detail=activation.ACTIVATED)
 
 
-def _step(draft: registration.Draft) -> dict:
-    return {"id": draft.id, "etape": draft.etape, "expire_le": to_iso(draft.expires_at)}
+def _step(draft: registration.Draft) -> answers.RegistrationStep:
+    return answers.RegistrationStep(id=draft.id, etape=draft.etape, expire_le=to_iso(draft.expires_at))

@@ -6,16 +6,21 @@ from .. import dependencies
 from ..clock import to_iso
 from ..domain import sessions
 from ..settings import get_settings
-from . import bodies, forms
+from . import answers, forms
 from .blueprint import ApiBlueprint
-from .problems import json_response
 
 blueprint = ApiBlueprint(__name__)
 
 
-@blueprint.route("/sessions", methods=["POST"])
-def log_in():
-    form = bodies.parse(forms.LoginForm, blueprint.current_request)
+@blueprint.route(
+    "/sessions",
+    methods=["POST"],
+    summary="« Je m'identifie » : se connecter avec son numéro de sécurité sociale et son mot de passe",
+    body=forms.LoginForm,
+    answers={201: answers.NewSession},
+    refusals={401: ("identifiants_invalides",), 403: ("compte_non_active",), 429: ("compte_verrouille",)},
+)
+def log_in(form: forms.LoginForm):
     settings = get_settings()
     session = sessions.log_in(
         dependencies.store(),
@@ -27,17 +32,20 @@ def log_in():
         lockout_threshold=settings.lockout_threshold,
         lockout_seconds=settings.lockout_seconds,
     )
-    return json_response(
-        {
-            "jeton": session.token,
-            "expire_le": to_iso(session.expires_at),
-            "expire_sans_activite_le": to_iso(session.idle_expires_at),
-        },
-        status=201,
+    return answers.NewSession(
+        jeton=session.token,
+        expire_le=to_iso(session.expires_at),
+        expire_sans_activite_le=to_iso(session.idle_expires_at),
     )
 
 
-@blueprint.route("/sessions/courante", methods=["DELETE"], authenticated=True)
+@blueprint.route(
+    "/sessions/courante",
+    methods=["DELETE"],
+    summary="« Déconnexion » : le jeton cesse aussitôt de fonctionner",
+    answers={204: None},
+    authenticated=True,
+)
 def log_out(session):
     sessions.log_out(dependencies.store(), dependencies.clock(), session)
     return Response(body="", status_code=204)

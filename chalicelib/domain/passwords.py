@@ -19,6 +19,16 @@ ARGON2_MEMORY_KIB = 19 * 1024
 ARGON2_TIME_COST = 2
 ARGON2_PARALLELISM = 1
 
+# Every code a rule can give, for the API's description (each unmet rule is its own entry).
+RULE_CODES = (
+    "mdp_lettres",
+    "mdp_majuscule",
+    "mdp_chiffres",
+    "mdp_categories",
+    "mdp_longueur",
+    "mdp_confirmation_differente",
+)
+
 PASSWORD_FIELD = "mot_de_passe"
 CONFIRMATION_FIELD = "mot_de_passe_confirmation"
 

@@ -43,7 +43,7 @@ class TestDossiers:
                                                      "confidentiel": "oui", "code_cpf": "12 34"})
         assert answer.status == 400
         assert sorted((e["champ"], e["code"]) for e in answer.body["erreurs"]) == [
-            ("code_cpf", "string_pattern_mismatch"), ("confidentiel", "type_invalide"),
+            ("code_cpf", "format_invalide"), ("confidentiel", "type_invalide"),
             ("date_debut", "date_invalide"), ("heures", "valeur_hors_limites"),
             ("intitule", "champ_requis"), ("organisme", "champ_requis"),
         ]

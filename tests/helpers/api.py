@@ -3,6 +3,8 @@
 import json
 from dataclasses import dataclass, field
 
+from tests.helpers import contract
+
 
 def bearer(token: str) -> dict:
     """The headers that authenticate a call to the holder space."""
@@ -37,6 +39,8 @@ class Api:
         parsed = None
         if content and "json" in headers.get("content-type", ""):
             parsed = json.loads(content)
+        received = parsed if parsed is not None else content
+        contract.check(method, path, response.status_code, headers.get("content-type", ""), received)
         return Answer(response.status_code, parsed, headers, content)
 
     def get(self, path, **kw):

@@ -1,0 +1,216 @@
+"""The machine-readable contract: `GET /openapi.json`, an OpenAPI 3.1 description generated from the
+app's own route table and, for each route, what its decorator declares (the pydantic form it takes,
+the Answer models it gives, the problem codes it may answer). Nothing here is written by hand but
+the words: a route cannot exist without being described, nor be described otherwise than it is.
+"""
+
+import re
+from functools import lru_cache
+
+from pydantic import BaseModel
+
+from .answers import Answer
+from .blueprint import ApiBlueprint, Operation
+from .problems import FRAMEWORK_PROBLEMS, PROBLEM_TYPE, SERVICE_UNAVAILABLE, TITLES
+
+VERSION = "1.0.0"
+REFERENCE = "#/components/schemas/{model}"
+
+# Problems every route may answer, besides its own.
+BODY_PROBLEMS = {
+    400: (
+        "json_invalide",
+        "champs_invalides",
+        "champ_inconnu",
+        "champ_requis",
+        "type_invalide",
+        "longueur_invalide",
+        "valeur_invalide",
+        "valeur_hors_limites",
+        "format_invalide",
+    ),
+    413: ("corps_trop_volumineux",),
+    415: (FRAMEWORK_PROBLEMS[415][0],),
+}
+SESSION_PROBLEMS = {401: ("session_invalide",)}
+AWS_PROBLEMS = {503: (SERVICE_UNAVAILABLE[0],)}
+# Routes that answer without AWS.
+WITHOUT_AWS = {("GET", "/cgu"), ("GET", "/openapi.json")}
+
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "description": "Document de problème (RFC 9457) : toute erreur de l'API.",
+    "required": ["status", "title", "detail", "code"],
+    "properties": {
+        "status": {"type": "integer"},
+        "title": {"type": "string"},
+        "detail": {"type": "string", "description": "Phrase en français à montrer à la personne."},
+        "code": {"type": "string", "description": "Code stable de l'erreur, en snake_case."},
+        "erreurs": {
+            "type": "array",
+            "description": "Chaque champ invalide, tous à la fois.",
+            "items": {
+                "type": "object",
+                "required": ["champ", "code", "message"],
+                "properties": {"champ": {"type": "string"}, "code": {"type": "string"}, "message": {"type": "string"}},
+                "additionalProperties": False,
+            },
+        },
+    },
+    "additionalProperties": False,
+}
+
+blueprint = ApiBlueprint(__name__)
+
+
+@blueprint.route(
+    "/openapi.json",
+    methods=["GET"],
+    summary="Cette description de l'API, au format OpenAPI 3.1",
+    answers={200: "application/json"},
+)
+def openapi_document():
+    from .problems import json_response
+
+    return json_response(describe(blueprint.app))
+
+
+@lru_cache(maxsize=4)
+def describe(app) -> dict:
+    """The OpenAPI document of `app`: the same for the life of the process, so built once."""
+    operations = [
+        (path, method, entry.view_function.operation, entry.view_name)
+        for path, methods in sorted(app.routes.items())
+        for method, entry in sorted(methods.items())
+    ]
+    schemas = _schemas([op for _, _, op, _ in operations])
+    paths: dict = {}
+    for path, method, operation, name in operations:
+        paths.setdefault(path, {})[method.lower()] = _operation(path, method, operation, name)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Mon Compte Formation : API de l'espace titulaire",
+            "version": VERSION,
+            "description": (
+                "L'API du compte personnel de formation (CPF) côté titulaire : inscription, activation, "
+                "connexion, espace titulaire, délégations, heures CPF. Tout est en JSON UTF-8 ; toute erreur "
+                "est un document de problème (RFC 9457) avec un `code` stable et un `detail` en français."
+            ),
+            "contact": {"name": "Mon Compte Formation", "url": "https://www.moncompteformation.gouv.fr/contact"},
+        },
+        "servers": [{"url": "/"}],
+        "paths": paths,
+        "components": {
+            "schemas": {**schemas, "Probleme": PROBLEM_SCHEMA},
+            "securitySchemes": {
+                "jeton": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "Le jeton rendu par POST /sessions, dans Authorization: Bearer <jeton>.",
+                }
+            },
+        },
+    }
+
+
+def _schemas(operations: list[Operation]) -> dict:
+    models = {op.body for op in operations if op.body is not None}
+    models |= {answer for op in operations for answer in op.answers.values() if _is_model(answer)}
+    from pydantic.json_schema import models_json_schema
+
+    pairs = [(model, "validation" if not issubclass(model, Answer) else "serialization") for model in models]
+    _, top = models_json_schema(sorted(pairs, key=lambda pair: pair[0].__name__), ref_template=REFERENCE)
+    return top.get("$defs", {})
+
+
+def _operation(path: str, method: str, operation: Operation, name: str) -> dict:
+    described = {
+        "operationId": name,
+        "summary": operation.summary,
+        "parameters": _parameters(path, operation),
+        "responses": {**_answers(operation), **_problems(path, method, operation)},
+    }
+    if operation.body is not None:
+        described["requestBody"] = {
+            "required": not operation.optional_body,
+            "content": {"application/json": {"schema": {"$ref": REFERENCE.format(model=operation.body.__name__)}}},
+        }
+    if operation.authenticated:
+        described["security"] = [{"jeton": []}]
+    if not described["parameters"]:
+        del described["parameters"]
+    return described
+
+
+def _parameters(path: str, operation: Operation) -> list[dict]:
+    in_path = [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        for name in re.findall(r"{(\w+)}", path)
+    ]
+    in_query = [
+        {"name": name, "in": "query", "required": False, "description": description, "schema": {"type": "string"}}
+        for name, description in operation.query.items()
+    ]
+    return in_path + in_query
+
+
+def _answers(operation: Operation) -> dict:
+    responses = {}
+    for status, answer in operation.answers.items():
+        if answer is None:
+            responses[str(status)] = {"description": "Fait ; pas de contenu."}
+        elif _is_model(answer):
+            schema = {"$ref": REFERENCE.format(model=answer.__name__)}
+            responses[str(status)] = {
+                "description": answer.__doc__.strip().splitlines()[0] if answer.__doc__ else "Réussite.",
+                "content": {"application/json": {"schema": schema}},
+            }
+        else:  # a media type: audio, or a document of its own kind
+            schema = {"type": "object"} if answer.endswith("json") else {"type": "string", "format": "binary"}
+            responses[str(status)] = {"description": "Réussite.", "content": {answer: {"schema": schema}}}
+    return responses
+
+
+def _problems(path: str, method: str, operation: Operation) -> dict:
+    codes: dict[int, list[str]] = {}
+    shared = [operation.refusals]
+    if operation.body is not None:
+        shared.append(BODY_PROBLEMS)
+    if operation.authenticated:
+        shared.append(SESSION_PROBLEMS)
+    if (method, path) not in WITHOUT_AWS:
+        shared.append(AWS_PROBLEMS)
+    for refusals in shared:
+        for status, status_codes in refusals.items():
+            codes.setdefault(status, [])
+            codes[status] += [code for code in status_codes if code not in codes[status]]
+    return {
+        str(status): {
+            "description": f"{TITLES.get(status, 'Erreur')} : " + ", ".join(status_codes),
+            "headers": _problem_headers(status),
+            "content": {
+                PROBLEM_TYPE: {
+                    "schema": {
+                        "allOf": [
+                            {"$ref": REFERENCE.format(model="Probleme")},
+                            {"properties": {"status": {"const": status}, "code": {"enum": status_codes}}},
+                        ]
+                    }
+                }
+            },
+        }
+        for status, status_codes in sorted(codes.items())
+    }
+
+
+def _problem_headers(status: int) -> dict:
+    if status in (429, 503):
+        return {"Retry-After": {"description": "Secondes avant de réessayer.", "schema": {"type": "integer"}}}
+    if status == 401:
+        return {"WWW-Authenticate": {"schema": {"type": "string"}}}
+    return {}
+
+
+def _is_model(answer) -> bool:
+    return isinstance(answer, type) and issubclass(answer, BaseModel)

@@ -1,0 +1,78 @@
+"""GET /openapi.json: the API described by itself, from its route table and its forms and answers.
+(Every answer of the API tests is also checked against it: tests/helpers/contract.py.)"""
+
+import pytest
+from openapi_spec_validator import validate
+
+from tests.helpers.api import bearer
+
+
+@pytest.fixture
+def document(api):
+    answer = api.get("/openapi.json")
+    assert answer.status == 200 and answer.headers["content-type"].startswith("application/json")
+    return answer.body
+
+
+def operations_of(document) -> set[tuple[str, str]]:
+    return {(method.upper(), path) for path, methods in document["paths"].items() for method in methods}
+
+
+def test_the_description_is_valid_openapi_3_1(document):
+    assert document["openapi"] == "3.1.0"
+    validate(document)
+
+
+def test_it_describes_every_route_of_the_app_and_nothing_else(document):
+    from app import app
+
+    routes = {(method, path) for path, methods in app.routes.items() for method in methods}
+    assert operations_of(document) == routes
+
+
+def test_every_operation_has_a_french_summary_and_its_answers(document):
+    for path, methods in document["paths"].items():
+        for method, operation in methods.items():
+            assert operation["summary"] and operation["operationId"], (method, path)
+            assert any(status.startswith("2") for status in operation["responses"]), (method, path)
+
+
+def test_request_bodies_are_the_forms_with_their_constraints(document):
+    registration = document["paths"]["/inscriptions/{draft_id}/identite"]["put"]
+    form = registration["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    schema = document["components"]["schemas"][form]
+    assert {"nir", "civilite", "nom_naissance", "courriel", "courriel_confirmation", "captcha_id",
+            "captcha_reponse"} <= set(schema["required"])
+    assert schema["additionalProperties"] is False  # unknown fields are refused
+    dossier = document["components"]["schemas"]["DossierForm"]["properties"]["heures"]
+    assert (dossier["minimum"], dossier["maximum"]) == (1, 150)
+
+
+def test_authenticated_routes_name_the_bearer_scheme_and_the_401(document):
+    titulaire = document["paths"]["/titulaire"]["get"]
+    assert titulaire["security"] == [{"jeton": []}]
+    assert document["components"]["securitySchemes"]["jeton"]["scheme"] == "bearer"
+    problem = titulaire["responses"]["401"]["content"]["application/problem+json"]["schema"]
+    assert problem["allOf"][1]["properties"]["code"]["enum"] == ["session_invalide"]
+    assert "security" not in document["paths"]["/sessions"]["post"]
+
+
+def test_each_route_lists_the_problem_codes_it_can_answer(document):
+    login = document["paths"]["/sessions"]["post"]["responses"]
+    assert set(login) >= {"201", "400", "401", "403", "429", "503"}
+    codes = login["401"]["content"]["application/problem+json"]["schema"]["allOf"][1]["properties"]["code"]["enum"]
+    assert codes == ["identifiants_invalides"]
+    assert "Retry-After" in login["429"]["headers"] and "Retry-After" in login["503"]["headers"]
+
+
+def test_a_route_s_undocumented_answer_is_caught_by_the_contract_check(api, journey):
+    """The check the API tests rely on does fail: a 200 body that misses a documented field."""
+    from tests.helpers import contract
+
+    token = journey.active_account()
+    synthesis = api.get("/titulaire", headers=bearer(token)).body
+    del synthesis["dossiers_clos"]
+    with pytest.raises(contract.ContractBreach):
+        contract.check("get", "/titulaire", 200, "application/json", synthesis)
+    with pytest.raises(contract.ContractBreach):
+        contract.check("get", "/titulaire", 418, "application/json", {})
