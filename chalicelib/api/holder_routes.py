@@ -2,6 +2,7 @@
 
 from .. import dependencies
 from ..domain import dossiers, holder, hours
+from ..domain.errors import Conflict
 from ..settings import get_settings
 from . import bodies, forms
 from .blueprint import ApiBlueprint
@@ -29,7 +30,11 @@ def read_informations(session):
 
 @blueprint.route("/titulaire/informations", methods=["PATCH"], authenticated=True)
 def change_informations(session):
-    form = bodies.parse(forms.InformationsForm, blueprint.current_request)
+    form, errors = bodies.check(forms.InformationsForm, bodies.json_object(blueprint.current_request))
+    if any(error.code == holder.EMAIL_NOT_HERE.code for error in errors):
+        raise Conflict(holder.EMAIL_NOT_HERE.code, holder.EMAIL_NOT_HERE.detail, errors)
+    if errors:
+        raise bodies.invalid(errors)
     changed = holder.change_informations(dependencies.store(), dependencies.clock(), session.account_id, form.changes())
     return json_response({"detail": holder.UPDATED, "modifications": changed})
 
