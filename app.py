@@ -4,6 +4,8 @@ from chalice import Chalice, Rate
 
 from chalicelib import scheduled, settings
 from chalicelib.api import (
+    delegation_routes,
+    email_routes,
     holder_routes,
     openapi,
     problems,
@@ -20,6 +22,8 @@ app.register_blueprint(registration_routes.blueprint)
 app.register_blueprint(session_routes.blueprint)
 app.register_blueprint(recovery_routes.blueprint)
 app.register_blueprint(holder_routes.blueprint)
+app.register_blueprint(email_routes.blueprint)
+app.register_blueprint(delegation_routes.blueprint)
 app.register_blueprint(openapi.blueprint)
 
 

@@ -5,18 +5,33 @@ An email carries nothing secret but its link: never the NIR, never the password.
 
 import html
 import logging
-from datetime import datetime
+from datetime import date, datetime
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from .domain.errors import DeliveryFailed
-from .french_dates import in_full
+from .french_dates import date_in_full, in_full
 
 log = logging.getLogger(__name__)
 
 ACTIVATION_SUBJECT = "Mon Compte Formation : activez votre compte"
 RESET_SUBJECT = "Mon Compte Formation : réinitialisation de votre mot de passe"
+EMAIL_CHANGE_SUBJECT = "Mon Compte Formation : confirmez votre nouvelle adresse courriel"
+EMAIL_CHANGE_NOTICE_SUBJECT = "Mon Compte Formation : demande de changement de votre adresse courriel"
+INVITATION_SUBJECT = "Mon Compte Formation : {holder} vous propose une délégation"
+# What a delegate may do, as the invitation says it.
+INVITATION_SCOPES = {
+    "consultation": "consulter son compte (synthèse, heures et dossiers de formation)",
+    "gestion": "consulter son compte et préparer pour cette personne des dossiers de formation, qu'elle seule "
+    "pourra valider",
+}
 LINK = object()  # where the link stands, on a line of its own
+_ASTERISK = "\x00"  # an asterisk of a value (a masked address), kept apart from the **bold** markup
+
+
+def _literal(value: str) -> str:
+    """A value put in a paragraph as it is: its asterisks are not markup."""
+    return value.replace("*", _ASTERISK)
 
 
 def activation_message(link: str, expires_at: datetime, contact_url: str) -> tuple[str, str, str]:
@@ -62,8 +77,75 @@ def reset_message(link: str, expires_at: datetime, contact_url: str) -> tuple[st
     )
 
 
-def _render(subject: str, paragraphs: list, contact_sentence: str, link: str, contact_url: str) -> tuple[str, str, str]:
-    """The same message as text and as HTML; **…** marks what the HTML shows in bold."""
+def email_change_message(link: str, expires_at: datetime, contact_url: str) -> tuple[str, str, str]:
+    """Subject, text and HTML of the link sent to the new address of an email change."""
+    return _render(
+        EMAIL_CHANGE_SUBJECT,
+        [
+            "Vous avez demandé que cette adresse devienne celle de votre espace privé du portail Mon Compte "
+            "Formation. Pour confirmer ce changement, cliquez sur le lien suivant ou copiez-le dans votre "
+            "navigateur :",
+            LINK,
+            f"**À noter :** ce lien ne sert qu'une seule fois et reste valable jusqu'au **{in_full(expires_at)}** "
+            "(heure de Paris). Une nouvelle demande le remplace. Tant qu'il n'a pas servi, votre adresse actuelle "
+            "reste celle de votre compte.",
+        ],
+        "Si vous n'êtes pas à l'origine de cette demande, n'utilisez pas ce lien et signalez-le sur le formulaire "
+        "de contact du portail du compte personnel de formation",
+        link,
+        contact_url,
+    )
+
+
+def email_change_notice(new_address_masked: str, expires_at: datetime, contact_url: str) -> tuple[str, str, str]:
+    """Subject, text and HTML of the notice sent to the current address of an email change: no link."""
+    return _render(
+        EMAIL_CHANGE_NOTICE_SUBJECT,
+        [
+            "Une demande de changement de l'adresse courriel de votre espace privé du portail Mon Compte "
+            f"Formation vient d'être faite, vers l'adresse **{_literal(new_address_masked)}**.",
+            "Elle ne prendra effet que si le lien envoyé à cette nouvelle adresse est utilisé, au plus tard le "
+            f"**{in_full(expires_at)}** (heure de Paris). Si vous êtes à l'origine de cette demande, vous n'avez "
+            "rien à faire.",
+        ],
+        "Si vous n'êtes pas à l'origine de cette demande, changez sans attendre votre mot de passe et "
+        "signalez-le sur le formulaire de contact du portail du compte personnel de formation",
+        None,
+        contact_url,
+    )
+
+
+def invitation_message(
+    link: str, expires_at: datetime, contact_url: str, *, holder: str, scope: str, ends_on: date
+) -> tuple[str, str, str]:
+    """Subject, text and HTML of a delegation's invitation: it names the holder and the scope, never the NIR."""
+    return _render(
+        INVITATION_SUBJECT.format(holder=holder),
+        [
+            f"{holder}, titulaire d'un compte personnel de formation, vous invite à devenir son délégataire sur le "
+            f"portail Mon Compte Formation : vous pourriez {INVITATION_SCOPES[scope]}, jusqu'au "
+            f"**{date_in_full(ends_on)}** inclus, ou jusqu'à ce que cette personne y mette fin.",
+            "Pour accepter, connectez-vous à votre propre espace privé (avec votre numéro de sécurité sociale et "
+            "votre mot de passe), puis ouvrez le lien suivant ou copiez-le dans votre navigateur :",
+            LINK,
+            f"**À noter :** ce lien ne sert qu'une seule fois et reste valable jusqu'au **{in_full(expires_at)}** "
+            "(heure de Paris). Il ne peut être accepté que depuis un compte dont l'adresse courriel est celle à "
+            "laquelle ce message a été envoyé ; si vous n'avez pas encore de compte, inscrivez-vous avec cette "
+            "adresse.",
+            "Si vous ne connaissez pas cette personne, ignorez ce courriel : rien ne se passera.",
+        ],
+        "Si vous pensez que ce message vous a été envoyé par erreur ou pour vous tromper, signalez-le sur le "
+        "formulaire de contact du portail du compte personnel de formation",
+        link,
+        contact_url,
+    )
+
+
+def _render(
+    subject: str, paragraphs: list, contact_sentence: str, link: str | None, contact_url: str
+) -> tuple[str, str, str]:
+    """The same message as text and as HTML; **…** marks what the HTML shows in bold. A message
+    without a link (`link` None) has no LINK paragraph."""
     text_blocks, html_blocks = [], []
     for paragraph in paragraphs:
         if paragraph is LINK:
@@ -85,7 +167,7 @@ def _render(subject: str, paragraphs: list, contact_sentence: str, link: str, co
         f'<!DOCTYPE html>\n<html lang="fr">\n<head><meta charset="utf-8"><title>{html.escape(subject, quote=False)}'
         f"</title></head>\n<body>\n{body}\n</body>\n</html>\n"
     )
-    return subject, text, page
+    return subject, text.replace(_ASTERISK, "*"), page.replace(_ASTERISK, "*")
 
 
 def _bold(escaped: str) -> str:
@@ -108,7 +190,21 @@ class SesMailer:
         link = f"{self._base_url}/reinitialisation?c={token}"
         self._send(recipient, *reset_message(link, expires_at, self._contact_url))
 
-    def _send(self, recipient: str, subject: str, text: str, body_html: str) -> None:
+    def send_email_change_link(self, recipient: str, token: str, expires_at: datetime) -> None:
+        link = f"{self._base_url}/courriel?c={token}"
+        self._send(recipient, *email_change_message(link, expires_at, self._contact_url))
+
+    def send_email_change_notice(self, recipient: str, new_address_masked: str, expires_at: datetime) -> None:
+        self._send(recipient, *email_change_notice(new_address_masked, expires_at, self._contact_url))
+
+    def send_delegation_invitation(
+        self, recipient: str, token: str, expires_at: datetime, *, holder: str, scope: str, ends_on: date
+    ) -> None:
+        link = f"{self._base_url}/delegation?c={token}"
+        message = invitation_message(link, expires_at, self._contact_url, holder=holder, scope=scope, ends_on=ends_on)
+        self._send(recipient, *message, kind="invitation à une délégation")  # the subject names the holder
+
+    def _send(self, recipient: str, subject: str, text: str, body_html: str, kind: str | None = None) -> None:
         try:
             self._client.send_email(
                 Source=self._sender,
@@ -124,5 +220,5 @@ class SesMailer:
         except (ClientError, BotoCoreError) as error:
             # The address and the link stay out of the log.
             code = error.response["Error"]["Code"] if isinstance(error, ClientError) else type(error).__name__
-            log.warning("SES refused an email (%s): %s", subject, code)
+            log.warning("SES refused an email (%s): %s", kind or subject, code)
             raise DeliveryFailed(code) from None

@@ -38,6 +38,8 @@ class Settings(BaseModel):
     password_reset_ttl_seconds: int = Field(3600, alias="PASSWORD_RESET_TTL_SECONDS", gt=0)
     lockout_threshold: int = Field(5, alias="LOCKOUT_THRESHOLD", gt=0)
     lockout_seconds: int = Field(900, alias="LOCKOUT_SECONDS", gt=0)
+    email_change_ttl_seconds: int = Field(3600, alias="EMAIL_CHANGE_TTL_SECONDS", gt=0)
+    delegation_invitation_ttl_seconds: int = Field(1_296_000, alias="DELEGATION_INVITATION_TTL_SECONDS", gt=0)
     captcha_fixed_answer: str | None = Field(None, alias="CAPTCHA_FIXED_ANSWER", min_length=1)
 
     @property

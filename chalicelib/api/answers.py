@@ -153,3 +153,62 @@ class Event(Answer):
 class HistoryPage(Answer):
     evenements: list[Event]
     curseur_suivant: str | None = Field(description="À passer en ?curseur= pour la page suivante ; null à la fin.")
+
+
+# The confirmed email change -----------------------------------------------------------------------
+
+
+class EmailChangeRequested(Detail):
+    courriel_envoye: bool = Field(description="Faux si le courriel n'a pas pu partir : refaire la demande.")
+
+
+class EmailChanged(Detail):
+    courriel: str = Field(description="La nouvelle adresse du compte.")
+
+
+# "Mes délégations" ----------------------------------------------------------------------------------
+
+
+class Person(Answer):
+    prenom: str | None
+    nom_naissance: str
+
+
+class Delegation(Answer):
+    id: str
+    courriel: str = Field(description="L'adresse invitée.")
+    portee: Literal["consultation", "gestion"]
+    statut: Literal["en_attente", "active", "revoquee", "expiree"]
+    cree_le: str = Moment
+    fin: str = Field(description="Dernier jour de la délégation (AAAA-MM-JJ, heure de Paris).")
+    delegataire: Person | None = Field(description="La personne qui a accepté ; null avant.")
+    acceptee_le: str | None = None
+    revoquee_le: str | None = None
+
+
+class DelegationGranted(Delegation):
+    courriel_envoye: bool
+    detail: str
+
+
+class Delegations(Answer):
+    delegations: list[Delegation]
+
+
+class DelegationAccepted(Answer):
+    id: str
+    titulaire: Person
+    portee: Literal["consultation", "gestion"]
+    fin: str
+
+
+class DelegatedAccount(Answer):
+    delegation_id: str
+    prenom: str | None
+    nom_naissance: str
+    portee: Literal["consultation", "gestion"]
+    fin: str
+
+
+class DelegatedAccounts(Answer):
+    comptes: list[DelegatedAccount]

@@ -5,7 +5,7 @@ every invalid field in one pass.
 """
 
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
@@ -72,20 +72,25 @@ class IdentityForm(Form):
     @field_validator("courriel_confirmation")
     @classmethod
     def _same_email(cls, confirmation: str, info: ValidationInfo) -> str:
-        email = info.data.get("courriel")
-        if email is None:
-            return confirmation  # the address itself is already reported
-        if identity.clean_text(confirmation).casefold() != email.casefold():
-            try:
-                same = identity.normalize_email(confirmation).casefold() == email.casefold()
-            except InvalidValue:
-                same = False
-            if not same:
-                raise PydanticCustomError(
-                    "courriel_confirmation_differente",
-                    "La confirmation ne correspond pas à l'adresse courriel saisie.",
-                )
-        return confirmation
+        return _confirms_email(confirmation, info)
+
+
+def _confirms_email(confirmation: str, info: ValidationInfo) -> str:
+    """`courriel_confirmation` must be the address typed in `courriel`, case aside."""
+    email = info.data.get("courriel")
+    if email is None:
+        return confirmation  # the address itself is already reported
+    if identity.clean_text(confirmation).casefold() != email.casefold():
+        try:
+            same = identity.normalize_email(confirmation).casefold() == email.casefold()
+        except InvalidValue:
+            same = False
+        if not same:
+            raise PydanticCustomError(
+                "courriel_confirmation_differente",
+                "La confirmation ne correspond pas à l'adresse courriel saisie.",
+            )
+    return confirmation
 
 
 class PasswordForm(Form):
@@ -184,8 +189,8 @@ class InformationsForm(Form):
         object,
         _refused(
             "courriel_non_modifiable",
-            "La modification de l'adresse courriel depuis votre espace n'est pas encore disponible : "
-            "elle le sera prochainement.",
+            "L'adresse courriel se modifie par un changement confirmé (POST /titulaire/courriel) : un lien de "
+            "confirmation est alors envoyé à la nouvelle adresse.",
         ),
     ] = None
 
@@ -197,3 +202,51 @@ class PasswordChangeForm(Form):
     mot_de_passe_actuel: Secret
     nouveau_mot_de_passe: Secret
     confirmation: Secret
+
+
+# The confirmed email change -------------------------------------------------------------------------
+
+
+class EmailChangeForm(Form):
+    courriel: Email
+    courriel_confirmation: Annotated[str, _text(320)]
+    mot_de_passe: Secret
+
+    @field_validator("courriel_confirmation")
+    @classmethod
+    def _same_email(cls, confirmation: str, info: ValidationInfo) -> str:
+        return _confirms_email(confirmation, info)
+
+
+class CodeForm(Form):
+    """The code of a link from an email (email change, delegation invitation)."""
+
+    code: Annotated[str, _text(256)]
+
+
+# Délégations ------------------------------------------------------------------------------------------
+
+
+class DelegationForm(Form):
+    courriel: Email
+    portee: Literal["consultation", "gestion"]
+    fin: Annotated[IsoDate | None, BeforeValidator(_blank_is_absent)] = None
+
+    def end_date(self):
+        from datetime import date
+
+        return None if self.fin is None else date.fromisoformat(self.fin)
+
+
+def _not_confidential(value: bool) -> bool:
+    if value:
+        raise PydanticCustomError(
+            "confidentiel_non_autorise", "Seul le titulaire du compte peut créer un dossier confidentiel."
+        )
+    return value
+
+
+class DelegateDossierForm(DossierForm):
+    """A delegate's dossier: the holder's form, `confidentiel` refused (false is accepted, it changes nothing)."""
+
+    confidentiel: Annotated[bool, AfterValidator(_not_confidential)] = False

@@ -2,8 +2,9 @@
 
 from .. import dependencies
 from ..domain import dossiers, holder, hours, passwords
+from ..domain.errors import Conflict
 from ..settings import get_settings
-from . import answers, forms
+from . import answers, bodies, forms
 from .blueprint import ApiBlueprint
 from .problems import json_response
 
@@ -54,11 +55,20 @@ def read_informations(session):
     methods=["PATCH"],
     summary="Modifier civilité, prénom et téléphones (null ou vide efface un champ facultatif)",
     body=forms.InformationsForm,
+    parse_body=False,
     answers={200: answers.InformationsChanged},
-    refusals={400: ("aucune_modification", "champ_non_modifiable", "courriel_non_modifiable", *FIELD_REFUSALS)},
+    refusals={
+        400: ("aucune_modification", "champ_non_modifiable", *FIELD_REFUSALS),
+        409: ("courriel_non_modifiable",),
+    },
     authenticated=True,
 )
-def change_informations(session, form: forms.InformationsForm):
+def change_informations(session):
+    form, errors = bodies.check(forms.InformationsForm, bodies.json_object(blueprint.current_request))
+    if any(error.code == holder.EMAIL_NOT_HERE.code for error in errors):
+        raise Conflict(holder.EMAIL_NOT_HERE.code, holder.EMAIL_NOT_HERE.detail, errors)
+    if errors:
+        raise bodies.invalid(errors)
     changed = holder.change_informations(dependencies.store(), dependencies.clock(), session.account_id, form.changes())
     return answers.InformationsChanged(detail=holder.UPDATED, modifications=changed)
 

@@ -79,7 +79,7 @@ def openapi_document():
 def describe(app) -> dict:
     """The OpenAPI document of `app`: the same for the life of the process, so built once."""
     operations = [
-        (path, method, entry.view_function.operation, entry.view_name)
+        (path, method, entry.view_function.operation, _operation_id(entry.view_function))
         for path, methods in sorted(app.routes.items())
         for method, entry in sorted(methods.items())
     ]
@@ -210,6 +210,12 @@ def _problem_headers(status: int) -> dict:
     if status == 401:
         return {"WWW-Authenticate": {"schema": {"type": "string"}}}
     return {}
+
+
+def _operation_id(view) -> str:
+    """Unique and fit for generated code: the route module's name, then the view's (holder_create_dossier)."""
+    module = view.__module__.rsplit(".", 1)[-1].removesuffix("_routes")
+    return f"{module}_{view.__name__}"
 
 
 def _is_model(answer) -> bool:

@@ -27,7 +27,15 @@ class DossierStore(Protocol):
     ) -> None: ...
 
     def close_dossier(
-        self, account_id: str, dossier_id: str, hours: int, moment: str, movement: dict, event: dict, now: datetime
+        self,
+        account_id: str,
+        dossier_id: str,
+        hours: int,
+        moment: str,
+        movement: dict,
+        event: dict,
+        now: datetime,
+        confidential: bool = False,
     ) -> None: ...
 
 
@@ -144,9 +152,14 @@ def close(store: DossierStore, clock, account_id: str, dossier_id: str) -> dict:
     now = clock()
     moment = to_iso(now)
     movement = hours.movement(moment, -dossier["heures"], f"Formation : {described(dossier)}")
+    confidential = bool(dossier["confidentiel"])
+    if confidential:
+        movement["confidentiel"] = True  # a delegate reads its hours, not its label
     event = history.event(history.DOSSIER_CLOS, now, dossier=described(dossier))
     try:
-        store.close_dossier(account_id, dossier_id, dossier["heures"], moment, movement, event, now)
+        store.close_dossier(
+            account_id, dossier_id, dossier["heures"], moment, movement, event, now, confidential=confidential
+        )
     except WriteConflict:
         raise _bad_state("validé") from None  # closed meanwhile
     return {**dossier, "statut": CLOSED, "clos_le": moment}

@@ -16,6 +16,13 @@ DOSSIER_VALIDE = "dossier_valide"
 DOSSIER_CLOS = "dossier_clos"
 INFORMATIONS = "informations"
 MOT_DE_PASSE = "mot_de_passe"
+COURRIEL_DEMANDE = "courriel_demande"
+COURRIEL = "courriel"
+DELEGATION_ACCORDEE = "delegation_accordee"
+DELEGATION_ACCEPTEE = "delegation_acceptee"
+DELEGATION_REVOQUEE = "delegation_revoquee"
+DOSSIER_CREE_PAR_DELEGATAIRE = "dossier_cree_par_delegataire"
+DELEGATION_RECUE = "delegation_recue"  # on the delegate's side
 
 DETAILS = {
     INSCRIPTION: "Inscription enregistrée, en attente d'activation.",
@@ -30,6 +37,14 @@ DETAILS = {
     DOSSIER_CLOS: "Dossier de formation clos, heures débitées : {dossier}.",
     INFORMATIONS: "Informations personnelles modifiées : {champs}.",
     MOT_DE_PASSE: "Mot de passe modifié ; les autres sessions ont été fermées.",
+    # Addresses are masked (j***@example.fr): a history is kept long and shown on every device.
+    COURRIEL_DEMANDE: "Changement d'adresse courriel demandé vers {nouveau} : un lien de confirmation y a été envoyé.",
+    COURRIEL: "Adresse courriel modifiée : {ancien} remplacée par {nouveau}.",
+    DELEGATION_ACCORDEE: "Délégation accordée à {courriel} ({portee}) jusqu'au {fin} : invitation envoyée.",
+    DELEGATION_ACCEPTEE: "Délégation acceptée par {delegataire} ({portee}) jusqu'au {fin}.",
+    DELEGATION_REVOQUEE: "Délégation révoquée : {qui}.",
+    DOSSIER_CREE_PAR_DELEGATAIRE: "Dossier de formation créé par votre délégataire {delegataire} : {dossier}.",
+    DELEGATION_RECUE: "Délégation acceptée : {titulaire} vous confie la {portee} de son compte jusqu'au {fin}.",
 }
 
 

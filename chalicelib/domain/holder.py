@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Protocol
 
 from . import history, hours, identity, passwords, sessions
-from .errors import FieldError, InvalidInput, NotFound, UnknownPosition, WriteConflict
+from .errors import Conflict, FieldError, InvalidInput, NotFound, UnknownPosition, WriteConflict
 
 HISTORY_PAGE_SIZE = 20
 UPDATED = hours.UPDATED
@@ -37,6 +37,12 @@ PASSWORD_CHANGED_MEANWHILE = InvalidInput(
             "mot_de_passe_actuel", "mot_de_passe_actuel_incorrect", "Le mot de passe actuel a changé entre-temps."
         )
     ],
+)
+# The address is changed by a confirmed change (chalicelib/domain/email_change.py), never by PATCH.
+EMAIL_NOT_HERE = Conflict(
+    "courriel_non_modifiable",
+    "L'adresse courriel ne se modifie pas ici mais par un changement confirmé (POST /titulaire/courriel) : "
+    "saisissez la nouvelle adresse et votre mot de passe, un lien de confirmation sera envoyé à la nouvelle adresse.",
 )
 INVALID_CURSOR = InvalidInput(
     "curseur_invalide", "Ce curseur de pagination n'est pas valide : repartez de la première page."
@@ -76,7 +82,10 @@ def _account(store: AccountStore | PasswordChangeStore, account_id: str) -> dict
 def synthesis(store: AccountStore, account_id: str) -> dict:
     """ "Synthèse de votre compte": the figures are kept on the account item, one read. Hours are
     those still free: not held by a validated dossier nor spent."""
-    account = _account(store, account_id)
+    return synthesis_of(_account(store, account_id))
+
+
+def synthesis_of(account: dict) -> dict:
     figures = hours.figures(account)
     return {
         "civilite": account["civilite"],

@@ -77,8 +77,13 @@ def set_dif(store: HoursStore, clock, account_id: str, value: float | int) -> in
     return hours
 
 
-def statement(store: HoursStore, account_id: str) -> dict:
-    """The balances and the movements, newest first, in one Query."""
+# What a delegate reads for the movement of a confidential dossier: the hours, never the dossier.
+CONFIDENTIAL_MOVEMENT = "Formation ({heures} h)"
+
+
+def statement(store: HoursStore, account_id: str, *, for_delegate: bool = False) -> dict:
+    """The balances and the movements, newest first, in one Query. A delegate reads the same figures
+    (they are the account's), but a confidential dossier's movement without its label."""
     account, movements = store.get_account_and_movements(account_id)
     if account is None:
         raise ACCOUNT_NOT_FOUND
@@ -91,9 +96,15 @@ def statement(store: HoursStore, account_id: str) -> dict:
         "heures_libres": figures_now.dif_free + figures_now.cpf_free,
         "dif_modifiable": not account.get("dif_verrouille", False),
         "mouvements": [
-            {"date": m["date"], "heures": m["heures"], "libelle": m["libelle"]} for m in reversed(movements)
+            {"date": m["date"], "heures": m["heures"], "libelle": _label(m, for_delegate)} for m in reversed(movements)
         ],
     }
+
+
+def _label(movement: dict, for_delegate: bool) -> str:
+    if for_delegate and movement.get("confidentiel"):
+        return CONFIDENTIAL_MOVEMENT.format(heures=abs(movement["heures"]))
+    return movement["libelle"]
 
 
 def movement(moment: str, hours: int, label: str) -> dict:

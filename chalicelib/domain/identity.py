@@ -105,6 +105,13 @@ def email_key(email: str) -> str:
     return email.casefold()
 
 
+def mask_email(email: str) -> str:
+    """What a history shows of an address: its first character and its domain (`j***@example.fr`),
+    enough for the holder to recognise it, too little to give it away."""
+    local, _, domain = email.rpartition("@")
+    return f"{local[:1]}***@{domain}"
+
+
 def normalize_fixed_phone(raw: str) -> str:
     import phonenumbers
     from phonenumbers import PhoneNumberType as Type

@@ -2,17 +2,19 @@
 
 Both requests answer the same whatever they are given, so that nobody learns whether an account
 exists; an email goes only when the NIR and the address both belong to the right kind of account.
-At most `EMAILS_PER_HOUR` activation or reset emails go to one account in an hour (the registration
-email counts): past that, the answer stays the same and nothing is sent.
+At most `EMAILS_PER_HOUR` emails go to one account in an hour (the registration email, and the email
+change's and the delegation invitation's, count too): past that, the answer stays the same and
+nothing is sent.
 """
 
+import math
 from contextlib import suppress
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from ..clock import to_epoch
 from . import history, identity, passwords, sessions, tokens
-from .errors import DeliveryFailed, Expired, InvalidInput, InvalidValue, NotFound, WriteConflict
+from .errors import DeliveryFailed, Expired, InvalidInput, InvalidValue, NotFound, TooManyAttempts, WriteConflict
 from .expiry import expiry, has_expired, is_live
 from .states import AccountStatus
 
@@ -197,11 +199,32 @@ def _matching_account(
 
 def _log_with_one_more(account: dict, now: datetime) -> list[int] | None:
     """The email log with this sending added, or None when the hour's allowance is used up."""
+    return email_log_with(account, now)
+
+
+def email_log_with(account: dict, now: datetime, emails: int = 1) -> list[int] | None:
+    """The account's email log with `emails` more sent now, or None when the hour's allowance
+    (EMAILS_PER_HOUR, the activation, reset, email change and invitation emails alike) cannot take them."""
     since = to_epoch(now - WINDOW)
     recent = [moment for moment in account.get("envois_courriel", []) if moment > since]
-    if len(recent) >= EMAILS_PER_HOUR:
+    if len(recent) + emails > EMAILS_PER_HOUR:
         return None
-    return recent + [to_epoch(now)]
+    return recent + [to_epoch(now)] * emails
+
+
+def allowance_refused(account: dict, now: datetime, emails: int = 1) -> TooManyAttempts:
+    """What a signed-in person is told when the hour's allowance cannot take `emails` more: when to retry."""
+    since = to_epoch(now - WINDOW)
+    recent = sorted(moment for moment in account.get("envois_courriel", []) if moment > since)
+    freed_by = recent[max(0, min(len(recent) - 1, len(recent) + emails - EMAILS_PER_HOUR - 1))] if recent else since
+    seconds = max(1, freed_by + int(WINDOW.total_seconds()) - to_epoch(now))
+    minutes = math.ceil(seconds / 60)
+    return TooManyAttempts(
+        "envois_trop_nombreux",
+        f"Trop de courriels ont été envoyés pour votre compte dans l'heure : merci de réessayer dans {minutes} "
+        f"minute{'s' if minutes > 1 else ''}.",
+        seconds,
+    )
 
 
 def _deliver(send, recipient: str, token: str, deadline: datetime) -> None:

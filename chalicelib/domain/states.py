@@ -23,3 +23,20 @@ class DossierStatus(StrEnum):
     DRAFT = "en_cours_elaboration"
     VALIDATED = "valide"
     CLOSED = "clos"
+
+
+class DelegationStatus(StrEnum):
+    """ "Mes délégations": en attente (invitation sent) → active (accepted) → révoquée. `expiree` is
+    never stored: it is computed from the invitation's or the delegation's end, in code, on every read."""
+
+    PENDING = "en_attente"
+    ACTIVE = "active"
+    REVOKED = "revoquee"
+    EXPIRED = "expiree"
+
+
+class DelegationScope(StrEnum):
+    """What a delegate may do: read the account, or also prepare draft dossiers for the holder."""
+
+    CONSULTATION = "consultation"
+    GESTION = "gestion"

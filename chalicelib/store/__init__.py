@@ -5,9 +5,11 @@ module per aggregate (the way Ory Kratos splits its persister by flow):
   base.py           get, put, query, batches, transactions and their named conflicts
   registrations.py  captchas, drafts, the identity step, the password step (the pending account)
   accounts.py       accounts, credentials and reservations, failed logins
-  tokens.py         activation and reset tokens (activation, a new link, the reset)
+  tokens.py         activation, reset and email change tokens (activation, a new link, the reset,
+                    the confirmed email change)
   sessions.py       sessions and their pointers
-  holder.py         hours (DIF), dossiers, movements
+  holder.py         hours (DIF), dossiers (a delegate's included), movements
+  delegations.py    delegations, their holder's copies, invitations, the delegates' pointers
   history.py        the account's history
   expiry.py         the cleanup's expiry index and deletions
 

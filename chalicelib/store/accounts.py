@@ -26,6 +26,15 @@ class AccountRecords(HistoryRecords):
         found = self._get_many({"credentials": credentials_key(nir), "attempts": attempts_key(nir)})
         return found["credentials"], found["attempts"]
 
+    def get_login_records_and_reservation(
+        self, nir: str, email_key_value: str
+    ) -> tuple[dict | None, dict | None, dict | None]:
+        """The credentials and failed-login record of a NIR, and what holds an email, in one round trip."""
+        found = self._get_many(
+            {"credentials": credentials_key(nir), "attempts": attempts_key(nir), "courriel": email_key(email_key_value)}
+        )
+        return found["credentials"], found["attempts"], found["courriel"]
+
     def get_reservations(self, nir: str, email_key_value: str) -> tuple[dict | None, dict | None]:
         """What holds a NIR and what holds an email, in one round trip."""
         found = self._get_many({"nir": credentials_key(nir), "courriel": email_key(email_key_value)})

@@ -1,22 +1,26 @@
 """The holder's hours and training dossiers, in the account's partition.
 
 The account item carries the figures (`heures_dif`, `heures_cpf`, `heures_reservees`,
-`heures_debitees`, `heures_libres`, `dossiers_en_cours`, `dossiers_clos`, `dif_verrouille`), changed
+`heures_debitees`, `heures_libres`, `dossiers_en_cours`, `dossiers_clos`, `dif_verrouille`, and
+`dossiers_confidentiels_en_cours` / `_clos`, which a delegate's synthesis leaves out), changed
 in the same transaction as the dossier and the history event. `heures_libres` is kept precomputed
 because a condition cannot add: validation is conditional on `heures_libres >= :h`.
 """
 
 from datetime import datetime
 
-from ..domain.states import DossierStatus
+from ..clock import to_epoch
+from ..domain.states import DelegationScope, DelegationStatus, DossierStatus
 from .base import absent, exists
 from .history import HistoryRecords
 from .keys import (
     ACCOUNT_SORT_KEY,
     DOSSIER_PREFIX,
     MOVEMENT_PREFIX,
+    TTL_ATTRIBUTE,
     account_key,
     account_partition,
+    delegation_key,
     dossier_key,
     from_attributes,
     movement_key,
@@ -63,22 +67,51 @@ class HolderRecords(HistoryRecords):
 
     def create_dossier(self, account_id: str, dossier_id: str, dossier: dict, event: dict, now: datetime) -> None:
         """WriteConflict names `compte` (the DIF is not entered yet)."""
-        self._transact(
-            [
-                ("dossier", self._put_action(dossier_key(account_id, dossier_id), dossier, condition=absent())),
-                (
-                    "compte",
-                    self._update_action(
-                        account_key(account_id),
-                        "SET dossiers_en_cours = if_not_exists(dossiers_en_cours, :zero) + :un",
-                        "attribute_exists(heures_dif)",
-                        zero=0,
-                        un=1,
-                    ),
-                ),
-                ("evenement", self._event_action(account_id, event, now)),
-            ]
+        self._transact(self._dossier_creation(account_id, dossier_id, dossier, event, now))
+
+    def create_dossier_as_delegate(
+        self,
+        *,
+        holder_id: str,
+        delegation_id: str,
+        delegate_id: str,
+        dossier_id: str,
+        dossier: dict,
+        event: dict,
+        now: datetime,
+    ) -> None:
+        """A draft dossier prepared by a delegate, on condition that the delegation is, at this very
+        moment, active, not past its end, of scope `gestion`, and names this holder and this delegate.
+
+        WriteConflict names `delegation` (revoked or ended meanwhile) or `compte` (no DIF yet)."""
+        check = self._check_action(
+            delegation_key(delegation_id),
+            f"statut = :active AND portee = :gestion AND titulaire_id = :titulaire "
+            f"AND delegataire_id = :delegataire AND {TTL_ATTRIBUTE} > :now",
+            active=DelegationStatus.ACTIVE,
+            gestion=DelegationScope.GESTION,
+            titulaire=holder_id,
+            delegataire=delegate_id,
+            now=to_epoch(now),
         )
+        self._transact([("delegation", check), *self._dossier_creation(holder_id, dossier_id, dossier, event, now)])
+
+    def _dossier_creation(
+        self, account_id: str, dossier_id: str, dossier: dict, event: dict, now: datetime
+    ) -> list[tuple[str, dict]]:
+        """The dossier, the account's counts (confidential dossiers also counted apart, so that a
+        delegate's synthesis can leave them out), the event."""
+        counts = "SET dossiers_en_cours = if_not_exists(dossiers_en_cours, :zero) + :un"
+        if dossier.get("confidentiel"):
+            counts += ", dossiers_confidentiels_en_cours = if_not_exists(dossiers_confidentiels_en_cours, :zero) + :un"
+        return [
+            ("dossier", self._put_action(dossier_key(account_id, dossier_id), dossier, condition=absent())),
+            (
+                "compte",
+                self._update_action(account_key(account_id), counts, "attribute_exists(heures_dif)", zero=0, un=1),
+            ),
+            ("evenement", self._event_action(account_id, event, now)),
+        ]
 
     def get_dossier(self, account_id: str, dossier_id: str) -> dict | None:
         return self._get(dossier_key(account_id, dossier_id))
@@ -130,11 +163,28 @@ class HolderRecords(HistoryRecords):
         )
 
     def close_dossier(
-        self, account_id: str, dossier_id: str, hours: int, moment: str, movement: dict, event: dict, now: datetime
+        self,
+        account_id: str,
+        dossier_id: str,
+        hours: int,
+        moment: str,
+        movement: dict,
+        event: dict,
+        now: datetime,
+        confidential: bool = False,
     ) -> None:
         """Turn the dossier's reserved hours into debited ones and record the movement.
 
         WriteConflict names `dossier` (not a validated one)."""
+        counts = (
+            "dossiers_en_cours = dossiers_en_cours - :un, dossiers_clos = if_not_exists(dossiers_clos, :zero) + :un"
+        )
+        if confidential:
+            counts += (
+                # a confidential dossier drafted before these counts existed leaves them at zero, never below
+                ", dossiers_confidentiels_en_cours = if_not_exists(dossiers_confidentiels_en_cours, :un) - :un, "
+                "dossiers_confidentiels_clos = if_not_exists(dossiers_confidentiels_clos, :zero) + :un"
+            )
         self._transact(
             [
                 (
@@ -153,9 +203,7 @@ class HolderRecords(HistoryRecords):
                     self._update_action(
                         account_key(account_id),
                         "SET heures_reservees = heures_reservees - :h, "
-                        "heures_debitees = if_not_exists(heures_debitees, :zero) + :h, "
-                        "dossiers_en_cours = dossiers_en_cours - :un, "
-                        "dossiers_clos = if_not_exists(dossiers_clos, :zero) + :un",
+                        "heures_debitees = if_not_exists(heures_debitees, :zero) + :h, " + counts,
                         exists(),
                         h=hours,
                         zero=0,

@@ -30,6 +30,12 @@ SESSION_POINTER_PREFIX = "SESSION#"
 # with begins_with "COMPTE" reads the account's figures and its movements together.
 ACCOUNT_SORT_KEY = "COMPTE"
 MOVEMENT_PREFIX = "COMPTE#MOUVEMENT#"
+# The holder's copy of each delegation they granted sorts between the account and its movements:
+# one Query (sk BETWEEN "COMPTE" AND DELEGATIONS_END) reads the account and its delegations together.
+HOLDER_DELEGATION_PREFIX = "COMPTE#DELEGATION#"
+HOLDER_DELEGATIONS_END = "COMPTE#DELEGATION$"  # "$" follows "#": after every copy, before the movements
+# In a delegate's partition, a pointer to each delegation they accepted ("comptes délégués").
+DELEGATED_ACCOUNT_PREFIX = "DELEGUE#"
 
 
 # Keys ---------------------------------------------------------------------------------------------
@@ -61,6 +67,21 @@ def reset_key(token_digest: str) -> Key:
     return f"REINITIALISATION#{token_digest}", "REINITIALISATION"
 
 
+def email_change_key(token_digest: str) -> Key:
+    """A confirmed email change's link, by its token's digest."""
+    return f"CHANGEMENT_COURRIEL#{token_digest}", "CHANGEMENT_COURRIEL"
+
+
+def invitation_key(token_digest: str) -> Key:
+    """A delegation's invitation link, by its token's digest."""
+    return f"INVITATION#{token_digest}", "INVITATION"
+
+
+def delegation_key(delegation_id: str) -> Key:
+    """A delegation, by its id: what every delegate call reads and checks."""
+    return f"DELEGATION#{delegation_id}", "DELEGATION"
+
+
 def session_key(token_digest: str) -> Key:
     return f"SESSION#{token_digest}", "SESSION"
 
@@ -81,6 +102,16 @@ def account_key(account_id: str) -> Key:
 def session_pointer_key(account_id: str, token_digest: str) -> Key:
     """Beside each session, in the account's partition: how "end every session" finds them."""
     return account_partition(account_id), f"{SESSION_POINTER_PREFIX}{token_digest}"
+
+
+def holder_delegation_key(holder_id: str, delegation_id: str) -> Key:
+    """The holder's copy of a delegation they granted ("Mes délégations"), written with the delegation."""
+    return account_partition(holder_id), f"{HOLDER_DELEGATION_PREFIX}{delegation_id}"
+
+
+def delegated_account_key(delegate_id: str, delegation_id: str) -> Key:
+    """A delegate's pointer to an accepted delegation, while it is active."""
+    return account_partition(delegate_id), f"{DELEGATED_ACCOUNT_PREFIX}{delegation_id}"
 
 
 def event_key(account_id: str, event_id: str) -> Key:

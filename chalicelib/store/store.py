@@ -1,6 +1,7 @@
 """The store: one object made of the records of each aggregate."""
 
 from .accounts import AccountRecords
+from .delegations import DelegationRecords
 from .expiry import ExpiryRecords
 from .holder import HolderRecords
 from .registrations import RegistrationRecords
@@ -8,5 +9,13 @@ from .sessions import SessionRecords
 from .tokens import TokenRecords
 
 
-class Store(RegistrationRecords, AccountRecords, TokenRecords, SessionRecords, HolderRecords, ExpiryRecords):
+class Store(
+    RegistrationRecords,
+    AccountRecords,
+    TokenRecords,
+    SessionRecords,
+    HolderRecords,
+    DelegationRecords,
+    ExpiryRecords,
+):
     """Every method is one request to DynamoDB unless its docstring says otherwise."""

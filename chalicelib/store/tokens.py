@@ -1,7 +1,7 @@
-"""One-time tokens: activation links and password reset links, stored by their digest.
+"""One-time tokens: activation links, password reset links and email change links, stored by their digest.
 
 A token is used up by a conditional write, in the same transaction as its effect. The account item
-keeps the digest of its current activation and reset tokens, so that a newer link voids the older,
+keeps the digest of its current activation, reset and email change tokens, so that a newer link voids the older,
 and the times of the emails it was sent in the last hour (`envois_courriel`), updated on condition
 that nobody else sent meanwhile, so that racing requests cannot pass the hourly limit.
 """
@@ -10,6 +10,7 @@ from datetime import datetime
 
 from ..clock import to_epoch
 from ..domain.states import AccountStatus
+from .accounts import FREE
 from .base import absent, exists
 from .history import HistoryRecords
 from .keys import (
@@ -19,6 +20,7 @@ from .keys import (
     activation_key,
     attempts_key,
     credentials_key,
+    email_change_key,
     email_key,
     event_key,
     reset_key,
@@ -32,6 +34,18 @@ def _sent_log_update(old_log: list[int], new_log: list[int]) -> tuple[str, dict]
 
 
 class TokenRecords(HistoryRecords):
+    def give_back_emails(self, account_id: str, sent_log: list[int], previous_log: list[int]) -> bool:
+        """Put the account's email log back as it was before emails that SES did not take, unless
+        another email was sent since: the person may try again at once. False when it changed."""
+        restored = self._update_if(
+            account_key(account_id),
+            "SET envois_courriel = :avant",
+            "envois_courriel = :journal",
+            avant=previous_log,
+            journal=sent_log,
+        )
+        return restored is not None
+
     # Activation ("Valider son inscription") ----------------------------------------------------------
 
     def get_activation(self, activation_digest: str) -> dict | None:
@@ -206,6 +220,101 @@ class TokenRecords(HistoryRecords):
                         "REMOVE reinitialisation_empreinte",
                         "reinitialisation_empreinte = :empreinte",
                         empreinte=reset_digest,
+                    ),
+                ),
+                ("evenement", self._event_action(account_id, event, now)),
+            ]
+        )
+
+    # Email change ("Mes informations personnelles") ---------------------------------------------
+
+    def issue_email_change_token(
+        self,
+        *,
+        account_id: str,
+        current_email: str,
+        old_digest: str | None,
+        new_digest: str,
+        change: dict,
+        expires: datetime,
+        old_log: list[int],
+        new_log: list[int],
+        event: dict,
+        now: datetime,
+    ) -> None:
+        """A link to confirm a new address, for an active account whose address is still
+        `current_email`; an older link stops working; both emails go in the log; the event.
+
+        WriteConflict names `compte` (another link or email was sent meanwhile, or the address changed)."""
+        log_condition, log_values = _sent_log_update(old_log, new_log)
+        actions = []
+        if old_digest:
+            actions.append(("ancien", self._delete_action(email_change_key(old_digest))))
+        same_previous = (
+            "changement_courriel_empreinte = :ancienne"
+            if old_digest
+            else "attribute_not_exists(changement_courriel_empreinte)"
+        )
+        values = {"ancienne": old_digest} if old_digest else {}
+        actions += [
+            ("changement", self._put_action(email_change_key(new_digest), change, expires, absent())),
+            (
+                "compte",
+                self._update_action(
+                    account_key(account_id),
+                    "SET changement_courriel_empreinte = :nouvelle, envois_courriel = :journal",
+                    f"statut = :actif AND courriel = :courriel AND {same_previous} AND {log_condition}",
+                    nouvelle=new_digest,
+                    actif=AccountStatus.ACTIVE,
+                    courriel=current_email,
+                    **values,
+                    **log_values,
+                ),
+            ),
+            ("evenement", self._event_action(account_id, event, now)),
+        ]
+        self._transact(actions)
+
+    def get_email_change(self, change_digest: str) -> dict | None:
+        return self._get(email_change_key(change_digest))
+
+    def change_email(self, *, change_digest: str, change: dict, event: dict, now: datetime) -> None:
+        """Use the link up and move the account's address and its reservation: the new address is
+        reserved if free, the old one freed at once; all or nothing.
+
+        WriteConflict names `changement` (used or expired meanwhile), `compte` (a newer link was
+        asked for, or the address changed otherwise) or `courriel` (the new address was taken)."""
+        account_id = change["compte_id"]
+        epoch = to_epoch(now)
+        self._transact(
+            [
+                (
+                    "changement",
+                    self._delete_action(
+                        email_change_key(change_digest), f"{exists()} AND {TTL_ATTRIBUTE} > :now", now=epoch
+                    ),
+                ),
+                (
+                    "compte",
+                    self._update_action(
+                        account_key(account_id),
+                        "SET courriel = :nouveau REMOVE changement_courriel_empreinte",
+                        "changement_courriel_empreinte = :empreinte AND courriel = :ancien",
+                        nouveau=change["courriel"],
+                        empreinte=change_digest,
+                        ancien=change["ancien_courriel"],
+                    ),
+                ),
+                (
+                    "courriel",
+                    self._put_action(
+                        email_key(change["courriel_cle"]), {"compte_id": account_id}, condition=FREE, now=epoch
+                    ),
+                ),
+                (
+                    "ancien_courriel",
+                    self._delete_action(
+                        email_key(change["ancien_courriel_cle"]), "compte_id = :compte", compte=account_id
                     ),
                 ),
                 ("evenement", self._event_action(account_id, event, now)),

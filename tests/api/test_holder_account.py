@@ -62,10 +62,10 @@ class TestInformations:
             ("nir", "champ_non_modifiable"), ("nom_naissance", "champ_non_modifiable")]
         assert holder.get("/titulaire/informations").body["prenom"] == "Jean"  # nothing changed
 
-    def test_the_email_cannot_change_yet(self, holder):
+    def test_the_email_is_not_changed_here_but_by_a_confirmed_change(self, holder):
         answer = holder.patch("/titulaire/informations", {"courriel": "autre@example.fr"})
-        assert answer.status == 400 and answer.body["code"] == "courriel_non_modifiable"
-        assert "prochainement" in answer.body["detail"]
+        assert answer.status == 409 and answer.body["code"] == "courriel_non_modifiable"
+        assert "POST /titulaire/courriel" in answer.body["detail"]
 
     def test_an_empty_change_or_an_unknown_field_is_refused(self, holder):
         assert holder.patch("/titulaire/informations", {}).body["code"] == "aucune_modification"
