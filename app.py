@@ -3,7 +3,7 @@
 from chalice import Chalice, Rate
 
 from chalicelib import scheduled, settings
-from chalicelib.api import holder_routes, problems, recovery_routes, registration_routes, session_routes
+from chalicelib.api import holder_routes, portal_routes, problems, recovery_routes, registration_routes, session_routes
 
 settings.refuse_unsafe_environment()
 
@@ -13,6 +13,7 @@ app.register_blueprint(registration_routes.blueprint)
 app.register_blueprint(session_routes.blueprint)
 app.register_blueprint(recovery_routes.blueprint)
 app.register_blueprint(holder_routes.blueprint)
+app.register_blueprint(portal_routes.blueprint)
 
 
 @app.schedule(Rate(1, unit=Rate.HOURS))
