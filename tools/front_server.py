@@ -63,6 +63,7 @@ class FrontHandler(BaseHTTPRequestHandler):
         if portal.is_api_path(path, self.prefixes):
             self._forward()
         elif self.command not in STATIC_METHODS:
+            self.close_connection = True  # its body, unread, must not be taken for the next request
             self._answer(HTTPStatus.METHOD_NOT_ALLOWED, b"", {"Allow": ", ".join(STATIC_METHODS)})
         else:
             self._serve_static(path)
