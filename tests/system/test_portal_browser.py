@@ -482,3 +482,15 @@ def test_the_other_pages(page):
     expect(page.get_by_text("Ce lien d'activation est incomplet")).to_be_visible()
     screens.shot("activation-sans-code")
     screens.assert_clean()
+
+
+def test_a_broken_content_security_policy_would_fail_these_tests(page):
+    """The guard of every test above: an inline style or script is refused by the CSP and reported."""
+    screens = Screens(page, "csp")
+    page.goto("/")
+    expect(heading(page)).to_have_text("Accès à mon espace sécurisé")
+    page.evaluate("document.head.append(Object.assign(document.createElement('style'), {textContent: 'p {}'}))")
+    page.evaluate("document.body.append(Object.assign(document.createElement('script'), {textContent: '1'}))")
+    with pytest.raises(AssertionError, match="Content Security Policy directive 'style-src 'self''"):
+        screens.assert_clean()
+    assert any("script-src 'self'" in message for message in screens.console)

@@ -58,7 +58,9 @@ def test_the_journey_with_the_keyboard_alone(page, stack):
     screens = Screens(page, "clavier")
     person = new_person(prenom="Jean", nom="Dupont")
     heading = page.get_by_role("heading", level=1)
-    field = lambda name: page.get_by_role("textbox", name=re.compile("^" + re.escape(name)))  # noqa: E731
+
+    def field(name):
+        return page.get_by_role("textbox", name=re.compile("^" + re.escape(name)))
 
     page.goto("/")
     expect(heading).to_have_text("Accès à mon espace sécurisé")

@@ -8,7 +8,8 @@ import { onSubmit } from "./forms.js";
 import { navigate } from "./router.js";
 import { displayName, session } from "./session.js";
 
-export function loginForm() {
+// `next`: where to go once logged in (a page that needed the session, such as a link's page).
+export function loginForm({ next = "/espace" } = {}) {
   const form = h(
     "form",
     { class: "mcf-formulaire", "aria-label": "Connexion à mon espace" },
@@ -29,6 +30,6 @@ export function loginForm() {
     session.start(opened.jeton);
     const synthesis = await holder.get("/titulaire");
     session.holder = displayName(synthesis);
-    await navigate("/espace");
+    await navigate(next);
   });
 }

@@ -2,7 +2,7 @@
 // "Annuler" (the draft is deleted on the server: DELETE /inscriptions/{id}).
 
 import { api, Problem } from "./api.js";
-import { button, stepper } from "./components.js";
+import { button, REGISTRATION_STEPS, stepper } from "./components.js";
 import { h } from "./dom.js";
 import { navigate } from "./router.js";
 import { registration } from "./session.js";
@@ -10,7 +10,7 @@ import { registration } from "./session.js";
 export const HEADING = "Inscription à Mon Compte Formation";
 
 export function stepTitle(step) {
-  return `${["Valider les CGU", "S'inscrire", "Saisir son mot de passe", "Valider son inscription"][step - 1]} (étape ${step} sur 4) - Inscription`;
+  return `${REGISTRATION_STEPS[step - 1]} (étape ${step} sur ${REGISTRATION_STEPS.length}) - Inscription`;
 }
 
 export function header(step) {

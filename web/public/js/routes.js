@@ -2,7 +2,7 @@
 // (loaded when first shown), and for the holder space (`espace`, behind the login) its entry in the
 // main menu (`menu`) or in the holder's own menu under their name (`compte`).
 //
-// Adding a page: write pages/<name>.js (export `title` and `render(context)`, see pages/README.md),
+// Adding a page: write pages/<name>.js (export `title` and `render(context)`, see web/README.md),
 // then add its line here. A path must not start with one of the API's first segments (cgu,
 // inscriptions, captchas, activations, sessions, mots-de-passe, titulaire...): those go to the API.
 
