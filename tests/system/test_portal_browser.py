@@ -122,6 +122,20 @@ def test_the_whole_journey_from_the_cgu_to_the_logout(page, stack):
     textbox(page, "Caractères affichés *", exact=False).fill(CAPTCHA.lower())
     page.get_by_role("button", name="Continuer").click()
 
+    # "Retour": the identity sent is shown again, but the NIR only masked: it is typed again.
+    expect(page.get_by_text("Étape 3 sur 4")).to_be_visible()
+    page.get_by_role("link", name="Retour").click()
+    expect(page.get_by_text("Étape 2 sur 4")).to_be_visible()
+    expect(textbox(page, "Nom de naissance *", exact=False)).to_have_value(person.nom)
+    expect(page.get_by_role("radio", name="Monsieur")).to_be_checked()
+    nir = textbox(page, "N° de sécurité sociale *", exact=False)
+    expect(nir).to_have_value("")
+    expect(nir).to_have_accessible_name(re.compile(r"Saisissez-le à nouveau \(2 \*\*"))
+    screens.shot("identite-retour")
+    nir.fill(person.nir)
+    textbox(page, "Caractères affichés *", exact=False).fill(CAPTCHA)
+    page.get_by_role("button", name="Continuer").click()
+
     # Step 3: the password, each rule ticked as it is met.
     expect(page.get_by_text("Étape 3 sur 4")).to_be_visible()
     password = textbox(page, "Mot de passe *")
@@ -274,6 +288,13 @@ def test_a_wrong_captcha_is_said_beside_its_field_and_a_new_one_is_shown(page, s
     textbox(page, "Caractères affichés *", exact=False).fill(CAPTCHA)
     page.get_by_role("button", name="Continuer").click()
     expect(page.get_by_text("Étape 3 sur 4")).to_be_visible()
+
+    # "Annuler": the draft is deleted on the server, not only forgotten by the page.
+    draft = page.evaluate("JSON.parse(sessionStorage.getItem('mcf.inscription')).id")
+    assert call(stack, "GET", f"/inscriptions/{draft}")[0] == 200
+    page.get_by_role("button", name="Annuler").click()
+    expect(page.get_by_text("Votre inscription a été annulée.")).to_be_visible()
+    assert call(stack, "GET", f"/inscriptions/{draft}")[0] == 404
     screens.assert_clean()
 
 
@@ -494,3 +515,44 @@ def test_a_broken_content_security_policy_would_fail_these_tests(page):
     with pytest.raises(AssertionError, match="Content Security Policy directive 'style-src 'self''"):
         screens.assert_clean()
     assert any("script-src 'self'" in message for message in screens.console)
+
+
+def test_the_history_shows_older_events_on_demand(page, stack):
+    screens = Screens(page, "historique")
+    person = new_person()
+    register_by_api(stack, person)
+    token = call(stack, "POST", "/sessions", {"nir": person.nir, "mot_de_passe": person.password})[1]["jeton"]
+    for hours in range(20):  # with the registration, the activation and two logins: 24 events, 2 pages
+        assert call(stack, "PUT", "/titulaire/heures/dif", {"solde_dif": hours}, token=token)[0] == 200
+    log_in(page, person)
+    account_menu(page, "Consulter mon historique")
+    rows = page.get_by_role("table", name=re.compile("Historique de votre compte")).locator("tbody tr")
+    expect(rows).to_have_count(20)
+    page.get_by_role("button", name="Afficher les événements plus anciens").click()
+    expect(rows).to_have_count(24)
+    expect(rows.nth(20).locator("td").first).to_be_focused()  # the keyboard goes on from the first one shown
+    expect(rows.last).to_contain_text("Inscription enregistrée, en attente d'activation.")
+    expect(page.get_by_role("button", name="Afficher les événements plus anciens")).to_have_count(0)
+    screens.shot("deux-pages")
+    screens.assert_clean()
+
+
+def test_on_a_phone_the_menu_opens_and_closes_on_a_followed_link(browser, stack):
+    context = browser.new_context(base_url=stack.api_url, viewport={"width": 390, "height": 844}, locale="fr-FR")
+    phone = context.new_page()
+    try:
+        screens = Screens(phone, "telephone")
+        person = new_person()
+        register_by_api(stack, person)
+        log_in(phone, person)
+        phone.get_by_role("button", name="Menu").click()
+        dialog = phone.get_by_role("dialog")
+        expect(dialog.get_by_role("link", name="Mon compte d'heures")).to_be_visible()
+        screens.shot("menu")
+        dialog.get_by_role("link", name="Mon compte d'heures").click()
+        expect(heading(phone)).to_have_text("Mon compte d'heures")
+        expect(phone.get_by_role("link", name="Mon compte d'heures")).to_be_hidden()  # the menu has closed
+        screens.shot("compte-heures")
+        screens.assert_clean()
+    finally:
+        context.close()
