@@ -130,6 +130,7 @@ def test_the_journey_with_the_keyboard_alone(page, stack):
 def test_the_skip_links_lead_to_the_content(page):
     """The first Tab of a page reaches "Contenu", which puts the focus on the main content."""
     page.goto("/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Accès à mon espace sécurisé")  # the page is shown
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Contenu")
     expect(skip).to_be_focused()

@@ -108,8 +108,11 @@ async function learnHolderName(route) {
 
 function closeMobileMenu() {
   // On a small screen the menu is a DSFR modal: a followed link must not leave it open over the page.
+  // Only when open: concealing gives the focus back to the button that opened it.
+  const menu = document.getElementById("menu-principal");
+  if (!menu.classList.contains("fr-modal--opened")) return;
   try {
-    window.dsfr?.(document.getElementById("menu-principal"))?.modal?.conceal();
+    window.dsfr?.(menu)?.modal?.conceal();
   } catch {
     // DSFR not loaded yet: nothing is open.
   }

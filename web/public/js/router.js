@@ -14,6 +14,7 @@ import { session } from "./session.js";
 const SITE = "Mon Compte Formation";
 let shown = 0; // the navigation being shown: a slower, older one never overwrites it
 let flash = null; // a message for the next page ("Votre compte a bien été activé...")
+let current = null; // the path and query shown: a change of the #fragment alone is no new page
 
 function pattern(path) {
   const names = [];
@@ -79,6 +80,7 @@ function failure(error) {
 
 export async function show({ focus = false } = {}) {
   const number = ++shown;
+  current = location.pathname + location.search;
   const { route, params } = match(location.pathname);
   const container = document.getElementById("contenu");
   if (route.espace && !session.token) {
@@ -115,7 +117,10 @@ export async function show({ focus = false } = {}) {
 
 export function start() {
   document.addEventListener("click", onClick);
-  window.addEventListener("popstate", () => show({ focus: true }));
+  window.addEventListener("popstate", () => {
+    // The skip links ("#contenu") change the fragment only: the page stays as it is, form included.
+    if (location.pathname + location.search !== current) show({ focus: true });
+  });
   // A 401 on a holder-space call: the login page, with the API's sentence, not a blank screen.
   onSessionEnd((detail) => {
     updateLayout({ espace: false });
