@@ -1,6 +1,7 @@
-# Two commands from a fresh clone: `make run` serves the API on a local emulated AWS,
+# Two commands from a fresh clone: `make run` serves the portal and its API on a local emulated AWS,
 # `make test` runs the linter and every test. Both create .venv (Python 3.13, the Lambda's runtime,
-# found by tools/find-python) and install the pinned dependencies first.
+# found by tools/find-python), install the pinned dependencies and the portal's DSFR (npm ci) first;
+# `make test` also installs Debian's chromium for the browser tests when it is missing (as root).
 PYTHON_VERSION := 3.13
 PYTHON ?= $(shell tools/find-python $(PYTHON_VERSION) 2>/dev/null)
 VENV := .venv
@@ -10,10 +11,16 @@ INSTALLED := $(VENV)/.installed
 LINT_VENV := .venv-lint
 LINT_INSTALLED := $(LINT_VENV)/.installed
 STAGE ?= prod
+# The portal's pages (web/public/) use the DSFR pinned by web/package-lock.json, copied into
+# web/public/vendor/dsfr/ (git-ignored) by tools/vendor_dsfr.py.
+NPM_INSTALLED := web/node_modules/.installed
+DSFR := web/public/vendor/dsfr/VERSION
+# The browser tests drive Debian's Chromium through Playwright (whose own browser downloads are not used).
+CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install run test lint bench package lint-template clean
+.PHONY: install run test lint browser bench package lint-template clean
 
-install: $(INSTALLED)
+install: $(INSTALLED) $(DSFR)
 
 # A venv of another Python (an older clone's 3.11) is replaced, not patched.
 define make_venv
@@ -30,14 +37,25 @@ $(INSTALLED): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-run: $(INSTALLED)
+$(NPM_INSTALLED): web/package.json web/package-lock.json
+	@command -v npm >/dev/null 2>&1 || tools/install-debian-packages nodejs npm
+	cd web && npm ci --no-audit --no-fund
+	touch $@
+
+$(DSFR): $(NPM_INSTALLED) tools/vendor_dsfr.py | $(INSTALLED)
+	$(PY) -m tools.vendor_dsfr
+
+browser:
+	@test -x $(CHROMIUM) || tools/install-debian-packages chromium
+
+run: $(INSTALLED) $(DSFR)
 	$(PY) -m tools.local_stack
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
 
-test: lint
-	$(PY) -m pytest
+test: lint $(DSFR) browser
+	CHROMIUM=$(CHROMIUM) $(PY) -m pytest
 
 # Timing figures no test may assert (login, recovery routes, cold start), measured in interleaved runs
 bench: $(INSTALLED)
@@ -45,7 +63,7 @@ bench: $(INSTALLED)
 
 # The CloudFormation (SAM) template of a stage, with the table from chalicelib/table.py and throttling: build/sam.json
 package: $(INSTALLED)
-	rm -rf build
+	rm -rf build/package build/sam.json build/deployment.zip build/table-resources.json  # not build/screens
 	$(PY) -m tools.deploy_template $(STAGE) build/table-resources.json
 	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-eu-west-3} $(VENV)/bin/chalice package --stage $(STAGE) \
 		--merge-template build/table-resources.json build/package
@@ -60,4 +78,4 @@ lint-template: package $(LINT_INSTALLED)
 	$(LINT_VENV)/bin/cfn-lint build/sam.json
 
 clean:
-	rm -rf $(VENV) $(LINT_VENV) .pytest_cache .ruff_cache build
+	rm -rf $(VENV) $(LINT_VENV) .pytest_cache .ruff_cache build web/node_modules web/public/vendor

@@ -8,6 +8,7 @@ from chalicelib.api import (
     email_routes,
     holder_routes,
     openapi,
+    portal_routes,
     problems,
     recovery_routes,
     registration_routes,
@@ -25,6 +26,7 @@ app.register_blueprint(holder_routes.blueprint)
 app.register_blueprint(email_routes.blueprint)
 app.register_blueprint(delegation_routes.blueprint)
 app.register_blueprint(openapi.blueprint)
+app.register_blueprint(portal_routes.blueprint)
 
 
 @app.schedule(Rate(1, unit=Rate.HOURS))

@@ -1,9 +1,11 @@
 """The CloudFormation fragment that `make package` merges into Chalice's template for a stage.
 
 `python -m tools.deploy_template <stage> <output.json>` writes: the table from chalicelib/table.py,
-the sender as a parameter the functions read, and API Gateway throttling from the stage's
+the sender as a parameter the functions read, API Gateway throttling from the stage's
 `api_gateway_throttling` in .chalice/config.json (a default for the stage, tighter limits for the
-public routes that create, send or guess). A tool: run at build time only, never shipped in the Lambda.
+public routes that create, send or guess), and the portal: its pages' bucket and the CloudFront
+distribution that serves them with the API on one origin (tools/portal_template.py). A tool: run at
+build time only, never shipped in the Lambda.
 """
 
 import json
@@ -11,6 +13,7 @@ import sys
 from pathlib import Path
 
 from chalicelib.table import cloudformation_resources
+from tools import portal_template
 
 CONFIG = Path(__file__).resolve().parent.parent / ".chalice" / "config.json"
 CHALICE_FUNCTIONS = ("APIHandler", "CleanupExpiredRegistrations")
@@ -36,9 +39,10 @@ def _throttle(resource_path: str, method: str, limits: dict) -> dict:
     }
 
 
+UNAVAILABLE = "Le service est momentanément indisponible : merci de réessayer dans quelques instants."
+
 # What API Gateway itself answers, before the app runs, as problem documents like the app's own
 # (a path that matches no route is a 404 for our clients, not API Gateway's 403).
-UNAVAILABLE = "Le service est momentanément indisponible : merci de réessayer dans quelques instants."
 GATEWAY_PROBLEMS = {
     "MISSING_AUTHENTICATION_TOKEN": (404, "ressource_introuvable", "Cette adresse ne correspond à aucun service."),
     "THROTTLED": (
@@ -84,10 +88,14 @@ def fragment_for_stage(stage: str) -> dict:
         fragment["Resources"][function] = {
             "Properties": {"Environment": {"Variables": {"SENDER_EMAIL": {"Ref": "SenderEmail"}}}}
         }
-    api = {"GatewayResponses": gateway_responses()}
+    # REGIONAL: the portal's CloudFront distribution is the API's edge; an EDGE API would put a
+    # second, hidden distribution behind it.
+    api = {"GatewayResponses": gateway_responses(), "EndpointConfiguration": "REGIONAL"}
     if "api_gateway_throttling" in settings:
         api["MethodSettings"] = method_settings(settings["api_gateway_throttling"])
     fragment["Resources"][CHALICE_API] = {"Properties": api}
+    for section, entries in portal_template.resources(settings, CHALICE_API).items():
+        fragment.setdefault(section, {}).update(entries)
     return fragment
 
 

@@ -1,11 +1,13 @@
-"""The local stack: an emulated AWS (moto server), the table and sender set up, the API on `chalice local`.
+"""The local stack: an emulated AWS (moto server), the table and sender set up, the API on `chalice local`,
+and in front of it the portal's edge (tools/front_server.py): the pages and the API on one origin.
 
-`make run` runs `python -m tools.local_stack`, which serves until Ctrl-C; the end-to-end tests use
-`LocalStack` directly, on free ports, with the children's output kept in a file.
+`make run` runs `python -m tools.local_stack`, which serves until Ctrl-C; the end-to-end and browser
+tests use `LocalStack` directly, on free ports, with the children's output kept in a file.
 
 Environment read here (besides the application's settings, passed through to the API untouched):
-`PORT` (API, default 8000), `MOTO_PORT` (emulator, default 5000), and `AWS_ENDPOINT_URL`: when it is
-already set, no emulator is started and that endpoint is used.
+`PORT` (the portal and its API, default 8000), `MOTO_PORT` (emulator, default 5000), and
+`AWS_ENDPOINT_URL`: when it is already set, no emulator is started and that endpoint is used.
+`chalice local` itself listens on a free port of its own, reached through the front only.
 """
 
 import contextlib
@@ -22,6 +24,7 @@ import urllib.request
 from pathlib import Path
 
 from chalicelib.settings import points_at_loopback
+from tools.portal import PAGES_ROOT
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent  # the venv's scripts, next to its python
@@ -72,11 +75,12 @@ def http_status(url: str, timeout: float = 1.0) -> int | None:
 
 
 class LocalStack:
-    """Moto server (unless AWS_ENDPOINT_URL is given), bootstrap, then `chalice local`.
+    """Moto server (unless AWS_ENDPOINT_URL is given), bootstrap, `chalice local`, then the front.
 
-    `environ` is the environment the children start from (default: this process's); `extra_env`
-    is added on top. With `capture_output`, the children write to a temporary file (see `output()`)
-    instead of the terminal.
+    `api_port` is the front's: the portal's pages and the API, as `api_url`. `chalice_port` is where
+    `chalice local` listens behind it (default: a free port). `environ` is the environment the
+    children start from (default: this process's); `extra_env` is added on top. With
+    `capture_output`, the children write to a temporary file (see `output()`) instead of the terminal.
     """
 
     def __init__(
@@ -89,18 +93,24 @@ class LocalStack:
         capture_output: bool = False,
         autoreload: bool = True,
         timeout: float = 30.0,
+        chalice_port: int | None = None,
     ):
-        self.api_port, self.moto_port = api_port, moto_port
+        self.api_port, self.moto_port, self.chalice_port = api_port, moto_port, chalice_port
         self.autoreload, self.timeout = autoreload, timeout
         self.env = {**(os.environ if environ is None else environ), **(extra_env or {})}
         self.starts_emulator = not self.env.get("AWS_ENDPOINT_URL")
-        # Closed by close(): the stack outlives any `with` block of its constructor.
+        # Kept open for the stack's life (the children write to it), closed by close().
         self._log = tempfile.TemporaryFile(prefix="local-stack-") if capture_output else None  # noqa: SIM115
         self._children: list[subprocess.Popen] = []
 
     @property
     def api_url(self) -> str:
+        """The front: the portal's pages at `/`, the API's routes at their own paths."""
         return f"http://{HOST}:{self.api_port}"
+
+    @property
+    def chalice_url(self) -> str:
+        return f"http://{HOST}:{self.chalice_port}"
 
     @property
     def endpoint_url(self) -> str:
@@ -148,15 +158,23 @@ class LocalStack:
                 bootstrap.wait()
         if code != 0:
             raise LocalStackError(self._failure(f"the bootstrap failed (exit code {code})"))
+        if self.chalice_port is None:
+            self.chalice_port = free_port()
         chalice = str(BIN / "chalice")
-        command = [chalice, "local", "--stage", "local", "--host", HOST, "--port", str(self.api_port)]
+        command = [chalice, "local", "--stage", "local", "--host", HOST, "--port", str(self.chalice_port)]
         if not self.autoreload:
             command.append("--no-autoreload")
         api = self._spawn(command)
-        self._wait_for(api, f"{self.api_url}/cgu", deadline, "the API (chalice local)", expected=200)
+        self._wait_for(api, f"{self.chalice_url}/cgu", deadline, "the API (chalice local)", expected=200)
+        front = self._spawn(
+            [sys.executable, "-m", "tools.front_server", "--port", str(self.api_port), "--api", self.chalice_url]
+        )
+        # Through the front: it serves, and it forwards to the API.
+        self._wait_for(front, f"{self.api_url}/cgu", deadline, "the portal's front (tools/front_server.py)", 200)
 
     def _ports(self) -> list[int]:
-        return [self.api_port] + ([self.moto_port] if self.starts_emulator else [])
+        ports = [self.api_port] + ([self.moto_port] if self.starts_emulator else [])
+        return ports + ([self.chalice_port] if self.chalice_port is not None else [])
 
     def _prepare_environment(self) -> None:
         env = self.env
@@ -170,7 +188,7 @@ class LocalStack:
             for name, value in FAKE_CREDENTIALS.items():
                 if name != "AWS_SESSION_TOKEN":
                     env.setdefault(name, value)
-        # The links in emails point at the served API's port unless the portal's address is given.
+        # The links in emails open the portal's pages on the front's port, unless another address is given.
         env.setdefault("PUBLIC_BASE_URL", self.api_url)
         env.setdefault("AWS_REGION", env.get("AWS_DEFAULT_REGION") or DEFAULT_REGION)
         env.setdefault("AWS_DEFAULT_REGION", env["AWS_REGION"])
@@ -249,9 +267,12 @@ class LocalStack:
 
     def banner(self) -> str:
         lines = [
-            f"API Mon Compte Formation : {self.api_url}  (essayer {self.api_url}/cgu)",
+            f"Portail Mon Compte Formation : {self.api_url}/  (ouvrez cette adresse dans un navigateur)",
+            f"API, à la même adresse : {self.api_url}/cgu  (chalice local derrière, sur {self.chalice_url})",
             f"AWS : {self.endpoint_url}" + ("  (émulateur moto)" if self.starts_emulator else "  (AWS_ENDPOINT_URL)"),
         ]
+        if not (PAGES_ROOT / "vendor" / "dsfr").is_dir():
+            lines.append("Attention : le DSFR manque dans web/public/vendor/ : lancez `make install` (npm ci).")
         if self.starts_emulator:
             lines.append(f"Courriels envoyés : {self.emails_url}  (clé ses → Message)")
         lines.append("Ctrl-C pour tout arrêter.")

@@ -212,3 +212,21 @@ class DelegatedAccount(Answer):
 
 class DelegatedAccounts(Answer):
     comptes: list[DelegatedAccount]
+
+
+# What the portal's pages need from the server --------------------------------------------------
+
+
+class PasswordRule(Answer):
+    code: str = Field(description="Le code que l'API donne quand la règle n'est pas respectée.")
+    message: str
+    mesure: Literal["lettres", "majuscules", "chiffres", "categories", "longueur"]
+    min: int | None
+    max: int | None
+
+
+class PasswordRules(Answer):
+    """Les règles du mot de passe en vigueur, pour les cocher pendant la saisie."""
+
+    politique: Literal["cpf-2015", "cnil-2022"]
+    regles: list[PasswordRule]

@@ -35,7 +35,7 @@ BODY_PROBLEMS = {
 SESSION_PROBLEMS = {401: ("session_invalide",)}
 AWS_PROBLEMS = {503: (SERVICE_UNAVAILABLE[0],)}
 # Routes that answer without AWS.
-WITHOUT_AWS = {("GET", "/cgu"), ("GET", "/openapi.json")}
+WITHOUT_AWS = {("GET", "/cgu"), ("GET", "/openapi.json"), ("GET", "/mots-de-passe/regles")}
 
 PROBLEM_SCHEMA = {
     "type": "object",

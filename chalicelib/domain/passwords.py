@@ -149,3 +149,48 @@ def _dummy_hash() -> str:
 def spend_verification_time(password: str) -> None:
     """Verify against a throw-away hash, so that an unknown login costs what a wrong password costs."""
     verify_password(_dummy_hash(), password)
+
+
+def policy_rules(policy: str) -> list[dict]:
+    """The rules of a profile as the portal lists them, so that its page ticks each one while the
+    person types, for whichever profile the server runs (the page cannot know PASSWORD_POLICY).
+
+    Each rule names what to count in the NFC-normalised password (`mesure`: lettres, majuscules,
+    chiffres, categories among the four of _categories, longueur in code points) and its bounds
+    (`min`, `max`, null when open), and carries the code check_new_password reports when it is
+    unmet: tests/api/test_portal_routes_api.py checks both agree on many passwords."""
+    listed = {
+        "cpf-2015": [
+            ("mdp_lettres", "5 lettres minimum", "lettres", 5, None),
+            ("mdp_majuscule", "dont 1 majuscule minimum", "majuscules", 1, None),
+            ("mdp_chiffres", "3 chiffres minimum", "chiffres", 3, None),
+            (
+                "mdp_categories",
+                "3 catégories de caractères minimum parmi : majuscules, minuscules, chiffres, caractères spéciaux",
+                "categories",
+                3,
+                None,
+            ),
+            ("mdp_longueur", f"{MAX_LENGTH} caractères maximum", "longueur", None, MAX_LENGTH),
+        ],
+        "cnil-2022": [
+            (
+                "mdp_longueur",
+                f"{CNIL_MIN_LENGTH} caractères minimum ({MAX_LENGTH} au plus)",
+                "longueur",
+                CNIL_MIN_LENGTH,
+                MAX_LENGTH,
+            ),
+            (
+                "mdp_categories",
+                "des majuscules, des minuscules, des chiffres et des caractères spéciaux",
+                "categories",
+                4,
+                None,
+            ),
+        ],
+    }[policy]
+    return [
+        {"code": code, "message": message, "mesure": measure, "min": low, "max": high}
+        for code, message, measure, low, high in listed
+    ]

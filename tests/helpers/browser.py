@@ -1,0 +1,238 @@
+"""What the portal's browser tests share: a local stack as `make run` starts it (on free ports, with a
+known captcha answer), Debian's Chromium driven by Playwright, and the checks every screen gets: no
+console error nor Content-Security-Policy violation, a screenshot under build/screens/, and axe-core.
+
+Every wait is on a condition (Playwright's auto-waiting and `expect`), never on time: the machine
+that runs them is small and shared.
+"""
+
+import itertools
+import json
+import os
+import re
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from chalicelib.settings import ENVIRONMENT_NAMES
+from tests.helpers.people import PASSWORD, make_nir
+from tools.local_stack import ROOT, LocalStack, free_ports
+
+CAPTCHA = "AE23HJ"  # the fixed answer: characters of the captcha's own alphabet, so the audio speaks it
+SCREENS = ROOT / "build" / "screens"
+AXE_REPORTS = ROOT / "build" / "axe"
+# Debian's Chromium, as the brief of this machine asks: no background connection (refused here).
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# A failed fetch (a 4xx the page shows as a problem document) is logged by Chromium as an error;
+# it is the API's answer, not a fault of the page.
+EXPECTED_CONSOLE = re.compile(r"^Failed to load resource: the server responded with a status of (4\d\d)")
+SERIOUS = ("serious", "critical")
+
+
+def chromium_path() -> str:
+    path = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
+    if not Path(path).exists():
+        raise RuntimeError(f"No Chromium at {path}: `make test` installs Debian's chromium (as root).")
+    return path
+
+
+def clean_environment(**extra) -> dict:
+    """This process's environment without the application's settings nor any AWS configuration."""
+    kept = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ENVIRONMENT_NAMES and not name.startswith("AWS_") and name not in ("PORT", "MOTO_PORT")
+    }
+    return {**kept, **extra}
+
+
+@contextmanager
+def portal_stack(**settings):
+    if not (ROOT / "web" / "public" / "vendor" / "dsfr" / "VERSION").exists():
+        raise RuntimeError("The DSFR is not in web/public/vendor/: run `make install` (npm ci, tools.vendor_dsfr).")
+    api_port, moto_port = free_ports(2)
+    stack = LocalStack(
+        api_port=api_port,
+        moto_port=moto_port,
+        extra_env={"CAPTCHA_FIXED_ANSWER": CAPTCHA, **settings},
+        environ=clean_environment(),
+        capture_output=True,
+        autoreload=False,
+    )
+    with stack:
+        yield stack
+
+
+def launch(playwright):
+    return playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+
+
+class Screens:
+    """The checks every screen gets. Problems are collected and asserted by `assert_clean()`."""
+
+    def __init__(self, page: Page, prefix: str):
+        self.page, self.prefix = page, prefix
+        self.console: list[str] = []
+        self.count = 0
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.console.append(f"page error: {error} {error.stack}"))
+
+    def _console(self, message) -> None:
+        if message.type in ("error", "warning") and not EXPECTED_CONSOLE.match(message.text):
+            self.console.append(f"{message.type}: {message.text}")
+
+    def shot(self, name: str, *, axe: bool = True) -> Path:
+        """A full-page screenshot (build/screens/<prefix>-NN-<name>.png) and, unless told, axe-core."""
+        self.count += 1
+        SCREENS.mkdir(parents=True, exist_ok=True)
+        path = SCREENS / f"{self.prefix}-{self.count:02d}-{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        if axe:
+            check_accessibility(self.page, f"{self.prefix}-{self.count:02d}-{name}")
+        return path
+
+    def assert_clean(self) -> None:
+        assert not self.console, "\n".join(self.console)
+
+
+def check_accessibility(page: Page, name: str) -> dict:
+    """axe-core on the page as it is: every result is written to build/axe/<name>.json; a violation
+    of impact serious or critical fails the test."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"resultTypes": ["violations", "incomplete"]}).response
+    AXE_REPORTS.mkdir(parents=True, exist_ok=True)
+    summary = {
+        "page": name,
+        "url": page.url,
+        "axe": results.get("testEngine", {}).get("version"),
+        "violations": [
+            {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]]}
+            for v in results["violations"]
+        ],
+        # What axe could not decide (e.g. the contrast of text over a gradient): to be looked at by a person.
+        "incomplete": [
+            {
+                "id": v["id"],
+                "impact": v["impact"],
+                "nodes": [(n["target"], (n.get("any") or [{}])[0].get("message", "")) for n in v["nodes"]],
+            }
+            for v in results["incomplete"]
+        ],
+        "passes": results.get("passes", []) and len(results["passes"]),
+    }
+    (AXE_REPORTS / f"{name}.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2))
+    serious = [v for v in summary["violations"] if v["impact"] in SERIOUS]
+    assert not serious, f"axe-core on {name}: {json.dumps(serious, ensure_ascii=False, indent=2)}"
+    return summary
+
+
+def emails_to(stack: LocalStack, recipient: str) -> list[dict]:
+    with urllib.request.urlopen(stack.emails_url, timeout=10) as response:
+        messages = json.load(response).get("ses", {}).get("Message", [])
+    messages = list(messages.values()) if isinstance(messages, dict) else list(messages)
+    return [m for m in messages if recipient in json.dumps(m.get("destinations", {}))]
+
+
+def link_in_last_email(stack: LocalStack, recipient: str, page_path: str) -> str:
+    """The path and query of the last link to `page_path` (`/activation`...) mailed to `recipient`."""
+    mails = emails_to(stack, recipient)
+    assert mails, f"no email to {recipient}"
+    found = re.search(rf"https?://[^\s\"'<>/]+({re.escape(page_path)}\?c=[A-Za-z0-9_-]+)", mails[-1]["body"])
+    assert found, f"no {page_path} link in the email: {mails[-1]['body']}"
+    return found.group(1)
+
+
+def expect_field_error(page: Page, label: str, message: str | re.Pattern) -> None:
+    """The message beside the field labelled `label`: in its DSFR messages group, tied to it by
+    aria-describedby (what a screen reader reads with the field)."""
+    field = page.get_by_label(label, exact=False).first
+    expect(field).to_have_attribute("aria-invalid", "true")
+    described_by = field.get_attribute("aria-describedby")
+    expect(page.locator(f"#{described_by}")).to_contain_text(message)
+
+
+# People and set-up over HTTP, for the tests whose subject comes after the registration ------------
+
+_people = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class Person:
+    nir: str
+    courriel: str
+    prenom: str = "Claire"
+    nom: str = "Martin"
+    password: str = PASSWORD
+
+    @property
+    def spaced_nir(self) -> str:
+        """The NIR as people type it: 1 84 05 75 123 456 25."""
+        n = self.nir
+        return f"{n[0]} {n[1:3]} {n[3:5]} {n[5:7]} {n[7:10]} {n[10:13]} {n[13:]}"
+
+
+def new_person(**overrides) -> Person:
+    number = next(_people)
+    values = {"nir": make_nir(f"2850575123{number:03d}"), "courriel": f"titulaire.{number}@example.fr"}
+    return Person(**{**values, **overrides})
+
+
+def call(stack: LocalStack, method: str, path: str, body=None, token: str | None = None) -> tuple[int, dict | None]:
+    headers = {"Accept": "application/json"}
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(stack.api_url + path, data=data, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            raw, status = response.read(), response.status
+    except urllib.error.HTTPError as error:
+        with error:
+            raw, status = error.read(), error.code
+    return status, (json.loads(raw) if raw else None)
+
+
+def register_by_api(stack: LocalStack, person: Person, *, activate: bool = True) -> None:
+    """The tutorial's steps 1 to 4 over HTTP, as tests/system/test_end_to_end.py does them."""
+    version = call(stack, "GET", "/cgu")[1]["version"]
+    draft = call(stack, "POST", "/inscriptions", {"cgu_acceptees": True, "cgu_version": version})[1]["id"]
+    captcha = call(stack, "POST", "/captchas")[1]["id"]
+    status, answer = call(
+        stack,
+        "PUT",
+        f"/inscriptions/{draft}/identite",
+        {
+            "nir": person.nir,
+            "civilite": "MME",
+            "prenom": person.prenom,
+            "nom_naissance": person.nom,
+            "courriel": person.courriel,
+            "courriel_confirmation": person.courriel,
+            "captcha_id": captcha,
+            "captcha_reponse": CAPTCHA,
+        },
+    )
+    assert status == 200, answer
+    password = {"mot_de_passe": person.password, "mot_de_passe_confirmation": person.password}
+    status, answer = call(stack, "PUT", f"/inscriptions/{draft}/mot-de-passe", password)
+    assert status == 201, answer
+    if activate:
+        code = link_in_last_email(stack, person.courriel, "/activation").split("c=", 1)[1]
+        status, answer = call(stack, "POST", "/activations", {"code": code})
+        assert status == 200, answer

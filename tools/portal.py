@@ -1,0 +1,124 @@
+"""What the portal's edge does, in one place for the local front server (tools/front_server.py) and
+the CloudFront distribution (tools/portal_template.py): which paths belong to the API, which are
+pages of the single-page portal, and the security headers every page carries.
+
+The API's paths are read from the Chalice app's own route table, so that a new route is forwarded
+to the API, locally and in production, without anyone having to remember to list it.
+"""
+
+from functools import lru_cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES_ROOT = ROOT / "web" / "public"
+INDEX = "index.html"
+
+
+@lru_cache(maxsize=1)
+def api_prefixes() -> tuple[str, ...]:
+    """The first path segments of the app's routes (`cgu`, `inscriptions`, `titulaire`...), sorted."""
+    from app import app  # imported late: reading the settings guard needs the caller's environment
+
+    return prefixes_of(app.routes)
+
+
+def prefixes_of(route_paths) -> tuple[str, ...]:
+    prefixes = set()
+    for path in route_paths:
+        first = path.strip("/").split("/")[0]
+        if not first or first.startswith("{"):
+            # A route at the root or under a parameter would swallow every page path: refuse it here
+            # rather than let the portal's pages disappear behind the API.
+            raise ValueError(f"the route {path!r} has no fixed first segment: the portal could not be served")
+        prefixes.add(first)
+    return tuple(sorted(prefixes))
+
+
+def is_api_path(path: str, prefixes: tuple[str, ...] | None = None) -> bool:
+    """Whole segments only: `/activations/renvoi` is the API's, `/activation` (the email's page) is not."""
+    first = path.split("?", 1)[0].lstrip("/").split("/", 1)[0]
+    return first in (api_prefixes() if prefixes is None else prefixes)
+
+
+def cloudfront_path_patterns(prefixes: tuple[str, ...] | None = None) -> list[str]:
+    """Two CloudFront path patterns a prefix (`/cgu` and `/cgu/*`): the same whole-segment rule as
+    is_api_path (a pattern `/cgu*` would also take a page named `/cgu-quelque-chose`)."""
+    patterns = []
+    for prefix in api_prefixes() if prefixes is None else prefixes:
+        patterns += [f"/{prefix}", f"/{prefix}/*"]
+    return patterns
+
+
+def is_page_path(path: str) -> bool:
+    """A path whose last segment has no dot is a page of the portal (`/`, `/activation`,
+    `/espace/dossiers/abc`): index.html answers it and the page's JavaScript routes it. Files
+    (`/js/main.js`, `/vendor/dsfr/dsfr.min.css`) always have an extension. The CloudFront Function
+    PAGE_REWRITE_FUNCTION applies the same rule."""
+    last = path.split("?", 1)[0].rsplit("/", 1)[-1]
+    return "." not in last
+
+
+# The same rule, as CloudFront runs it on a viewer request to the pages' origin (cloudfront-js-2.0).
+PAGE_REWRITE_FUNCTION = """\
+function handler(event) {
+  var request = event.request;
+  var last = request.uri.split('/').pop();
+  if (last.indexOf('.') === -1) {
+    request.uri = '/index.html';
+  }
+  return request;
+}
+"""
+
+# Nothing but the portal's own files: no inline script or style, no other origin. `data:` images are
+# the captcha (a data URI from the API) and DSFR's small SVG backgrounds; the captcha's audio version
+# is fetched with `Accept: audio/wav` and played from a `blob:` URL.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "media-src 'self' blob:",
+        "form-action 'self'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+# Every page and file of the portal carries these, locally and through CloudFront's response
+# headers policy. The API's answers are forwarded as they are (they carry Cache-Control: no-store).
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",  # frame-ancestors for browsers that predate it
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+
+# HTTPS only: CloudFront adds it; the local server, on plain HTTP, does not.
+STRICT_TRANSPORT_SECURITY_SECONDS = 63072000  # two years, as the ANSSI and HSTS preload ask
+
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".json": "application/json",
+    ".map": "application/json",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".ico": "image/x-icon",
+    ".woff2": "font/woff2",
+    ".woff": "font/woff",
+    ".webmanifest": "application/manifest+json",
+    ".txt": "text/plain; charset=utf-8",
+}
+
+
+def content_type(path: str) -> str:
+    return CONTENT_TYPES.get(Path(path).suffix.lower(), "application/octet-stream")

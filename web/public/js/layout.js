@@ -1,0 +1,136 @@
+// The header around the pages: outside the holder space, the service's name alone; inside it, the
+// menu of the tutorial (Accueil, Mes informations personnelles, Mon compte d'heures, Mes dossiers de
+// formation, Mes délégations) and, under the holder's first and last names, "Modifier mon mot de
+// passe", "Consulter mon historique" and "Déconnexion". The entries come from routes.js.
+
+import { holder } from "./api.js";
+import { h, uid } from "./dom.js";
+import { navigate } from "./router.js";
+import { routes } from "./routes.js";
+import { displayName, session } from "./session.js";
+
+let inside = false;
+
+function current(route, entry) {
+  if (route.path === entry.path) return true;
+  // A dossier's page belongs to "Mes dossiers de formation"; "/espace" itself is the synthesis only.
+  return entry.path !== "/espace" && route.path.startsWith(`${entry.path}/`);
+}
+
+export async function logOut() {
+  try {
+    await holder.delete("/sessions/courante");
+  } catch {
+    // Already ended (SessionEnded has brought the login page back) or unreachable: forgotten here anyway.
+    if (!session.token) return;
+  }
+  session.end();
+  updateLayout({ espace: false });
+  navigate("/", { message: { type: "success", text: "Vous êtes bien déconnecté(e) de votre espace." } });
+}
+
+function holderName() {
+  return session.holder ?? "Mon compte";
+}
+
+function accountMenu(route) {
+  const menuId = uid("menu-compte");
+  return h(
+    "li",
+    { class: "fr-nav__item" },
+    h(
+      "button",
+      {
+        class: "fr-nav__btn",
+        type: "button",
+        "aria-expanded": "false",
+        "aria-controls": menuId,
+        id: "bouton-menu-compte",
+      },
+      holderName(),
+    ),
+    h(
+      "div",
+      { class: "fr-collapse fr-menu", id: menuId },
+      h(
+        "ul",
+        { class: "fr-menu__list" },
+        routes
+          .filter((entry) => entry.compte)
+          .map((entry) =>
+            h(
+              "li",
+              {},
+              h(
+                "a",
+                { class: "fr-nav__link", href: entry.path, "aria-current": current(route, entry) ? "page" : null },
+                entry.compte,
+              ),
+            ),
+          ),
+        h("li", {}, h("button", { class: "fr-nav__link mcf-deconnexion", type: "button", onclick: logOut }, "Déconnexion")),
+      ),
+    ),
+  );
+}
+
+function renderNavigation(route) {
+  const list = h(
+    "ul",
+    { class: "fr-nav__list" },
+    routes
+      .filter((entry) => entry.menu)
+      .map((entry) =>
+        h(
+          "li",
+          { class: "fr-nav__item" },
+          h(
+            "a",
+            { class: "fr-nav__link", href: entry.path, "aria-current": current(route, entry) ? "page" : null },
+            entry.menu,
+          ),
+        ),
+      ),
+    accountMenu(route),
+  );
+  document.getElementById("navigation-principale").replaceChildren(list);
+}
+
+async function learnHolderName(route) {
+  try {
+    const synthesis = await holder.get("/titulaire");
+    session.holder = displayName(synthesis);
+    if (inside) renderNavigation(route);
+  } catch {
+    // The page's own calls report the problem (or bring the login page back).
+  }
+}
+
+function closeMobileMenu() {
+  // On a small screen the menu is a DSFR modal: a followed link must not leave it open over the page.
+  // Only when open: concealing gives the focus back to the button that opened it.
+  const menu = document.getElementById("menu-principal");
+  if (!menu.classList.contains("fr-modal--opened")) return;
+  try {
+    window.dsfr?.(menu)?.modal?.conceal();
+  } catch {
+    // DSFR not loaded yet: nothing is open.
+  }
+}
+
+export function updateLayout(route) {
+  closeMobileMenu();
+  const espace = Boolean(route.espace && session.token);
+  const navigation = document.getElementById("navigation-principale");
+  navigation.hidden = !espace;
+  document.getElementById("bouton-menu").hidden = !espace;
+  document.getElementById("lien-evitement-menu").hidden = !espace;
+  if (!espace) {
+    inside = false;
+    navigation.replaceChildren();
+    return;
+  }
+  inside = true;
+  renderNavigation(route);
+  if (!session.holder) learnHolderName(route);
+}

@@ -1,0 +1,60 @@
+// "Synthèse de votre compte" (GET /titulaire): the hours, and the dossiers in progress and closed.
+
+import { holder } from "../api.js";
+import { link } from "../components.js";
+import { h, hours, page } from "../dom.js";
+
+export const title = "Synthèse de votre compte";
+
+function figure(heading, value, text, action, { wordy = false } = {}) {
+  return h(
+    "div",
+    { class: "fr-col-12 fr-col-md-6" },
+    h(
+      "section",
+      { class: "mcf-chiffre", "aria-label": heading },
+      h("h2", { class: "fr-h6 fr-mb-1w" }, heading),
+      h("p", { class: `mcf-chiffre__valeur${wordy ? " mcf-chiffre__valeur--texte" : ""} fr-mb-1w` }, value),
+      text ? h("p", { class: "fr-text--sm fr-mb-1w" }, text) : null,
+      action ? h("p", { class: "fr-mb-0" }, action) : null,
+    ),
+  );
+}
+
+export async function render() {
+  const account = await holder.get("/titulaire");
+  const dif =
+    account.heures_dif === null
+      ? figure(
+          "Heures DIF",
+          "Heures DIF non renseignées",
+          "Vous devez renseigner le solde d'heures DIF dont vous disposez (même si celui-ci est à 0).",
+          link("Renseigner mon solde d'heures DIF", "/espace/heures", { icon: "fr-icon-arrow-right-line" }),
+          { wordy: true },
+        )
+      : figure(
+          "Heures DIF disponibles",
+          hours(account.heures_dif),
+          account.dif_modifiable
+            ? "Vous pouvez modifier le solde tant qu'aucun dossier de formation n'a été validé."
+            : "Un dossier de formation a été validé : le solde DIF n'est plus modifiable.",
+          link("Mon compte d'heures", "/espace/heures", { icon: "fr-icon-arrow-right-line" }),
+        );
+  return page(
+    "Synthèse de votre compte",
+    h("p", { class: "fr-text--lead" }, `Bonjour ${[account.prenom, account.nom_naissance].filter(Boolean).join(" ")}`),
+    h(
+      "div",
+      { class: "fr-grid-row fr-grid-row--gutters" },
+      figure("Heures CPF disponibles", hours(account.heures_cpf_disponibles), "Les heures du compte personnel de formation.", null),
+      dif,
+      figure(
+        "Dossiers en cours",
+        String(account.dossiers_en_cours),
+        "Dossiers de formation en cours",
+        link("Mes dossiers de formation", "/espace/dossiers", { icon: "fr-icon-arrow-right-line" }),
+      ),
+      figure("Dossiers clos", String(account.dossiers_clos), "Dossiers de formation clos", null),
+    ),
+  );
+}

@@ -1,0 +1,45 @@
+// The page the password reset email links to (/reinitialisation?c=<code>): a new password, each
+// rule ticked as it is met (POST /mots-de-passe/reinitialisation). Every session is ended.
+
+import { api, Problem } from "../api.js";
+import { alert, button, buttons, link, password } from "../components.js";
+import { h, page } from "../dom.js";
+import { onSubmit } from "../forms.js";
+import { attachChecklist, loadRules } from "../password-rules.js";
+
+export const title = "Choisir un nouveau mot de passe";
+
+export async function render({ query, navigate }) {
+  const code = query.get("c");
+  if (!code) {
+    return page(
+      title,
+      alert("error", "Ce lien de réinitialisation est incomplet : copiez-le en entier depuis le courriel reçu."),
+      h("p", { class: "fr-mt-2w" }, link("Faire une nouvelle demande", "/mot-de-passe-oublie")),
+    );
+  }
+  const { regles } = await loadRules();
+  const form = h(
+    "form",
+    {},
+    attachChecklist(password({ name: "mot_de_passe", label: "Nouveau mot de passe" }), regles),
+    password({ name: "mot_de_passe_confirmation", label: "Confirmation du nouveau mot de passe" }),
+    buttons(button("Enregistrer mon nouveau mot de passe", { type: "submit", icon: "fr-icon-check-line" })),
+  );
+  onSubmit(form, async (values) => {
+    try {
+      const done = await api.post("/mots-de-passe/reinitialisation", { code, ...values });
+      await navigate("/", { replace: true, message: { type: "success", text: done.detail } });
+    } catch (error) {
+      if (error instanceof Problem && ["code_invalide", "code_expire"].includes(error.code)) {
+        form.replaceWith(
+          alert("error", error.detail, { role: "alert" }),
+          h("p", { class: "fr-mt-2w" }, link("Faire une nouvelle demande", "/mot-de-passe-oublie")),
+        );
+        return;
+      }
+      throw error;
+    }
+  });
+  return page(title, h("p", {}, "Choisissez votre nouveau mot de passe : vos sessions ouvertes seront fermées."), form);
+}

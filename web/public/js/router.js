@@ -1,0 +1,130 @@
+// The portal is one HTML page whose content changes with the path: every page path is answered with
+// index.html (by tools/front_server.py locally, by a CloudFront Function in production), and this
+// module shows the page of routes.js that matches it. Links to pages are followed without reloading;
+// on each change the title is the page's, and the focus goes to its main heading, so that a screen
+// reader announces the new page as it would after a real navigation.
+
+import { onSessionEnd, Problem, SessionEnded } from "./api.js";
+import { alert, link } from "./components.js";
+import { h, page } from "./dom.js";
+import { updateLayout } from "./layout.js";
+import { notFound, routes } from "./routes.js";
+import { session } from "./session.js";
+
+const SITE = "Mon Compte Formation";
+let shown = 0; // the navigation being shown: a slower, older one never overwrites it
+let flash = null; // a message for the next page ("Votre compte a bien été activé...")
+let current = null; // the path and query shown: a change of the #fragment alone is no new page
+
+function pattern(path) {
+  const names = [];
+  const source = path.replace(/:([a-z]+)/g, (_, name) => {
+    names.push(name);
+    return "([^/]+)";
+  });
+  return { regex: new RegExp(`^${source}/?$`), names };
+}
+
+const compiled = routes.map((route) => ({ route, ...pattern(route.path) }));
+
+export function match(pathname) {
+  for (const { route, regex, names } of compiled) {
+    const found = regex.exec(pathname);
+    if (found) {
+      const params = Object.fromEntries(names.map((name, index) => [name, decodeURIComponent(found[index + 1])]));
+      return { route, params };
+    }
+  }
+  return { route: notFound, params: {} };
+}
+
+export function navigate(url, { replace = false, message = null } = {}) {
+  flash = message;
+  history[replace ? "replaceState" : "pushState"](null, "", url);
+  return show({ focus: true });
+}
+
+// A link to one of the portal's pages (same origin, same tab, not an anchor on this page).
+function followable(anchor, event) {
+  if (!anchor || event.defaultPrevented || event.button !== 0) return false;
+  if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return false;
+  if (anchor.target || anchor.hasAttribute("download")) return false;
+  const url = new URL(anchor.href, location.href);
+  if (url.origin !== location.origin) return false;
+  if (url.pathname === location.pathname && url.search === location.search && url.hash) return false;
+  return true;
+}
+
+function onClick(event) {
+  const anchor = event.target.closest("a[href]");
+  if (!followable(anchor, event)) return;
+  event.preventDefault();
+  const url = new URL(anchor.href, location.href);
+  navigate(url.pathname + url.search);
+}
+
+function messageNode(message) {
+  const node = alert(message.type, message.text, { role: message.type === "error" ? "alert" : "status" });
+  node.classList.add("mcf-annonce");
+  return node;
+}
+
+function failure(error) {
+  const detail = error instanceof Problem ? error.detail : "Une erreur inattendue est survenue.";
+  return page(
+    "Page momentanément indisponible",
+    alert("error", detail),
+    h("p", { class: "fr-mt-3w" }, link("Réessayer", location.pathname + location.search)),
+  );
+}
+
+export async function show({ focus = false } = {}) {
+  const number = ++shown;
+  current = location.pathname + location.search;
+  const { route, params } = match(location.pathname);
+  const container = document.getElementById("contenu");
+  if (route.espace && !session.token) {
+    return navigate("/", {
+      replace: true,
+      message: { type: "info", text: "Merci de vous identifier pour accéder à votre espace." },
+    });
+  }
+  const message = flash;
+  flash = null;
+  container.setAttribute("aria-busy", "true");
+  let content;
+  let module;
+  try {
+    module = await route.module();
+    updateLayout(route);
+    content = await module.render({ params, query: new URLSearchParams(location.search), navigate });
+  } catch (error) {
+    if (error instanceof SessionEnded) return;
+    content = failure(error);
+  }
+  if (number !== shown) return;
+  const heading = content.querySelector("h1");
+  if (message) heading ? heading.after(messageNode(message)) : content.prepend(messageNode(message));
+  container.replaceChildren(content);
+  container.removeAttribute("aria-busy");
+  const title = typeof module?.title === "function" ? module.title(params) : module?.title;
+  document.title = `${title || heading?.textContent || SITE} - ${SITE}`;
+  if (focus) {
+    window.scrollTo(0, 0);
+    (heading ?? container).focus();
+  }
+}
+
+export function start() {
+  document.addEventListener("click", onClick);
+  window.addEventListener("popstate", () => {
+    // The skip links ("#contenu") change the fragment only: the page stays as it is, form included.
+    if (location.pathname + location.search !== current) show({ focus: true });
+  });
+  // A 401 on a holder-space call: the login page, with the API's sentence, not a blank screen.
+  onSessionEnd((detail) => {
+    updateLayout({ espace: false });
+    navigate("/", { replace: true, message: { type: "warning", text: detail } });
+  });
+  show();
+}
