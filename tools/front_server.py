@@ -58,6 +58,24 @@ class FrontHandler(BaseHTTPRequestHandler):
 
     do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_GET
 
+    def __getattr__(self, name: str):
+        # Any other method (TRACE, CONNECT, QUERY, PROPFIND...): a 405 that says what is accepted,
+        # rather than http.server's 501 HTML page.
+        if name.startswith("do_"):
+            return self._refuse_method
+        raise AttributeError(name)
+
+    def _refuse_method(self):
+        """TRACE is never echoed back (cross-site tracing): refused like any method nothing here accepts."""
+        self.close_connection = True
+        allowed = portal.allowed_methods(urlsplit(self.path).path)
+        self._answer(
+            HTTPStatus.METHOD_NOT_ALLOWED,
+            _problem(405, "methode_non_autorisee", "Cette méthode n'est pas acceptée à cette adresse."),
+            {"Content-Type": "application/problem+json", "Allow": ", ".join(allowed)},
+        )
+
+
     def _dispatch(self) -> None:
         path = urlsplit(self.path).path
         if portal.is_api_path(path, self.prefixes):

@@ -6,6 +6,7 @@ The API's paths are read from the Chalice app's own route table, so that a new r
 to the API, locally and in production, without anyone having to remember to list it.
 """
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -32,6 +33,25 @@ def prefixes_of(route_paths) -> tuple[str, ...]:
             raise ValueError(f"the route {path!r} has no fixed first segment: the portal could not be served")
         prefixes.add(first)
     return tuple(sorted(prefixes))
+
+
+@lru_cache(maxsize=1)
+def _route_patterns() -> list[tuple[re.Pattern, tuple[str, ...]]]:
+    from app import app
+
+    return [
+        (re.compile("^" + re.sub(r"{\w+}", "[^/]+", path) + "$"), tuple(sorted(methods)))
+        for path, methods in app.routes.items()
+    ]
+
+
+def allowed_methods(path: str) -> tuple[str, ...]:
+    """The methods a path accepts: its route's for the API (none when no route matches), GET and
+    HEAD for the pages and files. For the `Allow` header of a 405."""
+    if not is_api_path(path):
+        return ("GET", "HEAD")
+    bare = path.split("?", 1)[0]
+    return next((methods for pattern, methods in _route_patterns() if pattern.match(bare)), ())
 
 
 def is_api_path(path: str, prefixes: tuple[str, ...] | None = None) -> bool:
