@@ -64,7 +64,14 @@ class PasswordChangeStore(sessions.LoginStore, sessions.SessionStore, Protocol):
     def get_account(self, account_id: str) -> dict | None: ...
 
     def change_password(
-        self, nir: str, account_id: str, old_hash: str, new_hash: str, event: dict, now: datetime
+        self,
+        nir: str,
+        account_id: str,
+        old_hash: str,
+        new_hash: str,
+        event: dict,
+        now: datetime,
+        ended_sessions: list[str] = ...,
     ) -> None: ...
 
 
@@ -163,6 +170,7 @@ def change_password(
     if errors:
         raise InvalidInput("mot_de_passe_invalide", "Le mot de passe ne respecte pas les règles indiquées.", errors)
     now = clock()
+    ended = sessions.other_sessions(store, session)
     try:
         store.change_password(
             account["nir"],
@@ -171,10 +179,11 @@ def change_password(
             passwords.hash_password(new),
             history.event(history.MOT_DE_PASSE, now),
             now,
+            ended_sessions=ended,
         )
     except WriteConflict:
         raise PASSWORD_CHANGED_MEANWHILE from None
-    return sessions.end_other_sessions(store, session)
+    return len(ended)
 
 
 def history_page(store: HistoryStore, account_id: str, cursor: str | None) -> dict:

@@ -69,7 +69,14 @@ class RecoveryStore(sessions.SessionStore, Protocol):
     def get_reset(self, reset_digest: str) -> dict | None: ...
 
     def reset_password(
-        self, *, reset_digest: str, reset: dict, password_hash: str, event: dict, now: datetime
+        self,
+        *,
+        reset_digest: str,
+        reset: dict,
+        password_hash: str,
+        event: dict,
+        now: datetime,
+        ended_sessions: list[str] = ...,
     ) -> None: ...
 
 
@@ -146,12 +153,12 @@ def reset_password(store: RecoveryStore, clock, *, code: str, password: str, con
             password_hash=passwords.hash_password(password),
             event=history.event(history.MOT_DE_PASSE_REINITIALISE, now),
             now=now,
+            ended_sessions=sessions.every_session(store, reset["compte_id"]),
         )
     except WriteConflict as conflict:
         if "reinitialisation" in conflict.failed:
             _refuse_unusable(conflict.current.get("reinitialisation"), now)
         raise CODE_UNKNOWN from None  # a newer request has voided this link
-    sessions.end_every_session(store, reset["compte_id"])
 
 
 def _refuse_unusable(reset: dict | None, now: datetime) -> None:

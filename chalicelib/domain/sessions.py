@@ -23,10 +23,16 @@ class LoginStore(Protocol):
     def get_login_records(self, nir: str) -> tuple[dict | None, dict | None]: ...
 
     def record_failed_login(
-        self, nir: str, *, fresh: bool, expires: datetime, account_id: str | None, event: dict, now: datetime
+        self,
+        nir: str,
+        *,
+        fresh: bool,
+        expires: datetime,
+        account_id: str | None,
+        event: dict,
+        now: datetime,
+        locked_until: datetime | None = None,
     ) -> None: ...
-
-    def lock_logins(self, nir: str, until: datetime) -> None: ...
 
     def open_session(
         self, session_digest: str, session: dict, expires: datetime, event: dict, now: datetime, nir: str
@@ -40,7 +46,7 @@ class SessionStore(Protocol):
 
     def close_session(self, session_digest: str, account_id: str, event: dict, now: datetime) -> None: ...
 
-    def end_sessions(self, account_id: str, keep_digest: str | None = None) -> int: ...
+    def session_digests(self, account_id: str) -> list[str]: ...
 
 
 BAD_CREDENTIALS = Unauthenticated("identifiants_invalides", "Numéro de sécurité sociale ou mot de passe incorrect.")
@@ -132,8 +138,11 @@ def count_failure(
     nothing about who has an account; failures further apart than the lockout are forgotten.
 
     The stored count is exact (an atomic ADD); the decision to lock uses the count read before it,
-    so a burst of concurrent failures is locked out by the next attempt at the latest."""
+    so a burst of concurrent failures is locked out by the next attempt at the latest. The failure
+    that reaches the threshold writes the lock instead of the count, in the same single request."""
     fresh = not is_live(attempts, now)
+    count = 1 if fresh else attempts.get("echecs", 0) + 1
+    locked_until = now + timedelta(seconds=lockout_seconds) if count >= threshold else None
     store.record_failed_login(
         nir,
         fresh=fresh,
@@ -141,10 +150,9 @@ def count_failure(
         account_id=account_id,
         event=history.event(history.ECHEC_CONNEXION, now),
         now=now,
+        locked_until=locked_until,
     )
-    count = 1 if fresh else attempts.get("echecs", 0) + 1
-    if count >= threshold:
-        store.lock_logins(nir, now + timedelta(seconds=lockout_seconds))
+    if locked_until is not None:
         raise _locked(lockout_seconds)
 
 
@@ -166,11 +174,12 @@ def log_out(store: SessionStore, clock, session: Session) -> None:
     store.close_session(session.digest, session.account_id, history.event(history.DECONNEXION, now), now)
 
 
-def end_other_sessions(store: SessionStore, session: Session) -> int:
-    """After a password change: every other device must log in again; this one stays."""
-    return store.end_sessions(session.account_id, keep_digest=session.digest)
+def other_sessions(store: SessionStore, session: Session) -> list[str]:
+    """What a password change ends, in its own transaction: every other device must log in again;
+    this one stays."""
+    return [digest for digest in store.session_digests(session.account_id) if digest != session.digest]
 
 
-def end_every_session(store: SessionStore, account_id: str) -> int:
-    """After a password reset: nobody stays logged in with the old password."""
-    return store.end_sessions(account_id)
+def every_session(store: SessionStore, account_id: str) -> list[str]:
+    """What a password reset ends, in its own transaction: nobody stays logged in with the old password."""
+    return store.session_digests(account_id)

@@ -8,16 +8,16 @@ them give one account: the reservation is taken on condition that it is FREE.
 from datetime import datetime
 
 from ..clock import to_epoch
-from .base import absent, exists
-from .history import HistoryRecords
-from .keys import TTL_ATTRIBUTE, account_key, attempts_key, credentials_key, email_key, item, key_attributes
+from .base import TRANSACTION_LIMIT, absent, exists
+from .keys import TTL_ATTRIBUTE, account_key, attempts_key, credentials_key, email_key, key_attributes
+from .sessions import SessionRecords
 
 # Condition under which a reservation (NIR credentials, email) may be taken: nobody holds it, or
 # the pending registration holding it has expired. An active account's reservation has no expiry.
 FREE = f"{absent()} OR {TTL_ATTRIBUTE} < :now"
 
 
-class AccountRecords(HistoryRecords):
+class AccountRecords(SessionRecords):
     def get_account(self, account_id: str) -> dict | None:
         return self._get(account_key(account_id))
 
@@ -62,54 +62,71 @@ class AccountRecords(HistoryRecords):
         )
 
     def change_password(
-        self, nir: str, account_id: str, old_hash: str, new_hash: str, event: dict, now: datetime
+        self,
+        nir: str,
+        account_id: str,
+        old_hash: str,
+        new_hash: str,
+        event: dict,
+        now: datetime,
+        ended_sessions: list[str] = (),
     ) -> None:
-        """Replace the password hash, unless it changed meanwhile. WriteConflict names `identifiant`."""
-        self._transact(
-            [
-                (
-                    "identifiant",
-                    self._update_action(
-                        credentials_key(nir),
-                        "SET mot_de_passe = :new",
-                        "compte_id = :compte AND mot_de_passe = :old",
-                        new=new_hash,
-                        compte=account_id,
-                        old=old_hash,
-                    ),
+        """Replace the password hash, unless it changed meanwhile, and end the sessions named: one
+        transaction, so that nobody is left logged in with the old password if it fails half-way.
+        WriteConflict names `identifiant`."""
+        actions = [
+            (
+                "identifiant",
+                self._update_action(
+                    credentials_key(nir),
+                    "SET mot_de_passe = :new",
+                    "compte_id = :compte AND mot_de_passe = :old",
+                    new=new_hash,
+                    compte=account_id,
+                    old=old_hash,
                 ),
-                ("evenement", self._event_action(account_id, event, now)),
-            ]
-        )
+            ),
+            ("evenement", self._event_action(account_id, event, now)),
+        ]
+        room = TRANSACTION_LIMIT - len(actions)
+        self._transact(actions + self._ending_sessions(account_id, list(ended_sessions), room))
+        self._end_remaining_sessions(account_id, list(ended_sessions), room)
 
     # Failed logins ----------------------------------------------------------------------------------
 
     def record_failed_login(
-        self, nir: str, *, fresh: bool, expires: datetime, account_id: str | None, event: dict, now: datetime
+        self,
+        nir: str,
+        *,
+        fresh: bool,
+        expires: datetime,
+        account_id: str | None,
+        event: dict,
+        now: datetime,
+        locked_until: datetime | None = None,
     ) -> None:
         """Count one more failure with one atomic update (from one when the earlier ones have lapsed),
-        and for an account its history event. A known and an unknown NIR cost one request alike."""
-        update = (
-            f"SET echecs = :one, {TTL_ATTRIBUTE} = :ttl REMOVE verrouille_jusqu_au"
-            if fresh
-            else f"ADD echecs :one SET {TTL_ATTRIBUTE} = :ttl"
-        )
-        count = {
-            "Update": {
-                "TableName": self._table,
-                "Key": key_attributes(attempts_key(nir)),
-                "UpdateExpression": update,
-                "ExpressionAttributeValues": {":one": {"N": "1"}, ":ttl": {"N": str(to_epoch(expires))}},
+        or, for the failure that reaches the threshold, lock every login of the NIR until
+        `locked_until` (the count starts again afterwards); and for an account its history event.
+        One transaction, so a known and an unknown NIR cost one request alike."""
+        if locked_until is not None:
+            lock = {"echecs": 0, "verrouille_jusqu_au": to_epoch(locked_until)}
+            attempt = self._put_action(attempts_key(nir), lock, locked_until)
+        else:
+            update = (
+                f"SET echecs = :one, {TTL_ATTRIBUTE} = :ttl REMOVE verrouille_jusqu_au"
+                if fresh
+                else f"ADD echecs :one SET {TTL_ATTRIBUTE} = :ttl"
+            )
+            attempt = {
+                "Update": {
+                    "TableName": self._table,
+                    "Key": key_attributes(attempts_key(nir)),
+                    "UpdateExpression": update,
+                    "ExpressionAttributeValues": {":one": {"N": "1"}, ":ttl": {"N": str(to_epoch(expires))}},
+                }
             }
-        }
-        actions = [("tentatives", count)]
+        actions = [("tentatives", attempt)]
         if account_id is not None:
             actions.append(("evenement", self._event_action(account_id, event, now)))
         self._transact(actions)
-
-    def lock_logins(self, nir: str, until: datetime) -> None:
-        """Refuse every login for this NIR until `until`; the count starts again afterwards."""
-        self._client.put_item(
-            TableName=self._table,
-            Item=item(attempts_key(nir), {"echecs": 0, "verrouille_jusqu_au": to_epoch(until)}, until),
-        )

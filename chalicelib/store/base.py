@@ -6,6 +6,7 @@ must happen together are one TransactWriteItems, built from the action builders 
 its conditions fails, `transact` raises WriteConflict naming the records (and what they hold now).
 """
 
+import secrets
 import time
 
 from botocore.exceptions import ClientError
@@ -25,6 +26,9 @@ from .keys import (
 # and send the rest, as AWS advises, this many times at most.
 BATCH_ATTEMPTS = 8
 BATCH_WRITE_LIMIT = 25
+TRANSACTION_LIMIT = 100  # items in one TransactWriteItems
+# The attribute in which a transaction marks what it writes (see TableAccess._transact).
+WRITE_MARK = "ecriture"
 
 
 def exists() -> str:
@@ -151,9 +155,19 @@ class TableAccess:
     # Transactions -------------------------------------------------------------------------------
 
     def _transact(self, named_actions: list[tuple[str, dict]]) -> None:
-        """Run actions atomically; on a failed condition raise WriteConflict naming the records."""
+        """Run actions atomically; on a failed condition raise WriteConflict naming the records.
+
+        A transaction may land while its reply is lost; the SDK then sends it again and it meets
+        its own effect. Each one is therefore sent with a request token (DynamoDB itself answers a
+        repeat within 10 minutes as the first time) and marks every item it writes with it, on
+        condition that the item does not carry it yet: a repeat that finds its own mark is the
+        success it repeats (the emulator, which ignores request tokens, needs this; so does a repeat
+        after 10 minutes)."""
+        token = secrets.token_hex(16)
         try:
-            self._client.transact_write_items(TransactItems=[action for _, action in named_actions])
+            self._client.transact_write_items(
+                TransactItems=[_marked(action, token) for _, action in named_actions], ClientRequestToken=token
+            )
         except ClientError as error:
             if error.response["Error"]["Code"] != "TransactionCanceledException":
                 raise
@@ -161,6 +175,8 @@ class TableAccess:
             failed, current = set(), {}
             for (name, _), reason in zip(named_actions, reasons, strict=False):
                 if reason.get("Code") == "ConditionalCheckFailed":
+                    if (reason.get("Item") or {}).get(WRITE_MARK, {}).get("S") == token:
+                        return  # our own earlier write: this is its repeat
                     failed.add(name)
                     current[name] = from_attributes(reason.get("Item"))
             if not failed:
@@ -202,3 +218,31 @@ def _condition(condition: str, values: dict) -> dict:
 
 def _back_off(attempt: int) -> None:
     time.sleep(min(2.0, 0.05 * 2**attempt))
+
+
+def _marked(action: dict, token: str) -> dict:
+    """The action with its item marked by the transaction's token, on condition that it is not yet."""
+    ((kind, body),) = action.items()
+    if kind not in ("Put", "Update"):
+        return action
+    body = dict(body)
+    unmarked = f"(attribute_not_exists({WRITE_MARK}) OR {WRITE_MARK} <> :{WRITE_MARK})"
+    condition = body.get("ConditionExpression")
+    body["ConditionExpression"] = f"({condition}) AND {unmarked}" if condition else unmarked
+    body["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+    body["ExpressionAttributeValues"] = {**body.get("ExpressionAttributeValues", {}), f":{WRITE_MARK}": {"S": token}}
+    if kind == "Put":
+        body["Item"] = {**body["Item"], WRITE_MARK: {"S": token}}
+    else:
+        body["UpdateExpression"] = _with_mark(body["UpdateExpression"])
+    return {kind: body}
+
+
+def _with_mark(update: str) -> str:
+    """An update expression that also sets the mark (one SET clause only is allowed)."""
+    mark = f"{WRITE_MARK} = :{WRITE_MARK}"
+    if update.startswith("SET "):
+        return f"SET {mark}, {update[4:]}"
+    if " SET " in update:
+        return update.replace(" SET ", f" SET {mark}, ", 1)
+    return f"SET {mark} {update}"

@@ -199,6 +199,7 @@ def from_attributes(item: dict | None) -> dict | None:
     record = {name: deserialize(value) for name, value in item.items()}
     record.pop(PARTITION_KEY, None)
     record.pop(SORT_KEY, None)
+    record.pop("ecriture", None)  # the store's own mark of the last transaction (base.WRITE_MARK)
     return record
 
 

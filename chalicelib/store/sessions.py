@@ -53,14 +53,25 @@ class SessionRecords(HistoryRecords):
             ]
         )
 
-    def end_sessions(self, account_id: str, keep_digest: str | None = None) -> int:
-        """End every session of an account but `keep_digest`'s. Returns how many were ended.
-        One Query, then one BatchWriteItem per 12 sessions (each is two items)."""
+    def session_digests(self, account_id: str) -> list[str]:
+        """The digests of every session of an account, from their pointers: one Query."""
         pointers = self._query(account_partition(account_id), SESSION_POINTER_PREFIX, keys_only=True)
-        digests = [sort_key_of(pointer).removeprefix(SESSION_POINTER_PREFIX) for pointer in pointers]
-        ended = [digest for digest in digests if digest != keep_digest]
+        return [sort_key_of(pointer).removeprefix(SESSION_POINTER_PREFIX) for pointer in pointers]
+
+    def _ending_sessions(self, account_id: str, digests: list[str], room: int) -> list[tuple[str, dict]]:
+        """The deletes that end these sessions, for a transaction that has `room` items left (each
+        session is two items: itself and its pointer)."""
+        return [
+            (f"fin_session_{n}_{part}", self._delete_action(key))
+            for n, digest in enumerate(digests[: room // 2])
+            for part, key in (("session", session_key(digest)), ("pointeur", session_pointer_key(account_id, digest)))
+        ]
+
+    def _end_remaining_sessions(self, account_id: str, digests: list[str], room: int) -> None:
+        """Sessions a transaction had no room for (each login opens one: an account with dozens at
+        once is unheard of), ended right after it, BATCH_WRITE_LIMIT items a request."""
+        remaining = digests[room // 2 :]
         self._delete_keys(
-            [key_attributes(session_key(d)) for d in ended]
-            + [key_attributes(session_pointer_key(account_id, d)) for d in ended]
+            [key_attributes(session_key(d)) for d in remaining]
+            + [key_attributes(session_pointer_key(account_id, d)) for d in remaining]
         )
-        return len(ended)

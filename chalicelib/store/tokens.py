@@ -11,8 +11,7 @@ from datetime import datetime
 from ..clock import to_epoch
 from ..domain.states import AccountStatus
 from .accounts import FREE
-from .base import absent, exists
-from .history import HistoryRecords
+from .base import TRANSACTION_LIMIT, absent, exists
 from .keys import (
     EXPIRY_SHARD_ATTRIBUTE,
     TTL_ATTRIBUTE,
@@ -25,6 +24,7 @@ from .keys import (
     event_key,
     reset_key,
 )
+from .sessions import SessionRecords
 
 
 def _sent_log_update(old_log: list[int], new_log: list[int]) -> tuple[str, dict]:
@@ -33,7 +33,7 @@ def _sent_log_update(old_log: list[int], new_log: list[int]) -> tuple[str, dict]
     return condition, {"ancien_journal": old_log, "journal": new_log}
 
 
-class TokenRecords(HistoryRecords):
+class TokenRecords(SessionRecords):
     def give_back_emails(self, account_id: str, sent_log: list[int], previous_log: list[int]) -> bool:
         """Put the account's email log back as it was before emails that SES did not take, unless
         another email was sent since: the person may try again at once. False when it changed."""
@@ -188,43 +188,54 @@ class TokenRecords(HistoryRecords):
     def get_reset(self, reset_digest: str) -> dict | None:
         return self._get(reset_key(reset_digest))
 
-    def reset_password(self, *, reset_digest: str, reset: dict, password_hash: str, event: dict, now: datetime) -> None:
-        """Use the reset link up, set the new password, clear a lockout: all or nothing.
+    def reset_password(
+        self,
+        *,
+        reset_digest: str,
+        reset: dict,
+        password_hash: str,
+        event: dict,
+        now: datetime,
+        ended_sessions: list[str] = (),
+    ) -> None:
+        """Use the reset link up, set the new password, clear a lockout and end the sessions named:
+        all or nothing.
 
         WriteConflict names `reinitialisation` (used or expired meanwhile) or `compte` (a newer link
         was asked for)."""
         account_id, nir = reset["compte_id"], reset["nir"]
-        self._transact(
-            [
-                (
-                    "reinitialisation",
-                    self._delete_action(
-                        reset_key(reset_digest), f"{exists()} AND {TTL_ATTRIBUTE} > :now", now=to_epoch(now)
-                    ),
+        actions = [
+            (
+                "compte",
+                self._update_action(
+                    account_key(account_id),
+                    "REMOVE reinitialisation_empreinte",
+                    "reinitialisation_empreinte = :empreinte",
+                    empreinte=reset_digest,
                 ),
-                (
-                    "identifiants",
-                    self._update_action(
-                        credentials_key(nir),
-                        "SET mot_de_passe = :hash",
-                        "compte_id = :compte",
-                        hash=password_hash,
-                        compte=account_id,
-                    ),
+            ),
+            (
+                "reinitialisation",
+                self._delete_action(
+                    reset_key(reset_digest), f"{exists()} AND {TTL_ATTRIBUTE} > :now", now=to_epoch(now)
                 ),
-                ("tentatives", self._delete_action(attempts_key(nir))),
-                (
-                    "compte",
-                    self._update_action(
-                        account_key(account_id),
-                        "REMOVE reinitialisation_empreinte",
-                        "reinitialisation_empreinte = :empreinte",
-                        empreinte=reset_digest,
-                    ),
+            ),
+            (
+                "identifiants",
+                self._update_action(
+                    credentials_key(nir),
+                    "SET mot_de_passe = :hash",
+                    "compte_id = :compte",
+                    hash=password_hash,
+                    compte=account_id,
                 ),
-                ("evenement", self._event_action(account_id, event, now)),
-            ]
-        )
+            ),
+            ("tentatives", self._delete_action(attempts_key(nir))),
+            ("evenement", self._event_action(account_id, event, now)),
+        ]
+        room = TRANSACTION_LIMIT - len(actions)
+        self._transact(actions + self._ending_sessions(account_id, list(ended_sessions), room))
+        self._end_remaining_sessions(account_id, list(ended_sessions), room)
 
     # Email change ("Mes informations personnelles") ---------------------------------------------
 

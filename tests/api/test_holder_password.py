@@ -44,10 +44,13 @@ class TestPasswordChange:
         assert answer.status == 400 and answer.body["erreurs"][0]["code"] == "mdp_longueur"
 
 
-def test_the_password_change_costs_its_reads_its_write_and_the_end_of_other_sessions(holder, dynamodb_calls):
+def test_the_password_change_costs_its_reads_and_one_write_ending_other_sessions(holder, journey, dynamodb_calls):
+    other_device = journey.log_in(NIR).body["jeton"]
     dynamodb_calls.clear()
     answer = holder.change_password()
-    assert answer.status == 200
-    # authentication, account (for the NIR), credentials, the new hash and its event, the sessions to end
-    # credentials and the failed-login count come together (wrong current passwords count towards the lockout)
-    assert dynamodb_calls == ["UpdateItem", "GetItem", "BatchGetItem", "TransactWriteItems", "Query"], dynamodb_calls
+    assert answer.status == 200 and answer.body["sessions_fermees"] == 1
+    # authentication, account (for the NIR), credentials with the failed-login count (wrong current
+    # passwords count towards the lockout), the sessions, then ONE transaction: the new hash, its event
+    # and the other sessions' end, so that a failure half-way leaves nobody logged in with the old one
+    assert dynamodb_calls == ["UpdateItem", "GetItem", "BatchGetItem", "Query", "TransactWriteItems"], dynamodb_calls
+    assert holder.api.get("/titulaire", headers=bearer(other_device)).status == 401

@@ -2,9 +2,9 @@
 
 import pytest
 
-from chalicelib.domain import sessions
+from chalicelib.domain import holder, recovery, sessions
 from chalicelib.domain.errors import Unauthenticated
-from tests.helpers.people import NIR, PASSWORD
+from tests.helpers.people import EMAIL, NEW_PASSWORD, NIR, PASSWORD
 
 IDLE, MAX = 1800, 43200
 
@@ -30,20 +30,42 @@ def still_valid(store, clock, token) -> bool:
         return False
 
 
-def test_ending_the_other_sessions_keeps_the_current_one(store, clock, account):
+def change_password(store, clock, session):
+    return holder.change_password(
+        store, clock, session, current=PASSWORD, new=NEW_PASSWORD, confirmation=NEW_PASSWORD,
+        policy="cpf-2015", lockout_threshold=5, lockout_seconds=900,
+    )
+
+
+def reset_password(store, clock):
+    mailer = ResetMailer()
+    recovery.request_reset(store, mailer, clock, nir=NIR, courriel=EMAIL, ttl_seconds=3600)
+    recovery.reset_password(
+        store, clock, code=mailer.token, password=NEW_PASSWORD, confirmation=NEW_PASSWORD, policy="cpf-2015"
+    )
+
+
+class ResetMailer:
+    token = None
+
+    def send_password_reset(self, recipient, token, expires_at):
+        self.token = token
+
+
+def test_a_password_change_ends_the_other_sessions_and_keeps_the_current_one(store, clock, account):
     (current_token, current), (other_token, _), (third_token, _) = (log_in(store, clock) for _ in range(3))
-    assert sessions.end_other_sessions(store, current) == 2
+    assert change_password(store, clock, current) == 2
     assert still_valid(store, clock, current_token)
     assert not still_valid(store, clock, other_token) and not still_valid(store, clock, third_token)
 
 
-def test_ending_every_session(store, clock, account):
-    tokens = [log_in(store, clock) for _ in range(30)]  # more than one BatchWriteItem's worth
-    assert sessions.end_every_session(store, tokens[0][1].account_id) == 30
-    assert not any(still_valid(store, clock, token) for token, _ in tokens)
+def test_a_reset_ends_every_session_even_more_than_one_transaction_holds(store, clock, account):
+    tokens = [log_in(store, clock)[0] for _ in range(60)]  # 2 items each: the transaction takes 47
+    reset_password(store, clock)
+    assert not any(still_valid(store, clock, token) for token in tokens)
 
 
 def test_a_logged_out_session_is_not_counted_again(store, clock, account):
-    (_, session), _still_open = log_in(store, clock), log_in(store, clock)
+    (_, session), (_, still_open) = log_in(store, clock), log_in(store, clock)
     sessions.log_out(store, clock, session)
-    assert sessions.end_every_session(store, session.account_id) == 1
+    assert change_password(store, clock, still_open) == 0
