@@ -43,8 +43,8 @@ test: lint
 package: $(INSTALLED)
 	rm -rf build
 	$(PY) -m tools.deploy_template $(STAGE) build/table-resources.json
-	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-eu-west-3} $(VENV)/bin/chalice package --stage $(STAGE) \
-		--merge-template build/table-resources.json build/package
+	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-eu-west-3} $(PY) -m tools.chalice_package $(STAGE) \
+		build/table-resources.json build/package
 	mv build/package/* build/ && rmdir build/package
 
 $(LINT_INSTALLED): requirements-lint.txt

@@ -1,9 +1,8 @@
 """Section 3 of the contract: the holder space, through the API on the emulated AWS."""
 
-import boto3
 import pytest
 
-from chalicelib.settings import get_settings
+from tests.crediting_helpers import credit_hours
 from tests.support import NIR, PASSWORD, make_nir
 
 OTHER_PERSON = {"nir": make_nir("2920169123045"), "courriel": "marie.martin@example.fr", "prenom": "Marie"}
@@ -57,21 +56,10 @@ def holder(journey, api, clock):
     return Holder(api, clock, journey.active_account())
 
 
-def account_id_of(nir: str = NIR) -> str:
-    item = boto3.client("dynamodb").get_item(
-        TableName=get_settings().table_name, Key={"pk": {"S": f"IDENTIFIANT#{nir}"}, "sk": {"S": "IDENTIFIANT"}}
-    )["Item"]
-    return item["compte_id"]["S"]
-
-
 def credit_cpf_hours(hours: int, nir: str = NIR) -> None:
-    """What a CPF credit (a later issue) will do: add to the balance and to the free hours."""
-    boto3.client("dynamodb").update_item(
-        TableName=get_settings().table_name,
-        Key={"pk": {"S": f"COMPTE#{account_id_of(nir)}"}, "sk": {"S": "COMPTE"}},
-        UpdateExpression="SET heures_cpf = heures_cpf + :h, heures_libres = if_not_exists(heures_libres, :zero) + :h",
-        ExpressionAttributeValues={":h": {"N": str(hours)}, ":zero": {"N": "0"}},
-    )
+    """Employers' declarations worth `hours` CPF hours, credited to the NIR by the crediting functions
+    (the file in the bucket, the S3-triggered split, the SQS-triggered chunks)."""
+    credit_hours(hours, nir)
 
 
 class TestDif:
@@ -220,9 +208,10 @@ class TestDossiers:
         statement = holder.get("/titulaire/heures").body
         assert statement["solde_dif"] == 0 and statement["heures_cpf"] == 30  # 20 DIF, then 10 CPF
         assert statement["heures_libres"] == 30
-        assert statement["mouvements"] == [
-            {"date": "2026-12-01T09:00:04Z", "heures": -30, "libelle": "Formation : « Comptabilité » (30 h)"}
-        ]
+        newest, *credits = statement["mouvements"]
+        assert newest == {"date": "2026-12-01T09:00:04Z", "heures": -30, "libelle": "Formation : « Comptabilité » (30 h)"}
+        assert sorted((m["heures"], m["libelle"]) for m in credits) == [  # the 40 h credited, before
+            (16, "Alimentation de vos droits au titre de 2017"), (24, "Alimentation de vos droits au titre de 2016")]
         synthesis = holder.get("/titulaire").body
         assert (synthesis["dossiers_en_cours"], synthesis["dossiers_clos"]) == (0, 1)
         assert (synthesis["heures_dif"], synthesis["heures_cpf_disponibles"]) == (0, 30)

@@ -16,7 +16,7 @@ def _query_parameter(name: str) -> str | None:
 
 @blueprint.route("/titulaire", methods=["GET"], authenticated=True)
 def synthesis(session):
-    return json_response(holder.synthesis(dependencies.store(), session.account_id))
+    return json_response(holder.synthesis(dependencies.store(), session.account_id, session.nir))
 
 
 # "Mes informations personnelles" ----------------------------------------------------------------
@@ -60,13 +60,13 @@ def change_password(session):
 
 @blueprint.route("/titulaire/heures", methods=["GET"], authenticated=True)
 def read_hours(session):
-    return json_response(hours.statement(dependencies.store(), session.account_id))
+    return json_response(hours.statement(dependencies.store(), session.account_id, session.nir))
 
 
 @blueprint.route("/titulaire/heures/dif", methods=["PUT"], authenticated=True)
 def set_dif(session):
     form = bodies.parse(forms.DifForm, blueprint.current_request)
-    entered = hours.set_dif(dependencies.store(), dependencies.clock(), session.account_id, form.solde_dif)
+    entered = hours.set_dif(dependencies.store(), dependencies.clock(), session.account_id, form.solde_dif, session.nir)
     return json_response({"solde_dif": entered, "detail": hours.UPDATED})
 
 
@@ -77,7 +77,11 @@ def set_dif(session):
 def create_dossier(session):
     form = bodies.parse(forms.DossierForm, blueprint.current_request)
     dossier = dossiers.create(
-        dependencies.store(), dependencies.clock(), session.account_id, dossiers.NewDossier(**form.model_dump())
+        dependencies.store(),
+        dependencies.clock(),
+        session.account_id,
+        dossiers.NewDossier(**form.model_dump()),
+        session.nir,
     )
     return json_response(dossier, status=201, headers={"Location": f"/titulaire/dossiers/{dossier['id']}"})
 
@@ -96,13 +100,17 @@ def read_dossier(session, dossier_id):
 @blueprint.route("/titulaire/dossiers/{dossier_id}/validation", methods=["POST"], authenticated=True)
 def validate_dossier(session, dossier_id):
     bodies.parse(forms.EmptyForm, blueprint.current_request, optional=True)
-    return json_response(dossiers.validate(dependencies.store(), dependencies.clock(), session.account_id, dossier_id))
+    return json_response(
+        dossiers.validate(dependencies.store(), dependencies.clock(), session.account_id, dossier_id, session.nir)
+    )
 
 
 @blueprint.route("/titulaire/dossiers/{dossier_id}/cloture", methods=["POST"], authenticated=True)
 def close_dossier(session, dossier_id):
     bodies.parse(forms.EmptyForm, blueprint.current_request, optional=True)
-    return json_response(dossiers.close(dependencies.store(), dependencies.clock(), session.account_id, dossier_id))
+    return json_response(
+        dossiers.close(dependencies.store(), dependencies.clock(), session.account_id, dossier_id, session.nir)
+    )
 
 
 # "Consulter mon historique" -----------------------------------------------------------------------

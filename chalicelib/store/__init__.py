@@ -7,7 +7,9 @@ module per aggregate (the way Ory Kratos splits its persister by flow):
   accounts.py       accounts, credentials and reservations, failed logins
   tokens.py         activation and reset tokens (activation, a new link, the reset)
   sessions.py       sessions and their pointers
-  holder.py         hours (DIF), dossiers, movements
+  holder.py         hours (DIF), dossiers and their transitions (on the NIR's rights)
+  rights.py         a NIR's rights: figures, movements, years credited; crediting's writes
+  declaration_files.py  a deposited declaration file's counts and chunks
   history.py        the account's history
   expiry.py         the cleanup's expiry index and deletions
 

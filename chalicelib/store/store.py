@@ -1,12 +1,23 @@
 """The store: one object made of the records of each aggregate."""
 
 from .accounts import AccountRecords
+from .declaration_files import DeclarationFileRecords
 from .expiry import ExpiryRecords
 from .holder import HolderRecords
 from .registrations import RegistrationRecords
+from .rights import RightsRecords
 from .sessions import SessionRecords
 from .tokens import TokenRecords
 
 
-class Store(RegistrationRecords, AccountRecords, TokenRecords, SessionRecords, HolderRecords, ExpiryRecords):
+class Store(
+    RegistrationRecords,
+    AccountRecords,
+    TokenRecords,
+    SessionRecords,
+    HolderRecords,
+    RightsRecords,
+    DeclarationFileRecords,
+    ExpiryRecords,
+):
     """Every method is one request to DynamoDB unless its docstring says otherwise."""
