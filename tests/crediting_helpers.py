@@ -6,14 +6,16 @@ from stdnum import luhn
 HEADER = "siret;nir;annee;heures_travaillees;duree_reference"
 
 
-def make_siret(body13: str) -> str:
-    """A SIRET with its right Luhn key, from its 13 first digits."""
-    return body13 + luhn.calc_check_digit(body13)
+def make_siret(siren_body: str, establishment: str = "0001") -> str:
+    """A valid SIRET: a SIREN (8 digits and its Luhn key), the establishment's 4 digits, the Luhn key
+    of the whole."""
+    siren = siren_body + luhn.calc_check_digit(siren_body)
+    return siren + establishment + luhn.calc_check_digit(siren + establishment)
 
 
-EMPLOYER = make_siret("7328293200007")
-SECOND_EMPLOYER = make_siret("5520834000001")
-THIRD_EMPLOYER = make_siret("4420199900013")
+EMPLOYER = "73282932000074"
+SECOND_EMPLOYER = make_siret("55208340")
+THIRD_EMPLOYER = make_siret("44201999")
 
 
 def line(nir: str, annee: int, heures="1607", duree="", siret: str = EMPLOYER) -> str:
@@ -69,4 +71,5 @@ def credit_hours(hours: int, nir: str) -> None:
     _credited_files += 1
     with Client(app, stage_name="local") as client:
         report = credit(client, f"credit-{_credited_files}.csv", declarations(*lines_for_hours(hours, nir)))
-    assert report is not None and report["rejetees"] == [], report
+    assert report is not None, "a chunk failed for good"
+    assert report["rejetees"] == [], report
