@@ -9,8 +9,9 @@ Two steps, each one Lambda function, scaled out by Lambda itself:
 - `apply_chunk`: one chunk. Its lines are parsed; the rights and year records of every NIR and year
   it names are read together (BatchGetItem, 100 keys a request); then each line that changes
   something is one transaction, conditioned on the versions read. A conflict (another chunk, a
-  closure, a DIF entry on the same NIR meanwhile) re-reads that NIR and decides again, a few times
-  at most, then gives the chunk back to the queue, which delivers it again later.
+  closure, a DIF entry on the same NIR meanwhile) comes back with the records as they now are (no
+  read again), and the line is decided again: at most CREDIT_ATTEMPTS transactions, so that a line
+  never costs more than 3 requests; then the chunk goes back to the queue, which delivers it later.
 
 Delivery is at least once and a file may be deposited twice: every step is idempotent. A line that
 already wrote its declaration is recognised by its source (file version and line number); the
@@ -36,7 +37,7 @@ from .errors import WriteConflict
 DECLARATIONS_PREFIX = "declarations/"
 REPORTS_PREFIX = "rapports/"
 SEND_BATCH = 10  # SQS's SendMessageBatch limit
-CREDIT_ATTEMPTS = 5  # per line, before the chunk goes back to the queue
+CREDIT_ATTEMPTS = 3  # transactions per line, before the chunk goes back to the queue
 # The file's bookkeeping (counts, chunks done) outlives any redelivery, then goes.
 BOOKKEEPING_DAYS = 90
 
@@ -258,11 +259,14 @@ def _credit(store: CreditStore, now: datetime, state: Rights, declaration, sourc
                 movement,
                 now,
             )
-        except WriteConflict:
-            # Someone wrote this NIR meanwhile: read it again and decide again.
+        except WriteConflict as conflict:
+            # Someone wrote this NIR meanwhile: the refusal carries the records as they now are
+            # (none when DynamoDB cancelled us for another transaction in flight: try again as is).
             pause(attempt)
-            by_nir, by_year = store.read_rights({(nir, year)})
-            state.by_nir[nir], state.by_year[(nir, year)] = by_nir[nir], by_year[(nir, year)]
+            if "droits" in conflict.failed:
+                state.by_nir[nir] = conflict.current.get("droits")
+            if "annee" in conflict.failed:
+                state.by_year[(nir, year)] = conflict.current.get("annee")
             continue
         state.by_nir[nir] = rights.after(current, decision)
         state.by_year[(nir, year)] = decision.year_record

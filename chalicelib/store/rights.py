@@ -91,7 +91,9 @@ class RightsRecords(TableAccess):
     ) -> None:
         """Write a year's record and, when hours move, the rights and the movement: one
         TransactWriteItems (one PutItem when only the year's record changes), each record on
-        condition that it is still at the version read. WriteConflict when another write came first."""
+        condition that it is still at the version read. When another write came first, WriteConflict
+        names `annee` and/or `droits` and holds them as they now are (None: absent), or names
+        `transaction` when DynamoDB cancelled this one for another in flight on the same items."""
         year_condition, year_values = version_condition(year_version)
         actions = [
             ("annee", self._put_action(rights_year_key(nir, year), year_record, None, year_condition, **year_values))
@@ -129,14 +131,19 @@ class RightsRecords(TableAccess):
             raise
 
     def _put_if(self, key, record: dict, condition: str, **values) -> None:
-        arguments = {"TableName": self._table, "Item": item(key, record), "ConditionExpression": condition}
+        arguments = {
+            "TableName": self._table,
+            "Item": item(key, record),
+            "ConditionExpression": condition,
+            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+        }
         if values:
             arguments["ExpressionAttributeValues"] = expression_values(**values)
         try:
             self._client.put_item(**arguments)
         except ClientError as error:
             if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                raise WriteConflict({"annee"}) from None
+                raise WriteConflict({"annee"}, {"annee": from_attributes(error.response.get("Item"))}) from None
             raise
 
 
