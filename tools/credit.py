@@ -129,8 +129,17 @@ def main(arguments: list[str]) -> int:
     def progress(done: int, failed: int) -> None:
         print(f"  morceaux appliqués : {done}" + (f", en échec (remis en file) : {failed}" if failed else ""))
 
-    with Client(app, stage_name="local") as client, path.open("rb") as content:
-        report = credit(client, path.name, content, settings, progress)
+    from botocore.exceptions import ClientError, EndpointConnectionError
+
+    try:
+        with Client(app, stage_name="local") as client, path.open("rb") as content:
+            report = credit(client, path.name, content, settings, progress)
+    except EndpointConnectionError:
+        print(f"credit : rien ne répond sur {settings.aws_endpoint_url} : lancez `make run`.", file=sys.stderr)
+        return 1
+    except ClientError as error:  # no bucket, no queue: a stack that was not bootstrapped
+        print(f"credit : {error} (la pile locale crée le compartiment et la file : `make run`)", file=sys.stderr)
+        return 1
     if report is None:
         print(
             json.dumps({"fichier": path.name, "erreur": "un morceau a échoué : voir la file des échecs"}),
