@@ -460,6 +460,12 @@ class TestTheHolderSeesTheHours:
         assert statement["heures_cpf"] == 139  # 2019 was already a full year: nothing more
         assert statement["mouvements"][-1]["heures"] > 0  # the first credit, oldest
         assert api.get("/titulaire", headers=bearer(token)).body["heures_cpf_disponibles"] == 139
+        crediting_.credit(line(NIR, 2015))  # from 139: 11 left below the ceiling
+        statement = api.get("/titulaire/heures", headers=bearer(token)).body
+        assert statement["heures_cpf"] == 150
+        assert (11, "Alimentation de vos droits au titre de 2015") in [
+            (m["heures"], m["libelle"]) for m in statement["mouvements"]
+        ]
 
 
 class TestCosts:
