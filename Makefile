@@ -18,7 +18,7 @@ DSFR := web/public/vendor/dsfr/VERSION
 # The browser tests drive Debian's Chromium through Playwright (whose own browser downloads are not used).
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install run test lint browser bench package lint-template clean
+.PHONY: install run test lint browser bench package lint-template credit bench-credit clean
 
 install: $(INSTALLED) $(DSFR)
 
@@ -51,6 +51,15 @@ browser:
 run: $(INSTALLED) $(DSFR)
 	$(PY) -m tools.local_stack
 
+# Credit a declaration file on the local stack (`make run` in another terminal): the report is the last line.
+credit: $(INSTALLED)
+	@test -n "$(FILE)" || { echo "usage : make credit FILE=<fichier de déclarations>"; exit 2; }
+	@$(PY) -m tools.credit "$(FILE)"
+
+# The crediting benchmark (not a test): 10,000 lines over 5,000 NIRs through both functions on moto.
+bench-credit: $(INSTALLED)
+	$(PY) -m tools.bench_credit
+
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
 
@@ -65,8 +74,8 @@ bench: $(INSTALLED)
 package: $(INSTALLED)
 	rm -rf build/package build/sam.json build/deployment.zip build/table-resources.json  # not build/screens
 	$(PY) -m tools.deploy_template $(STAGE) build/table-resources.json
-	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-eu-west-3} $(VENV)/bin/chalice package --stage $(STAGE) \
-		--merge-template build/table-resources.json build/package
+	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-eu-west-3} $(PY) -m tools.chalice_package $(STAGE) \
+		build/table-resources.json build/package
 	mv build/package/* build/ && rmdir build/package
 
 $(LINT_INSTALLED): requirements-lint.txt

@@ -2,7 +2,7 @@
 
 from chalice import Chalice, Rate
 
-from chalicelib import scheduled, settings
+from chalicelib import crediting, scheduled, settings
 from chalicelib.api import (
     delegation_routes,
     email_routes,
@@ -32,3 +32,19 @@ app.register_blueprint(portal_routes.blueprint)
 @app.schedule(Rate(1, unit=Rate.HOURS))
 def cleanup_expired_registrations(event):
     return scheduled.cleanup_expired_registrations(event.context)
+
+
+# CPF hours crediting: decorators are read at import, and by `chalice package` (see chalicelib/crediting.py).
+DECLARATIONS_BUCKET, CREDIT_QUEUE = crediting.decorator_names()
+
+
+@app.on_s3_event(bucket=DECLARATIONS_BUCKET, events=["s3:ObjectCreated:*"], prefix=crediting.DECLARATIONS_PREFIX)
+def split_declarations(event):
+    return crediting.split_declarations(event)
+
+
+@app.on_sqs_message(
+    queue=CREDIT_QUEUE, batch_size=crediting.CHUNKS_PER_INVOCATION, maximum_concurrency=crediting.MAX_CONCURRENCY
+)
+def credit_chunks(event):
+    return crediting.credit_chunks(event)

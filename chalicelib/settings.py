@@ -40,6 +40,11 @@ class Settings(BaseModel):
     lockout_seconds: int = Field(900, alias="LOCKOUT_SECONDS", gt=0)
     email_change_ttl_seconds: int = Field(3600, alias="EMAIL_CHANGE_TTL_SECONDS", gt=0)
     delegation_invitation_ttl_seconds: int = Field(1_296_000, alias="DELEGATION_INVITATION_TTL_SECONDS", gt=0)
+    declarations_bucket: str = Field(
+        "mon-compte-formation-declarations", alias="DECLARATIONS_BUCKET", pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"
+    )
+    credit_queue: str = Field("mon-compte-formation-credits", alias="CREDIT_QUEUE", pattern=r"^[A-Za-z0-9_-]{1,80}$")
+    credit_chunk_lines: int = Field(500, alias="CREDIT_CHUNK_LINES", gt=0, le=100_000)
     captcha_fixed_answer: str | None = Field(None, alias="CAPTCHA_FIXED_ANSWER", min_length=1)
 
     @property

@@ -1,21 +1,72 @@
-"""Set up an AWS account (real or emulated) for the app: the table, with TTL on, and a verified sender.
+"""Set up an AWS account (real or emulated) for the app: the table, with TTL on, a verified sender,
+and for crediting the declarations bucket and the chunk queue with its dead-letter queue.
 
-Both steps are idempotent: running this again changes nothing. `make run` calls it on the local
+Every step is idempotent: running this again changes nothing. `make run` calls it on the local
 emulator; run it by hand with `python -m tools.bootstrap` (settings come from the environment).
 """
 
+import contextlib
+import json
 import sys
 
-from chalicelib import table
+from chalicelib import crediting, table
 from chalicelib.dependencies import aws_client
 from chalicelib.settings import ConfigurationError, Settings, get_settings
 
 
 def bootstrap(settings: Settings) -> None:
-    """Create the table (TTL on) unless it exists, and verify the sender identity with SES."""
+    """Create the table (TTL on) unless it exists, verify the sender identity with SES, and create
+    the declarations bucket and the crediting queues unless they exist."""
 
     table.ensure_table(aws_client("dynamodb", settings), settings.table_name)
     aws_client("ses", settings).verify_email_identity(EmailAddress=settings.sender_email)
+    ensure_declarations_bucket(aws_client("s3", settings), settings.declarations_bucket, settings.aws_region)
+    ensure_credit_queues(aws_client("sqs", settings), settings.credit_queue)
+
+
+def ensure_declarations_bucket(s3, name: str, region: str) -> None:
+    """Private, encrypted and versioned, as the deploy template makes it."""
+    arguments = {"Bucket": name}
+    if region != "us-east-1":  # the one region that refuses its own name as a location
+        arguments["CreateBucketConfiguration"] = {"LocationConstraint": region}
+    with contextlib.suppress(s3.exceptions.BucketAlreadyOwnedByYou):
+        s3.create_bucket(**arguments)
+    s3.put_public_access_block(
+        Bucket=name,
+        PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True,
+            "IgnorePublicAcls": True,
+            "BlockPublicPolicy": True,
+            "RestrictPublicBuckets": True,
+        },
+    )
+    s3.put_bucket_encryption(
+        Bucket=name,
+        ServerSideEncryptionConfiguration={
+            "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
+        },
+    )
+    s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+
+
+def ensure_credit_queues(sqs, name: str) -> str:
+    """The chunk queue and its dead-letter queue, as the deploy template makes them; returns the
+    queue's URL. CreateQueue with the same attributes is idempotent."""
+    dead_letters = sqs.create_queue(
+        QueueName=name + crediting.DEAD_LETTER_SUFFIX,
+        Attributes={"MessageRetentionPeriod": str(crediting.DEAD_LETTER_RETENTION_SECONDS)},
+    )["QueueUrl"]
+    dead_letters_arn = sqs.get_queue_attributes(QueueUrl=dead_letters, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    redrive = {"deadLetterTargetArn": dead_letters_arn, "maxReceiveCount": str(crediting.MAX_RECEIVES)}
+    return sqs.create_queue(
+        QueueName=name,
+        Attributes={
+            "VisibilityTimeout": str(crediting.QUEUE_VISIBILITY_SECONDS),
+            "RedrivePolicy": json.dumps(redrive),
+        },
+    )["QueueUrl"]
 
 
 def main() -> None:
@@ -25,7 +76,10 @@ def main() -> None:
         sys.exit(f"bootstrap: {error}")
     bootstrap(settings)
     where = settings.aws_endpoint_url or f"AWS {settings.aws_region}"
-    print(f"bootstrap: table {settings.table_name} ready (TTL on), sender {settings.sender_email} verified, on {where}")
+    print(
+        f"bootstrap: table {settings.table_name} ready (TTL on), sender {settings.sender_email} verified, "
+        f"bucket {settings.declarations_bucket} and queue {settings.credit_queue} ready, on {where}"
+    )
 
 
 if __name__ == "__main__":

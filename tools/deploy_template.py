@@ -3,21 +3,33 @@
 `python -m tools.deploy_template <stage> <output.json>` writes: the table from chalicelib/table.py,
 the sender as a parameter the functions read, API Gateway throttling from the stage's
 `api_gateway_throttling` in .chalice/config.json (a default for the stage, tighter limits for the
-public routes that create, send or guess), and the portal: its pages' bucket and the CloudFront
-distribution that serves them with the API on one origin (tools/portal_template.py). A tool: run at
-build time only, never shipped in the Lambda.
+public routes that create, send or guess); the portal: its pages' bucket and the CloudFront
+distribution that serves them with the API on one origin (tools/portal_template.py); and for
+crediting the declarations bucket, the chunk queue, its dead-letter queue, and what Chalice cannot
+say of the two crediting functions (partial batch responses, where failed S3 invocations go). A
+tool: run at build time only, never shipped in the Lambda.
+
+The table needs nothing new for crediting: its items (rights, years, movements, file bookkeeping)
+are more `pk`/`sk` items of the same table, outside the expiry index.
 """
 
 import json
 import sys
 from pathlib import Path
 
+from chalicelib import crediting
 from chalicelib.table import cloudformation_resources
 from tools import portal_template
 
 CONFIG = Path(__file__).resolve().parent.parent / ".chalice" / "config.json"
 CHALICE_FUNCTIONS = ("APIHandler", "CleanupExpiredRegistrations")
 CHALICE_API = "RestAPI"
+# Chalice's names for the crediting functions and the SQS subscription it writes for the second.
+SPLIT_FUNCTION = "SplitDeclarations"
+CHUNK_FUNCTION = "CreditChunks"
+CHUNK_EVENT = "CreditChunksSqsEventSource"
+# Superseded versions of a declaration file (a file deposited again under its name) are kept this long.
+NONCURRENT_VERSION_DAYS = 30
 
 
 def method_settings(throttling: dict) -> list[dict]:
@@ -79,6 +91,101 @@ def gateway_responses() -> dict:
     }
 
 
+def crediting_resources(variables: dict) -> dict:
+    """The bucket (private, encrypted, versioned, TLS only), the queue and its dead-letter queue, and
+    the crediting functions' additions: failed chunks reported one by one (partial batch response),
+    failed S3 invocations kept in the dead-letter queue after Lambda's own two retries."""
+    queue = variables["CREDIT_QUEUE"]
+    dead_letters_arn = {"Fn::GetAtt": ["CreditDeadLetterQueue", "Arn"]}
+    return {
+        "DeclarationsBucket": {
+            "Type": "AWS::S3::Bucket",
+            "DeletionPolicy": "Retain",  # declarations and reports outlive any stack mishap
+            "UpdateReplacePolicy": "Retain",
+            "Properties": {
+                "BucketName": variables["DECLARATIONS_BUCKET"],
+                "VersioningConfiguration": {"Status": "Enabled"},
+                "BucketEncryption": {
+                    "ServerSideEncryptionConfiguration": [
+                        {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": True}
+                    ]
+                },
+                "PublicAccessBlockConfiguration": {
+                    "BlockPublicAcls": True,
+                    "BlockPublicPolicy": True,
+                    "IgnorePublicAcls": True,
+                    "RestrictPublicBuckets": True,
+                },
+                "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+                "LifecycleConfiguration": {
+                    "Rules": [
+                        {
+                            "Id": "versions-remplacees",
+                            "Status": "Enabled",
+                            "NoncurrentVersionExpiration": {"NoncurrentDays": NONCURRENT_VERSION_DAYS},
+                            "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7},
+                        }
+                    ]
+                },
+            },
+        },
+        "DeclarationsBucketPolicy": {
+            "Type": "AWS::S3::BucketPolicy",
+            "Properties": {
+                "Bucket": {"Ref": "DeclarationsBucket"},
+                "PolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Sid": "TlsOnly",
+                            "Effect": "Deny",
+                            "Principal": "*",
+                            "Action": "s3:*",
+                            "Resource": [
+                                {"Fn::GetAtt": ["DeclarationsBucket", "Arn"]},
+                                {"Fn::Sub": "${DeclarationsBucket.Arn}/*"},
+                            ],
+                            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                        }
+                    ],
+                },
+            },
+        },
+        "CreditDeadLetterQueue": {
+            "Type": "AWS::SQS::Queue",
+            "Properties": {
+                "QueueName": queue + crediting.DEAD_LETTER_SUFFIX,
+                "MessageRetentionPeriod": crediting.DEAD_LETTER_RETENTION_SECONDS,
+                "SqsManagedSseEnabled": True,
+            },
+        },
+        "CreditQueue": {
+            "Type": "AWS::SQS::Queue",
+            "Properties": {
+                "QueueName": queue,
+                "VisibilityTimeout": crediting.QUEUE_VISIBILITY_SECONDS,
+                "RedrivePolicy": {"deadLetterTargetArn": dead_letters_arn, "maxReceiveCount": crediting.MAX_RECEIVES},
+                "SqsManagedSseEnabled": True,
+            },
+        },
+        SPLIT_FUNCTION: {
+            "Properties": {
+                "EventInvokeConfig": {
+                    "MaximumRetryAttempts": 2,
+                    "DestinationConfig": {"OnFailure": {"Type": "SQS", "Destination": dead_letters_arn}},
+                }
+            }
+        },
+        # Chalice names the queue by its ARN: the mapping must wait for the queue.
+        CHUNK_FUNCTION: {
+            "DependsOn": ["CreditQueue"],
+            "Properties": {
+                "Events": {CHUNK_EVENT: {"Properties": {"FunctionResponseTypes": ["ReportBatchItemFailures"]}}}
+            },
+        },
+    }
+
+
 def fragment_for_stage(stage: str) -> dict:
     settings = json.loads(CONFIG.read_text())["stages"][stage]
     variables = settings["environment_variables"]
@@ -96,6 +203,14 @@ def fragment_for_stage(stage: str) -> dict:
     fragment["Resources"][CHALICE_API] = {"Properties": api}
     for section, entries in portal_template.resources(settings, CHALICE_API).items():
         fragment.setdefault(section, {}).update(entries)
+    fragment["Resources"].update(crediting_resources(variables))
+    fragment["Outputs"].update(
+        {
+            "DeclarationsBucketName": {"Value": {"Ref": "DeclarationsBucket"}},
+            "CreditQueueUrl": {"Value": {"Ref": "CreditQueue"}},
+            "CreditDeadLetterQueueUrl": {"Value": {"Ref": "CreditDeadLetterQueue"}},
+        }
+    )
     return fragment
 
 

@@ -33,7 +33,7 @@ def _query_parameter(name: str) -> str | None:
     authenticated=True,
 )
 def synthesis(session):
-    return answers.Synthesis(**holder.synthesis(dependencies.store(), session.account_id))
+    return answers.Synthesis(**holder.synthesis(dependencies.store(), session.account_id, session.nir))
 
 
 # "Mes informations personnelles" ----------------------------------------------------------------
@@ -115,7 +115,7 @@ def change_password(session, form: forms.PasswordChangeForm):
     authenticated=True,
 )
 def read_hours(session):
-    return answers.HoursStatement(**hours.statement(dependencies.store(), session.account_id))
+    return answers.HoursStatement(**hours.statement(dependencies.store(), session.account_id, session.nir))
 
 
 @blueprint.route(
@@ -128,7 +128,9 @@ def read_hours(session):
     authenticated=True,
 )
 def set_dif(session, form: forms.DifForm):
-    entered = hours.set_dif(dependencies.store(), dependencies.clock(), session.account_id, form.solde_dif)
+    entered = hours.set_dif(
+        dependencies.store(), dependencies.clock(), session.account_id, form.solde_dif, session.nir
+    )
     return answers.DifEntered(solde_dif=entered, detail=hours.UPDATED)
 
 
@@ -146,7 +148,11 @@ def set_dif(session, form: forms.DifForm):
 )
 def create_dossier(session, form: forms.DossierForm):
     dossier = dossiers.create(
-        dependencies.store(), dependencies.clock(), session.account_id, dossiers.NewDossier(**form.model_dump())
+        dependencies.store(),
+        dependencies.clock(),
+        session.account_id,
+        dossiers.NewDossier(**form.model_dump()),
+        session.nir,
     )
     return json_response(
         answers.Dossier(**dossier), status=201, headers={"Location": f"/titulaire/dossiers/{dossier['id']}"}
@@ -191,7 +197,9 @@ def read_dossier(session, dossier_id):
 )
 def validate_dossier(session, dossier_id, form: forms.EmptyForm):
     return answers.Dossier(
-        **dossiers.validate(dependencies.store(), dependencies.clock(), session.account_id, dossier_id)
+        **dossiers.validate(
+            dependencies.store(), dependencies.clock(), session.account_id, dossier_id, session.nir
+        )
     )
 
 
@@ -206,7 +214,9 @@ def validate_dossier(session, dossier_id, form: forms.EmptyForm):
     authenticated=True,
 )
 def close_dossier(session, dossier_id, form: forms.EmptyForm):
-    return answers.Dossier(**dossiers.close(dependencies.store(), dependencies.clock(), session.account_id, dossier_id))
+    return answers.Dossier(
+        **dossiers.close(dependencies.store(), dependencies.clock(), session.account_id, dossier_id, session.nir)
+    )
 
 
 # "Consulter mon historique" -----------------------------------------------------------------------

@@ -155,7 +155,9 @@ class DelegateStore(Protocol):
 
     def get_account(self, account_id: str) -> dict | None: ...
 
-    def get_account_and_movements(self, account_id: str) -> tuple[dict | None, list[dict]]: ...
+    def get_account_and_rights(self, account_id: str, nir: str) -> tuple[dict | None, dict | None]: ...
+
+    def get_rights_and_movements(self, nir: str) -> tuple[dict | None, list[dict]]: ...
 
     def list_dossiers(self, account_id: str, statuses: tuple[str, ...] | None = None) -> list[dict]: ...
 
@@ -165,6 +167,7 @@ class DelegateStore(Protocol):
         self,
         *,
         holder_id: str,
+        holder_nir: str,
         delegation_id: str,
         delegate_id: str,
         dossier_id: str,
@@ -293,6 +296,8 @@ def grant(
         holder_names = names_of(account)
         record = {
             "titulaire_id": session.account_id,
+            # Never shown: the key of the holder's hours, so that a delegate's read needs no account read.
+            "titulaire_nir": account["nir"],
             "titulaire": holder_names,
             "courriel": courriel,
             "courriel_cle": key,
@@ -509,10 +514,10 @@ def _delegation_for(store: DelegateStore, clock, session: sessions.Session, dele
 def delegated_synthesis(store: DelegateStore, clock, session: sessions.Session, delegation_id: str) -> dict:
     """The holder's synthesis; the counts leave confidential dossiers out."""
     record = _delegation_for(store, clock, session, delegation_id)
-    account = store.get_account(record["titulaire_id"])
+    account, rights = store.get_account_and_rights(record["titulaire_id"], _holder_nir(store, record))
     if account is None:
         raise NOT_FOUND
-    shown_synthesis = holder.synthesis_of(account)
+    shown_synthesis = holder.synthesis_of(account, rights)
     shown_synthesis["dossiers_en_cours"] -= account.get("dossiers_confidentiels_en_cours", 0)
     shown_synthesis["dossiers_clos"] -= account.get("dossiers_confidentiels_clos", 0)
     return shown_synthesis
@@ -520,7 +525,12 @@ def delegated_synthesis(store: DelegateStore, clock, session: sessions.Session, 
 
 def delegated_hours(store: DelegateStore, clock, session: sessions.Session, delegation_id: str) -> dict:
     record = _delegation_for(store, clock, session, delegation_id)
-    return hours.statement(store, record["titulaire_id"], for_delegate=True)
+    return hours.statement(store, record["titulaire_id"], _holder_nir(store, record), for_delegate=True)
+
+
+def _holder_nir(store: DelegateStore, record: dict) -> str:
+    """The holder's NIR, which the delegation keeps (a delegation granted before it did: read)."""
+    return hours.nir_of(store, record["titulaire_id"], record.get("titulaire_nir"))
 
 
 def delegated_dossiers(
@@ -563,6 +573,7 @@ def create_dossier(
     try:
         store.create_dossier_as_delegate(
             holder_id=record["titulaire_id"],
+            holder_nir=_holder_nir(store, record),
             delegation_id=delegation_id,
             delegate_id=session.account_id,
             dossier_id=dossier_id,

@@ -15,20 +15,23 @@ from .errors import Conflict, InvalidInput, NotFound, WriteConflict
 from .states import DossierStatus
 
 
-class DossierStore(Protocol):
-    def create_dossier(self, account_id: str, dossier_id: str, dossier: dict, event: dict, now: datetime) -> None: ...
+class DossierStore(hours.HolderNirStore, Protocol):
+    def create_dossier(
+        self, account_id: str, nir: str, dossier_id: str, dossier: dict, event: dict, now: datetime
+    ) -> None: ...
 
     def get_dossier(self, account_id: str, dossier_id: str) -> dict | None: ...
 
     def list_dossiers(self, account_id: str, statuses: tuple[str, ...] | None = None) -> list[dict]: ...
 
     def validate_dossier(
-        self, account_id: str, dossier_id: str, hours: int, moment: str, event: dict, now: datetime
+        self, account_id: str, nir: str, dossier_id: str, hours: int, moment: str, event: dict, now: datetime
     ) -> None: ...
 
     def close_dossier(
         self,
         account_id: str,
+        nir: str,
         dossier_id: str,
         hours: int,
         moment: str,
@@ -97,13 +100,14 @@ def described(record: dict) -> str:
     return f"« {record['intitule']} » ({record['heures']} h)"
 
 
-def create(store: DossierStore, clock, account_id: str, new: NewDossier) -> dict:
+def create(store: DossierStore, clock, account_id: str, new: NewDossier, nir: str | None = None) -> dict:
+    nir = hours.nir_of(store, account_id, nir)
     now = clock()
     dossier_id = tokens.new_id()
     record = {**vars(new), "statut": DRAFT, "cree_le": to_iso(now)}
     event = history.event(history.DOSSIER_CREE, now, dossier=described(record))
     try:
-        store.create_dossier(account_id, dossier_id, record, event, now)
+        store.create_dossier(account_id, nir, dossier_id, record, event, now)
     except WriteConflict:
         raise DIF_NOT_ENTERED from None
     return shown(dossier_id, record)
@@ -127,16 +131,17 @@ def list_all(store: DossierStore, account_id: str, state: str | None = None) -> 
     return sorted(dossiers, key=lambda d: (d["cree_le"], d["id"]), reverse=True)
 
 
-def validate(store: DossierStore, clock, account_id: str, dossier_id: str) -> dict:
+def validate(store: DossierStore, clock, account_id: str, dossier_id: str, nir: str | None = None) -> dict:
     """Reserve the dossier's hours (DIF first, then CPF) and lock the DIF."""
     dossier = find(store, account_id, dossier_id)
     if dossier["statut"] != DRAFT:
         raise _bad_state("en cours d'élaboration")
+    nir = hours.nir_of(store, account_id, nir)
     now = clock()
     moment = to_iso(now)
     event = history.event(history.DOSSIER_VALIDE, now, dossier=described(dossier))
     try:
-        store.validate_dossier(account_id, dossier_id, dossier["heures"], moment, event, now)
+        store.validate_dossier(account_id, nir, dossier_id, dossier["heures"], moment, event, now)
     except WriteConflict as conflict:
         if "dossier" in conflict.failed:
             raise _bad_state("en cours d'élaboration") from None  # validated meanwhile
@@ -144,11 +149,13 @@ def validate(store: DossierStore, clock, account_id: str, dossier_id: str) -> di
     return {**dossier, "statut": VALIDATED, "valide_le": moment}
 
 
-def close(store: DossierStore, clock, account_id: str, dossier_id: str) -> dict:
-    """Debit the reserved hours and record the movement."""
+def close(store: DossierStore, clock, account_id: str, dossier_id: str, nir: str | None = None) -> dict:
+    """Debit the reserved hours (the CPF balance goes down by what the DIF did not cover: hours can
+    then be earned again up to the ceiling) and record the movement."""
     dossier = find(store, account_id, dossier_id)
     if dossier["statut"] != VALIDATED:
         raise _bad_state("validé")
+    nir = hours.nir_of(store, account_id, nir)
     now = clock()
     moment = to_iso(now)
     movement = hours.movement(moment, -dossier["heures"], f"Formation : {described(dossier)}")
@@ -158,7 +165,7 @@ def close(store: DossierStore, clock, account_id: str, dossier_id: str) -> dict:
     event = history.event(history.DOSSIER_CLOS, now, dossier=described(dossier))
     try:
         store.close_dossier(
-            account_id, dossier_id, dossier["heures"], moment, movement, event, now, confidential=confidential
+            account_id, nir, dossier_id, dossier["heures"], moment, movement, event, now, confidential=confidential
         )
     except WriteConflict:
         raise _bad_state("validé") from None  # closed meanwhile

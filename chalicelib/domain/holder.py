@@ -54,6 +54,8 @@ class AccountStore(Protocol):
 
     def get_account(self, account_id: str) -> dict | None: ...
 
+    def get_account_and_rights(self, account_id: str, nir: str) -> tuple[dict | None, dict | None]: ...
+
     def update_account_fields(self, account_id: str, changes: dict, event: dict, now: datetime) -> None: ...
 
 
@@ -86,21 +88,24 @@ def _account(store: AccountStore | PasswordChangeStore, account_id: str) -> dict
     return account
 
 
-def synthesis(store: AccountStore, account_id: str) -> dict:
-    """ "Synthèse de votre compte": the figures are kept on the account item, one read. Hours are
-    those still free: not held by a validated dossier nor spent."""
-    return synthesis_of(_account(store, account_id))
+def synthesis(store: AccountStore, account_id: str, nir: str | None = None) -> dict:
+    """ "Synthèse de votre compte": the account (names, dossier counts) and its NIR's rights (the
+    hours), one BatchGetItem. Hours are those still free: not held by a validated dossier nor spent."""
+    account, rights = store.get_account_and_rights(account_id, hours.nir_of(store, account_id, nir))
+    if account is None:
+        raise hours.ACCOUNT_NOT_FOUND
+    return synthesis_of(account, rights)
 
 
-def synthesis_of(account: dict) -> dict:
-    figures = hours.figures(account)
+def synthesis_of(account: dict, rights: dict | None) -> dict:
+    figures = hours.figures(rights)
     return {
         "civilite": account["civilite"],
         "prenom": account.get("prenom"),
         "nom_naissance": account["nom_naissance"],
         "heures_cpf_disponibles": figures.cpf_free,
         "heures_dif": figures.dif_free if figures.dif_entered else None,
-        "dif_modifiable": not account.get("dif_verrouille", False),
+        "dif_modifiable": not (rights or {}).get("dif_verrouille", False),
         "dossiers_en_cours": account.get("dossiers_en_cours", 0),
         "dossiers_clos": account.get("dossiers_clos", 0),
     }

@@ -1,10 +1,15 @@
 """ "Mon compte d'heures": the DIF balance the holder enters, the CPF hours, and their movements.
 
-The account item keeps totals only: `heures_dif` and `heures_cpf` as credited, `heures_reservees`
-(held by validated dossiers), `heures_debitees` (spent by closed ones) and `heures_libres`, their
-difference, kept precomputed because a DynamoDB condition cannot do arithmetic ("enough free hours"
-is `heures_libres >= :h`). Hours are spent DIF first, then CPF: which balance a reservation or a
-debit falls on follows from the totals, so no write ever needs to know it.
+Hours belong to the NIR, not to the online account: employers' declarations credit them whether or
+not the person has registered (domain/rights.py, domain/crediting.py). The NIR's rights record keeps
+totals only: `heures_dif` and `heures_cpf` as credited, `heures_reservees` (held by validated
+dossiers), `heures_debitees` (spent by closed ones) and `heures_libres`, their difference, kept
+precomputed because a DynamoDB condition cannot do arithmetic ("enough free hours" is
+`heures_libres >= :h`). Hours are spent DIF first, then CPF: which balance a reservation or a debit
+falls on follows from the totals, so no write ever needs to know it.
+
+The session knows its NIR; a caller that has only the account id (a session opened before sessions
+carried it) pays one read of the account to learn it.
 """
 
 from dataclasses import dataclass
@@ -25,10 +30,24 @@ DIF_LOCKED = Conflict(
 ACCOUNT_NOT_FOUND = NotFound("compte_introuvable", "Ce compte est introuvable.")
 
 
-class HoursStore(Protocol):
-    def get_account_and_movements(self, account_id: str) -> tuple[dict | None, list[dict]]: ...
+class HolderNirStore(Protocol):
+    def get_account(self, account_id: str) -> dict | None: ...
 
-    def set_dif(self, account_id: str, hours: int, event: dict, now: datetime) -> None: ...
+
+class HoursStore(HolderNirStore, Protocol):
+    def get_rights_and_movements(self, nir: str) -> tuple[dict | None, list[dict]]: ...
+
+    def set_dif(self, account_id: str, nir: str, hours: int, event: dict, now: datetime) -> None: ...
+
+
+def nir_of(store: HolderNirStore, account_id: str, nir: str | None = None) -> str:
+    """The holder's NIR: the session's, or the account's (one read) when the caller lacks it."""
+    if nir:
+        return nir
+    account = store.get_account(account_id)
+    if account is None:
+        raise ACCOUNT_NOT_FOUND
+    return account["nir"]
 
 
 @dataclass(frozen=True)
@@ -48,17 +67,18 @@ class Figures:
         return self.cpf_balance - self.cpf_reserved
 
 
-def figures(account: dict) -> Figures:
+def figures(rights: dict | None) -> Figures:
     """Balances and reservations by kind of hours, DIF first: debits, then reservations, eat the DIF
-    before the CPF."""
-    dif = account.get("heures_dif") or 0
-    cpf = account.get("heures_cpf", 0)
-    debited = account.get("heures_debitees", 0)
-    reserved = account.get("heures_reservees", 0)
+    before the CPF. A NIR with no rights record yet has none of either."""
+    rights = rights or {}
+    dif = rights.get("heures_dif") or 0
+    cpf = rights.get("heures_cpf", 0)
+    debited = rights.get("heures_debitees", 0)
+    reserved = rights.get("heures_reservees", 0)
     dif_balance = dif - min(dif, debited)
     cpf_balance = cpf - (debited - min(dif, debited))
     dif_reserved = min(dif_balance, reserved)
-    return Figures("heures_dif" in account, dif_balance, cpf_balance, dif_reserved, reserved - dif_reserved)
+    return Figures("heures_dif" in rights, dif_balance, cpf_balance, dif_reserved, reserved - dif_reserved)
 
 
 def round_dif(value: float | int) -> int:
@@ -66,12 +86,13 @@ def round_dif(value: float | int) -> int:
     return int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def set_dif(store: HoursStore, clock, account_id: str, value: float | int) -> int:
+def set_dif(store: HoursStore, clock, account_id: str, value: float | int, nir: str | None = None) -> int:
     """Enter or change the DIF balance, until a dossier is validated. Returns the rounded hours."""
     hours = round_dif(value)
+    nir = nir_of(store, account_id, nir)
     now = clock()
     try:
-        store.set_dif(account_id, hours, history.event(history.DIF, now, heures=hours), now)
+        store.set_dif(account_id, nir, hours, history.event(history.DIF, now, heures=hours), now)
     except WriteConflict:
         raise DIF_LOCKED from None
     return hours
@@ -81,20 +102,18 @@ def set_dif(store: HoursStore, clock, account_id: str, value: float | int) -> in
 CONFIDENTIAL_MOVEMENT = "Formation ({heures} h)"
 
 
-def statement(store: HoursStore, account_id: str, *, for_delegate: bool = False) -> dict:
-    """The balances and the movements, newest first, in one Query. A delegate reads the same figures
-    (they are the account's), but a confidential dossier's movement without its label."""
-    account, movements = store.get_account_and_movements(account_id)
-    if account is None:
-        raise ACCOUNT_NOT_FOUND
-    figures_now = figures(account)
+def statement(store: HoursStore, account_id: str, nir: str | None = None, *, for_delegate: bool = False) -> dict:
+    """The balances and the movements (credits and debits), newest first, in one Query. A delegate
+    reads the same figures, but a confidential dossier's movement without its label."""
+    rights, movements = store.get_rights_and_movements(nir_of(store, account_id, nir))
+    figures_now = figures(rights)
     return {
         "solde_dif": figures_now.dif_balance if figures_now.dif_entered else None,
         "heures_cpf": figures_now.cpf_balance,
         "heures_dif_reservees": figures_now.dif_reserved,
         "heures_cpf_reservees": figures_now.cpf_reserved,
         "heures_libres": figures_now.dif_free + figures_now.cpf_free,
-        "dif_modifiable": not account.get("dif_verrouille", False),
+        "dif_modifiable": not (rights or {}).get("dif_verrouille", False),
         "mouvements": [
             {"date": m["date"], "heures": m["heures"], "libelle": _label(m, for_delegate)} for m in reversed(movements)
         ],
@@ -108,5 +127,5 @@ def _label(movement: dict, for_delegate: bool) -> str:
 
 
 def movement(moment: str, hours: int, label: str) -> dict:
-    """The shape every movement has, debits (negative) and, later, CPF credits (positive) alike."""
+    """The shape every movement has, debits (negative) and CPF credits and regularisations alike."""
     return {"date": moment, "heures": hours, "libelle": label}

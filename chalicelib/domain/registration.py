@@ -228,7 +228,6 @@ def _pending_account(draft: Draft, now: datetime, expires_at: datetime) -> dict:
         "cgu_acceptees_le": draft.cgu_accepted_at,
         "cree_le": to_iso(now),
         "activation_expire_le": to_iso(expires_at),
-        "heures_cpf": 0,
         "dossiers_en_cours": 0,
         "dossiers_clos": 0,
         "envois_courriel": [to_epoch(now)],  # the activation email counts towards the hourly limit

@@ -68,8 +68,12 @@ class NewSession:
 
 @dataclass(frozen=True)
 class Session:
+    """Who is calling: the account, and its NIR (the key of its hours), which the session carries so
+    that the hours routes need not read the account first. None for a session opened before it did."""
+
     digest: str
     account_id: str
+    nir: str | None = None
 
 
 def log_in(
@@ -106,7 +110,12 @@ def log_in(
     idle_expires_at = min(now + timedelta(seconds=idle_seconds), expires_at)
     store.open_session(
         tokens.digest(token),
-        {"compte_id": account_id, "cree_le": to_iso(now), "inactive_apres": to_epoch(idle_expires_at)},
+        {
+            "compte_id": account_id,
+            "nir": compact_nir,
+            "cree_le": to_iso(now),
+            "inactive_apres": to_epoch(idle_expires_at),
+        },
         expires_at,
         history.event(history.CONNEXION, now),
         now,
@@ -166,7 +175,7 @@ def authenticate(store: SessionStore, clock, token: str | None, *, idle_seconds:
     record = store.touch_session(digest, now, now + timedelta(seconds=idle_seconds))
     if record is None:
         raise INVALID_SESSION
-    return Session(digest, record["compte_id"])
+    return Session(digest, record["compte_id"], record.get("nir"))
 
 
 def log_out(store: SessionStore, clock, session: Session) -> None:

@@ -8,7 +8,9 @@ module per aggregate (the way Ory Kratos splits its persister by flow):
   tokens.py         activation, reset and email change tokens (activation, a new link, the reset,
                     the confirmed email change)
   sessions.py       sessions and their pointers
-  holder.py         hours (DIF), dossiers (a delegate's included), movements
+  holder.py         hours (DIF), dossiers and their transitions (on the NIR's rights), a delegate's dossiers
+  rights.py         a NIR's rights: figures, movements, years credited; crediting's writes
+  declaration_files.py  a deposited declaration file's counts and chunks
   delegations.py    delegations, their holder's copies, invitations, the delegates' pointers
   history.py        the account's history
   expiry.py         the cleanup's expiry index and deletions

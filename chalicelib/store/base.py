@@ -93,15 +93,15 @@ class TableAccess:
         return True
 
     def _get_many(self, keys: dict[str, Key]) -> dict[str, dict | None]:
-        """Several records by name, in one BatchGetItem (plus retries of what was left unprocessed)."""
-        wanted = {name: key_attributes(key) for name, key in keys.items()}
+        """Several records by name (100 at most: DynamoDB's limit), in one BatchGetItem (plus retries
+        of what was left unprocessed)."""
+        names = {tuple(key): name for name, key in keys.items()}
         found = dict.fromkeys(keys)
-        request = {self._table: {"Keys": list(wanted.values()), "ConsistentRead": True}}
+        request = {self._table: {"Keys": [key_attributes(key) for key in keys.values()], "ConsistentRead": True}}
         for attempt in range(BATCH_ATTEMPTS):
             response = self._client.batch_get_item(RequestItems=request)
             for got in response["Responses"].get(self._table, []):
-                key = {PARTITION_KEY: got[PARTITION_KEY], SORT_KEY: got[SORT_KEY]}
-                found[next(name for name, k in wanted.items() if k == key)] = from_attributes(got)
+                found[names[(got[PARTITION_KEY]["S"], got[SORT_KEY]["S"])]] = from_attributes(got)
             request = response.get("UnprocessedKeys") or {}
             if not request:
                 return found

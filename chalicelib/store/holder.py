@@ -1,10 +1,13 @@
-"""The holder's hours and training dossiers, in the account's partition.
+"""The holder's hours and training dossiers.
 
-The account item carries the figures (`heures_dif`, `heures_cpf`, `heures_reservees`,
-`heures_debitees`, `heures_libres`, `dossiers_en_cours`, `dossiers_clos`, `dif_verrouille`, and
-`dossiers_confidentiels_en_cours` / `_clos`, which a delegate's synthesis leaves out), changed
-in the same transaction as the dossier and the history event. `heures_libres` is kept precomputed
-because a condition cannot add: validation is conditional on `heures_libres >= :h`.
+Dossiers live in the account's partition, and the account counts them (`dossiers_en_cours`,
+`dossiers_clos`, and `dossiers_confidentiels_en_cours` / `_clos`, which a delegate's synthesis leaves
+out). Hours belong to the NIR: the rights record (`DROITS#<nir>`, store/rights.py)
+carries every figure (`heures_dif`, `heures_cpf`, `heures_reservees`, `heures_debitees`,
+`heures_libres`, `dif_verrouille`), changed in the same transaction as the dossier and the history
+event, and movements are written beside it. `heures_libres` is kept precomputed because a condition
+cannot add: validation is conditional on `heures_libres >= :h`. Every change to the rights record
+increases its `version`, on which crediting conditions its own writes.
 """
 
 from datetime import datetime
@@ -14,48 +17,47 @@ from ..domain.states import DelegationScope, DelegationStatus, DossierStatus
 from .base import absent, exists
 from .history import HistoryRecords
 from .keys import (
-    ACCOUNT_SORT_KEY,
     DOSSIER_PREFIX,
-    MOVEMENT_PREFIX,
     TTL_ATTRIBUTE,
     account_key,
     account_partition,
     delegation_key,
     dossier_key,
     from_attributes,
-    movement_key,
+    rights_key,
+    rights_movement_key,
     sort_key_of,
     time_ordered_id,
 )
 
+NEXT_VERSION = "version = if_not_exists(version, :zero) + :un"
+
 
 class HolderRecords(HistoryRecords):
-    # "Mon compte d'heures" ----------------------------------------------------------------------------
+    # "Synthèse" and "Mon compte d'heures" -----------------------------------------------------------
 
-    def get_account_and_movements(self, account_id: str) -> tuple[dict | None, list[dict]]:
-        """The account and its movements, oldest first, in one Query."""
-        account, movements = None, []
-        for found in self._query(account_partition(account_id), ACCOUNT_SORT_KEY):
-            if sort_key_of(found) == ACCOUNT_SORT_KEY:
-                account = from_attributes(found)
-            elif sort_key_of(found).startswith(MOVEMENT_PREFIX):
-                movements.append(from_attributes(found))
-        return account, movements
+    def get_account_and_rights(self, account_id: str, nir: str) -> tuple[dict | None, dict | None]:
+        """The account and its NIR's rights, in one BatchGetItem."""
+        found = self._get_many({"compte": account_key(account_id), "droits": rights_key(nir)})
+        return found["compte"], found["droits"]
 
-    def set_dif(self, account_id: str, hours: int, event: dict, now: datetime) -> None:
-        """While no dossier is validated nothing is reserved nor debited: the free hours are CPF + DIF.
+    def set_dif(self, account_id: str, nir: str, hours: int, event: dict, now: datetime) -> None:
+        """While no dossier is validated nothing is reserved nor debited: the free hours are CPF + DIF
+        (a CPF credit landing meanwhile changes the same record, so the sum stays right).
 
-        WriteConflict names `compte` (the DIF is locked)."""
+        WriteConflict names `droits` (the DIF is locked)."""
         self._transact(
             [
                 (
-                    "compte",
+                    "droits",
                     self._update_action(
-                        account_key(account_id),
-                        "SET heures_dif = :dif, heures_libres = if_not_exists(heures_cpf, :zero) + :dif",
-                        f"{exists()} AND (attribute_not_exists(dif_verrouille) OR dif_verrouille = :faux)",
+                        rights_key(nir),
+                        "SET heures_dif = :dif, heures_libres = if_not_exists(heures_cpf, :zero) + :dif, "
+                        + NEXT_VERSION,
+                        "attribute_not_exists(dif_verrouille) OR dif_verrouille = :faux",
                         dif=hours,
                         zero=0,
+                        un=1,
                         faux=False,
                     ),
                 ),
@@ -65,14 +67,17 @@ class HolderRecords(HistoryRecords):
 
     # "Mes dossiers de formation" --------------------------------------------------------------------
 
-    def create_dossier(self, account_id: str, dossier_id: str, dossier: dict, event: dict, now: datetime) -> None:
-        """WriteConflict names `compte` (the DIF is not entered yet)."""
-        self._transact(self._dossier_creation(account_id, dossier_id, dossier, event, now))
+    def create_dossier(
+        self, account_id: str, nir: str, dossier_id: str, dossier: dict, event: dict, now: datetime
+    ) -> None:
+        """WriteConflict names `droits` (the DIF is not entered yet)."""
+        self._transact(self._dossier_creation(account_id, nir, dossier_id, dossier, event, now))
 
     def create_dossier_as_delegate(
         self,
         *,
         holder_id: str,
+        holder_nir: str,
         delegation_id: str,
         delegate_id: str,
         dossier_id: str,
@@ -83,7 +88,7 @@ class HolderRecords(HistoryRecords):
         """A draft dossier prepared by a delegate, on condition that the delegation is, at this very
         moment, active, not past its end, of scope `gestion`, and names this holder and this delegate.
 
-        WriteConflict names `delegation` (revoked or ended meanwhile) or `compte` (no DIF yet)."""
+        WriteConflict names `delegation` (revoked or ended meanwhile) or `droits` (no DIF yet)."""
         check = self._check_action(
             delegation_key(delegation_id),
             f"statut = :active AND portee = :gestion AND titulaire_id = :titulaire "
@@ -94,22 +99,21 @@ class HolderRecords(HistoryRecords):
             delegataire=delegate_id,
             now=to_epoch(now),
         )
-        self._transact([("delegation", check), *self._dossier_creation(holder_id, dossier_id, dossier, event, now)])
+        creation = self._dossier_creation(holder_id, holder_nir, dossier_id, dossier, event, now)
+        self._transact([("delegation", check), *creation])
 
     def _dossier_creation(
-        self, account_id: str, dossier_id: str, dossier: dict, event: dict, now: datetime
+        self, account_id: str, nir: str, dossier_id: str, dossier: dict, event: dict, now: datetime
     ) -> list[tuple[str, dict]]:
-        """The dossier, the account's counts (confidential dossiers also counted apart, so that a
-        delegate's synthesis can leave them out), the event."""
+        """The dossier, the check that the DIF is entered, the account's counts (confidential dossiers
+        also counted apart, so that a delegate's synthesis can leave them out), the event."""
         counts = "SET dossiers_en_cours = if_not_exists(dossiers_en_cours, :zero) + :un"
         if dossier.get("confidentiel"):
             counts += ", dossiers_confidentiels_en_cours = if_not_exists(dossiers_confidentiels_en_cours, :zero) + :un"
         return [
             ("dossier", self._put_action(dossier_key(account_id, dossier_id), dossier, condition=absent())),
-            (
-                "compte",
-                self._update_action(account_key(account_id), counts, "attribute_exists(heures_dif)", zero=0, un=1),
-            ),
+            ("droits", self._check_action(rights_key(nir), "attribute_exists(heures_dif)")),
+            ("compte", self._update_action(account_key(account_id), counts, exists(), zero=0, un=1)),
             ("evenement", self._event_action(account_id, event, now)),
         ]
 
@@ -128,11 +132,11 @@ class HolderRecords(HistoryRecords):
         return [{**from_attributes(item), "id": sort_key_of(item).removeprefix(DOSSIER_PREFIX)} for item in found]
 
     def validate_dossier(
-        self, account_id: str, dossier_id: str, hours: int, moment: str, event: dict, now: datetime
+        self, account_id: str, nir: str, dossier_id: str, hours: int, moment: str, event: dict, now: datetime
     ) -> None:
         """Reserve the dossier's hours and lock the DIF, if the dossier is a draft and enough hours are free.
 
-        WriteConflict names `dossier` (not a draft any more) and/or `compte` (not enough free hours)."""
+        WriteConflict names `dossier` (not a draft any more) and/or `droits` (not enough free hours)."""
         self._transact(
             [
                 (
@@ -147,14 +151,16 @@ class HolderRecords(HistoryRecords):
                     ),
                 ),
                 (
-                    "compte",
+                    "droits",
                     self._update_action(
-                        account_key(account_id),
+                        rights_key(nir),
                         "SET heures_libres = heures_libres - :h, "
-                        "heures_reservees = if_not_exists(heures_reservees, :zero) + :h, dif_verrouille = :vrai",
+                        "heures_reservees = if_not_exists(heures_reservees, :zero) + :h, dif_verrouille = :vrai, "
+                        + NEXT_VERSION,
                         "heures_libres >= :h",
                         h=hours,
                         zero=0,
+                        un=1,
                         vrai=True,
                     ),
                 ),
@@ -165,6 +171,7 @@ class HolderRecords(HistoryRecords):
     def close_dossier(
         self,
         account_id: str,
+        nir: str,
         dossier_id: str,
         hours: int,
         moment: str,
@@ -173,11 +180,12 @@ class HolderRecords(HistoryRecords):
         now: datetime,
         confidential: bool = False,
     ) -> None:
-        """Turn the dossier's reserved hours into debited ones and record the movement.
+        """Turn the dossier's reserved hours into debited ones (lowering the CPF balance, DIF first)
+        and record the movement beside the NIR's credits.
 
         WriteConflict names `dossier` (not a validated one)."""
         counts = (
-            "dossiers_en_cours = dossiers_en_cours - :un, dossiers_clos = if_not_exists(dossiers_clos, :zero) + :un"
+            "SET dossiers_en_cours = dossiers_en_cours - :un, dossiers_clos = if_not_exists(dossiers_clos, :zero) + :un"
         )
         if confidential:
             counts += (
@@ -199,18 +207,28 @@ class HolderRecords(HistoryRecords):
                     ),
                 ),
                 (
-                    "compte",
+                    "droits",
                     self._update_action(
-                        account_key(account_id),
+                        rights_key(nir),
                         "SET heures_reservees = heures_reservees - :h, "
-                        "heures_debitees = if_not_exists(heures_debitees, :zero) + :h, " + counts,
+                        "heures_debitees = if_not_exists(heures_debitees, :zero) + :h, " + NEXT_VERSION,
                         exists(),
                         h=hours,
                         zero=0,
                         un=1,
                     ),
                 ),
-                ("mouvement", self._put_action(movement_key(account_id, time_ordered_id(now)), movement)),
+                (
+                    "compte",
+                    self._update_action(
+                        account_key(account_id),
+                        counts,
+                        exists(),
+                        zero=0,
+                        un=1,
+                    ),
+                ),
+                ("mouvement", self._put_action(rights_movement_key(nir, time_ordered_id(now)), movement)),
                 ("evenement", self._event_action(account_id, event, now)),
             ]
         )

@@ -26,16 +26,22 @@ Key = tuple[str, str]
 EVENT_PREFIX = "EVENEMENT#"
 DOSSIER_PREFIX = "DOSSIER#"
 SESSION_POINTER_PREFIX = "SESSION#"
-# Movements sort right after their account ("COMPTE" is a prefix of their sort key): one Query
-# with begins_with "COMPTE" reads the account's figures and its movements together.
 ACCOUNT_SORT_KEY = "COMPTE"
-MOVEMENT_PREFIX = "COMPTE#MOUVEMENT#"
 # The holder's copy of each delegation they granted sorts between the account and its movements:
 # one Query (sk BETWEEN "COMPTE" AND DELEGATIONS_END) reads the account and its delegations together.
 HOLDER_DELEGATION_PREFIX = "COMPTE#DELEGATION#"
-HOLDER_DELEGATIONS_END = "COMPTE#DELEGATION$"  # "$" follows "#": after every copy, before the movements
+HOLDER_DELEGATIONS_END = "COMPTE#DELEGATION$"  # "$" follows "#": after every copy
 # In a delegate's partition, a pointer to each delegation they accepted ("comptes délégués").
 DELEGATED_ACCOUNT_PREFIX = "DELEGUE#"
+# A NIR's rights (`DROITS#<nir>`): the rights record, then its movements right after it ("DROITS" is
+# a prefix of their sort key: one Query with begins_with "DROITS" reads both), and a record per year
+# credited, apart ("ANNEE#").
+RIGHTS_SORT_KEY = "DROITS"
+RIGHTS_MOVEMENT_PREFIX = "DROITS#MOUVEMENT#"
+RIGHTS_YEAR_PREFIX = "ANNEE#"
+# A deposited declaration file (`FICHIER#<file id>`): its counts, then a record per chunk applied.
+DECLARATION_FILE_SORT_KEY = "FICHIER"
+DECLARATION_CHUNK_PREFIX = "MORCEAU#"
 
 
 # Keys ---------------------------------------------------------------------------------------------
@@ -122,8 +128,29 @@ def dossier_key(account_id: str, dossier_id: str) -> Key:
     return account_partition(account_id), f"{DOSSIER_PREFIX}{dossier_id}"
 
 
-def movement_key(account_id: str, movement_id: str) -> Key:
-    return account_partition(account_id), f"{MOVEMENT_PREFIX}{movement_id}"
+def rights_partition(nir: str) -> str:
+    """Rights belong to the NIR, whether or not an online account exists."""
+    return f"DROITS#{nir}"
+
+
+def rights_key(nir: str) -> Key:
+    return rights_partition(nir), RIGHTS_SORT_KEY
+
+
+def rights_year_key(nir: str, year: int) -> Key:
+    return rights_partition(nir), f"{RIGHTS_YEAR_PREFIX}{year}"
+
+
+def rights_movement_key(nir: str, movement_id: str) -> Key:
+    return rights_partition(nir), f"{RIGHTS_MOVEMENT_PREFIX}{movement_id}"
+
+
+def declaration_file_key(file_id: str) -> Key:
+    return f"FICHIER#{file_id}", DECLARATION_FILE_SORT_KEY
+
+
+def declaration_chunk_key(file_id: str, index: int) -> Key:
+    return f"FICHIER#{file_id}", f"{DECLARATION_CHUNK_PREFIX}{index:07d}"
 
 
 def time_ordered_id(moment: datetime) -> str:

@@ -1,10 +1,12 @@
 """The store: one object made of the records of each aggregate."""
 
 from .accounts import AccountRecords
+from .declaration_files import DeclarationFileRecords
 from .delegations import DelegationRecords
 from .expiry import ExpiryRecords
 from .holder import HolderRecords
 from .registrations import RegistrationRecords
+from .rights import RightsRecords
 from .sessions import SessionRecords
 from .tokens import TokenRecords
 
@@ -16,6 +18,8 @@ class Store(
     SessionRecords,
     HolderRecords,
     DelegationRecords,
+    RightsRecords,
+    DeclarationFileRecords,
     ExpiryRecords,
 ):
     """Every method is one request to DynamoDB unless its docstring says otherwise."""

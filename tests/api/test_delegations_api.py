@@ -587,7 +587,7 @@ def test_a_delegate_read_costs_three_dynamodb_requests_session_included(
     assert marie.post(f"{base}/dossiers", {"intitule": "A", "organisme": "B", "heures": 1}).status == 201
     costs[f"POST {base}/dossiers"] = list(dynamodb_calls)
     assert costs["GET /titulaire/comptes-delegues"] == ["UpdateItem", "Query"]
-    assert costs[f"GET {base}"] == ["UpdateItem", "GetItem", "GetItem"]
+    assert costs[f"GET {base}"] == ["UpdateItem", "GetItem", "BatchGetItem"]  # the account and its NIR's rights
     assert costs[f"GET {base}/heures"] == ["UpdateItem", "GetItem", "Query"]
     assert costs[f"GET {base}/dossiers"] == ["UpdateItem", "GetItem", "Query"]
     assert costs[f"GET {base}/dossiers/{jean_s_account['visible']}"] == ["UpdateItem", "GetItem", "GetItem"]

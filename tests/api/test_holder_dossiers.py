@@ -113,9 +113,11 @@ class TestDossiers:
         statement = holder.get("/titulaire/heures").body
         assert statement["solde_dif"] == 0 and statement["heures_cpf"] == 30  # 20 DIF, then 10 CPF
         assert statement["heures_libres"] == 30
-        assert statement["mouvements"] == [
-            {"date": "2026-12-01T09:00:04Z", "heures": -30, "libelle": "Formation : « Comptabilité » (30 h)"}
-        ]
+        newest, *credits = statement["mouvements"]
+        assert newest == {
+            "date": "2026-12-01T09:00:04Z", "heures": -30, "libelle": "Formation : « Comptabilité » (30 h)"}
+        assert sorted((m["heures"], m["libelle"]) for m in credits) == [  # the 40 h credited, before
+            (16, "Alimentation de vos droits au titre de 2017"), (24, "Alimentation de vos droits au titre de 2016")]
         synthesis = holder.get("/titulaire").body
         assert (synthesis["dossiers_en_cours"], synthesis["dossiers_clos"]) == (0, 1)
         assert (synthesis["heures_dif"], synthesis["heures_cpf_disponibles"]) == (0, 30)

@@ -18,11 +18,10 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from chalicelib.settings import ENVIRONMENT_NAMES
+from tests.helpers.http import CAPTCHA, local_stack
 from tests.helpers.people import PASSWORD, make_nir
-from tools.local_stack import ROOT, LocalStack, free_ports
+from tools.local_stack import ROOT, LocalStack
 
-CAPTCHA = "AE23HJ"  # the fixed answer: characters of the captcha's own alphabet, so the audio speaks it
 SCREENS = ROOT / "build" / "screens"
 AXE_REPORTS = ROOT / "build" / "axe"
 # Debian's Chromium, as the brief of this machine asks: no background connection (refused here).
@@ -49,30 +48,11 @@ def chromium_path() -> str:
     return path
 
 
-def clean_environment(**extra) -> dict:
-    """This process's environment without the application's settings nor any AWS configuration."""
-    kept = {
-        name: value
-        for name, value in os.environ.items()
-        if name not in ENVIRONMENT_NAMES and not name.startswith("AWS_") and name not in ("PORT", "MOTO_PORT")
-    }
-    return {**kept, **extra}
-
-
 @contextmanager
 def portal_stack(**settings):
     if not (ROOT / "web" / "public" / "vendor" / "dsfr" / "VERSION").exists():
         raise RuntimeError("The DSFR is not in web/public/vendor/: run `make install` (npm ci, tools.vendor_dsfr).")
-    api_port, moto_port = free_ports(2)
-    stack = LocalStack(
-        api_port=api_port,
-        moto_port=moto_port,
-        extra_env={"CAPTCHA_FIXED_ANSWER": CAPTCHA, **settings},
-        environ=clean_environment(),
-        capture_output=True,
-        autoreload=False,
-    )
-    with stack:
+    with local_stack(**settings) as stack:
         yield stack
 
 

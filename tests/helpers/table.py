@@ -63,13 +63,11 @@ def captcha_answer(captcha_id: str) -> str:
 
 
 def credit_cpf_hours(hours: int, nir: str = NIR) -> None:
-    """What a CPF credit (a later issue) will do: add to the balance and to the free hours."""
-    _client().update_item(
-        TableName=_table(),
-        Key=keys.key_attributes(keys.account_key(account_id_of(nir))),
-        UpdateExpression="SET heures_cpf = heures_cpf + :h, heures_libres = if_not_exists(heures_libres, :zero) + :h",
-        ExpressionAttributeValues=keys.expression_values(h=hours, zero=0),
-    )
+    """Employers' declarations worth `hours` CPF hours, credited to the NIR by the crediting functions
+    (the file in the bucket, the S3-triggered split, the SQS-triggered chunks)."""
+    from tests.helpers.crediting import credit_hours
+
+    credit_hours(hours, nir)
 
 
 def write_directly(items: list[dict]) -> None:

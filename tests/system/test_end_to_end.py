@@ -3,120 +3,21 @@
 
 import base64
 import json
-import os
 import re
 import subprocess
 import sys
-import urllib.error
-import urllib.request
-from dataclasses import dataclass
 
-import pytest
-
-from chalicelib.settings import ENVIRONMENT_NAMES
 from tests.helpers.api import bearer
+from tests.helpers.http import (
+    PROBLEM_TYPE,
+    Http,
+    clean_environment,
+    last_email_to,
+    local_stack,
+    register_over_http,
+)
 from tests.helpers.people import EMAIL, NEW_PASSWORD, NIR, PASSWORD, identity, make_nir
-from tools.local_stack import ROOT, LocalStack, free_ports
-
-CAPTCHA = "AE23HJ"
-PROBLEM_TYPE = "application/problem+json"
-
-
-def clean_environment(**extra) -> dict:
-    """This process's environment without the application's settings nor any AWS configuration,
-    so that a developer's shell (a real endpoint, a profile...) cannot leak into the stack."""
-    kept = {
-        name: value
-        for name, value in os.environ.items()
-        if name not in ENVIRONMENT_NAMES and not name.startswith("AWS_") and name not in ("PORT", "MOTO_PORT")
-    }
-    return {**kept, **extra}
-
-
-@pytest.fixture(scope="module")
-def stack():
-    api_port, moto_port = free_ports(2)
-    local = LocalStack(
-        api_port=api_port,
-        moto_port=moto_port,
-        extra_env={"CAPTCHA_FIXED_ANSWER": CAPTCHA},
-        environ=clean_environment(),
-        capture_output=True,
-        autoreload=False,  # other work in the tree (pytest's cache, .pyc files) must not restart the API mid-test
-    )
-    with local:
-        yield local
-
-
-@dataclass(repr=False)
-class Answer:
-    status: int
-    headers: dict
-    raw: bytes
-    server_log: str = ""
-
-    @property
-    def content_type(self) -> str:
-        return self.headers.get("content-type", "")
-
-    @property
-    def body(self):
-        return json.loads(self.raw) if self.raw and "json" in self.content_type else None
-
-    def __str__(self) -> str:
-        shown = f"HTTP {self.status} {self.content_type}: {self.raw[:500]!r}"
-        return shown + (f"\n--- server output ---\n{self.server_log[-4000:]}" if self.server_log else "")
-
-    __repr__ = __str__  # what pytest shows in a failed assertion
-
-
-class Http:
-    """A client of the API over HTTP, with nothing but the standard library."""
-
-    def __init__(self, stack: LocalStack):
-        self.stack, self.base_url = stack, stack.api_url
-
-    def call(self, method: str, path: str, body=None, *, raw: bytes | None = None, headers=None) -> Answer:
-        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
-        sent = {"Accept": "application/json", **({"Content-Type": "application/json"} if data is not None else {})}
-        headers = {**sent, **(headers or {})}
-        request = urllib.request.Request(self.base_url + path, data=data, method=method, headers=headers)
-        try:
-            with urllib.request.urlopen(request, timeout=15) as response:
-                return Answer(response.status, _lower(response.headers), response.read())
-        except urllib.error.HTTPError as error:
-            with error:
-                answer = Answer(error.code, _lower(error.headers), error.read())
-        if answer.status >= 500:  # the traceback is in the server's output: show it with the failure
-            answer.server_log = self.stack.output()
-        return answer
-
-    def get(self, path, **kw):
-        return self.call("GET", path, **kw)
-
-    def post(self, path, body=None, **kw):
-        return self.call("POST", path, body, **kw)
-
-    def put(self, path, body=None, **kw):
-        return self.call("PUT", path, body, **kw)
-
-    def delete(self, path, **kw):
-        return self.call("DELETE", path, **kw)
-
-
-def _lower(headers) -> dict:
-    return {name.lower(): value for name, value in headers.items()}
-
-
-@pytest.fixture
-def http(stack):
-    return Http(stack)
-
-
-def last_email_to(stack: LocalStack, recipient: str) -> dict:
-    mine = [m for m in stack.sent_emails() if recipient in json.dumps(m.get("destinations", {}))]
-    assert mine, f"no email to {recipient} on the emulator: {stack.sent_emails()}"
-    return mine[-1]
+from tools.local_stack import ROOT
 
 
 def test_the_tutorial_journey_over_http(stack, http):
@@ -229,33 +130,12 @@ def test_the_app_refuses_to_start_with_a_fixed_captcha_on_real_aws():
     assert allowed.returncode == 0, allowed.stderr
 
 
-def register_over_http(http, courriel: str, **person) -> Answer:
-    version = http.get("/cgu").body["version"]
-    draft_id = http.post("/inscriptions", {"cgu_acceptees": True, "cgu_version": version}).body["id"]
-    captcha_id = http.post("/captchas").body["id"]
-    person = {**identity(courriel=courriel, **person), "captcha_id": captcha_id, "captcha_reponse": CAPTCHA}
-    identified = http.put(f"/inscriptions/{draft_id}/identite", person)
-    assert identified.status == 200, identified
-    return http.put(
-        f"/inscriptions/{draft_id}/mot-de-passe", {"mot_de_passe": PASSWORD, "mot_de_passe_confirmation": PASSWORD}
-    )
-
-
 def test_an_expired_registration_is_cleaned_up_and_the_nir_registers_again():
     """A stack of its own, whose activation links live 1 s. `chalice local` runs no schedule: the
     cleanup runs as its Lambda would, through the project's code, against the stack's emulator."""
     import time
 
-    api_port, moto_port = free_ports(2)
-    short = LocalStack(
-        api_port=api_port,
-        moto_port=moto_port,
-        extra_env={"CAPTCHA_FIXED_ANSWER": CAPTCHA, "ACTIVATION_TTL_SECONDS": "1"},
-        environ=clean_environment(),
-        capture_output=True,
-        autoreload=False,
-    )
-    with short:
+    with local_stack(ACTIVATION_TTL_SECONDS="1") as short:
         http = Http(short)
         registered = register_over_http(http, EMAIL)
         assert registered.status == 201, registered

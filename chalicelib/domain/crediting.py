@@ -1,0 +1,274 @@
+"""Crediting CPF hours from employers' declaration files ("alimentation du compte d'heures").
+
+Two steps, each one Lambda function, scaled out by Lambda itself:
+
+- `split_file`: a file was deposited. Its header is checked, then its lines are cut into chunks of
+  `chunk_lines`, each named by a byte range of this very version of the file (a message of a few
+  hundred bytes whatever the lines hold), handed to `send` ten at a time. The file is read as a
+  stream; nothing but the current line is held.
+- `apply_chunk`: one chunk. Its lines are parsed; the rights and year records of every NIR and year
+  it names are read together (BatchGetItem, 100 keys a request); then each line that changes
+  something is one transaction, conditioned on the versions read. A conflict (another chunk, a
+  closure, a DIF entry on the same NIR meanwhile) comes back with the records as they now are (no
+  read again), and the line is decided again: at most CREDIT_ATTEMPTS transactions, so that a line
+  never costs more than 3 requests; then the chunk goes back to the queue, which delivers it later.
+
+Delivery is at least once and a file may be deposited twice: every step is idempotent. A line that
+already wrote its declaration is recognised by its source (file version and line number); the
+chunk's counts are added to the file's once (the chunk's record is written on condition that it
+does not exist); whoever completes the count (the last chunk, or the split if it ends last) writes
+the report. Reports and logs hold counts and line numbers, never a NIR.
+
+Here nothing knows S3 or SQS: the byte streams come in, and `send` and `write_report` go out, as
+callables (chalicelib/crediting.py wires them to chalicelib/bucket_and_queue.py).
+"""
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from ..clock import to_iso
+from . import declaration_file, hours, rights
+from .errors import WriteConflict
+
+DECLARATIONS_PREFIX = "declarations/"
+REPORTS_PREFIX = "rapports/"
+SEND_BATCH = 10  # SQS's SendMessageBatch limit
+CREDIT_ATTEMPTS = 3  # transactions per line, before the chunk goes back to the queue
+# The file's bookkeeping (counts, chunks done) outlives any redelivery, then goes.
+BOOKKEEPING_DAYS = 90
+
+
+class CreditStore(Protocol):
+    def start_declaration_file(self, file_id: str, record: dict, expires: datetime) -> dict | None: ...
+
+    def finish_declaration_split(self, file_id: str, chunk_count: int, rejection: str | None = None) -> dict: ...
+
+    def record_declaration_chunk(
+        self, file_id: str, index: int, counts: dict, rejected: list[dict], expires: datetime
+    ) -> dict: ...
+
+    def declaration_file_rejections(self, file_id: str) -> list[dict]: ...
+
+    def read_rights(
+        self, years: Iterable[tuple[str, int]]
+    ) -> tuple[dict[str, dict | None], dict[tuple[str, int], dict | None]]: ...
+
+    def credit_declaration(
+        self,
+        nir: str,
+        year: int,
+        year_record: dict,
+        year_version: int | None,
+        delta: int,
+        check_rights: bool,
+        rights_version: int | None,
+        movement: dict | None,
+        now: datetime,
+    ) -> None: ...
+
+
+class CreditContention(Exception):
+    """A line could not be written after CREDIT_ATTEMPTS tries: the chunk goes back to the queue."""
+
+
+class NotADeclaration(Exception):
+    """An event or a message that is not one of ours (a key outside `declarations/`, a foreign body)."""
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One stored version of a deposited file: S3 names it by bucket, key and version id (the ETag
+    when the bucket keeps no versions), and says when it was deposited."""
+
+    bucket: str
+    key: str
+    version: str | None
+    etag: str
+    deposited: str
+
+    @property
+    def file_id(self) -> str:
+        """The file's bookkeeping name: the same upload is always the same id; a new one never is."""
+        identity = "\n".join((self.bucket, self.key, self.version or "", self.etag))
+        return hashlib.sha256(identity.encode()).hexdigest()
+
+    @property
+    def name(self) -> str:
+        return self.key.removeprefix(DECLARATIONS_PREFIX)
+
+    @property
+    def report_key(self) -> str:
+        return f"{REPORTS_PREFIX}{self.name}.json"
+
+
+def chunk_message(upload: Upload, chunk: declaration_file.Chunk) -> str:
+    return json.dumps({"fichier": asdict(upload), "morceau": asdict(chunk)}, separators=(",", ":"))
+
+
+def read_message(body: str) -> tuple[Upload, declaration_file.Chunk]:
+    try:
+        message = json.loads(body)
+        return Upload(**message["fichier"]), declaration_file.Chunk(**message["morceau"])
+    except (ValueError, KeyError, TypeError) as error:
+        raise NotADeclaration("not a chunk message") from error
+
+
+# Reports -----------------------------------------------------------------------------------------
+
+OUTCOMES = (rights.APPLIED, rights.UNCHANGED, rights.REGULARISED)
+COUNTERS = {rights.APPLIED: "appliquees", rights.UNCHANGED: "inchangees", rights.REGULARISED: "regularisees"}
+
+
+def empty_counts() -> dict:
+    return {"lignes": 0, **dict.fromkeys(COUNTERS.values(), 0)}
+
+
+def is_complete(record: dict | None) -> bool:
+    return record is not None and "morceaux" in record and record.get("morceaux_faits", 0) >= record["morceaux"]
+
+
+def report(store: CreditStore, upload: Upload, record: dict) -> dict:
+    """The file's report: its counts, and every rejected line in file order; or why it was
+    rejected whole."""
+    counts = {name: record.get(name, 0) for name in empty_counts()}
+    if record.get("rejet"):
+        return {"fichier": upload.name, **counts, "rejetees": [], "fichier_rejete": _rejection(record["rejet"])}
+    rejected = sorted(store.declaration_file_rejections(upload.file_id), key=lambda r: r["ligne"])
+    return {"fichier": upload.name, **counts, "rejetees": rejected}
+
+
+def _rejection(code: str) -> dict:
+    return {"code": code, "detail": declaration_file.FILE_PROBLEMS[code]}
+
+
+# The S3-triggered step ---------------------------------------------------------------------------
+
+
+def split_file(
+    store: CreditStore,
+    clock,
+    upload: Upload,
+    blocks: Iterable[bytes],
+    send: Callable[[list[str]], None],
+    write_report: Callable[[str, dict], None],
+    chunk_lines: int,
+) -> dict:
+    """Check the header, cut the file into chunks and send them. Returns counts for the log."""
+    if not upload.key.startswith(DECLARATIONS_PREFIX):
+        raise NotADeclaration("not under declarations/")
+    now = clock()
+    record = {"fichier": upload.name, "depose_le": upload.deposited, "recu_le": to_iso(now)}
+    existing = store.start_declaration_file(upload.file_id, record, now + timedelta(days=BOOKKEEPING_DAYS))
+    if existing is not None and "morceaux" in existing:
+        # S3 delivered this event again: the chunks went out already. The report may be lost.
+        if is_complete(existing):
+            write_report(upload.report_key, report(store, upload, existing))
+        return {"morceaux": existing["morceaux"], "deja_decoupe": True}
+
+    lines = declaration_file.physical_lines(blocks)
+    problem = declaration_file.check_header(next(lines, None))
+    if problem is not None:
+        done = store.finish_declaration_split(upload.file_id, 0, rejection=problem)
+        write_report(upload.report_key, report(store, upload, done))
+        return {"morceaux": 0, "rejet": problem}
+
+    batch, count = [], 0
+    for chunk in declaration_file.chunks(lines, chunk_lines):
+        batch.append(chunk_message(upload, chunk))
+        count += 1
+        if len(batch) == SEND_BATCH:
+            send(batch)
+            batch = []
+    if batch:
+        send(batch)
+    done = store.finish_declaration_split(upload.file_id, count)
+    if is_complete(done):  # every chunk was applied before the split ended (or there was none)
+        write_report(upload.report_key, report(store, upload, done))
+    return {"morceaux": count}
+
+
+# The SQS-triggered step --------------------------------------------------------------------------
+
+
+def apply_chunk(
+    store: CreditStore,
+    clock,
+    upload: Upload,
+    chunk: declaration_file.Chunk,
+    blocks: Iterable[bytes],
+    write_report: Callable[[str, dict], None],
+    pause: Callable[[int], None] = lambda attempt: None,
+) -> dict:
+    """Apply one chunk's lines and add its counts to the file's. Returns the chunk's counts."""
+    now = clock()
+    counts, rejected, declarations = empty_counts(), [], []
+    for line in declaration_file.physical_lines(blocks, chunk.first_line, chunk.start):
+        if declaration_file.is_blank(line):
+            continue
+        counts["lignes"] += 1
+        parsed = declaration_file.parse_line(line, last_year=now.year - 1)
+        if isinstance(parsed, declaration_file.Rejection):
+            rejected.append(parsed.as_dict())
+        else:
+            declarations.append((line.number, parsed))
+
+    state = Rights(*store.read_rights({(d.nir, d.annee) for _, d in declarations}))
+    for number, declaration in declarations:
+        source = rights.Source(upload.file_id, number, upload.deposited)
+        outcome = _credit(store, now, state, declaration, source, pause)
+        counts[COUNTERS[outcome]] += 1
+
+    record = store.record_declaration_chunk(
+        upload.file_id, chunk.index, counts, rejected, now + timedelta(days=BOOKKEEPING_DAYS)
+    )
+    if is_complete(record):
+        write_report(upload.report_key, report(store, upload, record))
+    return {**counts, "rejetees": len(rejected)}
+
+
+@dataclass
+class Rights:
+    """What a chunk knows of its NIRs: rights by NIR, year records by (NIR, year), kept up to date
+    with its own writes."""
+
+    by_nir: dict
+    by_year: dict
+
+
+def _credit(store: CreditStore, now: datetime, state: Rights, declaration, source, pause) -> str:
+    nir, year = declaration.nir, declaration.annee
+    for attempt in range(CREDIT_ATTEMPTS):
+        current = state.by_nir.get(nir)
+        decision = rights.decide(current, state.by_year.get((nir, year)), declaration, source)
+        if decision.year_record is None:
+            return decision.outcome
+        movement = hours.movement(to_iso(now), decision.delta, decision.label) if decision.delta else None
+        try:
+            store.credit_declaration(
+                nir,
+                year,
+                decision.year_record,
+                decision.year_version,
+                decision.delta,
+                decision.checks_rights,
+                decision.rights_version,
+                movement,
+                now,
+            )
+        except WriteConflict as conflict:
+            # Someone wrote this NIR meanwhile: the refusal carries the records as they now are
+            # (none when DynamoDB cancelled us for another transaction in flight: try again as is).
+            pause(attempt)
+            if "droits" in conflict.failed:
+                state.by_nir[nir] = conflict.current.get("droits")
+            if "annee" in conflict.failed:
+                state.by_year[(nir, year)] = conflict.current.get("annee")
+            continue
+        state.by_nir[nir] = rights.after(current, decision)
+        state.by_year[(nir, year)] = decision.year_record
+        return decision.outcome
+    raise CreditContention(f"line {source.line} kept conflicting")

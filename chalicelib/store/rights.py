@@ -1,0 +1,155 @@
+"""A NIR's rights, in its own partition `DROITS#<nir>`, whether or not an online account exists:
+
+- the rights record (`DROITS`): every hour figure of the person: `heures_cpf` (CPF credited),
+  `heures_dif` (once entered) and `dif_verrouille`, `heures_reservees` (validated dossiers),
+  `heures_debitees` (closed ones), `heures_libres` (kept precomputed: a condition cannot add), and
+  `version`, which every write increases;
+- the movements (`DROITS#MOUVEMENT#<time>#<random>`), credits and debits alike, right after it, so
+  that one Query reads the figures and the movements of "Mon compte d'heures";
+- a record per year credited (`ANNEE#<year>`): its base b, the hours it has credited so far, each
+  employer's declaration by SIRET and where it came from, and its own `version`.
+
+The holder's routes change the rights record in their dossier transactions (store/holder.py);
+crediting writes it here, on condition that the versions it read are still there.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from botocore.exceptions import ClientError
+
+from ..domain.errors import WriteConflict
+from .base import TableAccess, absent, exists
+from .keys import (
+    RIGHTS_MOVEMENT_PREFIX,
+    RIGHTS_SORT_KEY,
+    expression_values,
+    from_attributes,
+    item,
+    rights_key,
+    rights_movement_key,
+    rights_partition,
+    rights_year_key,
+    sort_key_of,
+    time_ordered_id,
+)
+
+BATCH_GET_LIMIT = 100  # keys per BatchGetItem
+
+
+def version_condition(version: int | None) -> tuple[str, dict]:
+    """The record is as it was read: absent (None), or at this version."""
+    if version is None:
+        return absent(), {}
+    if version == 0:  # a record written before versions existed
+        return f"{exists()} AND attribute_not_exists(version)", {}
+    return "version = :version", {"version": version}
+
+
+class RightsRecords(TableAccess):
+    # "Mon compte d'heures" ----------------------------------------------------------------------
+
+    def get_rights_and_movements(self, nir: str) -> tuple[dict | None, list[dict]]:
+        """The rights record and the movements, oldest first, in one Query."""
+        rights, movements = None, []
+        for found in self._query(rights_partition(nir), RIGHTS_SORT_KEY):
+            if sort_key_of(found) == RIGHTS_SORT_KEY:
+                rights = from_attributes(found)
+            elif sort_key_of(found).startswith(RIGHTS_MOVEMENT_PREFIX):
+                movements.append(from_attributes(found))
+        return rights, movements
+
+    # Crediting ----------------------------------------------------------------------------------
+
+    def read_rights(
+        self, years: Iterable[tuple[str, int]]
+    ) -> tuple[dict[str, dict | None], dict[tuple[str, int], dict | None]]:
+        """The rights record of each NIR and the record of each (NIR, year): one BatchGetItem per
+        100 keys (absent records come back as None)."""
+        years = set(years)
+        wanted = {("droits", nir): rights_key(nir) for nir in {nir for nir, _ in years}}
+        wanted.update({("annee", nir, year): rights_year_key(nir, year) for nir, year in years})
+        names = list(wanted)
+        found = {}
+        for start in range(0, len(names), BATCH_GET_LIMIT):
+            found.update(self._get_many({name: wanted[name] for name in names[start : start + BATCH_GET_LIMIT]}))
+        by_nir = {name[1]: record for name, record in found.items() if name[0] == "droits"}
+        by_year = {(name[1], name[2]): record for name, record in found.items() if name[0] == "annee"}
+        return by_nir, by_year
+
+    def credit_declaration(
+        self,
+        nir: str,
+        year: int,
+        year_record: dict,
+        year_version: int | None,
+        delta: int,
+        check_rights: bool,
+        rights_version: int | None,
+        movement: dict | None,
+        now: datetime,
+    ) -> None:
+        """Write a year's record and, when hours move, the rights and the movement: one
+        TransactWriteItems (one PutItem when only the year's record changes), each record on
+        condition that it is still at the version read. When another write came first, WriteConflict
+        names `annee` and/or `droits` and holds them as they now are (None: absent), or names
+        `transaction` when DynamoDB cancelled this one for another in flight on the same items."""
+        year_condition, year_values = version_condition(year_version)
+        actions = [
+            ("annee", self._put_action(rights_year_key(nir, year), year_record, None, year_condition, **year_values))
+        ]
+        rights_condition, rights_values = version_condition(rights_version)
+        if delta:
+            actions.append(
+                (
+                    "droits",
+                    self._update_action(
+                        rights_key(nir),
+                        "SET heures_cpf = if_not_exists(heures_cpf, :zero) + :delta, "
+                        "heures_libres = if_not_exists(heures_libres, :zero) + :delta, "
+                        "version = if_not_exists(version, :zero) + :one",
+                        rights_condition,
+                        delta=delta,
+                        zero=0,
+                        one=1,
+                        **rights_values,
+                    ),
+                )
+            )
+        elif check_rights:
+            actions.append(("droits", self._check_action(rights_key(nir), rights_condition, **rights_values)))
+        if movement is not None:
+            actions.append(("mouvement", self._put_action(rights_movement_key(nir, time_ordered_id(now)), movement)))
+        if len(actions) == 1:
+            self._put_if(rights_year_key(nir, year), year_record, year_condition, **year_values)
+            return
+        try:
+            self._transact(actions)
+        except ClientError as error:
+            if _cancelled_by_another_transaction(error):
+                raise WriteConflict({"transaction"}) from None
+            raise
+
+    def _put_if(self, key, record: dict, condition: str, **values) -> None:
+        arguments = {
+            "TableName": self._table,
+            "Item": item(key, record),
+            "ConditionExpression": condition,
+            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+        }
+        if values:
+            arguments["ExpressionAttributeValues"] = expression_values(**values)
+        try:
+            self._client.put_item(**arguments)
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                raise WriteConflict({"annee"}, {"annee": from_attributes(error.response.get("Item"))}) from None
+            raise
+
+
+def _cancelled_by_another_transaction(error: ClientError) -> bool:
+    """DynamoDB cancels a transaction that meets another one on the same item: try again."""
+    if error.response["Error"]["Code"] != "TransactionCanceledException":
+        return False
+    reasons = error.response.get("CancellationReasons") or []
+    return any(reason.get("Code") == "TransactionConflict" for reason in reasons)
