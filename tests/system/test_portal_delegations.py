@@ -353,3 +353,27 @@ def test_a_delegation_with_the_keyboard_alone(new_page, stack):
     expect(delegate.get_by_text(GONE)).to_be_visible()
     press(delegate, delegate.get_by_role("link", name="Retour à mes délégations"))
     expect(heading(delegate)).to_have_text("Mes délégations")
+
+
+def test_mes_delegations_on_a_phone(browser, stack):
+    """The table scrolls sideways within its box; nothing in it widens the page (its screen-reader-only
+    texts included)."""
+    person = new_person()
+    register_by_api(stack, person)
+    token = log_in_by_api(stack, person)
+    body = {"courriel": "une.adresse.assez.longue@example.fr", "portee": "gestion"}
+    assert call(stack, "POST", "/titulaire/delegations", body, token=token)[0] == 201
+    context = browser.new_context(base_url=stack.api_url, viewport={"width": 390, "height": 844}, locale="fr-FR")
+    phone = context.new_page()
+    try:
+        screens = Screens(phone, "delegations-telephone")
+        log_in(phone, person)
+        phone.get_by_role("button", name="Menu").click()
+        phone.get_by_role("dialog").get_by_role("link", name="Mes délégations").click()
+        expect(heading(phone)).to_have_text("Mes délégations")
+        expect(phone.get_by_role("button", name=re.compile("^Mettre fin à la délégation"))).to_be_attached()
+        assert phone.evaluate("document.documentElement.scrollWidth") == 390
+        screens.shot("liste")
+        screens.assert_clean()
+    finally:
+        context.close()
