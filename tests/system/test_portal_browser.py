@@ -152,7 +152,7 @@ def test_the_whole_journey_from_the_cgu_to_the_logout(page, stack):
 
     menu(page, "Mes informations personnelles")
     expect(heading(page)).to_have_text("Mes informations personnelles")
-    expect(page.get_by_text(person.courriel)).to_be_visible()
+    expect(page.get_by_text(person.courriel, exact=True)).to_be_visible()
     textbox(page, "Téléphone fixe").fill("01 23 45 67 89")
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_text("La modification a bien été effectuée.")).to_be_visible()
