@@ -156,6 +156,7 @@ class Person:
     courriel: str
     prenom: str = "Claire"
     nom: str = "Martin"
+    civilite: str = "MME"
     password: str = PASSWORD
 
     @property
@@ -199,7 +200,7 @@ def register_by_api(stack: LocalStack, person: Person, *, activate: bool = True)
         f"/inscriptions/{draft}/identite",
         {
             "nir": person.nir,
-            "civilite": "MME",
+            "civilite": person.civilite,
             "prenom": person.prenom,
             "nom_naissance": person.nom,
             "courriel": person.courriel,
@@ -216,3 +217,77 @@ def register_by_api(stack: LocalStack, person: Person, *, activate: bool = True)
         code = link_in_last_email(stack, person.courriel, "/activation").split("c=", 1)[1]
         status, answer = call(stack, "POST", "/activations", {"code": code})
         assert status == 200, answer
+
+
+def log_in_by_api(stack: LocalStack, person: Person) -> str:
+    """A session of `person`'s own, opened over HTTP: its token."""
+    status, answer = call(stack, "POST", "/sessions", {"nir": person.nir, "mot_de_passe": person.password})
+    assert status == 201, answer
+    return answer["jeton"]
+
+
+# What the browser tests do on a page, as a person would -------------------------------------------
+
+
+def heading(page: Page):
+    return page.get_by_role("heading", level=1)
+
+
+def textbox(page: Page, name: str, exact: bool = True):
+    """The field labelled `name`; with exact=False, whose label starts so (a DSFR hint follows it)."""
+    if exact:
+        return page.get_by_role("textbox", name=name, exact=True)
+    return page.get_by_role("textbox", name=re.compile("^" + re.escape(name)))
+
+
+def log_in(page: Page, person: Person) -> None:
+    page.goto("/")
+    expect(heading(page)).to_have_text("Accès à mon espace sécurisé")
+    fill_login_form(page, person)
+    expect(heading(page)).to_have_text("Synthèse de votre compte")
+
+
+def fill_login_form(page: Page, person: Person) -> None:
+    """The login form of whatever page shows it (the home page, an invitation's link)."""
+    textbox(page, "Numéro de sécurité sociale", exact=False).fill(person.spaced_nir)
+    textbox(page, "Mot de passe").fill(person.password)
+    page.get_by_role("button", name="Je m'identifie").click()
+
+
+def menu(page: Page, name: str) -> None:
+    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name=name, exact=True).click()
+
+
+def account_menu(page: Page, name: str) -> None:
+    navigation = page.get_by_role("navigation", name="Menu principal")
+    navigation.locator("#bouton-menu-compte").click()
+    navigation.get_by_role("link", name=name).or_(navigation.get_by_role("button", name=name)).click()
+
+
+# The keyboard alone: Tab to move, Enter or Space to press, typing ----------------------------------
+
+MAX_TABS = 120  # more than any page of the portal has focusable elements
+
+
+def focused(locator) -> bool:
+    return locator.evaluate("element => element === document.activeElement")
+
+
+def tab_to(page: Page, locator) -> None:
+    """Presses Tab until `locator` has the focus, as a person tabs through a page."""
+    expect(locator).to_be_attached()
+    for _ in range(MAX_TABS):
+        if focused(locator):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"{locator} never got the focus in {MAX_TABS} presses of Tab")
+
+
+def type_into(page: Page, locator, text: str) -> None:
+    tab_to(page, locator)
+    page.keyboard.type(text)
+
+
+def press(page: Page, locator, key: str = "Enter") -> None:
+    tab_to(page, locator)
+    page.keyboard.press(key)

@@ -12,14 +12,19 @@ from chalicelib.domain import passwords
 from tests.helpers.browser import (
     CAPTCHA,
     Screens,
+    account_menu,
     call,
     emails_to,
     expect_field_error,
+    heading,
     launch,
     link_in_last_email,
+    log_in,
+    menu,
     new_person,
     portal_stack,
     register_by_api,
+    textbox,
 )
 
 expect.set_options(timeout=20_000)  # a shared 2-core machine: conditions are waited for, generously
@@ -50,36 +55,6 @@ def page(browser, stack):
     opened = context.new_page()
     yield opened
     context.close()
-
-
-def heading(page):
-    return page.get_by_role("heading", level=1)
-
-
-def textbox(page, name: str, exact: bool = True):
-    """The field labelled `name`; with exact=False, whose label starts so (a DSFR hint follows it)."""
-    if exact:
-        return page.get_by_role("textbox", name=name, exact=True)
-    return page.get_by_role("textbox", name=re.compile("^" + re.escape(name)))
-
-
-def log_in(page, person, screens: Screens | None = None):
-    page.goto("/")
-    expect(heading(page)).to_have_text("Accès à mon espace sécurisé")
-    textbox(page, "Numéro de sécurité sociale", exact=False).fill(person.spaced_nir)
-    textbox(page, "Mot de passe").fill(person.password)
-    page.get_by_role("button", name="Je m'identifie").click()
-    expect(heading(page)).to_have_text("Synthèse de votre compte")
-
-
-def menu(page, name: str):
-    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name=name, exact=True).click()
-
-
-def account_menu(page, name: str):
-    navigation = page.get_by_role("navigation", name="Menu principal")
-    navigation.locator("#bouton-menu-compte").click()
-    navigation.get_by_role("link", name=name).or_(navigation.get_by_role("button", name=name)).click()
 
 
 def test_the_whole_journey_from_the_cgu_to_the_logout(page, stack):
@@ -177,7 +152,7 @@ def test_the_whole_journey_from_the_cgu_to_the_logout(page, stack):
 
     menu(page, "Mes informations personnelles")
     expect(heading(page)).to_have_text("Mes informations personnelles")
-    expect(page.get_by_text(person.courriel)).to_be_visible()
+    expect(page.get_by_text(person.courriel, exact=True)).to_be_visible()
     textbox(page, "Téléphone fixe").fill("01 23 45 67 89")
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_text("La modification a bien été effectuée.")).to_be_visible()
@@ -214,7 +189,7 @@ def test_the_whole_journey_from_the_cgu_to_the_logout(page, stack):
 
     menu(page, "Mes délégations")
     expect(heading(page)).to_have_text("Mes délégations")
-    expect(page.get_by_text("Ce service sera bientôt disponible.")).to_be_visible()
+    expect(page.get_by_text("Vous n'avez donné aucune délégation.")).to_be_visible()
     screens.shot("delegations")
 
     account_menu(page, "Consulter mon historique")

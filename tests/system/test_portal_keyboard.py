@@ -8,10 +8,19 @@ import re
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from tests.helpers.browser import CAPTCHA, Screens, launch, link_in_last_email, new_person, portal_stack
+from tests.helpers.browser import (
+    CAPTCHA,
+    Screens,
+    launch,
+    link_in_last_email,
+    new_person,
+    portal_stack,
+    press,
+    tab_to,
+    type_into,
+)
 
 expect.set_options(timeout=20_000)
-MAX_TABS = 120  # more than any page of the portal has focusable elements
 
 
 @pytest.fixture(scope="module")
@@ -28,31 +37,6 @@ def page(stack):
         context.set_default_timeout(20_000)
         yield context.new_page()
         browser.close()
-
-
-def focused(locator) -> bool:
-    return locator.evaluate("element => element === document.activeElement")
-
-
-def tab_to(page, locator):
-    """Presses Tab until `locator` has the focus, as a person tabs through a page."""
-    expect(locator).to_be_attached()
-    for _ in range(MAX_TABS):
-        if focused(locator):
-            return
-        page.keyboard.press("Tab")
-    raise AssertionError(f"{locator} never got the focus in {MAX_TABS} presses of Tab")
-
-
-def type_into(page, locator, text: str):
-    tab_to(page, locator)
-    page.keyboard.type(text)
-
-
-def press(page, locator, key: str = "Enter"):
-    tab_to(page, locator)
-    page.keyboard.press(key)
-
 
 def test_the_journey_with_the_keyboard_alone(page, stack):
     screens = Screens(page, "clavier")

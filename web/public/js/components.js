@@ -183,10 +183,11 @@ export function stepper(current) {
 }
 
 // The caption names the table for screen readers; the page's visible heading stands above it.
-export function table(caption, headers, rows) {
+// `multiline`: long cells wrap (the DSFR keeps each on one line otherwise, and scrolls sideways).
+export function table(caption, headers, rows, { multiline = false } = {}) {
   return h(
     "div",
-    { class: "fr-table fr-table--no-caption fr-table--layout-fixed" },
+    { class: `fr-table fr-table--no-caption fr-table--layout-fixed${multiline ? " fr-table--multiline" : ""}` },
     h(
       "div",
       { class: "fr-table__wrapper" },

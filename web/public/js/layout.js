@@ -12,8 +12,9 @@ import { displayName, session } from "./session.js";
 let inside = false;
 
 function current(route, entry) {
-  if (route.path === entry.path) return true;
-  // A dossier's page belongs to "Mes dossiers de formation"; "/espace" itself is the synthesis only.
+  if (route.path === entry.path || route.parent === entry.path) return true;
+  // A dossier's page belongs to "Mes dossiers de formation" (a delegated account's to "Mes délégations",
+  // its `parent`); "/espace" itself is the synthesis only.
   return entry.path !== "/espace" && route.path.startsWith(`${entry.path}/`);
 }
 

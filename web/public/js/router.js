@@ -122,9 +122,11 @@ export function start() {
     if (location.pathname + location.search !== current) show({ focus: true });
   });
   // A 401 on a holder-space call: the login page, with the API's sentence, not a blank screen.
+  // A page with its own login form (an invitation's link) comes back with it: the link is not lost.
   onSessionEnd((detail) => {
     updateLayout({ espace: false });
-    navigate("/", { replace: true, message: { type: "warning", text: detail } });
+    const here = location.pathname + location.search;
+    navigate(match(location.pathname).route.ownLogin ? here : "/", { replace: true, message: { type: "warning", text: detail } });
   });
   show();
 }

@@ -1,10 +1,13 @@
 // Every page of the portal, one line each: its path (":id" takes a segment), its module in pages/
 // (loaded when first shown), and for the holder space (`espace`, behind the login) its entry in the
-// main menu (`menu`) or in the holder's own menu under their name (`compte`).
+// main menu (`menu`) or in the holder's own menu under their name (`compte`); `parent`, the menu entry
+// a page without one of its own belongs to. `ownLogin`: a page outside the holder space that shows its
+// own login form when there is no session (a session that ends there brings that page back).
 //
 // Adding a page: write pages/<name>.js (export `title` and `render(context)`, see web/README.md),
 // then add its line here. A path must not start with one of the API's first segments (cgu,
-// inscriptions, captchas, activations, sessions, mots-de-passe, titulaire...): those go to the API.
+// inscriptions, captchas, activations, sessions, mots-de-passe, titulaire, courriels, delegations...):
+// those go to the API.
 
 export const routes = [
   { path: "/", module: () => import("./pages/accueil.js") },
@@ -18,6 +21,9 @@ export const routes = [
   { path: "/courriel-non-recu", module: () => import("./pages/courriel-non-recu.js") },
   { path: "/mot-de-passe-oublie", module: () => import("./pages/mot-de-passe-oublie.js") },
   { path: "/reinitialisation", module: () => import("./pages/reinitialisation.js") },
+  // The email links that need no session (/courriel) or bring their own login form (/delegation).
+  { path: "/courriel", module: () => import("./pages/courriel.js") },
+  { path: "/delegation", ownLogin: true, module: () => import("./pages/delegation.js") },
 
   { path: "/espace", espace: true, menu: "Accueil", module: () => import("./pages/espace-synthese.js") },
   { path: "/espace/informations", espace: true, menu: "Mes informations personnelles", module: () => import("./pages/espace-informations.js") },
@@ -26,6 +32,7 @@ export const routes = [
   { path: "/espace/dossiers/nouveau", espace: true, module: () => import("./pages/espace-dossier-nouveau.js") },
   { path: "/espace/dossiers/:id", espace: true, module: () => import("./pages/espace-dossier.js") },
   { path: "/espace/delegations", espace: true, menu: "Mes délégations", module: () => import("./pages/espace-delegations.js") },
+  { path: "/espace/comptes-delegues/:id", espace: true, parent: "/espace/delegations", module: () => import("./pages/espace-compte-delegue.js") },
   { path: "/espace/mot-de-passe", espace: true, compte: "Modifier mon mot de passe", module: () => import("./pages/espace-mot-de-passe.js") },
   { path: "/espace/historique", espace: true, compte: "Consulter mon historique", module: () => import("./pages/espace-historique.js") },
 ];

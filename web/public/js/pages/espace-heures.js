@@ -8,7 +8,7 @@ import { onSubmit } from "../forms.js";
 
 export const title = "Mon compte d'heures";
 
-function signed(value) {
+export function signed(value) {
   return value > 0 ? `+${hours(value)}` : hours(value).replace("-", "−");
 }
 
@@ -52,12 +52,13 @@ function figures(statement) {
   ]);
 }
 
-function movements(statement) {
+// Also the movements of a delegated account (pages/espace-compte-delegue.js), with its own caption.
+export function movements(statement, caption = "Mouvements de votre compte d'heures, du plus récent au plus ancien") {
   if (!statement.mouvements.length) {
     return h("p", {}, "Aucun mouvement n'a été porté à la connaissance du compte d'heures CPF.");
   }
   return table(
-    "Mouvements de votre compte d'heures, du plus récent au plus ancien",
+    caption,
     ["Date", "Libellé", "Heures"],
     statement.mouvements.map((movement) => [dateTime(movement.date), movement.libelle, signed(movement.heures)]),
   );

@@ -1,8 +1,9 @@
 // "Mes informations personnelles" (GET and PATCH /titulaire/informations). The NIR and the birth name
-// cannot be changed here; the email address will be, by a confirmed change (coming next).
+// cannot be changed here; the email address is, by a confirmed change (POST /titulaire/courriel): the
+// password, then a link to the new address, which the page /courriel confirms.
 
 import { holder } from "../api.js";
-import { alert, button, buttons, input, radios, summary } from "../components.js";
+import { alert, button, buttons, input, password, radios, summary } from "../components.js";
 import { h, page, phone } from "../dom.js";
 import { onSubmit } from "../forms.js";
 
@@ -50,13 +51,43 @@ function form(stored, showSaved) {
   });
 }
 
+// The confirmed change: a link goes to the new address (valid one hour), a notice to the current one.
+function emailForm(informations, showSent) {
+  const element = h(
+    "form",
+    { "aria-labelledby": "modifier-courriel" },
+    h("h2", { id: "modifier-courriel", class: "fr-h4" }, "Modifier mon adresse courriel"),
+    h(
+      "p",
+      {},
+      `Votre adresse actuelle est ${informations.courriel}. Un lien de confirmation sera envoyé à la nouvelle adresse : ` +
+        "votre adresse ne changera que lorsque vous l'aurez ouvert et confirmé, dans l'heure. " +
+        "Un message d'information sera aussi envoyé à votre adresse actuelle.",
+    ),
+    h("p", { class: "fr-text--sm" }, "Les champs marqués d'un astérisque (*) sont obligatoires."),
+    input({ name: "courriel", label: "Nouvelle adresse courriel", hint: "Format attendu : nom@domaine.fr", type: "email", autocomplete: "email", required: true }),
+    input({ name: "courriel_confirmation", label: "Confirmation de la nouvelle adresse courriel", type: "email", autocomplete: "off", required: true }),
+    password({
+      name: "mot_de_passe",
+      label: "Mot de passe actuel",
+      hint: "Pour vérifier que cette demande vient bien de vous.",
+      autocomplete: "current-password",
+    }),
+    buttons(button("Recevoir le lien de confirmation", { type: "submit", icon: "fr-icon-mail-line" })),
+  );
+  return onSubmit(element, async (values) => {
+    const requested = await holder.post("/titulaire/courriel", values);
+    await showSent(requested.detail, requested.courriel_envoye ? "success" : "warning");
+  });
+}
+
 export async function render() {
   const content = page("Mes informations personnelles");
   const body = h("div");
   content.append(body);
-  const show = async (message) => {
+  const show = async (message, type = "success") => {
     const informations = await holder.get("/titulaire/informations");
-    const notice = message ? alert("success", message, { role: "status" }) : null;
+    const notice = message ? alert(type, message, { role: "status" }) : null;
     body.replaceChildren(
       notice ?? "",
       identity(informations),
@@ -64,9 +95,10 @@ export async function render() {
         "p",
         { class: "fr-text--sm" },
         "Votre numéro de sécurité sociale et votre nom de naissance ne peuvent pas être modifiés depuis votre espace. ",
-        "La modification de votre adresse courriel sera bientôt disponible.",
+        "Votre adresse courriel se modifie plus bas, avec votre mot de passe.",
       ),
       form(informations, show),
+      h("div", { class: "mcf-bloc fr-mt-6w" }, emailForm(informations, show)),
     );
     if (notice) {
       notice.tabIndex = -1;

@@ -6,14 +6,15 @@ import { h, hours, page } from "../dom.js";
 
 export const title = "Synthèse de votre compte";
 
-function figure(heading, value, text, action, { wordy = false } = {}) {
+// Also the figures of a delegated account (pages/espace-compte-delegue.js).
+export function figure(heading, value, text, action, { wordy = false, level = 2 } = {}) {
   return h(
     "div",
     { class: "fr-col-12 fr-col-md-6" },
     h(
       "section",
       { class: "mcf-chiffre", "aria-label": heading },
-      h("h2", { class: "fr-h6 fr-mb-1w" }, heading),
+      h(`h${level}`, { class: "fr-h6 fr-mb-1w" }, heading),
       h("p", { class: `mcf-chiffre__valeur${wordy ? " mcf-chiffre__valeur--texte" : ""} fr-mb-1w` }, value),
       text ? h("p", { class: "fr-text--sm fr-mb-1w" }, text) : null,
       action ? h("p", { class: "fr-mb-0" }, action) : null,
