@@ -98,7 +98,7 @@ class ApiBlueprint(Blueprint):
                     code = aws_outage_code(error)
                     if code is None:
                         raise
-                    _log_outage(self.current_request, code)
+                    _log_outage(self.current_request, code, self._current_app.lambda_context)
                     return service_unavailable()
 
             handler.operation = operation
@@ -112,14 +112,15 @@ def _response(result, status: int) -> Response:
     return json_response(result, status) if isinstance(result, Answer) else result
 
 
-def _log_outage(request, aws_code: str) -> None:
-    """The route, the AWS error code and the request id: never a body, a header or a path value
-    (they may hold a NIR or a token)."""
+def _log_outage(request, aws_code: str, lambda_context) -> None:
+    """The route, the AWS error code and the request id (API Gateway's, else the Lambda's): never a
+    body, a header or a path value (they may hold a NIR or a token)."""
     context = request.context or {}
+    request_id = context.get("requestId") or getattr(lambda_context, "aws_request_id", None) or "?"
     log.warning(
         "service_indisponible on %s %s: AWS %s (request %s)",
         request.method,
         context.get("resourcePath", "?"),
         aws_code,
-        context.get("requestId", "?"),
+        request_id,
     )

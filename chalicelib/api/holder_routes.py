@@ -128,9 +128,7 @@ def read_hours(session):
     authenticated=True,
 )
 def set_dif(session, form: forms.DifForm):
-    entered = hours.set_dif(
-        dependencies.store(), dependencies.clock(), session.account_id, form.solde_dif, session.nir
-    )
+    entered = hours.set_dif(dependencies.store(), dependencies.clock(), session.account_id, form.solde_dif, session.nir)
     return answers.DifEntered(solde_dif=entered, detail=hours.UPDATED)
 
 
@@ -197,9 +195,7 @@ def read_dossier(session, dossier_id):
 )
 def validate_dossier(session, dossier_id, form: forms.EmptyForm):
     return answers.Dossier(
-        **dossiers.validate(
-            dependencies.store(), dependencies.clock(), session.account_id, dossier_id, session.nir
-        )
+        **dossiers.validate(dependencies.store(), dependencies.clock(), session.account_id, dossier_id, session.nir)
     )
 
 

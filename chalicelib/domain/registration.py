@@ -26,7 +26,7 @@ class RegistrationStore(Protocol):
 
     def get_draft(self, draft_id: str) -> dict | None: ...
 
-    def delete_draft(self, draft_id: str) -> dict | None: ...
+    def cancel_draft(self, draft_id: str, identity_fields: list[str], now: datetime) -> None: ...
 
     def take_captcha(self, captcha_id: str) -> dict | None: ...
 
@@ -120,16 +120,20 @@ def start(
 
 def find(store: RegistrationStore, clock, draft_id: str) -> Draft:
     record = store.get_draft(draft_id) if tokens.is_well_formed_id(draft_id) else None
-    if not is_live(record, clock()):
+    if not is_live(record, clock()) or record["etape"] == DraftStep.CANCELLED:
         raise DRAFT_NOT_FOUND
     return _draft(draft_id, record)
 
 
 def cancel(store: RegistrationStore, clock, draft_id: str) -> None:
-    """ "Annuler": the draft and whatever it holds are deleted at once."""
-    record = store.delete_draft(draft_id) if tokens.is_well_formed_id(draft_id) else None
-    if not is_live(record, clock()):
+    """ "Annuler": whatever the draft holds of the person is erased at once; the draft, cancelled,
+    is found no more."""
+    if not tokens.is_well_formed_id(draft_id):
         raise DRAFT_NOT_FOUND
+    try:
+        store.cancel_draft(draft_id, list(IDENTITY_FIELDS), clock())
+    except WriteConflict:
+        raise DRAFT_NOT_FOUND from None
 
 
 def submit_identity(

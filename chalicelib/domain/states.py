@@ -10,6 +10,7 @@ class DraftStep(StrEnum):
     IDENTITY = "identite"
     PASSWORD = "mot_de_passe"
     ACTIVATION = "activation"
+    CANCELLED = "annulee"  # "Annuler": emptied of every personal data, gone with its hour
 
 
 class AccountStatus(StrEnum):

@@ -47,8 +47,27 @@ class RegistrationRecords(TableAccess):
     def get_draft(self, draft_id: str) -> dict | None:
         return self._get(draft_key(draft_id))
 
-    def delete_draft(self, draft_id: str) -> dict | None:
-        return self._take(draft_key(draft_id))
+    def cancel_draft(self, draft_id: str, identity_fields: list[str], now: datetime) -> None:
+        """Empty a live draft of its personal data and mark it cancelled, in one conditional write
+        (so that a repeat of this very request, its reply lost, is recognised). What remains (the
+        step, the CGU's acceptance) goes with the draft's hour.
+
+        WriteConflict names `inscription` (unknown, expired, or cancelled already)."""
+        self._transact(
+            [
+                (
+                    "inscription",
+                    self._update_action(
+                        draft_key(draft_id),
+                        "SET etape = :annulee REMOVE " + ", ".join(f"#{name}" for name in identity_fields),
+                        f"{exists()} AND etape <> :annulee AND {TTL_ATTRIBUTE} > :now",
+                        names={f"#{name}": name for name in identity_fields},
+                        annulee=DraftStep.CANCELLED,
+                        now=to_epoch(now),
+                    ),
+                )
+            ]
+        )
 
     # Step 2, the identity ----------------------------------------------------------------------
 

@@ -59,11 +59,16 @@ class TestDraft:
         assert answer.body["telephone_fixe"] == "+33123456789"
         assert NIR not in answer.raw.decode()
 
-    def test_annuler_deletes_the_draft(self, journey, api):
+    def test_annuler_erases_what_the_draft_holds_of_the_person(self, journey, api):
         draft_id = journey.start()
         journey.identity(draft_id)
         assert api.delete(f"/inscriptions/{draft_id}").status == 204
-        assert item(keys.draft_key(draft_id)) is None
+        # What remains, until its hour ends, is the mark that it was cancelled (a lost reply's
+        # repeat recognises it) and the CGU's acceptance: nothing of the person.
+        left = item(keys.draft_key(draft_id))
+        assert left["etape"]["S"] == "annulee"
+        assert not {"nir", "civilite", "prenom", "nom_naissance", "courriel", "telephone_fixe",
+                    "telephone_portable"} & set(left)
         gone = api.get(f"/inscriptions/{draft_id}")
         assert gone.status == 404 and gone.body["code"] == "inscription_introuvable"
         assert api.delete(f"/inscriptions/{draft_id}").status == 404
