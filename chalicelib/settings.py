@@ -6,6 +6,7 @@ environment variables only for the duration of a call, and Lambda may reuse a pr
 
 import ipaddress
 import os
+import secrets
 from collections.abc import Mapping
 from typing import Literal
 from urllib.parse import urlsplit
@@ -45,11 +46,24 @@ class Settings(BaseModel):
     )
     credit_queue: str = Field("mon-compte-formation-credits", alias="CREDIT_QUEUE", pattern=r"^[A-Za-z0-9_-]{1,80}$")
     credit_chunk_lines: int = Field(500, alias="CREDIT_CHUNK_LINES", gt=0, le=100_000)
-    captcha_fixed_answer: str | None = Field(None, alias="CAPTCHA_FIXED_ANSWER", min_length=1)
+    captcha_fixed_answer: str | None = Field(None, alias="CAPTCHA_FIXED_ANSWER", min_length=1, max_length=16)
+    # The key that seals captchas (see chalicelib/domain/captchas.py): the same for every instance.
+    captcha_secret: str | None = Field(None, alias="CAPTCHA_SECRET", min_length=32, repr=False)
 
     @property
     def contact_url(self) -> str:
         return self.contact_url_override or f"{self.public_base_url.rstrip('/')}/contact"
+
+    def captcha_key(self) -> bytes:
+        """CAPTCHA_SECRET; against a local emulator, a key of this process's own when unset (one
+        `chalice local` serves it all). On real AWS it must be set, the same for every Lambda
+        instance (the template passes a generated secret): a captcha would otherwise not be
+        recognised by the instance that checks it."""
+        if self.captcha_secret:
+            return self.captcha_secret.encode()
+        if points_at_loopback(self.aws_endpoint_url):
+            return _PROCESS_CAPTCHA_KEY
+        raise ConfigurationError("CAPTCHA_SECRET must be set (32 characters at least) outside a local emulator")
 
     @model_validator(mode="after")
     def _fixed_captcha_only_on_a_local_emulator(self) -> "Settings":
@@ -66,6 +80,7 @@ class Settings(BaseModel):
 
 
 ENVIRONMENT_NAMES = tuple(field.alias for field in Settings.model_fields.values())
+_PROCESS_CAPTCHA_KEY = secrets.token_bytes(32)
 
 
 def points_at_loopback(url: str | None) -> bool:

@@ -16,6 +16,7 @@ from tests.helpers.api import Api
 from tests.helpers.clock import FixedClock
 from tests.helpers.journey import Journey
 
+TEST_CAPTCHA_SECRET = "une clé de test pour sceller les captchas, 32+"
 SETTINGS_VARIABLES = (
     "AWS_ENDPOINT_URL",
     "CAPTCHA_FIXED_ANSWER",
@@ -38,6 +39,7 @@ def aws_environment(monkeypatch):
     monkeypatch.setenv("AWS_SESSION_TOKEN", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-3")
     monkeypatch.setenv("AWS_REGION", "eu-west-3")
+    monkeypatch.setenv("CAPTCHA_SECRET", TEST_CAPTCHA_SECRET)
     dependencies.reset()
     yield
     dependencies.reset()

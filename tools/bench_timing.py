@@ -82,9 +82,10 @@ def register(store, clock, nir: str, email: str, activate: bool) -> None:
 
     mailer = KeepingMailer()
     draft = registration.start(store, clock, ttl_seconds=3600, current_cgu_version="v1", accepted=True, version="v1")
-    captcha = captchas.create(store, clock, 600, fixed_answer="AE23HJ")
+    key = b"une cle de banc d essai, 32 octets au moins"
+    captcha = captchas.create(clock, 600, key, fixed_answer="AE23HJ")
     person = registration.Identity(nir=nir, civilite="M", nom_naissance="Dupont", courriel=email)
-    registration.submit_identity(store, clock, draft.id, person, captcha.id, "AE23HJ")
+    registration.submit_identity(store, clock, draft.id, person, captcha.id, "AE23HJ", key)
     registration.submit_password(store, mailer, clock, draft_id=draft.id, password=PASSWORD, confirmation=PASSWORD,
                                  policy="cpf-2015", activation_ttl_seconds=15 * 86400)
     if activate:

@@ -24,6 +24,7 @@ from tools import portal_template
 CONFIG = Path(__file__).resolve().parent.parent / ".chalice" / "config.json"
 CHALICE_FUNCTIONS = ("APIHandler", "CleanupExpiredRegistrations")
 CHALICE_API = "RestAPI"
+CAPTCHA_SECRET = "CaptchaSecret"
 # Chalice's names for the crediting functions and the SQS subscription it writes for the second.
 SPLIT_FUNCTION = "SplitDeclarations"
 CHUNK_FUNCTION = "CreditChunks"
@@ -195,6 +196,18 @@ def fragment_for_stage(stage: str) -> dict:
         fragment["Resources"][function] = {
             "Properties": {"Environment": {"Variables": {"SENDER_EMAIL": {"Ref": "SenderEmail"}}}}
         }
+    # The key that seals captchas, the same for every instance of the API: generated once by Secrets
+    # Manager and resolved into the function's environment at deploy time.
+    fragment["Resources"][CAPTCHA_SECRET] = {
+        "Type": "AWS::SecretsManager::Secret",
+        "Properties": {
+            "Description": "The key that seals the captchas of Mon Compte Formation (CAPTCHA_SECRET).",
+            "GenerateSecretString": {"PasswordLength": 64, "ExcludePunctuation": True},
+        },
+    }
+    api_variables = fragment["Resources"]["APIHandler"]["Properties"]["Environment"]["Variables"]
+    resolved = "{{resolve:secretsmanager:${" + CAPTCHA_SECRET + "}:SecretString}}"
+    api_variables["CAPTCHA_SECRET"] = {"Fn::Sub": resolved}
     # REGIONAL: the portal's CloudFront distribution is the API's edge; an EDGE API would put a
     # second, hidden distribution behind it.
     api = {"GatewayResponses": gateway_responses(), "EndpointConfiguration": "REGIONAL"}

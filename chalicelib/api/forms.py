@@ -66,7 +66,7 @@ class IdentityForm(Form):
     telephone_portable: Annotated[MobilePhone | None, BeforeValidator(_blank_is_absent)] = None
     courriel: Email
     courriel_confirmation: Annotated[str, _text(320)]
-    captcha_id: ShortText
+    captcha_id: Annotated[str, _text(100)]
     captcha_reponse: ShortText
 
     @field_validator("courriel_confirmation")

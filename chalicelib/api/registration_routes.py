@@ -116,12 +116,16 @@ def submit_identity(draft_id):
     store, clock = dependencies.store(), dependencies.clock()
     if errors:
         # Every invalid field in one answer, the security check included: it is spent either way.
-        captcha_error = captchas.spend(store, clock, data.get("captcha_id"), data.get("captcha_reponse"))
+        captcha_error = captchas.spend(
+            store, clock, data.get("captcha_id"), data.get("captcha_reponse"), get_settings().captcha_key()
+        )
         raise bodies.invalid(errors + ([captcha_error] if captcha_error else []))
     person = registration.Identity(
         **form.model_dump(exclude={"courriel_confirmation", "captcha_id", "captcha_reponse"})
     )
-    draft = registration.submit_identity(store, clock, draft_id, person, form.captcha_id, form.captcha_reponse)
+    draft = registration.submit_identity(
+        store, clock, draft_id, person, form.captcha_id, form.captcha_reponse, get_settings().captcha_key()
+    )
     return _step(draft)
 
 
@@ -174,7 +178,7 @@ def submit_password(draft_id, form: forms.PasswordForm):
 def create_captcha(form: forms.EmptyForm):
     settings = get_settings()
     captcha = captchas.create(
-        dependencies.store(), dependencies.clock(), settings.captcha_ttl_seconds, settings.captcha_fixed_answer
+        dependencies.clock(), settings.captcha_ttl_seconds, settings.captcha_key(), settings.captcha_fixed_answer
     )
     return answers.Captcha(
         id=captcha.id,
@@ -197,7 +201,7 @@ def captcha_audio(captcha_id):
         raise HttpProblem(
             406, "format_non_disponible", "La version sonore est disponible au format audio/wav (en-tête Accept)."
         )
-    captcha = captchas.find_live(dependencies.store(), dependencies.clock(), captcha_id)
+    captcha = captchas.find_live(dependencies.store(), dependencies.clock(), captcha_id, get_settings().captcha_key())
     if captcha is None:
         raise HttpProblem(404, captchas.EXPIRED.code, captchas.EXPIRED.message)
     return Response(body=captchas.audio_wav(captcha.answer), headers={"Content-Type": AUDIO_TYPE})
@@ -216,5 +220,5 @@ def activate(form: forms.ActivationForm):
     return answers.Activated(statut="actif", detail=activation.ACTIVATED)
 
 
-def _step(draft: registration.Draft) -> answers.RegistrationStep:
+def _step(draft: registration.Draft | registration.Step) -> answers.RegistrationStep:
     return answers.RegistrationStep(id=draft.id, etape=draft.etape, expire_le=to_iso(draft.expires_at))

@@ -28,10 +28,16 @@ class RegistrationStore(Protocol):
 
     def cancel_draft(self, draft_id: str, identity_fields: list[str], now: datetime) -> None: ...
 
-    def take_captcha(self, captcha_id: str) -> dict | None: ...
+    def spend_captcha_on_draft(self, draft_id: str, nonce: str, expires: datetime, now: datetime) -> None: ...
 
     def save_identity(
-        self, draft_id: str, identity: dict, email_key_value: str, captcha_id: str, captcha_answer: str, now: datetime
+        self,
+        draft_id: str,
+        identity: dict,
+        email_key_value: str,
+        captcha_nonce: str,
+        captcha_expires: datetime,
+        now: datetime,
     ) -> None: ...
 
     def create_pending_account(
@@ -80,6 +86,15 @@ IDENTITY_FIELDS = tuple(Identity.__dataclass_fields__)
 
 
 @dataclass(frozen=True)
+class Step:
+    """Where a registration stands, as each step answers it."""
+
+    id: str
+    etape: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
 class Draft:
     id: str
     etape: str
@@ -109,7 +124,8 @@ def start(
             "version en vigueur et de l'accepter.",
         )
     now = clock()
-    draft = Draft(tokens.new_id(), DraftStep.IDENTITY, now + timedelta(seconds=ttl_seconds), version, to_iso(now))
+    expires_at = now + timedelta(seconds=ttl_seconds)
+    draft = Draft(tokens.new_draft_id(expires_at), DraftStep.IDENTITY, expires_at, version, to_iso(now))
     store.put_draft(
         draft.id,
         {"etape": draft.etape, "cgu_version": version, "cgu_acceptees_le": to_iso(now), "cree_le": to_iso(now)},
@@ -119,7 +135,7 @@ def start(
 
 
 def find(store: RegistrationStore, clock, draft_id: str) -> Draft:
-    record = store.get_draft(draft_id) if tokens.is_well_formed_id(draft_id) else None
+    record = store.get_draft(draft_id) if tokens.is_well_formed_draft_id(draft_id) else None
     if not is_live(record, clock()) or record["etape"] == DraftStep.CANCELLED:
         raise DRAFT_NOT_FOUND
     return _draft(draft_id, record)
@@ -128,7 +144,7 @@ def find(store: RegistrationStore, clock, draft_id: str) -> Draft:
 def cancel(store: RegistrationStore, clock, draft_id: str) -> None:
     """ "Annuler": whatever the draft holds of the person is erased at once; the draft, cancelled,
     is found no more."""
-    if not tokens.is_well_formed_id(draft_id):
+    if not tokens.is_well_formed_draft_id(draft_id):
         raise DRAFT_NOT_FOUND
     try:
         store.cancel_draft(draft_id, list(IDENTITY_FIELDS), clock())
@@ -137,31 +153,55 @@ def cancel(store: RegistrationStore, clock, draft_id: str) -> None:
 
 
 def submit_identity(
-    store: RegistrationStore, clock, draft_id: str, person: Identity, captcha_id: str, captcha_answer: str
-) -> Draft:
-    """Step 2. May be sent again ("Retour") while the draft waits for its password."""
-    draft = find(store, clock, draft_id)
-    _require_step(draft, DraftStep.IDENTITY, DraftStep.PASSWORD)
+    store: RegistrationStore,
+    clock,
+    draft_id: str,
+    person: Identity,
+    captcha_id: str,
+    captcha_answer: str,
+    captcha_key: bytes,
+) -> Step:
+    """Step 2. May be sent again ("Retour") while the draft waits for its password. One write,
+    conditioned on everything (the draft's step and life, the captcha unanswered, the NIR and the
+    email free); the draft is read only to say what was wrong with it. The draft's state is said
+    before the captcha's, and the captcha's before the NIR's and the email's (the captcha guards the
+    "NIR already registered" answer against enumeration)."""
+    expires_at = tokens.draft_expiry(draft_id)
     now = clock()
+    if expires_at is None or expires_at <= now:
+        raise DRAFT_NOT_FOUND
+    captcha = captchas.live(captcha_id, captcha_key, now)
+    if captcha is None:
+        _refuse_unless_awaiting_identity(store, clock, draft_id)
+        raise _captcha_refused(captchas.EXPIRED)
+    if not captchas.is_right(captcha, captcha_answer):
+        # A captcha takes one answer, right or wrong: spend it, then say what was wrong.
+        try:
+            store.spend_captcha_on_draft(draft_id, captcha.nonce, captcha.expires_at, now)
+        except WriteConflict as conflict:
+            if "inscription" in conflict.failed:
+                raise _state_error(store, clock, draft_id) from None
+            raise _captcha_refused(captchas.EXPIRED) from None
+        raise _captcha_refused(captchas.INCORRECT)
     try:
         store.save_identity(
-            draft_id,
-            asdict(person),
-            rules.email_key(person.courriel),
-            captcha_id,
-            captchas.normalize_answer(captcha_answer),
-            now,
+            draft_id, asdict(person), rules.email_key(person.courriel), captcha.nonce, captcha.expires_at, now
         )
     except WriteConflict as conflict:
-        if "captcha" in conflict.failed:
-            # A captcha takes one answer, right or wrong: spend it, then say what was wrong.
-            store.take_captcha(captcha_id)
-            error = captchas.judge(conflict.current.get("captcha"), captcha_answer, now)
-            raise InvalidInput(error.code, error.message, [error]) from None
-        if "inscription" in conflict.failed:
+        if "inscription" in conflict.failed:  # gone, expired or past this step: the captcha stays unspent
             raise _state_error(store, clock, draft_id) from None
+        if "captcha" in conflict.failed:
+            raise _captcha_refused(captchas.EXPIRED) from None  # answered meanwhile
         raise _taken(conflict.failed) from None
-    return Draft(draft.id, DraftStep.PASSWORD, draft.expires_at, draft.cgu_version, draft.cgu_accepted_at, person)
+    return Step(draft_id, DraftStep.PASSWORD, expires_at)
+
+
+def _captcha_refused(error: FieldError) -> InvalidInput:
+    return InvalidInput(error.code, error.message, [error])
+
+
+def _refuse_unless_awaiting_identity(store: RegistrationStore, clock, draft_id: str) -> None:
+    _require_step(find(store, clock, draft_id), DraftStep.IDENTITY, DraftStep.PASSWORD)
 
 
 def submit_password(

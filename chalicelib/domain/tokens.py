@@ -5,12 +5,18 @@ SHA-256 digest: a leaked table gives nobody a usable link or session. No key is 
 digest because a 256-bit random preimage cannot be guessed.
 """
 
+import base64
 import hashlib
 import re
 import secrets
+from datetime import datetime
+
+from ..clock import from_epoch, to_epoch
 
 _TOKEN_BYTES = 32
 _ID_BYTES = 16
+_EXPIRY_BYTES = 4
+_DRAFT_ID_LENGTH = 27  # 20 bytes in URL-safe base64, unpadded
 _URLSAFE = re.compile(r"[A-Za-z0-9_-]+")
 
 
@@ -21,6 +27,26 @@ def new_secret_token() -> str:
 def new_id() -> str:
     """A 128-bit random identifier, for things whose id is shown to the client (drafts, captchas)."""
     return secrets.token_urlsafe(_ID_BYTES)
+
+
+def new_draft_id(expires_at: datetime) -> str:
+    """A registration draft's id: 128 random bits, then the draft's expiry (4 bytes, epoch seconds),
+    so that the identity step can answer the draft's `expire_le` without reading it (its write is
+    conditioned on the draft anyway). A forged tail names another, nonexistent draft."""
+    raw = secrets.token_bytes(_ID_BYTES) + to_epoch(expires_at).to_bytes(_EXPIRY_BYTES, "big")
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+def draft_expiry(draft_id: object) -> datetime | None:
+    """The expiry a draft id names, or None when it is not a draft id."""
+    if not isinstance(draft_id, str) or len(draft_id) != _DRAFT_ID_LENGTH or not _URLSAFE.fullmatch(draft_id):
+        return None
+    raw = base64.urlsafe_b64decode(draft_id + "=")
+    return from_epoch(int.from_bytes(raw[_ID_BYTES:], "big"))
+
+
+def is_well_formed_draft_id(value: object) -> bool:
+    return draft_expiry(value) is not None
 
 
 def digest(token: str) -> str:

@@ -8,6 +8,7 @@ writes the pending account with everything it holds and strips the draft of its 
 from datetime import datetime
 
 from ..clock import to_epoch
+from ..domain.errors import WriteConflict
 from ..domain.states import DraftStep
 from .accounts import FREE
 from .base import TableAccess, absent, exists
@@ -29,14 +30,39 @@ from .keys import (
 class RegistrationRecords(TableAccess):
     # Captchas -------------------------------------------------------------------------------------
 
-    def put_captcha(self, captcha_id: str, record: dict, expires: datetime) -> None:
-        self._put(captcha_key(captcha_id), record, expires)
+    # A captcha is written nowhere: its id seals it (domain/captchas.py). Answering it writes its
+    # "spent" mark, which lives as long as the captcha would.
 
-    def get_captcha(self, captcha_id: str) -> dict | None:
-        return self._get(captcha_key(captcha_id))
+    def captcha_spent(self, nonce: str) -> bool:
+        return self._get(captcha_key(nonce)) is not None
 
-    def take_captcha(self, captcha_id: str) -> dict | None:
-        return self._take(captcha_key(captcha_id))
+    def spend_captcha(self, nonce: str, expires: datetime) -> bool:
+        """Mark a captcha answered; False when it was already."""
+        try:
+            self._transact([("captcha", self._spent_mark(nonce, expires))])
+        except WriteConflict:
+            return False
+        return True
+
+    def spend_captcha_on_draft(self, draft_id: str, nonce: str, expires: datetime, now: datetime) -> None:
+        """Mark a captcha answered (a wrong answer spends it too), if the draft awaits its identity.
+
+        WriteConflict names `captcha` (answered already) or `inscription` (gone, expired, past this step)."""
+        self._transact(
+            [("captcha", self._spent_mark(nonce, expires)), ("inscription", self._identity_awaited(draft_id, now))]
+        )
+
+    def _spent_mark(self, nonce: str, expires: datetime) -> dict:
+        return self._put_action(captcha_key(nonce), {}, expires, absent())
+
+    def _identity_awaited(self, draft_id: str, now: datetime) -> dict:
+        return self._check_action(
+            draft_key(draft_id),
+            f"{exists()} AND etape IN (:identite, :next) AND {TTL_ATTRIBUTE} > :now",
+            identite=DraftStep.IDENTITY,
+            next=DraftStep.PASSWORD,
+            now=to_epoch(now),
+        )
 
     # Drafts ---------------------------------------------------------------------------------------
 
@@ -72,13 +98,19 @@ class RegistrationRecords(TableAccess):
     # Step 2, the identity ----------------------------------------------------------------------
 
     def save_identity(
-        self, draft_id: str, identity: dict, email_key_value: str, captcha_id: str, captcha_answer: str, now: datetime
+        self,
+        draft_id: str,
+        identity: dict,
+        email_key_value: str,
+        captcha_nonce: str,
+        captcha_expires: datetime,
+        now: datetime,
     ) -> None:
-        """Use the captcha up if answered right and store the identity on a draft that awaits it,
-        if its NIR and email are free: all or nothing.
+        """Mark the (rightly answered) captcha spent and store the identity on a draft that awaits
+        it, if its NIR and email are free: all or nothing, in one request.
 
-        WriteConflict names `captcha` (wrong, spent or expired: it is then still there, for the
-        caller to spend), `nir`, `courriel` and/or `inscription` (gone, expired or past this step)."""
+        WriteConflict names `captcha` (answered already), `nir`, `courriel` and/or `inscription`
+        (gone, expired or past this step)."""
         fields = {name: value for name, value in identity.items() if value is not None}
         cleared = [name for name, value in identity.items() if value is None]
         update = "SET etape = :next, " + ", ".join(f"#{name} = :{name}" for name in fields)
@@ -87,15 +119,7 @@ class RegistrationRecords(TableAccess):
         epoch = to_epoch(now)
         self._transact(
             [
-                (
-                    "captcha",
-                    self._delete_action(
-                        captcha_key(captcha_id),
-                        f"reponse = :answer AND {TTL_ATTRIBUTE} > :now",
-                        answer=captcha_answer,
-                        now=epoch,
-                    ),
-                ),
+                ("captcha", self._spent_mark(captcha_nonce, captcha_expires)),
                 ("nir", self._check_action(credentials_key(identity["nir"]), FREE, now=epoch)),
                 ("courriel", self._check_action(email_key(email_key_value), FREE, now=epoch)),
                 (

@@ -229,7 +229,6 @@ def _delegate_dossier(ctx):
 
 SCENARIOS = [
     Scenario("POST /inscriptions", _start, 201),
-    Scenario("POST /captchas", lambda ctx: lambda: ctx.api.post("/captchas"), 201),
     Scenario("PUT /inscriptions/{id}/identite", _identity, 200),
     Scenario("PUT /inscriptions/{id}/mot-de-passe", _password, 201),
     Scenario("DELETE /inscriptions/{id}", _cancel, 204),

@@ -10,6 +10,7 @@ import pytest
 
 from chalicelib.domain import activation, captchas, delegations, dossiers, email_change, hours, registration, sessions
 from chalicelib.domain.errors import DomainError
+from chalicelib.settings import get_settings
 from chalicelib.store import Store
 from tests.helpers.clock import FixedClock
 from tests.helpers.people import NIR, OTHER_NIR, PASSWORD, make_nir
@@ -62,9 +63,10 @@ def mailer():
 
 def active_account(store, clock, mailer, nir, courriel, prenom) -> sessions.Session:
     draft = registration.start(store, clock, ttl_seconds=3600, current_cgu_version="v1", accepted=True, version="v1")
-    captcha = captchas.create(store, clock, 600, fixed_answer="AE23HJ")
+    key = get_settings().captcha_key()
+    captcha = captchas.create(clock, 600, key, fixed_answer="AE23HJ")
     person = registration.Identity(nir=nir, civilite="M", nom_naissance="Dupont", courriel=courriel, prenom=prenom)
-    registration.submit_identity(store, clock, draft.id, person, captcha.id, "ae23hj")
+    registration.submit_identity(store, clock, draft.id, person, captcha.id, "ae23hj", key)
     registration.submit_password(
         store,
         mailer,

@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from chalicelib.domain import activation, captchas, registration
 from chalicelib.domain.errors import DomainError
+from chalicelib.settings import get_settings
 from tests.helpers.people import EMAIL, NIR, PASSWORD
 
 CONTENDERS = 6
@@ -50,9 +51,10 @@ def refusal_codes(results) -> list[str]:
 def draft_awaiting_password(store, clock, nir=NIR, courriel=EMAIL) -> str:
     """A registration draft whose identity step is done (CGU accepted, captcha solved)."""
     draft = registration.start(store, clock, ttl_seconds=3600, current_cgu_version="v1", accepted=True, version="v1")
-    captcha = captchas.create(store, clock, 600, fixed_answer="AE23HJ")
+    key = get_settings().captcha_key()
+    captcha = captchas.create(clock, 600, key, fixed_answer="AE23HJ")
     person = registration.Identity(nir=nir, civilite="M", nom_naissance="Dupont", courriel=courriel)
-    registration.submit_identity(store, clock, draft.id, person, captcha.id, "ae23hj")
+    registration.submit_identity(store, clock, draft.id, person, captcha.id, "ae23hj", key)
     return draft.id
 
 

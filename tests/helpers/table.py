@@ -55,11 +55,15 @@ def history_types(nir: str) -> list[str]:
 
 
 def captcha_answer(captcha_id: str) -> str:
-    """What the image of a captcha shows; KeyError once the captcha is spent (or never was)."""
-    captcha = record(keys.captcha_key(captcha_id))
+    """What the image of a captcha shows, unsealed with the server's key (KeyError for an id that
+    is no captcha). Whether it was answered already is the table's: its spent mark."""
+    from chalicelib.domain import captchas
+    from chalicelib.settings import get_settings
+
+    captcha = captchas.read(captcha_id, get_settings().captcha_key())
     if captcha is None:
         raise KeyError(captcha_id)
-    return captcha["reponse"]
+    return captcha.answer
 
 
 def credit_cpf_hours(hours: int, nir: str = NIR) -> None:

@@ -142,3 +142,11 @@ def test_the_lambda_package_holds_run_time_code_and_data_but_no_tool_and_no_test
     assert not [name for name in names if name.split("/")[0] in ("tools", "tests", "web", "build")]
     tool_modules = {path.name for path in (ROOT / "tools").glob("*.py")} - {"__init__.py"}
     assert not [name for name in ours if name.rsplit("/", 1)[-1] in tool_modules]
+
+
+def test_the_api_seals_its_captchas_with_a_key_generated_once_for_every_instance(template):
+    secret = template["Resources"]["CaptchaSecret"]
+    assert secret["Type"] == "AWS::SecretsManager::Secret"
+    assert secret["Properties"]["GenerateSecretString"]["PasswordLength"] >= 32
+    variables = template["Resources"]["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert variables["CAPTCHA_SECRET"] == {"Fn::Sub": "{{resolve:secretsmanager:${CaptchaSecret}:SecretString}}"}
