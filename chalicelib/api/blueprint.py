@@ -36,7 +36,7 @@ class Operation:
     optional_body: bool = False
     refusals: dict[int, tuple[str, ...]] = field(default_factory=dict)
     query: dict[str, str] = field(default_factory=dict)
-    authenticated: bool = False
+    authenticated: bool | str = False  # True, or "ticket" when the view proves the session with its own read
 
 
 def bearer_token(request) -> str | None:
@@ -71,7 +71,7 @@ class ApiBlueprint(Blueprint):
         optional_body: bool = False,
         refusals: dict[int, tuple[str, ...]] | None = None,
         query: dict[str, str] | None = None,
-        authenticated: bool = False,
+        authenticated: bool | str = False,
         **kwargs,
     ):
         """Register a route. With `body`, the request's JSON is checked against that form and the
@@ -87,7 +87,11 @@ class ApiBlueprint(Blueprint):
             def handler(**path_parameters):
                 try:
                     # Who asks comes first: a stranger learns nothing, not even what a body should be.
-                    session = [current_session(self.current_request)] if authenticated else []
+                    # A "ticket" route reads the session with its own items and proves it itself.
+                    if authenticated == "ticket":
+                        session = [sessions.ticket(bearer_token(self.current_request))]
+                    else:
+                        session = [current_session(self.current_request)] if authenticated else []
                     arguments = dict(path_parameters)
                     if body is not None and parse_body:
                         arguments["form"] = bodies.parse(body, self.current_request, optional=optional_body)

@@ -191,11 +191,12 @@ def read_dossier(session, dossier_id):
     optional_body=True,
     answers={200: answers.Dossier},
     refusals={**DOSSIER_GONE, 409: ("heures_insuffisantes", "etat_dossier_invalide")},
-    authenticated=True,
+    authenticated="ticket",  # the session and the dossier read together: 2 requests in all
 )
-def validate_dossier(session, dossier_id, form: forms.EmptyForm):
+def validate_dossier(ticket, dossier_id, form: forms.EmptyForm):
+    idle = get_settings().session_idle_seconds
     return answers.Dossier(
-        **dossiers.validate(dependencies.store(), dependencies.clock(), session.account_id, dossier_id, session.nir)
+        **dossiers.validate(dependencies.store(), dependencies.clock(), ticket, dossier_id, idle_seconds=idle)
     )
 
 
@@ -207,11 +208,12 @@ def validate_dossier(session, dossier_id, form: forms.EmptyForm):
     optional_body=True,
     answers={200: answers.Dossier},
     refusals={**DOSSIER_GONE, 409: ("etat_dossier_invalide",)},
-    authenticated=True,
+    authenticated="ticket",  # as validation: 2 requests in all
 )
-def close_dossier(session, dossier_id, form: forms.EmptyForm):
+def close_dossier(ticket, dossier_id, form: forms.EmptyForm):
+    idle = get_settings().session_idle_seconds
     return answers.Dossier(
-        **dossiers.close(dependencies.store(), dependencies.clock(), session.account_id, dossier_id, session.nir)
+        **dossiers.close(dependencies.store(), dependencies.clock(), ticket, dossier_id, idle_seconds=idle)
     )
 
 

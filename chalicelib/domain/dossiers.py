@@ -6,11 +6,11 @@ dossier is simply not found. Each transition is one transaction whose conditions
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from ..clock import to_iso
-from . import history, hours, tokens
+from . import history, hours, sessions, tokens
 from .errors import Conflict, InvalidInput, NotFound, WriteConflict
 from .states import DossierStatus
 
@@ -24,8 +24,20 @@ class DossierStore(hours.HolderNirStore, Protocol):
 
     def list_dossiers(self, account_id: str, statuses: tuple[str, ...] | None = None) -> list[dict]: ...
 
+    def get_session_and_dossier(
+        self, session_digest: str, account_id: str, dossier_id: str | None
+    ) -> tuple[dict | None, dict | None]: ...
+
     def validate_dossier(
-        self, account_id: str, nir: str, dossier_id: str, hours: int, moment: str, event: dict, now: datetime
+        self,
+        account_id: str,
+        nir: str,
+        dossier_id: str,
+        hours: int,
+        moment: str,
+        event: dict,
+        now: datetime,
+        session: tuple[str, datetime] | None = None,
     ) -> None: ...
 
     def close_dossier(
@@ -39,6 +51,7 @@ class DossierStore(hours.HolderNirStore, Protocol):
         event: dict,
         now: datetime,
         confidential: bool = False,
+        session: tuple[str, datetime] | None = None,
     ) -> None: ...
 
 
@@ -131,32 +144,45 @@ def list_all(store: DossierStore, account_id: str, state: str | None = None) -> 
     return sorted(dossiers, key=lambda d: (d["cree_le"], d["id"]), reverse=True)
 
 
-def validate(store: DossierStore, clock, account_id: str, dossier_id: str, nir: str | None = None) -> dict:
-    """Reserve the dossier's hours (DIF first, then CPF) and lock the DIF."""
-    dossier = find(store, account_id, dossier_id)
+def validate(store: DossierStore, clock, ticket: sessions.Ticket, dossier_id: str, *, idle_seconds: int) -> dict:
+    """Reserve the dossier's hours (DIF first, then CPF) and lock the DIF. Two requests, the session's
+    included: the session and the dossier read together, then one write that also pushes the
+    session's idle deadline back."""
+    now = clock()
+    session, dossier = _session_and_dossier(store, ticket, dossier_id, now)
     if dossier["statut"] != DRAFT:
         raise _bad_state("en cours d'élaboration")
-    nir = hours.nir_of(store, account_id, nir)
-    now = clock()
+    nir = hours.nir_of(store, session.account_id, session.nir)
     moment = to_iso(now)
     event = history.event(history.DOSSIER_VALIDE, now, dossier=described(dossier))
     try:
-        store.validate_dossier(account_id, nir, dossier_id, dossier["heures"], moment, event, now)
+        store.validate_dossier(
+            session.account_id,
+            nir,
+            dossier_id,
+            dossier["heures"],
+            moment,
+            event,
+            now,
+            session=_touch(session, now, idle_seconds),
+        )
     except WriteConflict as conflict:
+        if "session" in conflict.failed:
+            raise sessions.INVALID_SESSION from None  # logged out meanwhile
         if "dossier" in conflict.failed:
             raise _bad_state("en cours d'élaboration") from None  # validated meanwhile
         raise NOT_ENOUGH_HOURS from None
     return {**dossier, "statut": VALIDATED, "valide_le": moment}
 
 
-def close(store: DossierStore, clock, account_id: str, dossier_id: str, nir: str | None = None) -> dict:
+def close(store: DossierStore, clock, ticket: sessions.Ticket, dossier_id: str, *, idle_seconds: int) -> dict:
     """Debit the reserved hours (the CPF balance goes down by what the DIF did not cover: hours can
-    then be earned again up to the ceiling) and record the movement."""
-    dossier = find(store, account_id, dossier_id)
+    then be earned again up to the ceiling) and record the movement. Two requests, as validation."""
+    now = clock()
+    session, dossier = _session_and_dossier(store, ticket, dossier_id, now)
     if dossier["statut"] != VALIDATED:
         raise _bad_state("validé")
-    nir = hours.nir_of(store, account_id, nir)
-    now = clock()
+    nir = hours.nir_of(store, session.account_id, session.nir)
     moment = to_iso(now)
     movement = hours.movement(moment, -dossier["heures"], f"Formation : {described(dossier)}")
     confidential = bool(dossier["confidentiel"])
@@ -165,8 +191,33 @@ def close(store: DossierStore, clock, account_id: str, dossier_id: str, nir: str
     event = history.event(history.DOSSIER_CLOS, now, dossier=described(dossier))
     try:
         store.close_dossier(
-            account_id, nir, dossier_id, dossier["heures"], moment, movement, event, now, confidential=confidential
+            session.account_id,
+            nir,
+            dossier_id,
+            dossier["heures"],
+            moment,
+            movement,
+            event,
+            now,
+            confidential=confidential,
+            session=_touch(session, now, idle_seconds),
         )
-    except WriteConflict:
+    except WriteConflict as conflict:
+        if "session" in conflict.failed:
+            raise sessions.INVALID_SESSION from None
         raise _bad_state("validé") from None  # closed meanwhile
     return {**dossier, "statut": CLOSED, "clos_le": moment}
+
+
+def _session_and_dossier(store: DossierStore, ticket: sessions.Ticket, dossier_id: str, now) -> tuple:
+    """The caller's session (401 unless live) and the dossier (404 unless theirs), in one read."""
+    well_formed = tokens.is_well_formed_id(dossier_id)  # junk never reaches the table
+    record, found = store.get_session_and_dossier(ticket.digest, ticket.account_id, dossier_id if well_formed else None)
+    session = sessions.admit(record, ticket, now)
+    if found is None:
+        raise NOT_FOUND
+    return session, shown(dossier_id, found)
+
+
+def _touch(session: sessions.Session, now, idle_seconds: int) -> tuple:
+    return session.digest, now + timedelta(seconds=idle_seconds)

@@ -105,7 +105,7 @@ def log_in(
     if credentials["statut"] != AccountStatus.ACTIVE:
         raise NOT_ACTIVATED
 
-    token = tokens.new_secret_token()
+    token = tokens.new_session_token(account_id)
     expires_at = now + timedelta(seconds=max_seconds)
     idle_expires_at = min(now + timedelta(seconds=idle_seconds), expires_at)
     store.open_session(
@@ -165,17 +165,44 @@ def count_failure(
         raise _locked(lockout_seconds)
 
 
+@dataclass(frozen=True)
+class Ticket:
+    """What a bearer token says before the table is read: the session's digest and the account it
+    names. Nothing is proven yet: `admit` checks the session itself."""
+
+    digest: str
+    account_id: str
+
+
+def ticket(token: str | None) -> Ticket:
+    account_id = tokens.session_account(token)
+    if account_id is None:
+        raise INVALID_SESSION
+    return Ticket(tokens.digest(token), account_id)
+
+
+def admit(record: dict | None, ticket: Ticket, now: datetime) -> Session:
+    """The session a read found for a ticket, if it is live and belongs to the account the token
+    names; 401 otherwise. (Its idle deadline is pushed back by the caller's own write.)"""
+    if (
+        record is None
+        or record.get("compte_id") != ticket.account_id
+        or record.get("inactive_apres", 0) <= to_epoch(now)
+        or not is_live(record, now)
+    ):
+        raise INVALID_SESSION
+    return Session(ticket.digest, ticket.account_id, record.get("nir"))
+
+
 def authenticate(store: SessionStore, clock, token: str | None, *, idle_seconds: int) -> Session:
     """The session behind a bearer token, its idle deadline pushed back; 401 otherwise."""
-    if not tokens.is_well_formed_token(token):
-        raise INVALID_SESSION
-    digest = tokens.digest(token)
+    presented = ticket(token)
     now = clock()
     # The absolute limit caps the idle one; the store refuses a session past either.
-    record = store.touch_session(digest, now, now + timedelta(seconds=idle_seconds))
-    if record is None:
+    record = store.touch_session(presented.digest, now, now + timedelta(seconds=idle_seconds))
+    if record is None or record.get("compte_id") != presented.account_id:
         raise INVALID_SESSION
-    return Session(digest, record["compte_id"], record.get("nir"))
+    return Session(presented.digest, presented.account_id, record.get("nir"))
 
 
 def log_out(store: SessionStore, clock, session: Session) -> None:

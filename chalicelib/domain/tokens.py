@@ -17,6 +17,7 @@ _TOKEN_BYTES = 32
 _ID_BYTES = 16
 _EXPIRY_BYTES = 4
 _DRAFT_ID_LENGTH = 27  # 20 bytes in URL-safe base64, unpadded
+_SESSION_TOKEN_LENGTH = 22 + 1 + 43  # account id, ".", secret
 _URLSAFE = re.compile(r"[A-Za-z0-9_-]+")
 
 
@@ -27,6 +28,20 @@ def new_secret_token() -> str:
 def new_id() -> str:
     """A 128-bit random identifier, for things whose id is shown to the client (drafts, captchas)."""
     return secrets.token_urlsafe(_ID_BYTES)
+
+
+def new_session_token(account_id: str) -> str:
+    """A session token names its account (not a secret: an id the API shows nowhere else) before
+    its 256 random bits, so that a route can read the session and the account's items at once."""
+    return f"{account_id}.{new_secret_token()}"
+
+
+def session_account(token: object) -> str | None:
+    """The account a session token names, or None when it is not a session token."""
+    if not isinstance(token, str) or len(token) != _SESSION_TOKEN_LENGTH:
+        return None
+    account_id, dot, secret = token.partition(".")
+    return account_id if dot and is_well_formed_id(account_id) and is_well_formed_token(secret) else None
 
 
 def new_draft_id(expires_at: datetime) -> str:

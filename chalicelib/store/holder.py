@@ -15,7 +15,6 @@ from datetime import datetime
 from ..clock import to_epoch
 from ..domain.states import DelegationScope, DelegationStatus, DossierStatus
 from .base import absent, exists
-from .history import HistoryRecords
 from .keys import (
     DOSSIER_PREFIX,
     TTL_ATTRIBUTE,
@@ -26,14 +25,16 @@ from .keys import (
     from_attributes,
     rights_key,
     rights_movement_key,
+    session_key,
     sort_key_of,
     time_ordered_id,
 )
+from .sessions import SessionRecords
 
 NEXT_VERSION = "version = if_not_exists(version, :zero) + :un"
 
 
-class HolderRecords(HistoryRecords):
+class HolderRecords(SessionRecords):
     # "Synthèse" and "Mon compte d'heures" -----------------------------------------------------------
 
     def get_account_and_rights(self, account_id: str, nir: str) -> tuple[dict | None, dict | None]:
@@ -120,6 +121,16 @@ class HolderRecords(HistoryRecords):
     def get_dossier(self, account_id: str, dossier_id: str) -> dict | None:
         return self._get(dossier_key(account_id, dossier_id))
 
+    def get_session_and_dossier(
+        self, session_digest: str, account_id: str, dossier_id: str | None
+    ) -> tuple[dict | None, dict | None]:
+        """A session and a dossier of the account its token names, in one BatchGetItem (the session
+        alone, one GetItem, for a dossier id that cannot be one)."""
+        if dossier_id is None:
+            return self._get(session_key(session_digest)), None
+        found = self._get_many({"session": session_key(session_digest), "dossier": dossier_key(account_id, dossier_id)})
+        return found["session"], found["dossier"]
+
     def list_dossiers(self, account_id: str, statuses: tuple[str, ...] | None = None) -> list[dict]:
         """The account's dossiers (only those in `statuses` when given), in the order of their keys."""
         names = {f":s{n}": status for n, status in enumerate(statuses or ())}
@@ -132,13 +143,24 @@ class HolderRecords(HistoryRecords):
         return [{**from_attributes(item), "id": sort_key_of(item).removeprefix(DOSSIER_PREFIX)} for item in found]
 
     def validate_dossier(
-        self, account_id: str, nir: str, dossier_id: str, hours: int, moment: str, event: dict, now: datetime
+        self,
+        account_id: str,
+        nir: str,
+        dossier_id: str,
+        hours: int,
+        moment: str,
+        event: dict,
+        now: datetime,
+        session: tuple[str, datetime] | None = None,
     ) -> None:
-        """Reserve the dossier's hours and lock the DIF, if the dossier is a draft and enough hours are free.
+        """Reserve the dossier's hours and lock the DIF, if the dossier is a draft and enough hours are
+        free; with `session` (its digest, its new idle deadline), push that back in the same write.
 
-        WriteConflict names `dossier` (not a draft any more) and/or `droits` (not enough free hours)."""
+        WriteConflict names `dossier` (not a draft any more), `droits` (not enough free hours) and/or
+        `session` (ended meanwhile)."""
         self._transact(
-            [
+            self._touching(account_id, session, now)
+            + [
                 (
                     "dossier",
                     self._update_action(
@@ -179,11 +201,13 @@ class HolderRecords(HistoryRecords):
         event: dict,
         now: datetime,
         confidential: bool = False,
+        session: tuple[str, datetime] | None = None,
     ) -> None:
         """Turn the dossier's reserved hours into debited ones (lowering the CPF balance, DIF first)
-        and record the movement beside the NIR's credits.
+        and record the movement beside the NIR's credits; with `session`, push its idle deadline back
+        in the same write.
 
-        WriteConflict names `dossier` (not a validated one)."""
+        WriteConflict names `dossier` (not a validated one) or `session` (ended meanwhile)."""
         counts = (
             "SET dossiers_en_cours = dossiers_en_cours - :un, dossiers_clos = if_not_exists(dossiers_clos, :zero) + :un"
         )
@@ -194,7 +218,8 @@ class HolderRecords(HistoryRecords):
                 "dossiers_confidentiels_clos = if_not_exists(dossiers_confidentiels_clos, :zero) + :un"
             )
         self._transact(
-            [
+            self._touching(account_id, session, now)
+            + [
                 (
                     "dossier",
                     self._update_action(
@@ -232,3 +257,9 @@ class HolderRecords(HistoryRecords):
                 ("evenement", self._event_action(account_id, event, now)),
             ]
         )
+
+    def _touching(self, account_id: str, session: tuple[str, datetime] | None, now: datetime) -> list:
+        if session is None:
+            return []
+        digest, idle_until = session
+        return [("session", self._touch_action(digest, account_id, now, idle_until))]

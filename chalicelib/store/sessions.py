@@ -44,6 +44,19 @@ class SessionRecords(HistoryRecords):
             idle=to_epoch(idle_until),
         )
 
+    def _touch_action(self, session_digest: str, account_id: str, now: datetime, idle_until: datetime) -> dict:
+        """For a transaction that also authenticates: the session's idle deadline pushed back, on
+        condition that it is still this account's, live and not idle (logged out in between: the
+        transaction fails on `session`)."""
+        return self._update_action(
+            session_key(session_digest),
+            "SET inactive_apres = :idle",
+            f"{exists()} AND compte_id = :compte AND inactive_apres > :now AND {TTL_ATTRIBUTE} > :now",
+            idle=to_epoch(idle_until),
+            compte=account_id,
+            now=to_epoch(now),
+        )
+
     def close_session(self, session_digest: str, account_id: str, event: dict, now: datetime) -> None:
         self._transact(
             [

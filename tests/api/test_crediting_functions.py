@@ -12,7 +12,7 @@ from chalice.app import SQSEvent
 
 from chalicelib import crediting, dependencies
 from chalicelib.domain import crediting as crediting_domain
-from chalicelib.domain import dossiers, hours
+from chalicelib.domain import dossiers, hours, sessions
 from chalicelib.settings import get_settings
 from tests.helpers.crediting import (
     EMPLOYER,
@@ -309,12 +309,10 @@ class TestRaces:
         assert api.post(f"/titulaire/dossiers/{dossier}/validation", headers=bearer).status == 200
         crediting_.split(line(NIR, 2024), name="pendant-la-cloture.csv")
         (chunk,) = crediting_.waiting_chunks()
-        credentials, _ = dependencies.store().get_login_records(NIR)
-        account_id = credentials["compte_id"]
 
         run_at_once(
             chunk_function(crediting_, chunk),
-            lambda: dossiers.close(dependencies.store(), clock, account_id, dossier, NIR),
+            lambda: dossiers.close(dependencies.store(), clock, sessions.ticket(token), dossier, idle_seconds=1800),
         )
         base = crediting_.year(NIR, 2024)["base"]
         assert base in (110, 80)  # credited before the closure, or after it

@@ -5,7 +5,7 @@ import pytest
 
 from chalicelib.domain import dossiers, hours
 from chalicelib.domain.errors import DomainError
-from tests.helpers.races import CONTENDERS, activated_account, race, refusal_codes
+from tests.helpers.races import CONTENDERS, activated_account, race, refusal_codes, ticket_of
 
 pytestmark = pytest.mark.usefixtures("serialized_emulator")
 
@@ -15,45 +15,58 @@ def account_id(store, clock):
     return activated_account(store, clock)
 
 
+@pytest.fixture
+def ticket(store, clock, account_id):
+    return ticket_of(store, clock)
+
+
+def validate(store, clock, ticket, dossier):
+    return dossiers.validate(store, clock, ticket, dossier, idle_seconds=1800)
+
+
+def close(store, clock, ticket, dossier):
+    return dossiers.close(store, clock, ticket, dossier, idle_seconds=1800)
+
+
 def new_dossier(store, clock, account_id, heures):
     return dossiers.create(store, clock, account_id, dossiers.NewDossier("Anglais", "Centre", heures))["id"]
 
 
-def test_validations_racing_for_the_same_free_hours_give_exactly_one_success(store, clock, account_id):
+def test_validations_racing_for_the_same_free_hours_give_exactly_one_success(store, clock, account_id, ticket):
     hours.set_dif(store, clock, account_id, 50)
     contenders = [new_dossier(store, clock, account_id, 30) for _ in range(CONTENDERS)]
-    results = race(*(lambda d=d: dossiers.validate(store, clock, account_id, d) for d in contenders))
+    results = race(*(lambda d=d: validate(store, clock, ticket, d) for d in contenders))
     assert sum(not isinstance(r, DomainError) for r in results) == 1
     assert refusal_codes(results) == ["heures_insuffisantes"] * (CONTENDERS - 1)
     statement = hours.statement(store, account_id)
     assert (statement["heures_dif_reservees"], statement["heures_libres"]) == (30, 20)
 
 
-def test_one_dossier_validated_many_times_at_once_is_validated_once(store, clock, account_id):
+def test_one_dossier_validated_many_times_at_once_is_validated_once(store, clock, account_id, ticket):
     hours.set_dif(store, clock, account_id, 100)
     dossier = new_dossier(store, clock, account_id, 30)
-    results = race(*(lambda: dossiers.validate(store, clock, account_id, dossier) for _ in range(CONTENDERS)))
+    results = race(*(lambda: validate(store, clock, ticket, dossier) for _ in range(CONTENDERS)))
     assert sum(not isinstance(r, DomainError) for r in results) == 1
     assert refusal_codes(results) == ["etat_dossier_invalide"] * (CONTENDERS - 1)
     assert hours.statement(store, account_id)["heures_libres"] == 70
 
 
-def test_one_dossier_closed_many_times_at_once_is_debited_once(store, clock, account_id):
+def test_one_dossier_closed_many_times_at_once_is_debited_once(store, clock, account_id, ticket):
     hours.set_dif(store, clock, account_id, 100)
     dossier = new_dossier(store, clock, account_id, 30)
-    dossiers.validate(store, clock, account_id, dossier)
-    results = race(*(lambda: dossiers.close(store, clock, account_id, dossier) for _ in range(CONTENDERS)))
+    validate(store, clock, ticket, dossier)
+    results = race(*(lambda: close(store, clock, ticket, dossier) for _ in range(CONTENDERS)))
     assert sum(not isinstance(r, DomainError) for r in results) == 1
     assert refusal_codes(results) == ["etat_dossier_invalide"] * (CONTENDERS - 1)
     statement = hours.statement(store, account_id)
     assert (statement["solde_dif"], len(statement["mouvements"])) == (70, 1)
 
 
-def test_a_dif_change_racing_the_first_validation_never_leaves_the_figures_wrong(store, clock, account_id):
+def test_a_dif_change_racing_the_first_validation_never_leaves_the_figures_wrong(store, clock, account_id, ticket):
     hours.set_dif(store, clock, account_id, 40)
     dossier = new_dossier(store, clock, account_id, 30)
     results = race(
-        lambda: dossiers.validate(store, clock, account_id, dossier),
+        lambda: validate(store, clock, ticket, dossier),
         lambda: hours.set_dif(store, clock, account_id, 10),
     )
     statement = hours.statement(store, account_id)

@@ -9,7 +9,7 @@ moto's thread safety.
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from chalicelib.domain import activation, captchas, registration
+from chalicelib.domain import activation, captchas, registration, sessions
 from chalicelib.domain.errors import DomainError
 from chalicelib.settings import get_settings
 from tests.helpers.people import EMAIL, NIR, PASSWORD
@@ -74,3 +74,13 @@ def activated_account(store, clock) -> str:
     activation.activate(store, clock, code)
     credentials, _ = store.get_login_records(NIR)
     return credentials["compte_id"]
+
+
+def ticket_of(store, clock, nir: str = NIR):
+    """A session of an activated account (logged in at the domain level), as a route hands it to
+    the dossiers' transitions."""
+    opened = sessions.log_in(
+        store, clock, nir=nir, password=PASSWORD, idle_seconds=1800, max_seconds=43200,
+        lockout_threshold=5, lockout_seconds=900,
+    )
+    return sessions.ticket(opened.token)
