@@ -273,88 +273,107 @@ def grant(
     key = identity.email_key(courriel)
     for _ in range(ATTEMPTS):
         account, granted = store.get_account_and_delegations(session.account_id)
-        if account is None or account.get("statut") != AccountStatus.ACTIVE:
-            raise ACCOUNT_NOT_FOUND
         now = clock()
-        if identity.email_key(account["courriel"]) == key:
-            raise TO_ONESELF
         end = fin or one_year_after(today(now))
-        if not today(now) < end <= one_year_after(today(now)):
-            raise BAD_END
-        still_open = [record for record in granted if status_of(record, now) in OPEN]
-        if any(record["courriel_cle"] == key for record in still_open):
-            raise EXISTING
-        if len(still_open) >= MAX_OPEN:
-            raise TOO_MANY
-        log = recovery.email_log_with(account, now)
-        if log is None:
-            raise recovery.allowance_refused(account, now)
-
+        log = _refuse_unless_grantable(account, granted, key, end, now)
         delegation_id, token = tokens.new_id(), tokens.new_secret_token()
-        digest = tokens.digest(token)
         invitation_expires = min(now + timedelta(seconds=invitation_ttl_seconds), ends_at(end))
-        holder_names = names_of(account)
-        record = {
-            "titulaire_id": session.account_id,
-            # Never shown: the key of the holder's hours, so that a delegate's read needs no account read.
-            "titulaire_nir": account["nir"],
-            "titulaire": holder_names,
-            "courriel": courriel,
-            "courriel_cle": key,
-            "portee": portee,
-            "statut": PENDING,
-            "cree_le": to_iso(now),
-            "fin": end.isoformat(),
-            "invitation_jusqu_au": to_epoch(invitation_expires),
-            "invitation_empreinte": digest,
-        }
-        event = history.event(
-            history.DELEGATION_ACCORDEE,
-            now,
-            courriel=identity.mask_email(courriel),
-            portee=SCOPE_WORDS[portee],
-            fin=date_in_full(end),
+        record = _delegation(
+            session, account, courriel, key, portee, end, now, tokens.digest(token), invitation_expires
         )
         try:
             store.grant_delegation(
                 holder_id=session.account_id,
                 delegation_id=delegation_id,
                 delegation=record,
-                invitation_digest=digest,
-                invitation={
-                    "delegation_id": delegation_id,
-                    "titulaire_id": session.account_id,
-                    "titulaire": holder_names,
-                    "courriel_cle": key,
-                    "portee": portee,
-                    "fin": end.isoformat(),
-                },
+                invitation_digest=record["invitation_empreinte"],
+                invitation=_invitation(delegation_id, record),
                 invitation_expires=invitation_expires,
                 kept_until=ends_at(end) + LIST_KEPT,
                 old_log=account.get("envois_courriel", []),
                 new_log=log,
-                event=event,
+                event=history.event(
+                    history.DELEGATION_ACCORDEE,
+                    now,
+                    courriel=identity.mask_email(courriel),
+                    portee=SCOPE_WORDS[portee],
+                    fin=date_in_full(end),
+                ),
                 now=now,
             )
         except WriteConflict:
             continue  # another grant or email on this account meanwhile: read again, check again
-        sent = True
-        try:
-            mailer.send_delegation_invitation(
-                courriel,
-                token,
-                invitation_expires,
-                holder=display_name(holder_names),
-                scope=portee,
-                ends_on=end,
-            )
-        except DeliveryFailed:
+        sent = _send_invitation(mailer, courriel, token, invitation_expires, record, end)
+        if not sent:
             # The delegation is written; the holder may revoke it and grant it again at once: the
             # email SES did not take is given back to the hour's allowance.
-            sent = False
             store.give_back_emails(session.account_id, log, account.get("envois_courriel", []))
         return Granted(shown(delegation_id, record, now), sent)
     raise BUSY
+
+
+def _refuse_unless_grantable(account: dict | None, granted: list[dict], key: str, end: date, now) -> list[int]:
+    """The rules of a new delegation, in the order a holder is told about them; the account's email
+    log with the invitation added when they all hold."""
+    if account is None or account.get("statut") != AccountStatus.ACTIVE:
+        raise ACCOUNT_NOT_FOUND
+    if identity.email_key(account["courriel"]) == key:
+        raise TO_ONESELF
+    if not today(now) < end <= one_year_after(today(now)):
+        raise BAD_END
+    still_open = [record for record in granted if status_of(record, now) in OPEN]
+    if any(record["courriel_cle"] == key for record in still_open):
+        raise EXISTING
+    if len(still_open) >= MAX_OPEN:
+        raise TOO_MANY
+    log = recovery.email_log_with(account, now)
+    if log is None:
+        raise recovery.allowance_refused(account, now)
+    return log
+
+
+def _delegation(session, account, courriel, key, portee, end, now, digest, invitation_expires) -> dict:
+    return {
+        "titulaire_id": session.account_id,
+        # Never shown: the key of the holder's hours, so that a delegate's read needs no account read.
+        "titulaire_nir": account["nir"],
+        "titulaire": names_of(account),
+        "courriel": courriel,
+        "courriel_cle": key,
+        "portee": portee,
+        "statut": PENDING,
+        "cree_le": to_iso(now),
+        "fin": end.isoformat(),
+        "invitation_jusqu_au": to_epoch(invitation_expires),
+        "invitation_empreinte": digest,
+    }
+
+
+def _invitation(delegation_id: str, delegation: dict) -> dict:
+    """What the invitation's code leads to (the acceptance reads it, never the delegation first)."""
+    return {
+        "delegation_id": delegation_id,
+        "titulaire_id": delegation["titulaire_id"],
+        "titulaire": delegation["titulaire"],
+        "courriel_cle": delegation["courriel_cle"],
+        "portee": delegation["portee"],
+        "fin": delegation["fin"],
+    }
+
+
+def _send_invitation(mailer, courriel, token, invitation_expires, delegation: dict, end: date) -> bool:
+    try:
+        mailer.send_delegation_invitation(
+            courriel,
+            token,
+            invitation_expires,
+            holder=display_name(delegation["titulaire"]),
+            scope=delegation["portee"],
+            ends_on=end,
+        )
+    except DeliveryFailed:
+        return False
+    return True
 
 
 def list_granted(store: GrantStore, clock, session: sessions.Session) -> list[dict]:

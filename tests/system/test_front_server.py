@@ -170,6 +170,16 @@ def test_pages_take_no_other_method_than_get_and_head(front):
     assert headers["allow"] == "GET, HEAD"
 
 
+@pytest.mark.parametrize("method", ["TRACE", "CONNECT", "QUERY", "PROPFIND"])
+def test_any_other_method_is_a_405_saying_what_is_accepted_never_a_501(front, method):
+    """Found by schema fuzzing: http.server answered these with a 501 HTML page (a server error)."""
+    status, headers, raw = request(front, method, "/titulaire/dossiers/abc")
+    assert status == 405 and headers["content-type"] == "application/problem+json"
+    assert headers["allow"] == "GET" and json.loads(raw)["code"] == "methode_non_autorisee"
+    status, headers, _ = request(front, method, "/activation")
+    assert status == 405 and headers["allow"] == "GET, HEAD"
+
+
 def test_an_unreachable_api_is_a_problem_document(tmp_path):
     server = front_server.serve(free_port(), f"http://127.0.0.1:{free_port()}", tmp_path)
     serving(server)
