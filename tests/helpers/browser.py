@@ -48,12 +48,34 @@ def chromium_path() -> str:
     return path
 
 
-@contextmanager
-def portal_stack(**settings):
+def require_the_dsfr() -> None:
     if not (ROOT / "web" / "public" / "vendor" / "dsfr" / "VERSION").exists():
         raise RuntimeError("The DSFR is not in web/public/vendor/: run `make install` (npm ci, tools.vendor_dsfr).")
+
+
+@contextmanager
+def portal_stack(**settings):
+    require_the_dsfr()
     with local_stack(**settings) as stack:
         yield stack
+
+
+def new_context(browser, stack, **options):
+    """A French desktop browser of its own on the stack's portal; conditions waited for generously
+    (a shared 2-core machine)."""
+    context = browser.new_context(
+        base_url=stack.api_url,
+        viewport={"width": 1280, "height": 900},
+        locale="fr-FR",
+        timezone_id="Europe/Paris",
+        **options,
+    )
+    context.set_default_timeout(20_000)
+    return context
+
+
+def alert(page: Page, text: str):
+    return page.locator(".fr-alert", has_text=text)
 
 
 def launch(playwright):

@@ -1,4 +1,6 @@
-"""One local stack per test module that asks for it (`stack`), and a client of its API (`http`)."""
+"""What the system tests share: one local stack per test module that asks for it (`stack`), a client
+of its API (`http`), and for the portal's tests Debian's Chromium (`browser`, one per module) and
+pages opened in contexts of their own (`page`, `new_page`)."""
 
 import pytest
 
@@ -14,3 +16,37 @@ def stack():
 @pytest.fixture
 def http(stack):
     return Http(stack)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    from tests.helpers.browser import launch, require_the_dsfr
+
+    require_the_dsfr()
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def new_page(browser, stack):
+    """Opens pages, each in a context of its own: a browser of its own, without another's session."""
+    from tests.helpers.browser import new_context
+
+    contexts = []
+
+    def make():
+        contexts.append(new_context(browser, stack))
+        return contexts[-1].new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()

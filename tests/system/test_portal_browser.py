@@ -6,7 +6,7 @@ its Content-Security-Policy."""
 import re
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from chalicelib.domain import passwords
 from tests.helpers.browser import (
@@ -17,12 +17,10 @@ from tests.helpers.browser import (
     emails_to,
     expect_field_error,
     heading,
-    launch,
     link_in_last_email,
     log_in,
     menu,
     new_person,
-    portal_stack,
     register_by_api,
     textbox,
 )
@@ -30,31 +28,6 @@ from tests.helpers.browser import (
 expect.set_options(timeout=20_000)  # a shared 2-core machine: conditions are waited for, generously
 
 ERROR_SUMMARY = ".mcf-resume-erreurs"
-
-
-@pytest.fixture(scope="module")
-def stack():
-    with portal_stack() as local:
-        yield local
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser, stack):
-    context = browser.new_context(
-        base_url=stack.api_url, viewport={"width": 1280, "height": 900}, locale="fr-FR", timezone_id="Europe/Paris"
-    )
-    context.set_default_timeout(20_000)
-    opened = context.new_page()
-    yield opened
-    context.close()
 
 
 def test_the_whole_journey_from_the_cgu_to_the_logout(page, stack):
@@ -303,8 +276,22 @@ def test_each_password_rule_is_ticked_as_it_is_typed(page):
     screens.assert_clean()
 
 
-CORPUS = ["", "a", "Abcde12", "Abcde123", "Formation2015!", "éloïse123!", "Éloïse123", "Ωmega 123 x", "Ⓐbcde123",
-          "Cafe\u0301 1234 Z", "١٢٣Abcde!", "Aa1!" * 32 + "x", "Ab1!Ab1!Ab1!", "aaaaaaaaaaaa"]
+CORPUS = [
+    "",
+    "a",
+    "Abcde12",
+    "Abcde123",
+    "Formation2015!",
+    "éloïse123!",
+    "Éloïse123",
+    "Ωmega 123 x",
+    "Ⓐbcde123",
+    "Cafe\u0301 1234 Z",
+    "١٢٣Abcde!",
+    "Aa1!" * 32 + "x",
+    "Ab1!Ab1!Ab1!",
+    "aaaaaaaaaaaa",
+]
 
 
 @pytest.mark.parametrize("policy", ["cpf-2015", "cnil-2022"])

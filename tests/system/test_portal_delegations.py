@@ -10,23 +10,21 @@ import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from tests.helpers.browser import (
     Screens,
     account_menu,
+    alert,
     call,
     expect_field_error,
     fill_login_form,
     heading,
-    launch,
     link_in_last_email,
     log_in,
     log_in_by_api,
     menu,
     new_person,
-    portal_stack,
     press,
     register_by_api,
     tab_to,
@@ -39,43 +37,6 @@ expect.set_options(timeout=20_000)  # a shared 2-core machine: conditions are wa
 ERROR_SUMMARY = ".mcf-resume-erreurs"
 GRANTED = "L'invitation a bien été envoyée : la délégation sera active dès que la personne l'aura acceptée."
 GONE = "Cette délégation est introuvable, révoquée ou arrivée à son terme."
-
-
-@pytest.fixture(scope="module")
-def stack():
-    with portal_stack() as local:
-        yield local
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def new_page(browser, stack):
-    """A page in a context of its own: each person has their own tab, hence their own session."""
-    contexts = []
-
-    def make():
-        context = browser.new_context(
-            base_url=stack.api_url, viewport={"width": 1280, "height": 900}, locale="fr-FR", timezone_id="Europe/Paris"
-        )
-        context.set_default_timeout(20_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
-def alert(page, text: str):
-    """The DSFR alert that says `text` (the element that takes the focus, around its paragraphs)."""
-    return page.locator(".fr-alert", has_text=text)
 
 
 def one_year_ahead() -> str:

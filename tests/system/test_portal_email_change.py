@@ -5,21 +5,19 @@ build/screens/ and checked by axe-core; the same is done again with the keyboard
 
 import re
 
-import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from tests.helpers.browser import (
     Screens,
+    alert,
     call,
     expect_field_error,
     heading,
-    launch,
     link_in_last_email,
     log_in,
     log_in_by_api,
     menu,
     new_person,
-    portal_stack,
     press,
     register_by_api,
     textbox,
@@ -31,42 +29,6 @@ expect.set_options(timeout=20_000)  # a shared 2-core machine: conditions are wa
 ERROR_SUMMARY = ".mcf-resume-erreurs"
 REQUESTED = "Un lien de confirmation a été envoyé à votre nouvelle adresse courriel"
 CHANGED = "Votre adresse courriel a bien été modifiée : c'est désormais celle de votre compte."
-
-
-@pytest.fixture(scope="module")
-def stack():
-    with portal_stack() as local:
-        yield local
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def new_page(browser, stack):
-    """A page in a context of its own: a browser of its own, without the other's session."""
-    contexts = []
-
-    def make():
-        context = browser.new_context(
-            base_url=stack.api_url, viewport={"width": 1280, "height": 900}, locale="fr-FR", timezone_id="Europe/Paris"
-        )
-        context.set_default_timeout(20_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
-def alert(page, text: str):
-    return page.locator(".fr-alert", has_text=text)
 
 
 def address_of(stack, person) -> str:

@@ -5,16 +5,13 @@ way and named."""
 
 import re
 
-import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from tests.helpers.browser import (
     CAPTCHA,
     Screens,
-    launch,
     link_in_last_email,
     new_person,
-    portal_stack,
     press,
     tab_to,
     type_into,
@@ -22,21 +19,6 @@ from tests.helpers.browser import (
 
 expect.set_options(timeout=20_000)
 
-
-@pytest.fixture(scope="module")
-def stack():
-    with portal_stack() as local:
-        yield local
-
-
-@pytest.fixture
-def page(stack):
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        context = browser.new_context(base_url=stack.api_url, viewport={"width": 1280, "height": 900}, locale="fr-FR")
-        context.set_default_timeout(20_000)
-        yield context.new_page()
-        browser.close()
 
 def test_the_journey_with_the_keyboard_alone(page, stack):
     screens = Screens(page, "clavier")
