@@ -55,11 +55,6 @@ class TableAccess:
     def _put(self, key: Key, record: dict, expires=None) -> None:
         self._client.put_item(TableName=self._table, Item=item(key, record, expires))
 
-    def _take(self, key: Key) -> dict | None:
-        """Delete and return what was there: whoever gets the record back is the only one to have it."""
-        response = self._client.delete_item(TableName=self._table, Key=key_attributes(key), ReturnValues="ALL_OLD")
-        return from_attributes(response.get("Attributes"))
-
     def _update_if(self, key: Key, update: str, condition: str, **values) -> dict | None:
         """A conditional update that returns the record as it now is, or None when the condition failed."""
         try:
