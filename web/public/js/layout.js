@@ -119,6 +119,16 @@ function closeMobileMenu() {
   }
 }
 
+function concealAccountMenu(navigation) {
+  const menu = navigation.querySelector(".fr-collapse.fr-menu");
+  if (!menu) return;
+  try {
+    window.dsfr?.(menu)?.collapse?.conceal();
+  } catch {
+    // DSFR not loaded yet: nothing is open.
+  }
+}
+
 export function updateLayout(route) {
   closeMobileMenu();
   const espace = Boolean(route.espace && session.token);
@@ -127,8 +137,10 @@ export function updateLayout(route) {
   document.getElementById("bouton-menu").hidden = !espace;
   document.getElementById("lien-evitement-menu").hidden = !espace;
   if (!espace) {
+    // Hidden, not emptied: the account menu may still be opening or closing (a logout is clicked
+    // in it), and DSFR's render loop fails on a node removed mid-animation. The next login replaces it.
     inside = false;
-    navigation.replaceChildren();
+    concealAccountMenu(navigation);
     return;
   }
   inside = true;
