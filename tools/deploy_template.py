@@ -20,6 +20,7 @@ from pathlib import Path
 from chalicelib import crediting
 from chalicelib.table import cloudformation_resources
 from tools import portal_template
+from tools.template_parts import private_bucket
 
 CONFIG = Path(__file__).resolve().parent.parent / ".chalice" / "config.json"
 CHALICE_FUNCTIONS = ("APIHandler", "CleanupExpiredRegistrations")
@@ -99,37 +100,11 @@ def crediting_resources(variables: dict) -> dict:
     queue = variables["CREDIT_QUEUE"]
     dead_letters_arn = {"Fn::GetAtt": ["CreditDeadLetterQueue", "Arn"]}
     return {
-        "DeclarationsBucket": {
-            "Type": "AWS::S3::Bucket",
-            "DeletionPolicy": "Retain",  # declarations and reports outlive any stack mishap
-            "UpdateReplacePolicy": "Retain",
-            "Properties": {
-                "BucketName": variables["DECLARATIONS_BUCKET"],
-                "VersioningConfiguration": {"Status": "Enabled"},
-                "BucketEncryption": {
-                    "ServerSideEncryptionConfiguration": [
-                        {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": True}
-                    ]
-                },
-                "PublicAccessBlockConfiguration": {
-                    "BlockPublicAcls": True,
-                    "BlockPublicPolicy": True,
-                    "IgnorePublicAcls": True,
-                    "RestrictPublicBuckets": True,
-                },
-                "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
-                "LifecycleConfiguration": {
-                    "Rules": [
-                        {
-                            "Id": "versions-remplacees",
-                            "Status": "Enabled",
-                            "NoncurrentVersionExpiration": {"NoncurrentDays": NONCURRENT_VERSION_DAYS},
-                            "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7},
-                        }
-                    ]
-                },
-            },
-        },
+        "DeclarationsBucket": private_bucket(
+            old_versions_rule="versions-remplacees",
+            old_versions_days=NONCURRENT_VERSION_DAYS,
+            BucketName=variables["DECLARATIONS_BUCKET"],
+        ),
         "DeclarationsBucketPolicy": {
             "Type": "AWS::S3::BucketPolicy",
             "Properties": {

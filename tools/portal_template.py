@@ -9,6 +9,7 @@ Merged by tools/deploy_template.py into Chalice's SAM template (`make package`).
 from urllib.parse import urlsplit
 
 from tools import portal
+from tools.template_parts import private_bucket
 
 # AWS managed policies (their ids are fixed and documented by CloudFront).
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"  # the pages: cached, compressed
@@ -126,37 +127,8 @@ def resources(stage_settings: dict, api_resource: str) -> dict:
         },
         "Conditions": {"PortalHasCertificate": {"Fn::Not": [{"Fn::Equals": [{"Ref": "PortalCertificateArn"}, ""]}]}},
         "Resources": {
-            "PortalBucket": {
-                "Type": "AWS::S3::Bucket",
-                "DeletionPolicy": "Retain",
-                "UpdateReplacePolicy": "Retain",
-                "Properties": {
-                    "VersioningConfiguration": {"Status": "Enabled"},
-                    "BucketEncryption": {
-                        "ServerSideEncryptionConfiguration": [
-                            {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": True}
-                        ]
-                    },
-                    "PublicAccessBlockConfiguration": {
-                        "BlockPublicAcls": True,
-                        "BlockPublicPolicy": True,
-                        "IgnorePublicAcls": True,
-                        "RestrictPublicBuckets": True,
-                    },
-                    "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
-                    # Older versions of the pages are kept a month: enough to roll a deploy back.
-                    "LifecycleConfiguration": {
-                        "Rules": [
-                            {
-                                "Id": "anciennes-versions",
-                                "Status": "Enabled",
-                                "NoncurrentVersionExpiration": {"NoncurrentDays": 30},
-                                "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7},
-                            }
-                        ]
-                    },
-                },
-            },
+            # Older versions of the pages are kept a month: enough to roll a deploy back.
+            "PortalBucket": private_bucket(old_versions_rule="anciennes-versions", old_versions_days=30),
             "PortalBucketPolicy": {
                 "Type": "AWS::S3::BucketPolicy",
                 "Properties": {

@@ -3,7 +3,6 @@ serialized emulator (see the `serialized_emulator` fixture): the conditional wri
 exactly one of the contenders wins."""
 
 import threading
-from concurrent.futures import ThreadPoolExecutor
 
 import boto3
 import pytest
@@ -14,6 +13,7 @@ from chalicelib.settings import get_settings
 from chalicelib.store import Store
 from tests.helpers.clock import FixedClock
 from tests.helpers.people import NIR, OTHER_NIR, PASSWORD, make_nir
+from tests.helpers.races import race
 
 CONTENDERS = 6
 THIRD_NIR = make_nir("1750799123456")
@@ -92,21 +92,6 @@ def marie(store, clock, mailer, jean):
     account = active_account(store, clock, mailer, OTHER_NIR, "marie@example.fr", "Marie")
     clock.advance(hours=1)  # the registration emails leave the hour's allowance
     return account
-
-
-def race(*attempts) -> list:
-    """Start every attempt at the same moment; return each one's result or refusal."""
-    barrier = threading.Barrier(len(attempts))
-
-    def run(attempt):
-        barrier.wait()
-        try:
-            return attempt()
-        except DomainError as refusal:
-            return refusal
-
-    with ThreadPoolExecutor(len(attempts)) as pool:
-        return list(pool.map(run, attempts))
 
 
 def successes(results) -> list:

@@ -2,12 +2,11 @@
 on free ports), then the holder registers and reads the hours over HTTP, as a client would."""
 
 import json
-import re
 import subprocess
 
 from tests.helpers.crediting import SECOND_EMPLOYER, declarations, line
-from tests.helpers.http import Http, last_email_to, local_stack, register_over_http
-from tests.helpers.people import PASSWORD, make_nir
+from tests.helpers.http import local_stack, logged_in
+from tests.helpers.people import make_nir
 from tools.local_stack import ROOT
 
 
@@ -43,17 +42,10 @@ def test_make_credit_on_the_local_stack_then_the_holder_reads_the_hours_over_htt
         }
         assert nir not in done.stdout + done.stderr
 
-        http = Http(stack)
-        registered = register_over_http(http, courriel, nir=nir, prenom="Léa", civilite="MME")
-        assert registered.status == 201, registered
-        code = re.search(r"/activation\?c=([A-Za-z0-9_-]+)", last_email_to(stack, courriel)["body"]).group(1)
-        assert http.post("/activations", {"code": code}).status == 200
-        session = http.post("/sessions", {"nir": nir, "mot_de_passe": PASSWORD})
-        assert session.status == 201, session
-        bearer = {"Authorization": f"Bearer {session.body['jeton']}"}
+        http = logged_in(stack, nir, courriel, prenom="Léa", civilite="MME")  # registered after the credit
 
         # 2024: 24 h; 2025: 1300/1607 of a year from 24, 19.4 → 20 (15, then 5 more for the late employer)
-        statement = http.get("/titulaire/heures", headers=bearer)
+        statement = http.get("/titulaire/heures")
         assert statement.status == 200, statement
         assert statement.body["heures_cpf"] == 44, statement
         assert sorted((m["heures"], m["libelle"]) for m in statement.body["mouvements"]) == [
@@ -61,4 +53,4 @@ def test_make_credit_on_the_local_stack_then_the_holder_reads_the_hours_over_htt
             (15, "Alimentation de vos droits au titre de 2025"),
             (24, "Alimentation de vos droits au titre de 2024"),
         ]
-        assert http.get("/titulaire", headers=bearer).body["heures_cpf_disponibles"] == 44
+        assert http.get("/titulaire").body["heures_cpf_disponibles"] == 44
