@@ -10,7 +10,7 @@ Two steps, each one Lambda function, scaled out by Lambda itself:
   it names are read together (BatchGetItem, 100 keys a request); then each line that changes
   something is one transaction, conditioned on the versions read. A conflict (another chunk, a
   closure, a DIF entry on the same NIR meanwhile) comes back with the records as they now are (no
-  read again), and the line is decided again: at most CREDIT_ATTEMPTS transactions, so that a line
+  read again), and the line is decided again: at most retry.ATTEMPTS transactions, so that a line
   never costs more than 3 requests; then the chunk goes back to the queue, which delivers it later.
 
 Delivery is at least once and a file may be deposited twice: every step is idempotent. A line that
@@ -33,11 +33,11 @@ from typing import Protocol
 from ..clock import to_iso
 from . import declaration_file, hours, rights
 from .errors import WriteConflict
+from .retry import on_conflict_retry
 
 DECLARATIONS_PREFIX = "declarations/"
 REPORTS_PREFIX = "rapports/"
 SEND_BATCH = 10  # SQS's SendMessageBatch limit
-CREDIT_ATTEMPTS = 3  # transactions per line, before the chunk goes back to the queue
 # The file's bookkeeping (counts, chunks done) outlives any redelivery, then goes.
 BOOKKEEPING_DAYS = 90
 
@@ -72,7 +72,7 @@ class CreditStore(Protocol):
 
 
 class CreditContention(Exception):
-    """A line could not be written after CREDIT_ATTEMPTS tries: the chunk goes back to the queue."""
+    """A line could not be written after retry.ATTEMPTS tries: the chunk goes back to the queue."""
 
 
 class NotADeclaration(Exception):
@@ -241,34 +241,37 @@ class Rights:
 
 def _credit(store: CreditStore, now: datetime, state: Rights, declaration, source, pause) -> str:
     nir, year = declaration.nir, declaration.annee
-    for attempt in range(CREDIT_ATTEMPTS):
+
+    def attempt(_: int) -> str:
         current = state.by_nir.get(nir)
         decision = rights.decide(current, state.by_year.get((nir, year)), declaration, source)
         if decision.year_record is None:
             return decision.outcome
         movement = hours.movement(to_iso(now), decision.delta, decision.label) if decision.delta else None
-        try:
-            store.credit_declaration(
-                nir,
-                year,
-                decision.year_record,
-                decision.year_version,
-                decision.delta,
-                decision.checks_rights,
-                decision.rights_version,
-                movement,
-                now,
-            )
-        except WriteConflict as conflict:
-            # Someone wrote this NIR meanwhile: the refusal carries the records as they now are
-            # (none when DynamoDB cancelled us for another transaction in flight: try again as is).
-            pause(attempt)
-            if "droits" in conflict.failed:
-                state.by_nir[nir] = conflict.current.get("droits")
-            if "annee" in conflict.failed:
-                state.by_year[(nir, year)] = conflict.current.get("annee")
-            continue
+        store.credit_declaration(
+            nir,
+            year,
+            decision.year_record,
+            decision.year_version,
+            decision.delta,
+            decision.checks_rights,
+            decision.rights_version,
+            movement,
+            now,
+        )
         state.by_nir[nir] = rights.after(current, decision)
         state.by_year[(nir, year)] = decision.year_record
         return decision.outcome
-    raise CreditContention(f"line {source.line} kept conflicting")
+
+    def read_again(conflict: WriteConflict, number: int) -> None:
+        # Someone wrote this NIR meanwhile: the refusal carries the records as they now are
+        # (none when DynamoDB cancelled us for another transaction in flight: try again as is).
+        pause(number)
+        if "droits" in conflict.failed:
+            state.by_nir[nir] = conflict.current.get("droits")
+        if "annee" in conflict.failed:
+            state.by_year[(nir, year)] = conflict.current.get("annee")
+
+    return on_conflict_retry(
+        attempt, lambda: CreditContention(f"line {source.line} kept conflicting"), after_conflict=read_again
+    )

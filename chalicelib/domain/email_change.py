@@ -9,15 +9,15 @@ in the same transaction that frees the old one; a newer request voids the older 
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from . import history, identity, passwords, recovery, sessions, tokens
 from .errors import Conflict, DeliveryFailed, Expired, FieldError, Forbidden, InvalidInput, NotFound, WriteConflict
 from .expiry import has_expired, is_live
+from .retry import on_conflict_retry
 from .states import AccountStatus
 
 EMAILS = 2  # the link to the new address, the notice to the current one: both count in the hour's allowance
-ATTEMPTS = 3  # a request that meets another email sent meanwhile reads again, this many times at most
 
 REQUESTED = (
     "Un lien de confirmation a été envoyé à votre nouvelle adresse courriel : votre adresse ne changera que "
@@ -88,6 +88,13 @@ class EmailChangeStore(sessions.LoginStore, Protocol):
     def change_email(self, *, change_digest: str, change: dict, event: dict, now: datetime) -> None: ...
 
 
+class _Issued(NamedTuple):
+    account: dict
+    token: str
+    expires: datetime
+    log: list[int]
+
+
 @dataclass(frozen=True)
 class Requested:
     email_sent: bool
@@ -114,7 +121,8 @@ def request_change(
     address is free, the hour's allowance; then the link and the notice."""
     password = passwords.normalize(password)
     new_key = identity.email_key(courriel)
-    for attempt in range(ATTEMPTS):
+
+    def attempt(number: int) -> _Issued:
         account = store.get_account(session.account_id)
         if account is None or account.get("statut") != AccountStatus.ACTIVE:
             raise ACCOUNT_NOT_FOUND
@@ -124,7 +132,7 @@ def request_change(
         if credentials is None or credentials.get("compte_id") != session.account_id:
             raise ACCOUNT_NOT_FOUND
         now = clock()
-        if attempt == 0:  # the password is checked once; a retry only reads the account's state again
+        if number == 0:  # the password is checked once; a retry only reads the account's state again
             sessions.refuse_while_locked(attempts, now)
             if not passwords.verify_password(credentials["mot_de_passe"], password):
                 sessions.count_failure(
@@ -138,30 +146,28 @@ def request_change(
             raise recovery.allowance_refused(account, now, EMAILS)
         token = tokens.new_secret_token()
         expires = now + timedelta(seconds=ttl_seconds)
-        try:
-            store.issue_email_change_token(
-                account_id=session.account_id,
-                current_email=account["courriel"],
-                old_digest=account.get("changement_courriel_empreinte"),
-                new_digest=tokens.digest(token),
-                change={
-                    "compte_id": session.account_id,
-                    "courriel": courriel,
-                    "courriel_cle": new_key,
-                    "ancien_courriel": account["courriel"],
-                    "ancien_courriel_cle": identity.email_key(account["courriel"]),
-                },
-                expires=expires,
-                old_log=account.get("envois_courriel", []),
-                new_log=log,
-                event=history.event(history.COURRIEL_DEMANDE, now, nouveau=identity.mask_email(courriel)),
-                now=now,
-            )
-        except WriteConflict:
-            continue  # another request or email on this account meanwhile: read its state again
-        break
-    else:
-        raise BUSY
+        store.issue_email_change_token(
+            account_id=session.account_id,
+            current_email=account["courriel"],
+            old_digest=account.get("changement_courriel_empreinte"),
+            new_digest=tokens.digest(token),
+            change={
+                "compte_id": session.account_id,
+                "courriel": courriel,
+                "courriel_cle": new_key,
+                "ancien_courriel": account["courriel"],
+                "ancien_courriel_cle": identity.email_key(account["courriel"]),
+            },
+            expires=expires,
+            old_log=account.get("envois_courriel", []),
+            new_log=log,
+            event=history.event(history.COURRIEL_DEMANDE, now, nouveau=identity.mask_email(courriel)),
+            now=now,
+        )
+        return _Issued(account, token, expires, log)
+
+    # Another request or email on this account meanwhile: read its state again.
+    account, token, expires, log = on_conflict_retry(attempt, lambda: BUSY)
     if not _deliver(mailer.send_email_change_link, courriel, token, expires):
         # Nothing reached anyone: the allowance is given back so that the person can ask again at
         # once; the notice goes with the request that succeeds.

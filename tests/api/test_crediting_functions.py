@@ -11,8 +11,7 @@ import pytest
 from chalice.app import SQSEvent
 
 from chalicelib import crediting, dependencies
-from chalicelib.domain import crediting as crediting_domain
-from chalicelib.domain import dossiers, hours, sessions
+from chalicelib.domain import dossiers, hours, retry, sessions
 from chalicelib.settings import get_settings
 from tests.helpers.crediting import (
     EMPLOYER,
@@ -284,7 +283,7 @@ class TestRaces:
         # a conflict is decided again from the refusal itself: one read per delivery, never a re-read,
         # and at most 3 transactions for the one line of a delivery
         assert dynamodb_calls.count("BatchGetItem") == deliveries
-        assert dynamodb_calls.count("TransactWriteItems") <= deliveries * (crediting_domain.CREDIT_ATTEMPTS + 1)
+        assert dynamodb_calls.count("TransactWriteItems") <= deliveries * (retry.ATTEMPTS + 1)
         report = crediting_.report("course.csv")
         assert (report["lignes"], report["appliquees"], report["regularisees"]) == (6, 2, 4)
         # 1800/1607 is a full year, twice: 24 then 24 (from 24, whichever year came first)
