@@ -2,7 +2,7 @@
 
 from chalice import Response
 
-from .. import dependencies
+from .. import captcha_media, dependencies
 from ..clock import to_iso
 from ..domain import activation, captchas, cgu, identity, passwords, registration
 from ..settings import get_settings
@@ -182,7 +182,7 @@ def create_captcha(form: forms.EmptyForm):
     )
     return answers.Captcha(
         id=captcha.id,
-        image=captchas.image_data_uri(captcha.answer),
+        image=captcha_media.image_data_uri(captcha.answer),
         audio=f"/captchas/{captcha.id}/audio",
         expire_le=to_iso(captcha.expires_at),
     )
@@ -204,7 +204,7 @@ def captcha_audio(captcha_id):
     captcha = captchas.find_live(dependencies.store(), dependencies.clock(), captcha_id, get_settings().captcha_key())
     if captcha is None:
         raise HttpProblem(404, captchas.EXPIRED.code, captchas.EXPIRED.message)
-    return Response(body=captchas.audio_wav(captcha.answer), headers={"Content-Type": AUDIO_TYPE})
+    return Response(body=captcha_media.audio_wav(captcha.answer), headers={"Content-Type": AUDIO_TYPE})
 
 
 @blueprint.route(
