@@ -18,7 +18,7 @@ DSFR := web/public/vendor/dsfr/VERSION
 # The browser tests drive Debian's Chromium through Playwright (whose own browser downloads are not used).
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install run test lint browser bench package lint-template credit bench-credit clean
+.PHONY: install run test lint typecheck browser bench package lint-template credit bench-credit clean
 
 install: $(INSTALLED) $(DSFR)
 
@@ -63,7 +63,11 @@ bench-credit: $(INSTALLED)
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
 
-test: lint $(DSFR) browser
+# mypy, strict (settings in pyproject.toml): the store's records and the domain's Protocols are checked here.
+typecheck: $(INSTALLED)
+	$(VENV)/bin/mypy
+
+test: lint typecheck $(DSFR) browser
 	CHROMIUM=$(CHROMIUM) $(PY) -m pytest
 
 # Timing figures no test may assert (login, recovery routes, cold start), measured in interleaved runs

@@ -7,9 +7,14 @@ kept per region and endpoint, so a warm Lambda reuses its connections.
 import time
 from collections.abc import Callable
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from .clock import Clock, system_clock
 from .settings import Settings, get_settings
+
+if TYPE_CHECKING:  # loaded on first use: a cold start pays only for what its route uses
+    from .mailer import SesMailer
+    from .store import Store
 
 _clock: Clock = system_clock
 _sleep: Callable[[float], None] = time.sleep
@@ -58,7 +63,7 @@ CLIENT_SETTINGS = {
 
 
 @lru_cache(maxsize=8)
-def _client(service: str, region: str, endpoint_url: str | None):
+def _client(service: str, region: str, endpoint_url: str | None) -> Any:
     import boto3
     from botocore.config import Config
 
@@ -66,19 +71,19 @@ def _client(service: str, region: str, endpoint_url: str | None):
     return boto3.client(service, region_name=region, endpoint_url=endpoint_url, config=config)
 
 
-def aws_client(service: str, settings: Settings | None = None):
+def aws_client(service: str, settings: Settings | None = None) -> Any:
     settings = settings or get_settings()
     return _client(service, settings.aws_region, settings.aws_endpoint_url)
 
 
-def store():
+def store() -> "Store":
     from .store import Store
 
     settings = get_settings()
     return Store(aws_client("dynamodb", settings), settings.table_name)
 
 
-def mailer():
+def mailer() -> "SesMailer":
     from .mailer import SesMailer
 
     settings = get_settings()

@@ -6,6 +6,7 @@ An email carries nothing secret but its link: never the NIR, never the password.
 import html
 import logging
 from datetime import date, datetime
+from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -142,16 +143,17 @@ def invitation_message(
 
 
 def _render(
-    subject: str, paragraphs: list, contact_sentence: str, link: str | None, contact_url: str
+    subject: str, paragraphs: list[object], contact_sentence: str, link: str | None, contact_url: str
 ) -> tuple[str, str, str]:
     """The same message as text and as HTML; **…** marks what the HTML shows in bold. A message
     without a link (`link` None) has no LINK paragraph."""
-    text_blocks, html_blocks = [], []
+    text_blocks: list[str] = []
+    html_blocks: list[str] = []
     for paragraph in paragraphs:
-        if paragraph is LINK:
+        if paragraph is LINK and link is not None:
             text_blocks.append(link)
             html_blocks.append(f'<a href="{html.escape(link)}">{html.escape(link, quote=False)}</a>')
-        else:
+        elif isinstance(paragraph, str):
             text_blocks.append(paragraph.replace("**", ""))
             html_blocks.append(_bold(html.escape(paragraph, quote=False)))
     text_blocks.append(f"{contact_sentence} :\n{contact_url}")
@@ -176,7 +178,7 @@ def _bold(escaped: str) -> str:
 
 
 class SesMailer:
-    def __init__(self, client, sender: str, public_base_url: str, contact_url: str):
+    def __init__(self, client: Any, sender: str, public_base_url: str, contact_url: str) -> None:
         self._client = client
         self._sender = sender
         self._base_url = public_base_url.rstrip("/")

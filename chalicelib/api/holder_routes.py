@@ -1,16 +1,26 @@
 """The holder space ("Espace Titulaire"), behind a session: thin routes over the domain."""
 
+
+from chalice.app import Response
+
 from .. import dependencies
-from ..domain import dossiers, holder, hours, passwords
+from ..domain import dossiers, holder, hours, passwords, sessions
 from ..domain.errors import Conflict
+from ..domain.sessions import Session, Ticket
 from ..settings import get_settings
 from . import answers, bodies, forms
+from .answers import Answer
 from .blueprint import ApiBlueprint
-from .problems import json_response
+from .problems import json_response, refusals
 
 blueprint = ApiBlueprint(__name__)
 
-DOSSIER_GONE = {404: ("dossier_introuvable",)}
+
+def _query_parameter(name: str) -> str | None:
+    return bodies.query_parameter(blueprint.current_request, name)
+
+DOSSIER_GONE = refusals(dossiers.NOT_FOUND)
+# What the form of "Mes informations personnelles" refuses, field by field.
 FIELD_REFUSALS = (
     "champs_invalides",
     "civilite_invalide",
@@ -21,10 +31,6 @@ FIELD_REFUSALS = (
 )
 
 
-def _query_parameter(name: str) -> str | None:
-    return (blueprint.current_request.query_params or {}).get(name)
-
-
 @blueprint.route(
     "/titulaire",
     methods=["GET"],
@@ -32,8 +38,8 @@ def _query_parameter(name: str) -> str | None:
     answers={200: answers.Synthesis},
     authenticated=True,
 )
-def synthesis(session):
-    return answers.Synthesis(**holder.synthesis(dependencies.store(), session.account_id, session.nir))
+def synthesis(session: Session) -> Answer:
+    return answers.Synthesis.of(holder.synthesis(dependencies.store(), session.account_id, session.nir))
 
 
 # "Mes informations personnelles" ----------------------------------------------------------------
@@ -46,8 +52,8 @@ def synthesis(session):
     answers={200: answers.Informations},
     authenticated=True,
 )
-def read_informations(session):
-    return answers.Informations(**holder.informations(dependencies.store(), session.account_id))
+def read_informations(session: Session) -> Answer:
+    return answers.Informations.of(holder.informations(dependencies.store(), session.account_id))
 
 
 @blueprint.route(
@@ -57,17 +63,14 @@ def read_informations(session):
     body=forms.InformationsForm,
     parse_body=False,
     answers={200: answers.InformationsChanged},
-    refusals={
-        400: ("aucune_modification", "champ_non_modifiable", *FIELD_REFUSALS),
-        409: ("courriel_non_modifiable",),
-    },
+    refusals=refusals(holder.NOTHING_TO_CHANGE, "champ_non_modifiable", *FIELD_REFUSALS, holder.EMAIL_NOT_HERE),
     authenticated=True,
 )
-def change_informations(session):
+def change_informations(session: Session) -> Answer:
     form, errors = bodies.check(forms.InformationsForm, bodies.json_object(blueprint.current_request))
     if any(error.code == holder.EMAIL_NOT_HERE.code for error in errors):
         raise Conflict(holder.EMAIL_NOT_HERE.code, holder.EMAIL_NOT_HERE.detail, errors)
-    if errors:
+    if form is None:
         raise bodies.invalid(errors)
     changed = holder.change_informations(dependencies.store(), dependencies.clock(), session.account_id, form.changes())
     return answers.InformationsChanged(detail=holder.UPDATED, modifications=changed)
@@ -82,13 +85,10 @@ def change_informations(session):
     summary="Modifier mon mot de passe ; les autres sessions sont fermées",
     body=forms.PasswordChangeForm,
     answers={200: answers.PasswordChanged},
-    refusals={
-        400: ("mot_de_passe_actuel_incorrect", "mot_de_passe_invalide", *passwords.RULE_CODES),
-        429: ("compte_verrouille",),
-    },
+    refusals=refusals(holder.WRONG_CURRENT_PASSWORD, passwords.REFUSED, *passwords.RULE_CODES, sessions.LOCKED),
     authenticated=True,
 )
-def change_password(session, form: forms.PasswordChangeForm):
+def change_password(session: Session, form: forms.PasswordChangeForm) -> Answer:
     settings = get_settings()
     ended = holder.change_password(
         dependencies.store(),
@@ -114,8 +114,8 @@ def change_password(session, form: forms.PasswordChangeForm):
     answers={200: answers.HoursStatement},
     authenticated=True,
 )
-def read_hours(session):
-    return answers.HoursStatement(**hours.statement(dependencies.store(), session.account_id, session.nir))
+def read_hours(session: Session) -> Answer:
+    return answers.HoursStatement.of(hours.statement(dependencies.store(), session.account_id, session.nir))
 
 
 @blueprint.route(
@@ -124,10 +124,10 @@ def read_hours(session):
     summary="Saisir le solde d'heures DIF (0 à 120, arrondi à l'heure), tant qu'aucun dossier n'est validé",
     body=forms.DifForm,
     answers={200: answers.DifEntered},
-    refusals={409: ("dif_verrouille",)},
+    refusals=refusals(hours.DIF_LOCKED),
     authenticated=True,
 )
-def set_dif(session, form: forms.DifForm):
+def set_dif(session: Session, form: forms.DifForm) -> Answer:
     entered = hours.set_dif(dependencies.store(), dependencies.clock(), session.account_id, form.solde_dif, session.nir)
     return answers.DifEntered(solde_dif=entered, detail=hours.UPDATED)
 
@@ -141,10 +141,10 @@ def set_dif(session, form: forms.DifForm):
     summary="Créer un dossier de formation (en cours d'élaboration)",
     body=forms.DossierForm,
     answers={201: answers.Dossier},
-    refusals={400: ("champs_invalides", "caracteres_invalides", "date_invalide"), 409: ("dif_non_renseigne",)},
+    refusals=refusals("champs_invalides", "caracteres_invalides", "date_invalide", dossiers.DIF_NOT_ENTERED),
     authenticated=True,
 )
-def create_dossier(session, form: forms.DossierForm):
+def create_dossier(session: Session, form: forms.DossierForm) -> Response:
     dossier = dossiers.create(
         dependencies.store(),
         dependencies.clock(),
@@ -153,7 +153,7 @@ def create_dossier(session, form: forms.DossierForm):
         session.nir,
     )
     return json_response(
-        answers.Dossier(**dossier), status=201, headers={"Location": f"/titulaire/dossiers/{dossier['id']}"}
+        answers.Dossier.of(dossier), status=201, headers={"Location": f"/titulaire/dossiers/{dossier.id}"}
     )
 
 
@@ -162,13 +162,13 @@ def create_dossier(session, form: forms.DossierForm):
     methods=["GET"],
     summary="Mes dossiers de formation, du plus récent au plus ancien",
     answers={200: answers.Dossiers},
-    refusals={400: ("etat_invalide",)},
+    refusals=refusals(dossiers.BAD_STATE_FILTER),
     query={"etat": "« en_cours » (en cours d'élaboration ou validés) ou « clos »."},
     authenticated=True,
 )
-def list_dossiers(session):
+def list_dossiers(session: Session) -> Answer:
     found = dossiers.list_all(dependencies.store(), session.account_id, _query_parameter("etat"))
-    return answers.Dossiers(dossiers=[answers.Dossier(**dossier) for dossier in found])
+    return answers.Dossiers.of(found)
 
 
 @blueprint.route(
@@ -179,8 +179,8 @@ def list_dossiers(session):
     refusals=DOSSIER_GONE,
     authenticated=True,
 )
-def read_dossier(session, dossier_id):
-    return answers.Dossier(**dossiers.find(dependencies.store(), session.account_id, dossier_id))
+def read_dossier(session: Session, dossier_id: str) -> Answer:
+    return answers.Dossier.of(dossiers.find(dependencies.store(), session.account_id, dossier_id))
 
 
 @blueprint.route(
@@ -190,13 +190,13 @@ def read_dossier(session, dossier_id):
     body=forms.EmptyForm,
     optional_body=True,
     answers={200: answers.Dossier},
-    refusals={**DOSSIER_GONE, 409: ("heures_insuffisantes", "etat_dossier_invalide")},
+    refusals=refusals(dossiers.NOT_FOUND, dossiers.NOT_ENOUGH_HOURS, dossiers.BAD_STATE),
     authenticated="ticket",  # the session and the dossier read together: 2 requests in all
 )
-def validate_dossier(ticket, dossier_id, form: forms.EmptyForm):
+def validate_dossier(ticket: Ticket, dossier_id: str, form: forms.EmptyForm) -> Answer:
     idle = get_settings().session_idle_seconds
-    return answers.Dossier(
-        **dossiers.validate(dependencies.store(), dependencies.clock(), ticket, dossier_id, idle_seconds=idle)
+    return answers.Dossier.of(
+        dossiers.validate(dependencies.store(), dependencies.clock(), ticket, dossier_id, idle_seconds=idle)
     )
 
 
@@ -207,13 +207,13 @@ def validate_dossier(ticket, dossier_id, form: forms.EmptyForm):
     body=forms.EmptyForm,
     optional_body=True,
     answers={200: answers.Dossier},
-    refusals={**DOSSIER_GONE, 409: ("etat_dossier_invalide",)},
+    refusals=refusals(dossiers.NOT_FOUND, dossiers.BAD_STATE),
     authenticated="ticket",  # as validation: 2 requests in all
 )
-def close_dossier(ticket, dossier_id, form: forms.EmptyForm):
+def close_dossier(ticket: Ticket, dossier_id: str, form: forms.EmptyForm) -> Answer:
     idle = get_settings().session_idle_seconds
-    return answers.Dossier(
-        **dossiers.close(dependencies.store(), dependencies.clock(), ticket, dossier_id, idle_seconds=idle)
+    return answers.Dossier.of(
+        dossiers.close(dependencies.store(), dependencies.clock(), ticket, dossier_id, idle_seconds=idle)
     )
 
 
@@ -225,10 +225,10 @@ def close_dossier(ticket, dossier_id, form: forms.EmptyForm):
     methods=["GET"],
     summary="Consulter mon historique : les événements du compte, du plus récent, 20 par page",
     answers={200: answers.HistoryPage},
-    refusals={400: ("curseur_invalide",)},
+    refusals=refusals(holder.INVALID_CURSOR),
     query={"curseur": "Le curseur_suivant de la page précédente."},
     authenticated=True,
 )
-def read_history(session):
+def read_history(session: Session) -> Answer:
     page = holder.history_page(dependencies.store(), session.account_id, _query_parameter("curseur"))
-    return answers.HistoryPage(**page)
+    return answers.HistoryPage.of(page)

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from ..clock import Clock
 from .identity import email_key
+from .records.registrations import ExpiredAccount, ExpiredDraft, ExpiredPage
 
 # Stop with this much of the invocation's time left: a share of it, at most the cap. One deletion
 # is a few requests (well under a second), so a 300 s Lambda keeps 10 s, and a 3 s invocation (what
@@ -24,19 +26,11 @@ SAFETY_MARGIN_CAP_SECONDS = 10.0
 
 
 class CleanupStore(Protocol):
-    def expired_registrations(self, now: datetime, page_size: int = ...) -> Iterator[tuple[list[dict], int]]: ...
+    def expired_registrations(self, now: datetime, page_size: int = ...) -> Iterator[ExpiredPage]: ...
 
     def delete_expired_draft(self, draft_id: str, now: datetime) -> bool: ...
 
-    def delete_expired_account(
-        self,
-        *,
-        account_id: str,
-        nir: str | None,
-        email_key_value: str | None,
-        activation_digest: str | None,
-        now: datetime,
-    ) -> bool: ...
+    def delete_expired_account(self, account: ExpiredAccount, email_key_value: str | None, now: datetime) -> bool: ...
 
     def delete_account_events(self, account_id: str) -> tuple[int, int]: ...
 
@@ -51,7 +45,7 @@ class Report:
     elements_lus: int = 0
     termine: bool = True
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, int | bool]:
         return dict(self.__dict__)
 
 
@@ -59,7 +53,7 @@ def safety_margin(seconds_at_start: float) -> float:
     return min(SAFETY_MARGIN_CAP_SECONDS, SAFETY_MARGIN_SHARE * seconds_at_start)
 
 
-def clean_up(store: CleanupStore, clock, time_left: Callable[[], float] | None = None) -> Report:
+def clean_up(store: CleanupStore, clock: Clock, time_left: Callable[[], float] | None = None) -> Report:
     now = clock()
     report = Report()
     margin = safety_margin(time_left()) if time_left is not None else 0.0
@@ -74,28 +68,20 @@ def clean_up(store: CleanupStore, clock, time_left: Callable[[], float] | None =
         page = next(pages, None)  # the next Query is made only now
         if page is None:
             break
-        records, read = page
-        report.elements_lus += read
-        for record in records:
+        report.elements_lus += page.items_read
+        for expired in page.expired:
             if out_of_time():
                 return report
-            _remove(store, record, now, report)
+            _remove(store, expired, now, report)
     return report
 
 
-def _remove(store: CleanupStore, record: dict, now, report: Report) -> None:
-    if record["genre"] == "inscription":
-        report.brouillons_supprimes += store.delete_expired_draft(record["id"], now)
+def _remove(store: CleanupStore, expired: ExpiredDraft | ExpiredAccount, now: datetime, report: Report) -> None:
+    if isinstance(expired, ExpiredDraft):
+        report.brouillons_supprimes += store.delete_expired_draft(expired.id, now)
         return
-    deleted = store.delete_expired_account(
-        account_id=record["id"],
-        nir=record.get("nir"),
-        email_key_value=email_key(record["courriel"]) if record.get("courriel") else None,
-        activation_digest=record.get("activation_empreinte"),
-        now=now,
-    )
-    if deleted:
+    if store.delete_expired_account(expired, email_key(expired.email) if expired.email else None, now):
         report.supprimees += 1
-        events, read = store.delete_account_events(record["id"])
+        events, read = store.delete_account_events(expired.id)
         report.evenements_supprimes += events
         report.elements_lus += read

@@ -5,13 +5,25 @@ that the NIR and the email are free, and that the draft awaits its identity. The
 writes the pending account with everything it holds and strips the draft of its personal data.
 """
 
+from dataclasses import replace
 from datetime import datetime
 
 from ..clock import to_epoch
 from ..domain.errors import WriteConflict
+from ..domain.records.registrations import Draft, IdentityStep, PendingAccount
 from ..domain.states import DraftStep
+from .account_items import (
+    IDENTITY_ATTRIBUTES,
+    account_attributes,
+    activation_attributes,
+    credentials_attributes,
+    draft_attributes,
+    draft_from,
+    event_attributes,
+    identity_attributes,
+)
 from .accounts import FREE
-from .base import TableAccess, absent, exists
+from .base import Action, TableAccess, absent, exists
 from .expiry import expiry_shard
 from .keys import (
     EXPIRY_SHARD_ATTRIBUTE,
@@ -52,10 +64,10 @@ class RegistrationRecords(TableAccess):
             [("captcha", self._spent_mark(nonce, expires)), ("inscription", self._identity_awaited(draft_id, now))]
         )
 
-    def _spent_mark(self, nonce: str, expires: datetime) -> dict:
+    def _spent_mark(self, nonce: str, expires: datetime) -> Action:
         return self._put_action(captcha_key(nonce), {}, expires, absent())
 
-    def _identity_awaited(self, draft_id: str, now: datetime) -> dict:
+    def _identity_awaited(self, draft_id: str, now: datetime) -> Action:
         return self._check_action(
             draft_key(draft_id),
             f"{exists()} AND etape IN (:identite, :next) AND {TTL_ATTRIBUTE} > :now",
@@ -66,14 +78,15 @@ class RegistrationRecords(TableAccess):
 
     # Drafts ---------------------------------------------------------------------------------------
 
-    def put_draft(self, draft_id: str, record: dict, expires: datetime) -> None:
+    def put_draft(self, draft: Draft) -> None:
         # In the expiry index: a draft holds a NIR, names and an email until its hour is over.
-        self._put(draft_key(draft_id), {**record, EXPIRY_SHARD_ATTRIBUTE: expiry_shard(draft_id)}, expires)
+        attributes = {**draft_attributes(draft), EXPIRY_SHARD_ATTRIBUTE: expiry_shard(draft.id)}
+        self._put(draft_key(draft.id), attributes, draft.expires_at)
 
-    def get_draft(self, draft_id: str) -> dict | None:
-        return self._get(draft_key(draft_id))
+    def get_draft(self, draft_id: str) -> Draft | None:
+        return draft_from(draft_id, self._get(draft_key(draft_id)))
 
-    def cancel_draft(self, draft_id: str, identity_fields: list[str], now: datetime) -> None:
+    def cancel_draft(self, draft_id: str, now: datetime) -> None:
         """Empty a live draft of its personal data and mark it cancelled, in one conditional write
         (so that a repeat of this very request, its reply lost, is recognised). What remains (the
         step, the CGU's acceptance) goes with the draft's hour.
@@ -85,9 +98,9 @@ class RegistrationRecords(TableAccess):
                     "inscription",
                     self._update_action(
                         draft_key(draft_id),
-                        "SET etape = :annulee REMOVE " + ", ".join(f"#{name}" for name in identity_fields),
+                        "SET etape = :annulee REMOVE " + ", ".join(f"#{name}" for name in IDENTITY_ATTRIBUTES),
                         f"{exists()} AND etape <> :annulee AND {TTL_ATTRIBUTE} > :now",
-                        names={f"#{name}": name for name in identity_fields},
+                        names={f"#{name}": name for name in IDENTITY_ATTRIBUTES},
                         annulee=DraftStep.CANCELLED,
                         now=to_epoch(now),
                     ),
@@ -97,35 +110,28 @@ class RegistrationRecords(TableAccess):
 
     # Step 2, the identity ----------------------------------------------------------------------
 
-    def save_identity(
-        self,
-        draft_id: str,
-        identity: dict,
-        email_key_value: str,
-        captcha_nonce: str,
-        captcha_expires: datetime,
-        now: datetime,
-    ) -> None:
+    def save_identity(self, step: IdentityStep) -> None:
         """Mark the (rightly answered) captcha spent and store the identity on a draft that awaits
         it, if its NIR and email are free: all or nothing, in one request.
 
         WriteConflict names `captcha` (answered already), `nir`, `courriel` and/or `inscription`
         (gone, expired or past this step)."""
+        identity = identity_attributes(step.identity)
         fields = {name: value for name, value in identity.items() if value is not None}
         cleared = [name for name, value in identity.items() if value is None]
         update = "SET etape = :next, " + ", ".join(f"#{name} = :{name}" for name in fields)
         if cleared:
             update += " REMOVE " + ", ".join(f"#{name}" for name in cleared)
-        epoch = to_epoch(now)
+        epoch = to_epoch(step.now)
         self._transact(
             [
-                ("captcha", self._spent_mark(captcha_nonce, captcha_expires)),
-                ("nir", self._check_action(credentials_key(identity["nir"]), FREE, now=epoch)),
-                ("courriel", self._check_action(email_key(email_key_value), FREE, now=epoch)),
+                ("captcha", self._spent_mark(step.captcha.nonce, step.captcha.expires)),
+                ("nir", self._check_action(credentials_key(step.identity.nir), FREE, now=epoch)),
+                ("courriel", self._check_action(email_key(step.email_key), FREE, now=epoch)),
                 (
                     "inscription",
                     self._update_action(
-                        draft_key(draft_id),
+                        draft_key(step.draft_id),
                         update,
                         f"{exists()} AND etape IN (:identite, :next) AND {TTL_ATTRIBUTE} > :now",
                         names={f"#{name}": name for name in identity},
@@ -140,21 +146,7 @@ class RegistrationRecords(TableAccess):
 
     # Step 3, the password: the pending account ---------------------------------------------------
 
-    def create_pending_account(
-        self,
-        *,
-        draft_id: str,
-        draft_identity_fields: list[str],
-        account_id: str,
-        account: dict,
-        credentials: dict,
-        email_key_value: str,
-        activation_digest: str,
-        activation: dict,
-        event: dict,
-        now: datetime,
-        expires: datetime,
-    ) -> None:
+    def create_pending_account(self, pending: PendingAccount) -> None:
         """Write a pending account with its NIR and email reservations, its activation token and its
         first history event, and strip the draft of its personal data: all or nothing.
 
@@ -163,38 +155,41 @@ class RegistrationRecords(TableAccess):
         The account goes in the expiry index with its token's digest, so that the cleanup can
         remove all it holds once its link has expired. Activation makes the registration event
         permanent: the account and the token name it."""
-        epoch = to_epoch(now)
-        registration_event = time_ordered_id(now)
+        epoch, expires = to_epoch(pending.now), pending.account.expires_at
+        account_id = pending.account.id
+        registration_event = time_ordered_id(pending.now)
         account = {
-            **account,
-            "evenement_inscription": registration_event,
-            "activation_empreinte": activation_digest,
+            **account_attributes(replace(pending.account, registration_event=registration_event)),
             EXPIRY_SHARD_ATTRIBUTE: expiry_shard(account_id),
         }
-        activation = {**activation, "evenement_inscription": registration_event}
+        activation = activation_attributes(replace(pending.activation, registration_event=registration_event))
+        credentials = credentials_attributes(pending.credentials)
+        event = event_attributes(pending.event)
         self._transact(
             [
-                ("nir", self._put_action(credentials_key(account["nir"]), credentials, expires, FREE, now=epoch)),
+                ("nir", self._put_action(credentials_key(pending.account.nir), credentials, expires, FREE, now=epoch)),
                 (
                     "courriel",
-                    self._put_action(email_key(email_key_value), {"compte_id": account_id}, expires, FREE, now=epoch),
+                    self._put_action(email_key(pending.email_key), {"compte_id": account_id}, expires, FREE, now=epoch),
                 ),
                 ("compte", self._put_action(account_key(account_id), account, expires, absent())),
-                ("activation", self._put_action(activation_key(activation_digest), activation, expires, absent())),
-                ("evenement", self._put_action(event_key(account_id, registration_event), event, expires)),
                 (
-                    "inscription",
-                    self._update_action(
-                        draft_key(draft_id),
-                        "SET etape = :next, compte_id = :compte REMOVE "
-                        + ", ".join(f"#{name}" for name in draft_identity_fields),
-                        f"{exists()} AND etape = :expected AND {TTL_ATTRIBUTE} > :now",
-                        names={f"#{name}": name for name in draft_identity_fields},
-                        next=DraftStep.ACTIVATION,
-                        compte=account_id,
-                        expected=DraftStep.PASSWORD,
-                        now=epoch,
-                    ),
+                    "activation",
+                    self._put_action(activation_key(pending.activation.digest), activation, expires, absent()),
                 ),
+                ("evenement", self._put_action(event_key(account_id, registration_event), event, expires)),
+                ("inscription", self._draft_completed(pending.draft_id, account_id, epoch)),
             ]
+        )
+
+    def _draft_completed(self, draft_id: str, account_id: str, epoch: int) -> Action:
+        return self._update_action(
+            draft_key(draft_id),
+            "SET etape = :next, compte_id = :compte REMOVE " + ", ".join(f"#{name}" for name in IDENTITY_ATTRIBUTES),
+            f"{exists()} AND etape = :expected AND {TTL_ATTRIBUTE} > :now",
+            names={f"#{name}": name for name in IDENTITY_ATTRIBUTES},
+            next=DraftStep.ACTIVATION,
+            compte=account_id,
+            expected=DraftStep.PASSWORD,
+            now=epoch,
         )

@@ -3,8 +3,8 @@
 from .accounts import AccountRecords
 from .declaration_files import DeclarationFileRecords
 from .delegations import DelegationRecords
+from .dossiers import DossierRecords
 from .expiry import ExpiryRecords
-from .holder import HolderRecords
 from .registrations import RegistrationRecords
 from .rights import RightsRecords
 from .sessions import SessionRecords
@@ -15,7 +15,7 @@ class Store(
     RegistrationRecords,
     AccountRecords,
     TokenRecords,
-    HolderRecords,
+    DossierRecords,
     SessionRecords,
     DelegationRecords,
     RightsRecords,

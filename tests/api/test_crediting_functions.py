@@ -73,9 +73,9 @@ class Crediting:
 
     @staticmethod
     def rights(nir: str) -> tuple[int, list[dict]]:
-        """The NIR's CPF balance and its movements, oldest first."""
+        """The NIR's CPF balance and its movements, oldest first (as "Mon compte d'heures" shows them)."""
         record, movements = dependencies.store().get_rights_and_movements(nir)
-        return hours.figures(record).cpf_balance, movements
+        return hours.figures(record).cpf_balance, [{"heures": m.hours, "libelle": m.label} for m in movements]
 
     def balance(self, nir: str) -> int:
         return self.rights(nir)[0]
@@ -85,7 +85,11 @@ class Crediting:
 
     @staticmethod
     def year(nir: str, year: int) -> dict | None:
-        return dependencies.store().read_rights({(nir, year)})[1][(nir, year)]
+        """A year's record: its base, the hours it credited, its declarations by SIRET."""
+        record = dependencies.store().read_rights({(nir, year)})[1][(nir, year)]
+        if record is None:
+            return None
+        return {"base": record.base, "heures": record.hours, "declarations": record.declarations}
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from .delegate import (
     delegated_synthesis,
     list_delegated,
 )
-from .granting import Granted, GrantStore, grant, list_granted, revoke
+from .granting import Granted, GrantStore, Seen, grant, list_granted, revoke
 from .rules import display_name, ends_at, names_of, one_year_after, status_of, today
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "DelegateStore",
     "GrantStore",
     "Granted",
+    "Seen",
     "accept",
     "create_dossier",
     "delegated_dossier",

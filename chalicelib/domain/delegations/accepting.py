@@ -3,11 +3,14 @@
 from datetime import date, datetime
 from typing import Protocol
 
-from ...clock import to_iso
+from ...clock import Clock, to_iso
 from ...french_dates import date_in_full
 from .. import history, identity, sessions, tokens
 from ..errors import WriteConflict
 from ..expiry import has_expired
+from ..records.accounts import Account
+from ..records.delegations import Acceptance, Invitation
+from ..records.people import Names
 from .rules import (
     ACCOUNT_NOT_FOUND,
     CODE_EXPIRED,
@@ -19,100 +22,71 @@ from .rules import (
     display_name,
     ends_at,
     names_of,
-    person,
 )
 
 
 class AcceptStore(Protocol):
     def get_invitation_and_account(
         self, invitation_digest: str, account_id: str
-    ) -> tuple[dict | None, dict | None]: ...
+    ) -> tuple[Invitation | None, Account | None]: ...
 
-    def accept_delegation(
-        self,
-        *,
-        invitation_digest: str,
-        delegation_id: str,
-        holder_id: str,
-        delegate_id: str,
-        delegate: dict,
-        moment: str,
-        ends: datetime,
-        kept_until: datetime,
-        pointer: dict,
-        holder_event: dict,
-        delegate_event: dict,
-        now: datetime,
-    ) -> None: ...
+    def accept_delegation(self, acceptance: Acceptance) -> None: ...
 
 
-
-def accept(store: AcceptStore, clock, session: sessions.Session, code: str) -> dict:
-    """Accept an invitation from one's own session: the account's address must be the invited one."""
+def accept(store: AcceptStore, clock: Clock, session: sessions.Session, code: str) -> Invitation:
+    """Accept an invitation from one's own session: the account's address must be the invited one.
+    Returns the invitation accepted (what the delegation now grants)."""
     if not tokens.is_well_formed_token(code):
         raise CODE_UNKNOWN
     digest = tokens.digest(code)
-    invitation, account = store.get_invitation_and_account(digest, session.account_id)
+    found, account = store.get_invitation_and_account(digest, session.account_id)
     now = clock()
-    _refuse_unusable(invitation, now)
+    invitation = _usable(found, now)
     if account is None:
         raise ACCOUNT_NOT_FOUND
-    if invitation["titulaire_id"] == session.account_id:
+    if invitation.holder_id == session.account_id:
         raise TO_ONESELF
-    if identity.email_key(account["courriel"]) != invitation["courriel_cle"]:
+    if identity.email_key(account.courriel) != invitation.email_key:
         raise OTHER_RECIPIENT  # nothing written: the code stays usable by the right person
-    end = date.fromisoformat(invitation["fin"])
-    ends = ends_at(end)
-    if now >= ends:
+    end = date.fromisoformat(invitation.end)
+    if now >= ends_at(end):
         raise CODE_EXPIRED
-    holder_names, delegate_names = invitation["titulaire"], names_of(account)
-    scope = invitation["portee"]
     try:
-        store.accept_delegation(
-            invitation_digest=digest,
-            delegation_id=invitation["delegation_id"],
-            holder_id=invitation["titulaire_id"],
-            delegate_id=session.account_id,
-            delegate=delegate_names,
-            moment=to_iso(now),
-            ends=ends,
-            kept_until=ends + LIST_KEPT,
-            pointer={
-                "titulaire_id": invitation["titulaire_id"],
-                "titulaire": holder_names,
-                "portee": scope,
-                "fin": invitation["fin"],
-            },
-            holder_event=history.event(
-                history.DELEGATION_ACCEPTEE,
-                now,
-                delegataire=display_name(delegate_names),
-                portee=SCOPE_WORDS[scope],
-                fin=date_in_full(end),
-            ),
-            delegate_event=history.event(
-                history.DELEGATION_RECUE,
-                now,
-                titulaire=display_name(holder_names),
-                portee=SCOPE_WORDS[scope],
-                fin=date_in_full(end),
-            ),
-            now=now,
-        )
+        store.accept_delegation(_acceptance(invitation, session.account_id, names_of(account), now))
     except WriteConflict as conflict:
         if "invitation" in conflict.failed:
-            _refuse_unusable(conflict.current.get("invitation"), now)
+            _usable(conflict.found("invitation", Invitation), now)
         raise CODE_EXPIRED from None  # revoked meanwhile
-    return {
-        "id": invitation["delegation_id"],
-        "titulaire": person(holder_names),
-        "portee": scope,
-        "fin": end.isoformat(),
-    }
+    return invitation
 
 
-def _refuse_unusable(invitation: dict | None, now: datetime) -> None:
+def _acceptance(invitation: Invitation, delegate_id: str, delegate: Names, now: datetime) -> Acceptance:
+    end = date.fromisoformat(invitation.end)
+    ends, scope = ends_at(end), SCOPE_WORDS[invitation.scope]
+    return Acceptance(
+        invitation,
+        delegate_id,
+        delegate,
+        to_iso(now),
+        ends,
+        ends + LIST_KEPT,
+        holder_event=history.event(
+            history.DELEGATION_ACCEPTEE, now, delegataire=display_name(delegate), portee=scope, fin=date_in_full(end)
+        ),
+        delegate_event=history.event(
+            history.DELEGATION_RECUE,
+            now,
+            titulaire=display_name(invitation.holder),
+            portee=scope,
+            fin=date_in_full(end),
+        ),
+        now=now,
+    )
+
+
+def _usable(invitation: Invitation | None, now: datetime) -> Invitation:
     if invitation is None:
         raise CODE_UNKNOWN  # unknown, or used: it is deleted when accepted
-    if invitation.get("revoquee") or has_expired(invitation, now):
+    if invitation.revoked or has_expired(invitation, now):
         raise CODE_EXPIRED
+    return invitation

@@ -6,6 +6,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from ...clock import from_epoch
 from ...french_dates import PARIS
 from ..errors import Conflict, Expired, FieldError, Forbidden, InvalidInput, NotFound
+from ..records.accounts import Account
+from ..records.delegations import Delegation
+from ..records.people import Names
 from ..states import DelegationScope, DelegationStatus
 
 MAX_OPEN = 5  # pending or active, per holder
@@ -15,7 +18,7 @@ PENDING, ACTIVE = DelegationStatus.PENDING, DelegationStatus.ACTIVE
 REVOKED, EXPIRED = DelegationStatus.REVOKED, DelegationStatus.EXPIRED
 OPEN = (PENDING, ACTIVE)
 
-SCOPE_WORDS = {
+SCOPE_WORDS: dict[str, str] = {
     DelegationScope.CONSULTATION: "consultation",
     DelegationScope.GESTION: "consultation et préparation de dossiers de formation",
 }
@@ -93,15 +96,15 @@ def ends_at(end: date) -> datetime:
     return datetime.combine(end + timedelta(days=1), time(0), tzinfo=PARIS).astimezone(UTC)
 
 
-def status_of(record: dict, now: datetime) -> str:
+def status_of(delegation: Delegation, now: datetime) -> str:
     """The status as the holder and the delegate see it: `expiree` once the invitation (while
     pending) or the end date has passed, whatever TTL has done yet."""
-    stored = record["statut"]
+    stored = delegation.status
     if stored == REVOKED:
         return REVOKED
-    if now >= ends_at(date.fromisoformat(record["fin"])):
+    if now >= ends_at(date.fromisoformat(delegation.end)):
         return EXPIRED
-    if stored == PENDING and now >= from_epoch(record["invitation_jusqu_au"]):
+    if stored == PENDING and now >= from_epoch(delegation.invitation_until):
         return EXPIRED
     return stored
 
@@ -109,17 +112,12 @@ def status_of(record: dict, now: datetime) -> str:
 # People ------------------------------------------------------------------------------------------------
 
 
-def names_of(account: dict) -> dict:
-    return {"prenom": account.get("prenom"), "nom_naissance": account["nom_naissance"], "civilite": account["civilite"]}
+def names_of(account: Account) -> Names:
+    return account.names
 
 
-def display_name(names: dict) -> str:
+def display_name(names: Names) -> str:
     """ "Jean Dupont", or "M. Dupont" / "Mme Dupont" without a first name."""
-    if names.get("prenom"):
-        return f"{names['prenom']} {names['nom_naissance']}"
-    return f"{'Mme' if names.get('civilite') == 'MME' else 'M.'} {names['nom_naissance']}"
-
-
-def person(names: dict | None) -> dict | None:
-    return None if names is None else {"prenom": names.get("prenom"), "nom_naissance": names["nom_naissance"]}
-
+    if names.prenom:
+        return f"{names.prenom} {names.nom_naissance}"
+    return f"{'Mme' if names.civilite == 'MME' else 'M.'} {names.nom_naissance}"
