@@ -2,7 +2,7 @@
 requirements-dev.txt), as a client developer would make one, reads the API's errors as well as its
 successes: a 400's `erreurs`, a 401's and a 503's `code`. The generator must run without a single
 warning (with `--fail-on-warning`): before the problems were described as one Probleme schema, it
-dropped all 171 error answers ("int can't be merged with Literal[429]").
+dropped all 170 error answers ("int can't be merged with Literal[429]").
 
 The generated client speaks httpx, so it talks real HTTP, to the app on moto in this process through
 a small forwarding server (`_Forward`): that lets a test make DynamoDB fail (tests/helpers/faults.py)."""
