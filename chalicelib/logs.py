@@ -77,19 +77,15 @@ class JsonLines(logging.Formatter):
         return json.dumps({key: value for key, value in line.items() if value is not None}, ensure_ascii=False)
 
 
-class _StandardOutput(logging.StreamHandler):  # type: ignore[type-arg]
+class _StandardOutput(logging.Handler):
     """Writes to whatever sys.stdout is at the time (test runners swap it), one line a record."""
 
-    def __init__(self) -> None:
-        super().__init__()
-
-    @property  # type: ignore[override]
-    def stream(self) -> Any:
-        return sys.stdout
-
-    @stream.setter
-    def stream(self, _value: Any) -> None:
-        pass
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stdout.write(self.format(record) + "\n")
+            sys.stdout.flush()
+        except Exception:
+            self.handleError(record)
 
 
 class _WithoutArguments(logging.Filter):
