@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 WINDOW_SECONDS = 300
+RETRY_AFTER_SECONDS = 60
 BLOCKED_BODY = "trop_de_requetes_client"
 TOO_MANY = {
     "status": 429,
@@ -106,7 +107,16 @@ def rate_rule(rule: RateRule, priority: int) -> dict:
     return {
         "Name": rule.name,
         "Priority": priority,
-        "Action": {"Block": {"CustomResponse": {"ResponseCode": 429, "CustomResponseBodyKey": BLOCKED_BODY}}},
+        "Action": {
+            "Block": {
+                "CustomResponse": {
+                    "ResponseCode": 429,
+                    "CustomResponseBodyKey": BLOCKED_BODY,
+                    # WAF looks at an address's rate again every minute or so.
+                    "ResponseHeaders": [{"Name": "Retry-After", "Value": str(RETRY_AFTER_SECONDS)}],
+                }
+            }
+        },
         "Statement": {
             "RateBasedStatement": {
                 "Limit": rule.limit,

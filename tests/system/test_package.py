@@ -296,7 +296,8 @@ def test_the_waf_limits_each_route_of_the_contract_per_client_address_at_the_edg
     for rule in acl["Properties"]["Rules"]:
         rate = rule["Statement"]["RateBasedStatement"]
         assert rate["AggregateKeyType"] == "IP" and rate["EvaluationWindowSec"] == 300
-        assert rule["Action"]["Block"]["CustomResponse"]["ResponseCode"] == 429
+        refusal = rule["Action"]["Block"]["CustomResponse"]
+        assert refusal["ResponseCode"] == 429 and refusal["ResponseHeaders"][0]["Name"] == "Retry-After"
         method, path = (s["RegexMatchStatement"]["RegexString"] for s in rate["ScopeDownStatement"]["AndStatement"]
                         ["Statements"])
         rules.append((re.compile(method), re.compile(path), rate["Limit"]))
