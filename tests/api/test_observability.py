@@ -202,3 +202,44 @@ def test_no_line_of_a_whole_journey_holds_a_person_s_data_or_a_secret(journey, a
     secrets = [NIR, NIR[:13], spaced_nir, EMAIL, new_address, PASSWORD, NEW_PASSWORD, WRONG_PASSWORD, token, code,
                reset_code]
     assert [secret for secret in secrets if secret.lower() in written.lower()] == []
+
+
+def test_on_lambda_the_runtime_s_json_formatter_gets_the_invocation_s_fields_and_no_exception_text():
+    """With LogFormat JSON, Lambda's runtime formats the root logger's records (its formatter writes
+    their extra attributes): the app adds no handler of its own, only the fields, and an exception
+    reaches it as a type and code lines, without the text Lambda would print as errorMessage."""
+    import subprocess
+    import sys
+
+    from tools.local_stack import ROOT
+
+    code = """
+import json, logging
+records = []
+class Runtime(logging.Handler):
+    def emit(self, record):
+        records.append(record)
+logging.getLogger().addHandler(Runtime())
+from chalicelib import logs
+logs.configure()
+logs.bind(function="fn", route="POST /sessions", api_request_id="api-1", lambda_request_id="lambda-1")
+log = logging.getLogger("chalicelib.x")
+log.info("m")
+try:
+    raise ValueError("le NIR 184057512345625")
+except ValueError:
+    log.exception("e")
+keys = ("function", "route", "apiRequestId", "aws_request_id", "errorType", "exc_info", "exc_text")
+print(json.dumps({"handlers": len(logging.getLogger().handlers),
+                  "records": [{key: getattr(r, key, None) for key in keys} for r in records]}))
+"""
+    environment = {"AWS_LAMBDA_LOG_FORMAT": "JSON", "PATH": "/usr/bin:/bin"}
+    ran = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True)
+    assert ran.returncode == 0, ran.stderr
+    seen = json.loads(ran.stdout)
+    assert seen["handlers"] == 1  # the runtime's only
+    info, error = seen["records"]
+    invocation = {"function": "fn", "route": "POST /sessions", "apiRequestId": "api-1", "aws_request_id": "lambda-1"}
+    assert {key: info[key] for key in invocation} == invocation
+    assert (error["errorType"], error["exc_info"], error["exc_text"]) == ("ValueError", None, None)
+    assert "184057512345625" not in ran.stdout + ran.stderr
