@@ -6,8 +6,10 @@ the sender as a parameter the functions read, API Gateway throttling from the st
 public routes that create, send or guess); the portal: its pages' bucket and the CloudFront
 distribution that serves them with the API on one origin (tools/portal_template.py); and for
 crediting the declarations bucket, the chunk queue, its dead-letter queue, and what Chalice cannot
-say of the two crediting functions (partial batch responses, where failed S3 invocations go). A
-tool: run at build time only, never shipped in the Lambda.
+say of the two crediting functions (partial batch responses, where failed S3 invocations go); and
+the operations of contract §11 (tools/operations_template.py: JSON logs, tracing, access logs,
+deletion protection, the WAF's guard, alarms and dashboard; docs/operations.md). A tool: run at
+build time only, never shipped in the Lambda.
 
 The table needs nothing new for crediting: its items (rights, years, movements, file bookkeeping)
 are more `pk`/`sk` items of the same table, outside the expiry index.
