@@ -70,10 +70,12 @@ test: lint $(DSFR) browser
 bench: $(INSTALLED)
 	$(PY) -m tools.bench_timing
 
-# The CloudFormation (SAM) template of a stage, with the table from chalicelib/table.py and throttling: build/sam.json
+# The CloudFormation (SAM) template of a stage (table, throttling, portal, crediting, operations): build/sam.json;
+# and the per-client limits' web ACL, a stack of its own in us-east-1: build/waf.json
 package: $(INSTALLED)
-	rm -rf build/package build/sam.json build/deployment.zip build/table-resources.json  # not build/screens
+	rm -rf build/package build/sam.json build/waf.json build/deployment.zip build/table-resources.json  # not build/screens
 	$(PY) -m tools.deploy_template $(STAGE) build/table-resources.json
+	$(PY) -m tools.waf_template $(STAGE) build/waf.json  # the per-client limits' stack, deployed in us-east-1
 	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-eu-west-3} $(PY) -m tools.chalice_package $(STAGE) \
 		build/table-resources.json build/package
 	mv build/package/* build/ && rmdir build/package
@@ -84,7 +86,7 @@ $(LINT_INSTALLED): requirements-lint.txt
 	touch $@
 
 lint-template: package $(LINT_INSTALLED)
-	$(LINT_VENV)/bin/cfn-lint build/sam.json
+	$(LINT_VENV)/bin/cfn-lint build/sam.json build/waf.json
 
 clean:
 	rm -rf $(VENV) $(LINT_VENV) .pytest_cache .ruff_cache build web/node_modules web/public/vendor
