@@ -77,6 +77,7 @@ def test_the_policy_names_only_this_table_its_index_and_the_sender():
             table_arn,
             f"{table_arn}/index/{table.EXPIRY_INDEX}",
             f"arn:aws:ses:eu-west-3:*:identity/{variables['SENDER_EMAIL']}",
+            f"arn:aws:ses:eu-west-3:*:configuration-set/{variables['SES_CONFIGURATION_SET']}",
             "arn:aws:logs:eu-west-3:*:log-group:/aws/lambda/mon-compte-formation-*",
         }
         actions = {a for statement in policy["Statement"] for a in statement["Action"]}
@@ -150,3 +151,25 @@ def test_the_api_seals_its_captchas_with_a_key_generated_once_for_every_instance
     assert secret["Properties"]["GenerateSecretString"]["PasswordLength"] >= 32
     variables = template["Resources"]["APIHandler"]["Properties"]["Environment"]["Variables"]
     assert variables["CAPTCHA_SECRET"] == {"Fn::Sub": "{{resolve:secretsmanager:${CaptchaSecret}:SecretString}}"}
+
+
+def test_bounces_and_complaints_reach_the_feedback_function_through_the_configuration_set(template):
+    """Contract §10: the configuration set every email names, its Bounce and Complaint events to the
+    topic, SES allowed to publish there, and the function subscribed to that topic."""
+    resources = template["Resources"]
+    variables = json.loads((ROOT / ".chalice" / "config.json").read_text())["stages"]["prod"]["environment_variables"]
+    assert resources["EmailConfigurationSet"]["Properties"]["Name"] == variables["SES_CONFIGURATION_SET"]
+    destination = resources["EmailFeedbackDestination"]["Properties"]
+    assert destination["ConfigurationSetName"] == {"Ref": "EmailConfigurationSet"}
+    assert sorted(destination["EventDestination"]["MatchingEventTypes"]) == ["bounce", "complaint"]
+    assert destination["EventDestination"]["SnsDestination"]["TopicARN"] == {"Ref": "EmailFeedbackTopic"}
+    assert resources["EmailFeedbackTopic"]["Properties"]["TopicName"] == variables["EMAIL_FEEDBACK_TOPIC"]
+    statement = resources["EmailFeedbackTopicPolicy"]["Properties"]["PolicyDocument"]["Statement"][0]
+    assert statement["Principal"] == {"Service": "ses.amazonaws.com"} and statement["Action"] == "sns:Publish"
+    function = resources["ApplyEmailFeedback"]
+    assert "EmailFeedbackTopic" in function["DependsOn"]
+    (subscription,) = function["Properties"]["Events"].values()
+    assert subscription["Type"] == "SNS"
+    assert variables["EMAIL_FEEDBACK_TOPIC"] in json.dumps(subscription["Properties"]["Topic"])
+    api_variables = resources["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert api_variables["SES_CONFIGURATION_SET"] == variables["SES_CONFIGURATION_SET"]
