@@ -153,15 +153,10 @@ def notification_for(store, message: dict, address: str, event: str, configurati
     return complaint_notification(mail, address) if event == "complaint" else bounce_notification(mail, address)
 
 
-def feed_back(event: str, address: str, environ=None) -> str:
-    """Build the notification for the last message to `address` and hand it to the function;
-    returns the function's outcome."""
+def local_settings(environ=None):
+    """The stack's settings (tools/credit.py's environment); only against a loopback emulator."""
     import os
-    import urllib.request
 
-    from chalice.test import Client
-
-    from chalicelib import dependencies
     from chalicelib.settings import get_settings, points_at_loopback
     from tools.credit import local_environment
 
@@ -169,17 +164,39 @@ def feed_back(event: str, address: str, environ=None) -> str:
     settings = get_settings()
     if not points_at_loopback(settings.aws_endpoint_url):
         raise SystemExit("make bounce / make complaint : seulement contre un émulateur local (AWS_ENDPOINT_URL)")
+    return settings
+
+
+def sent_messages(settings) -> list[dict]:
+    """moto's records of the emails SES accepted, oldest first."""
+    import urllib.request
+
     with urllib.request.urlopen(f"{settings.aws_endpoint_url.rstrip('/')}/moto-api/data.json", timeout=5) as answer:
         messages = json.load(answer).get("ses", {}).get("Message", [])
-    messages = list(messages.values()) if isinstance(messages, dict) else list(messages)
-    message = last_message_to(messages, address)
-    if message is None:
-        raise LookupError(f"aucun courriel envoyé à {address} sur la pile locale")
-    notification = notification_for(dependencies.store(), message, address, event, settings.ses_configuration_set)
-    from app import app
+    return list(messages.values()) if isinstance(messages, dict) else list(messages)
 
+
+def deliver(event: str, message: dict, settings) -> str:
+    """Hand SES's notification about `message` (moto's record) to the function, as SNS would; its outcome."""
+    from chalice.test import Client
+
+    from app import app
+    from chalicelib import dependencies
+
+    address = (message.get("destinations") or {}).get("ToAddresses", [""])[0]
+    notification = notification_for(dependencies.store(), message, address, event, settings.ses_configuration_set)
     with Client(app, stage_name="local") as client:
         return client.lambda_.invoke(FUNCTION, sns_event(client, notification)).payload
+
+
+def feed_back(event: str, address: str, environ=None) -> str:
+    """Build the notification for the last message to `address` and hand it to the function;
+    returns the function's outcome."""
+    settings = local_settings(environ)
+    message = last_message_to(sent_messages(settings), address)
+    if message is None:
+        raise LookupError(f"aucun courriel envoyé à {address} sur la pile locale")
+    return deliver(event, message, settings)
 
 
 def main(arguments: list[str]) -> int:

@@ -6,8 +6,8 @@ that its transactions are atomic the way DynamoDB's are."""
 import pytest
 
 from chalicelib.domain import activation, email_feedback, identity
-from chalicelib.domain.errors import DomainError
 from chalicelib.domain.email_feedback import Event, Feedback, MessageKind, Outcome
+from chalicelib.domain.errors import DomainError
 from chalicelib.store import keys
 from tests.helpers.people import make_nir
 from tests.helpers.races import RecordingMailer, draft_awaiting_password, password_step, race
