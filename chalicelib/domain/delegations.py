@@ -542,6 +542,7 @@ def delegated_synthesis(store: DelegateStore, clock, session: sessions.Session, 
     shown_synthesis = holder.synthesis_of(account, rights)
     shown_synthesis["dossiers_en_cours"] -= account.get("dossiers_confidentiels_en_cours", 0)
     shown_synthesis["dossiers_clos"] -= account.get("dossiers_confidentiels_clos", 0)
+    shown_synthesis["courriel_invalide"] = False  # the holder's address is the holder's business (§10)
     return shown_synthesis
 
 

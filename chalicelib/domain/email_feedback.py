@@ -23,7 +23,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
-from ..clock import to_iso
+from ..clock import Clock, to_iso
 from . import identity
 from .cleanup import CleanupStore, release_pending_account
 from .delegations import status_of
@@ -140,7 +140,7 @@ def _tags(tags: Any) -> tuple[MessageKind | None, str | None]:
 # Applying ----------------------------------------------------------------------------------------
 
 
-def apply(store: FeedbackStore, clock, feedback: Feedback) -> Outcome:
+def apply(store: FeedbackStore, clock: Clock, feedback: Feedback) -> Outcome:
     """Apply one event; never raises for what it finds (only for the table's own failures)."""
     if feedback.kind is None or feedback.record_id is None or not feedback.recipients:
         return Outcome.MALFORMED

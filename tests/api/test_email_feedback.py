@@ -269,3 +269,14 @@ def test_a_notification_for_a_record_that_does_not_exist_is_dropped(feedback, aw
         outcome = client.lambda_.invoke(FUNCTION, sns_event(client, bounce_notification(mail, "a@b.fr"))).payload
     assert outcome == "deja_appliquee"
     assert "id-ses" in caplog.text and "a@b.fr" not in caplog.text
+
+
+def test_an_identity_notification_is_read_as_well(journey, feedback, email_requests):
+    """SES's older format (`notificationType`, an identity's notification topic) names the same events."""
+    code = register(journey, WRONG)
+    request = email_requests[-1]
+    tags = {tag["Name"]: tag["Value"] for tag in request["Tags"]}
+    notification = bounce_notification(mail_object("id-ses", WRONG, tags, "x"), WRONG)
+    notification["notificationType"] = notification.pop("eventType")
+    assert feedback(None, raw=json.dumps(notification)) == "appliquee"
+    problem(journey.activate(code), 404, "activation_invalide")
