@@ -280,3 +280,19 @@ def test_an_identity_notification_is_read_as_well(journey, feedback, email_reque
     notification["notificationType"] = notification.pop("eventType")
     assert feedback(None, raw=json.dumps(notification)) == "appliquee"
     problem(journey.activate(code), 404, "activation_invalide")
+
+
+def test_each_event_costs_a_read_and_a_write_never_a_search(journey, feedback, api, dynamodb_calls, clock):
+    register(journey, WRONG)
+    dynamodb_calls.clear()
+    assert feedback(WRONG) == "appliquee"
+    # The account named by the tag, the cleanup's release, the history's deletion: no Scan, no index.
+    assert dynamodb_calls == ["GetItem", "TransactWriteItems", "Query", "BatchWriteItem"]
+    journey.active_account()
+    api.post("/mots-de-passe/oubli", {"nir": NIR, "courriel": EMAIL})
+    dynamodb_calls.clear()
+    assert feedback(EMAIL) == "appliquee"
+    assert dynamodb_calls == ["GetItem", "UpdateItem"]
+    dynamodb_calls.clear()
+    assert feedback(EMAIL) == "deja_appliquee"
+    assert dynamodb_calls == ["GetItem"]
