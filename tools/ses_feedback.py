@@ -114,7 +114,8 @@ def kind_of(subject: str) -> MessageKind | None:
 
 
 def record_id_of(store, kind: MessageKind, body: str, recipient: str) -> str | None:
-    """The tag the application gave the message: the record its link's code leads to."""
+    """The tag the application gave the message: the record its link's code leads to. (A tool:
+    it reads the records by their keys, the store's own way, without a method of the store's API.)"""
     from chalicelib.domain.identity import email_key
     from chalicelib.store import keys
 
