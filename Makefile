@@ -18,7 +18,7 @@ DSFR := web/public/vendor/dsfr/VERSION
 # The browser tests drive Debian's Chromium through Playwright (whose own browser downloads are not used).
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install run test lint browser bench package lint-template credit bench-credit clean
+.PHONY: install run test lint browser bench package lint-template credit bench-credit bounce complaint clean
 
 install: $(INSTALLED) $(DSFR)
 
@@ -55,6 +55,11 @@ run: $(INSTALLED) $(DSFR)
 credit: $(INSTALLED)
 	@test -n "$(FILE)" || { echo "usage : make credit FILE=<fichier de déclarations>"; exit 2; }
 	@$(PY) -m tools.credit "$(FILE)"
+
+# SES's feedback on the last email sent to EMAIL on the local stack, handed to the feedback function (§10).
+bounce complaint: $(INSTALLED)
+	@test -n "$(EMAIL)" || { echo "usage : make $@ EMAIL=<adresse>"; exit 2; }
+	@$(PY) -m tools.ses_feedback $@ "$(EMAIL)"
 
 # The crediting benchmark (not a test): 10,000 lines over 5,000 NIRs through both functions on moto.
 bench-credit: $(INSTALLED)

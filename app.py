@@ -2,7 +2,7 @@
 
 from chalice import Chalice, Rate
 
-from chalicelib import crediting, logs, observability, scheduled, settings
+from chalicelib import crediting, email_feedback, logs, observability, scheduled, settings
 from chalicelib.api import (
     delegation_routes,
     email_routes,
@@ -52,3 +52,9 @@ def split_declarations(event):
 )
 def credit_chunks(event):
     return crediting.credit_chunks(event)
+
+
+# SES's Bounce and Complaint events, published by the configuration set to this topic (contract §10).
+@app.on_sns_message(topic=email_feedback.topic_name())
+def apply_email_feedback(event):
+    return email_feedback.apply_notification(event.message)

@@ -26,13 +26,15 @@ from tools.template_parts import private_bucket
 
 CONFIG = Path(__file__).resolve().parent.parent / ".chalice" / "config.json"
 APP_NAME = "mon-compte-formation"
-CHALICE_FUNCTIONS = ("APIHandler", "CleanupExpiredRegistrations")
+CHALICE_FUNCTIONS = ("APIHandler", "CleanupExpiredRegistrations", "ApplyEmailFeedback")
 CHALICE_API = "RestAPI"
 CAPTCHA_SECRET = "CaptchaSecret"
 # Chalice's names for the crediting functions and the SQS subscription it writes for the second.
 SPLIT_FUNCTION = "SplitDeclarations"
 CHUNK_FUNCTION = "CreditChunks"
 CHUNK_EVENT = "CreditChunksSqsEventSource"
+# Chalice's name for the email feedback function (its SNS subscription is Chalice's own).
+FEEDBACK_FUNCTION = "ApplyEmailFeedback"
 # Superseded versions of a declaration file (a file deposited again under its name) are kept this long.
 NONCURRENT_VERSION_DAYS = 30
 
@@ -165,6 +167,54 @@ def crediting_resources(variables: dict) -> dict:
     }
 
 
+def email_feedback_resources(variables: dict) -> dict:
+    """SES's delivery feedback (contract §10): the configuration set every email is sent with, its
+    event destination (Bounce and Complaint events) to the topic, the topic and the policy that lets
+    SES publish to it from this account only. Chalice writes the function's subscription to the
+    topic (by name), which must therefore exist first."""
+    topic = variables["EMAIL_FEEDBACK_TOPIC"]
+    return {
+        "EmailFeedbackTopic": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": topic}},
+        "EmailFeedbackTopicPolicy": {
+            "Type": "AWS::SNS::TopicPolicy",
+            "Properties": {
+                "Topics": [{"Ref": "EmailFeedbackTopic"}],
+                "PolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Sid": "SesPublishes",
+                            "Effect": "Allow",
+                            "Principal": {"Service": "ses.amazonaws.com"},
+                            "Action": "sns:Publish",
+                            "Resource": {"Ref": "EmailFeedbackTopic"},
+                            "Condition": {"StringEquals": {"AWS:SourceAccount": {"Ref": "AWS::AccountId"}}},
+                        }
+                    ],
+                },
+            },
+        },
+        "EmailConfigurationSet": {
+            "Type": "AWS::SES::ConfigurationSet",
+            "Properties": {"Name": variables["SES_CONFIGURATION_SET"]},
+        },
+        "EmailFeedbackDestination": {
+            "Type": "AWS::SES::ConfigurationSetEventDestination",
+            "DependsOn": ["EmailFeedbackTopicPolicy"],
+            "Properties": {
+                "ConfigurationSetName": {"Ref": "EmailConfigurationSet"},
+                "EventDestination": {
+                    "Name": "retours-vers-sns",
+                    "Enabled": True,
+                    "MatchingEventTypes": ["bounce", "complaint"],
+                    "SnsDestination": {"TopicARN": {"Ref": "EmailFeedbackTopic"}},
+                },
+            },
+        },
+        FEEDBACK_FUNCTION: {"DependsOn": ["EmailFeedbackTopic"]},
+    }
+
+
 def fragment_for_stage(stage: str) -> dict:
     settings = json.loads(CONFIG.read_text())["stages"][stage]
     variables = settings["environment_variables"]
@@ -197,12 +247,16 @@ def fragment_for_stage(stage: str) -> dict:
     for section, entries in portal_template.resources(settings, CHALICE_API).items():
         fragment.setdefault(section, {}).update(entries)
     fragment["Resources"].update(crediting_resources(variables))
+    feedback = email_feedback_resources(variables)
+    feedback[FEEDBACK_FUNCTION] = {**fragment["Resources"][FEEDBACK_FUNCTION], **feedback[FEEDBACK_FUNCTION]}
+    fragment["Resources"].update(feedback)
     add_operations(fragment, api_name, settings["api_gateway_stage"])
     fragment["Outputs"].update(
         {
             "DeclarationsBucketName": {"Value": {"Ref": "DeclarationsBucket"}},
             "CreditQueueUrl": {"Value": {"Ref": "CreditQueue"}},
             "CreditDeadLetterQueueUrl": {"Value": {"Ref": "CreditDeadLetterQueue"}},
+            "EmailFeedbackTopicArn": {"Value": {"Ref": "EmailFeedbackTopic"}},
         }
     )
     return fragment

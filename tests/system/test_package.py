@@ -80,6 +80,7 @@ def test_the_policy_names_only_this_table_its_index_and_the_sender():
             table_arn,
             f"{table_arn}/index/{table.EXPIRY_INDEX}",
             f"arn:aws:ses:eu-west-3:*:identity/{variables['SENDER_EMAIL']}",
+            f"arn:aws:ses:eu-west-3:*:configuration-set/{variables['SES_CONFIGURATION_SET']}",
             "arn:aws:logs:eu-west-3:*:log-group:/aws/lambda/mon-compte-formation-*",
         }
         actions = {a for statement in statements for a in statement["Action"]}
@@ -157,7 +158,7 @@ def test_the_api_seals_its_captchas_with_a_key_generated_once_for_every_instance
 
 # Contract §11: capacity, per-client limits, logs, tracing, alarms, protections ----------------------
 
-FUNCTIONS = ("APIHandler", "CleanupExpiredRegistrations", "SplitDeclarations", "CreditChunks")
+FUNCTIONS = ("APIHandler", "CleanupExpiredRegistrations", "SplitDeclarations", "CreditChunks", "ApplyEmailFeedback")
 
 
 def resources_of_type(template: dict, kind: str) -> dict:
@@ -340,3 +341,25 @@ def test_only_cloudfront_reaches_the_api_so_the_limits_cannot_be_bypassed(templa
     association = template["Resources"]["ApiWebAclAssociation"]["Properties"]
     assert association["WebACLArn"] == {"Fn::GetAtt": ["ApiWebAcl", "Arn"]}
     assert {"Ref": "RestAPI.Stage"} in association["ResourceArn"]["Fn::Join"][1]
+
+
+def test_bounces_and_complaints_reach_the_feedback_function_through_the_configuration_set(template):
+    """Contract §10: the configuration set every email names, its Bounce and Complaint events to the
+    topic, SES allowed to publish there, and the function subscribed to that topic."""
+    resources = template["Resources"]
+    variables = json.loads((ROOT / ".chalice" / "config.json").read_text())["stages"]["prod"]["environment_variables"]
+    assert resources["EmailConfigurationSet"]["Properties"]["Name"] == variables["SES_CONFIGURATION_SET"]
+    destination = resources["EmailFeedbackDestination"]["Properties"]
+    assert destination["ConfigurationSetName"] == {"Ref": "EmailConfigurationSet"}
+    assert sorted(destination["EventDestination"]["MatchingEventTypes"]) == ["bounce", "complaint"]
+    assert destination["EventDestination"]["SnsDestination"]["TopicARN"] == {"Ref": "EmailFeedbackTopic"}
+    assert resources["EmailFeedbackTopic"]["Properties"]["TopicName"] == variables["EMAIL_FEEDBACK_TOPIC"]
+    statement = resources["EmailFeedbackTopicPolicy"]["Properties"]["PolicyDocument"]["Statement"][0]
+    assert statement["Principal"] == {"Service": "ses.amazonaws.com"} and statement["Action"] == "sns:Publish"
+    function = resources["ApplyEmailFeedback"]
+    assert "EmailFeedbackTopic" in function["DependsOn"]
+    (subscription,) = function["Properties"]["Events"].values()
+    assert subscription["Type"] == "SNS"
+    assert variables["EMAIL_FEEDBACK_TOPIC"] in json.dumps(subscription["Properties"]["Topic"])
+    api_variables = resources["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert api_variables["SES_CONFIGURATION_SET"] == variables["SES_CONFIGURATION_SET"]
