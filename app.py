@@ -2,9 +2,9 @@
 
 from typing import Any
 
-from chalice.app import Chalice, CloudWatchEvent, Rate, S3Event, SQSEvent
+from chalice.app import Chalice, CloudWatchEvent, Rate, S3Event, SNSEvent, SQSEvent
 
-from chalicelib import crediting, scheduled, settings
+from chalicelib import crediting, email_feedback, logs, observability, scheduled, settings
 from chalicelib.api import (
     delegation_routes,
     email_routes,
@@ -18,8 +18,12 @@ from chalicelib.api import (
 )
 
 settings.refuse_unsafe_environment()
+logs.configure()
 
-app = Chalice(app_name="mon-compte-formation")
+app = Chalice(app_name="mon-compte-formation", configure_logs=False)
+logs.adopt(app.log)  # its "Caught exception" lines are JSON like ours, without the path
+# First, so that it binds the request ids before anything logs and counts the answer finally sent.
+app.register_middleware(observability.observe, "all")
 app.register_middleware(problems.problem_documents, "http")
 app.register_blueprint(registration_routes.blueprint)
 app.register_blueprint(session_routes.blueprint)
@@ -50,3 +54,9 @@ def split_declarations(event: S3Event) -> list[dict[str, Any]]:
 )
 def credit_chunks(event: SQSEvent) -> dict[str, Any]:
     return crediting.credit_chunks(event)
+
+
+# SES's Bounce and Complaint events, published by the configuration set to this topic (contract §10).
+@app.on_sns_message(topic=email_feedback.topic_name())
+def apply_email_feedback(event: SNSEvent) -> str:
+    return email_feedback.apply_notification(event.message)

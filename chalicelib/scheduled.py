@@ -5,7 +5,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from . import dependencies
+from . import dependencies, metrics
 from .domain import cleanup
 
 logger = logging.getLogger(__name__)
@@ -24,4 +24,6 @@ def cleanup_expired_registrations(context: Any = None) -> dict[str, int | bool]:
 
     report = cleanup.clean_up(dependencies.store(), dependencies.clock(), time_left).as_dict()
     logger.info("cleanup_expired_registrations %s", json.dumps(report))
+    metrics.count(metrics.REGISTRATIONS_REMOVED, report["supprimees"])
+    metrics.count(metrics.CLEANUP_RUNS)  # the alarm "cleanup not run for 2 hours" watches this one
     return report

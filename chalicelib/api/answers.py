@@ -106,6 +106,12 @@ class NewSession(Answer):
 # Holder space -------------------------------------------------------------------------------------
 
 
+INVALID_EMAIL = (
+    "Vrai quand les courriels envoyés à l'adresse du compte lui reviennent (rejet définitif ou plainte) : "
+    "la changer (POST /titulaire/courriel) efface cette marque."
+)
+
+
 class Synthesis(Answer):
     civilite: Literal["M", "MME"]
     prenom: str | None
@@ -115,6 +121,7 @@ class Synthesis(Answer):
     dif_modifiable: bool
     dossiers_en_cours: int
     dossiers_clos: int
+    courriel_invalide: bool = Field(description=INVALID_EMAIL)
 
     @classmethod
     def of(cls, synthesis: DomainSynthesis) -> Self:
@@ -128,6 +135,7 @@ class Synthesis(Answer):
                 "dif_modifiable": synthesis.dif_editable,
                 "dossiers_en_cours": synthesis.dossiers_open,
                 "dossiers_clos": synthesis.dossiers_closed,
+                "courriel_invalide": synthesis.email_invalid,
             }
         )
 
@@ -140,6 +148,7 @@ class Informations(Answer):
     courriel: str
     telephone_fixe: str | None
     telephone_portable: str | None
+    courriel_invalide: bool = Field(description=INVALID_EMAIL)
 
     @classmethod
     def of(cls, account: accounts.Account) -> Self:
@@ -154,6 +163,7 @@ class Informations(Answer):
                 "courriel": person.courriel,
                 "telephone_fixe": person.telephone_fixe,
                 "telephone_portable": person.telephone_portable,
+                "courriel_invalide": account.email_invalid,
             }
         )
 

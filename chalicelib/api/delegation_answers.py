@@ -23,7 +23,7 @@ class Delegation(Answer):
     id: str
     courriel: str = Field(description="L'adresse invitée.")
     portee: Literal["consultation", "gestion"]
-    statut: Literal["en_attente", "active", "revoquee", "expiree"]
+    statut: Literal["en_attente", "active", "revoquee", "expiree", "courriel_invalide"]
     cree_le: str = Moment
     fin: str = Field(description="Dernier jour de la délégation (AAAA-MM-JJ, heure de Paris).")
     delegataire: Person | None = Field(description="La personne qui a accepté ; null avant.")

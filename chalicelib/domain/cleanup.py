@@ -30,7 +30,9 @@ class CleanupStore(Protocol):
 
     def delete_expired_draft(self, draft_id: str, now: datetime) -> bool: ...
 
-    def delete_expired_account(self, account: ExpiredAccount, email_key_value: str | None, now: datetime) -> bool: ...
+    def delete_expired_account(
+        self, account: ExpiredAccount, email_key_value: str | None, now: datetime, only_expired: bool = ...
+    ) -> bool: ...
 
     def delete_account_events(self, account_id: str) -> tuple[int, int]: ...
 
@@ -80,8 +82,23 @@ def _remove(store: CleanupStore, expired: ExpiredDraft | ExpiredAccount, now: da
     if isinstance(expired, ExpiredDraft):
         report.brouillons_supprimes += store.delete_expired_draft(expired.id, now)
         return
-    if store.delete_expired_account(expired, email_key(expired.email) if expired.email else None, now):
+    released = release_pending_account(store, expired, now)
+    if released is not None:
+        events, read = released
         report.supprimees += 1
-        events, read = store.delete_account_events(expired.id)
         report.evenements_supprimes += events
         report.elements_lus += read
+
+
+def release_pending_account(
+    store: CleanupStore, account: ExpiredAccount, now: datetime, *, only_expired: bool = True
+) -> tuple[int, int] | None:
+    """Remove a pending account with its NIR and email reservations, its activation token and its
+    history, so that its NIR and address are free at once. The cleanup releases only what has
+    expired; a bounced activation email releases it before (`only_expired=False`,
+    chalicelib/domain/email_feedback.py). An account activated meanwhile is never touched. Returns
+    (events deleted, items read), or None when there was nothing to release."""
+    key = email_key(account.email) if account.email else None
+    if not store.delete_expired_account(account, key, now, only_expired):
+        return None
+    return store.delete_account_events(account.id)

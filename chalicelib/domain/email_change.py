@@ -10,7 +10,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from ..clock import Clock
 from . import history, identity, passwords, recovery, sessions, tokens
@@ -86,6 +86,11 @@ class PasswordCheck:
     lockout: sessions.Lockout
 
 
+class _Issued(NamedTuple):
+    link: NewEmailChangeLink
+    notice_bounces: bool  # the current address is marked `courriel_invalide`
+
+
 @dataclass(frozen=True)
 class Requested:
     email_sent: bool
@@ -113,22 +118,25 @@ def request_change(
     check = PasswordCheck(passwords.normalize(password), sessions.Lockout(lockout_threshold, lockout_seconds))
     token = tokens.new_secret_token()
 
-    def attempt(number: int) -> NewEmailChangeLink:
+    def attempt(number: int) -> _Issued:
         # The password is checked once; a retry only reads the account's state again.
-        link = _link(store, clock, session, courriel, token, ttl_seconds, check if number == 0 else None)
-        store.issue_email_change_token(link)
-        return link
+        issued = _link(store, clock, session, courriel, token, ttl_seconds, check if number == 0 else None)
+        store.issue_email_change_token(issued.link)
+        return issued
 
     # Another request or email on this account meanwhile: read its state again.
-    link = on_conflict_retry(attempt, lambda: BUSY)
+    link, notice_bounces = on_conflict_retry(attempt, lambda: BUSY)
     expires_at = link.now + timedelta(seconds=ttl_seconds)  # the link's, as written
-    if not _deliver(mailer.send_email_change_link, courriel, token, expires_at):
+    if not _deliver(mailer.send_email_change_link, courriel, token, expires_at, record_id=session.account_id):
         # Nothing reached anyone: the allowance is given back so that the person can ask again at
         # once; the notice goes with the request that succeeds.
         store.give_back_emails(session.account_id, link.log)
         return Requested(email_sent=False)
-    # The notice matters less than the link: if it fails, the change still waits for the link.
-    _deliver(mailer.send_email_change_notice, link.change.old_email, identity.mask_email(courriel), expires_at)
+    # The notice matters less than the link: if it fails, the change still waits for the link. It is
+    # not sent to an address known to bounce (contract §10): the person is changing it, precisely.
+    if not notice_bounces:
+        notice = (link.change.old_email, identity.mask_email(courriel), expires_at)
+        _deliver(mailer.send_email_change_notice, *notice, record_id=session.account_id)
     return Requested(email_sent=True)
 
 
@@ -140,7 +148,7 @@ def _link(
     token: str,
     ttl_seconds: int,
     check: PasswordCheck | None,
-) -> NewEmailChangeLink:
+) -> _Issued:
     """What the request writes, from the account's state as read now, if every rule holds."""
     new_key = identity.email_key(courriel)
     account = store.get_account(session.account_id)
@@ -172,7 +180,7 @@ def _link(
         now + timedelta(seconds=ttl_seconds),
     )
     event = history.event(history.COURRIEL_DEMANDE, now, nouveau=identity.mask_email(courriel))
-    return NewEmailChangeLink(account.email_change_digest, change, log, event, now)
+    return _Issued(NewEmailChangeLink(account.email_change_digest, change, log, event, now), account.email_invalid)
 
 
 def confirm_change(store: EmailChangeStore, clock: Clock, code: str) -> str:
@@ -207,10 +215,10 @@ def _usable(change: EmailChange | None, now: datetime) -> EmailChange:
     return change
 
 
-def _deliver(send: Callable[..., None], *arguments: object) -> bool:
+def _deliver(send: Callable[..., None], *arguments: object, record_id: str) -> bool:
     """The link is written whatever SES says: if it fails, the person asks again (the mailer logs
     the failure, without the address)."""
     with suppress(DeliveryFailed):
-        send(*arguments)
+        send(*arguments, record_id=record_id)
         return True
     return False

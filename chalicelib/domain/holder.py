@@ -25,6 +25,7 @@ class Synthesis:
     dif_editable: bool
     dossiers_open: int
     dossiers_closed: int
+    email_invalid: bool  # mails to the account's address come back (a bounce or a complaint)
 UPDATED = hours.UPDATED
 
 # What "Mes informations personnelles" lets the holder change, in the order the portal shows them.
@@ -115,6 +116,7 @@ def synthesis_of(account: Account, rights: Rights | None, *, for_delegate: bool 
         dif_editable=not (rights is not None and rights.dif_locked),
         dossiers_open=counts.open - hidden[0],
         dossiers_closed=counts.closed - hidden[1],
+        email_invalid=account.email_invalid and not for_delegate,  # the holder's business (§10)
     )
 
 

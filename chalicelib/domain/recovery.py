@@ -8,7 +8,6 @@ nothing is sent.
 """
 
 import math
-from collections.abc import Callable
 from contextlib import suppress
 from datetime import datetime, timedelta
 from typing import NamedTuple, Protocol
@@ -17,7 +16,7 @@ from ..clock import Clock, to_epoch
 from . import history, identity, passwords, sessions, tokens
 from .errors import DeliveryFailed, Expired, InvalidValue, NotFound, Refusal, TooManyAttempts, WriteConflict
 from .expiry import has_expired, is_live
-from .ports import Mailer
+from .ports import LinkSender, Mailer
 from .records.accounts import Account, Credentials, EmailReservation
 from .records.tokens import Activation, EmailLog, NewActivationLink, NewResetLink, PasswordReset, Reset
 from .states import AccountStatus
@@ -82,7 +81,7 @@ def resend_activation(store: RecoveryStore, mailer: Mailer, clock: Clock, *, nir
     except WriteConflict:
         return  # activated, expired or resent meanwhile: nothing to send
     if deadline is not None:
-        _deliver(mailer.send_activation, account.courriel, token, deadline)
+        _deliver(mailer.send_activation, account.courriel, token, deadline, account.id)
 
 
 def request_reset(
@@ -101,7 +100,8 @@ def request_reset(
         store.issue_reset_token(NewResetLink(account.reset_digest, reset, log))
     except WriteConflict:
         return  # another request got there first: its link is the one that counts
-    _deliver(mailer.send_password_reset, account.courriel, token, deadline)
+    # Sent even to an address marked `courriel_invalide`: the person asks for it themselves (§10).
+    _deliver(mailer.send_password_reset, account.courriel, token, deadline, account.id)
 
 
 def reset_password(
@@ -200,7 +200,7 @@ def allowance_refused(account: Account, now: datetime, emails: int = 1) -> TooMa
     )
 
 
-def _deliver(send: Callable[[str, str, datetime], None], recipient: str, token: str, deadline: datetime) -> None:
+def _deliver(send: LinkSender, recipient: str, token: str, deadline: datetime, account_id: str) -> None:
     # The link is written; the person can ask again (the mailer has logged the failure).
     with suppress(DeliveryFailed):
-        send(recipient, token, deadline)
+        send(recipient, token, deadline, record_id=account_id)

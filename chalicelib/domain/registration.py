@@ -206,7 +206,7 @@ def submit_password(
 
     expires_at = now + ttl
     try:
-        mailer.send_activation(person.courriel, token, expires_at)
+        mailer.send_activation(person.courriel, token, expires_at, record_id=pending.account.id)
         email_sent = True
     except DeliveryFailed:
         email_sent = False  # the account is written: the person can ask for a new link

@@ -58,6 +58,7 @@ def account_attributes(account: Account) -> Item:
         "reinitialisation_empreinte": account.reset_digest,
         "changement_courriel_empreinte": account.email_change_digest,
         "evenement_inscription": account.registration_event,
+        "courriel_invalide": True if account.email_invalid else None,
     }
 
 
@@ -84,6 +85,7 @@ def account_from(account_id: str, item: Item | None) -> Account | None:
         reset_digest=item.get("reinitialisation_empreinte"),
         email_change_digest=item.get("changement_courriel_empreinte"),
         registration_event=item.get("evenement_inscription"),
+        email_invalid=bool(item.get("courriel_invalide", False)),
         expires_at=expiry_of(item),
     )
 

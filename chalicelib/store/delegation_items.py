@@ -52,6 +52,7 @@ def delegation_from(delegation_id: str, item: Item | None) -> Delegation | None:
         delegate=None if delegate is None else names_from(delegate),
         accepted_at=item.get("acceptee_le"),
         revoked_at=item.get("revoquee_le"),
+        email_invalid_at=item.get("courriel_invalide_le"),
         expires_at=expiry_of(item),
     )
 

@@ -4,6 +4,7 @@ from .accounts import AccountRecords
 from .declaration_files import DeclarationFileRecords
 from .delegations import DelegationRecords
 from .dossiers import DossierRecords
+from .email_feedback import EmailFeedbackRecords
 from .expiry import ExpiryRecords
 from .registrations import RegistrationRecords
 from .rights import RightsRecords
@@ -18,6 +19,7 @@ class Store(
     DossierRecords,
     SessionRecords,
     DelegationRecords,
+    EmailFeedbackRecords,
     RightsRecords,
     DeclarationFileRecords,
     ExpiryRecords,

@@ -301,7 +301,8 @@ class TokenRecords(SessionRecords):
                     "compte",
                     self._update_action(
                         account_key(account_id),
-                        "SET courriel = :nouveau REMOVE changement_courriel_empreinte",
+                        # A confirmed address is a working one: the bounce's mark goes (contract §10).
+                        "SET courriel = :nouveau REMOVE changement_courriel_empreinte, courriel_invalide",
                         "changement_courriel_empreinte = :empreinte AND courriel = :ancien",
                         nouveau=change.new_email,
                         empreinte=change.digest,

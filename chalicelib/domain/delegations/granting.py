@@ -178,6 +178,7 @@ def _send_invitation(mailer: Mailer, courriel: str, token: str, written: Grant) 
             holder=display_name(delegation.holder),
             scope=delegation.scope,
             ends_on=date.fromisoformat(delegation.end),
+            record_id=delegation.id,
         )
     except DeliveryFailed:
         return False

@@ -100,8 +100,8 @@ def status_of(delegation: Delegation, now: datetime) -> str:
     """The status as the holder and the delegate see it: `expiree` once the invitation (while
     pending) or the end date has passed, whatever TTL has done yet."""
     stored = delegation.status
-    if stored == REVOKED:
-        return REVOKED
+    if stored in (REVOKED, DelegationStatus.EMAIL_INVALID):
+        return stored
     if now >= ends_at(date.fromisoformat(delegation.end)):
         return EXPIRED
     if stored == PENDING and now >= from_epoch(delegation.invitation_until):

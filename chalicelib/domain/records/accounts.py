@@ -47,6 +47,7 @@ class Account:
     reset_digest: str | None = None
     email_change_digest: str | None = None
     registration_event: str | None = None  # the id of its "inscription" event, while pending
+    email_invalid: bool = False  # mails to its address come back (a bounce, a complaint: contract §10)
     expires_at: datetime | None = None  # a pending account's
 
     @property

@@ -29,6 +29,7 @@ class Delegation:
     delegate: Names | None = None
     accepted_at: str | None = None
     revoked_at: str | None = None
+    email_invalid_at: str | None = None  # its invitation bounced (contract §10)
     expires_at: datetime | None = None
 
 
