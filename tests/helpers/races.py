@@ -81,6 +81,6 @@ def ticket_of(store, clock, nir: str = NIR):
     the dossiers' transitions."""
     opened = sessions.log_in(
         store, clock, nir=nir, password=PASSWORD, idle_seconds=1800, max_seconds=43200,
-        lockout_threshold=5, lockout_seconds=900,
+        lockout_threshold=5, lockout_seconds=900, key=get_settings().captcha_key(),
     )
-    return sessions.ticket(opened.token)
+    return sessions.ticket(opened.token, get_settings().captcha_key())
