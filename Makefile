@@ -76,6 +76,7 @@ package: $(INSTALLED)
 	$(PY) -m tools.deploy_template $(STAGE) build/table-resources.json
 	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-eu-west-3} $(PY) -m tools.chalice_package $(STAGE) \
 		build/table-resources.json build/package
+	$(PY) -m tools.slim_package build/package/deployment.zip
 	mv build/package/* build/ && rmdir build/package
 
 $(LINT_INSTALLED): requirements-lint.txt

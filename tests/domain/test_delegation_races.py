@@ -62,8 +62,8 @@ def mailer():
 
 
 def active_account(store, clock, mailer, nir, courriel, prenom) -> sessions.Session:
-    draft = registration.start(store, clock, ttl_seconds=3600, current_cgu_version="v1", accepted=True, version="v1")
     key = get_settings().captcha_key()
+    draft = registration.start(clock, ttl_seconds=3600, current_cgu_version="v1", accepted=True, version="v1", key=key)
     captcha = captchas.create(clock, 600, key, fixed_answer="AE23HJ")
     person = registration.Identity(nir=nir, civilite="M", nom_naissance="Dupont", courriel=courriel, prenom=prenom)
     registration.submit_identity(store, clock, draft.id, person, captcha.id, "ae23hj", key)
@@ -76,6 +76,7 @@ def active_account(store, clock, mailer, nir, courriel, prenom) -> sessions.Sess
         confirmation=PASSWORD,
         policy="cpf-2015",
         activation_ttl_seconds=15 * 86400,
+        key=key,
     )
     activation.activate(store, clock, mailer.last("activation", courriel))
     credentials, _ = store.get_login_records(nir)
