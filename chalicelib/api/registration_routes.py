@@ -217,7 +217,7 @@ def captcha_audio(captcha_id):
     refusals={404: ("activation_invalide",), 409: ("compte_deja_active",), 410: ("activation_expiree",)},
 )
 def activate(form: forms.ActivationForm):
-    activation.activate(dependencies.store(), dependencies.clock(), form.code)
+    activation.activate(dependencies.store(), dependencies.clock(), form.code, get_settings().captcha_key())
     return answers.Activated(statut="actif", detail=activation.ACTIVATED)
 
 

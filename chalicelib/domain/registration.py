@@ -57,7 +57,7 @@ class RegistrationStore(Protocol):
         event: dict,
         now: datetime,
         expires: datetime,
-    ) -> None: ...
+    ) -> str: ...
 
 
 CGU_NOT_ACCEPTED = (
@@ -252,9 +252,10 @@ def submit_password(
     now = clock()
     expires_at = now + timedelta(seconds=activation_ttl_seconds)
     account_id = tokens.new_id()
-    token = tokens.new_secret_token()
+    secret = tokens.new_secret_token()
+    activation = {"compte_id": account_id, "nir": person.nir, "courriel_cle": rules.email_key(person.courriel)}
     try:
-        store.create_pending_account(
+        registration_event = store.create_pending_account(
             draft_id=draft_id,
             draft_identity_fields=list(IDENTITY_FIELDS),
             account_id=account_id,
@@ -265,12 +266,8 @@ def submit_password(
                 "statut": AccountStatus.PENDING,
             },
             email_key_value=rules.email_key(person.courriel),
-            activation_digest=tokens.digest(token),
-            activation={
-                "compte_id": account_id,
-                "nir": person.nir,
-                "courriel_cle": rules.email_key(person.courriel),
-            },
+            activation_digest=tokens.digest(secret),
+            activation=activation,
             event=history.event(history.INSCRIPTION, now),
             now=now,
             expires=expires_at,
@@ -280,8 +277,9 @@ def submit_password(
             raise _state_error(store, clock, draft_id, key) from None
         raise _taken(conflict.failed) from None
 
+    code = tokens.new_activation_code(secret, {**activation, "evenement_inscription": registration_event}, key)
     try:
-        mailer.send_activation(person.courriel, token, expires_at)
+        mailer.send_activation(person.courriel, code, expires_at)
         email_sent = True
     except DeliveryFailed:
         email_sent = False  # the account is written: the person can ask for a new link

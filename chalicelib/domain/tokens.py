@@ -21,6 +21,9 @@ _ID_BYTES = 16
 _EPOCH_BYTES = 4
 _TAG_BYTES = 16
 _MAX_CGU_VERSION_BYTES = 64
+_FIELD_SEPARATOR = "\x1f"  # the unit separator: in no id, NIR, email or event id
+_MIN_ACTIVATION_CODE = 43 + 22  # more than a bare secret and a tag
+MAX_ACTIVATION_CODE = 600  # an address of 254 characters gives about 500
 _MAX_DRAFT_ID_LENGTH = 140  # (16 + 4 + 4 + 64 + 16) bytes in URL-safe base64, unpadded
 _SESSION_TOKEN_PREFIX = 22 + 1 + 43 + 1  # account id, ".", secret, "." (the sealed NIR follows)
 _MAX_NIR_LENGTH = 15  # 13 characters and the key, compact
@@ -131,6 +134,76 @@ def read_draft_id(draft_id: object, key: bytes) -> SealedDraft | None:
 
 def _draft_tag(key: bytes, body: bytes) -> bytes:
     return hmac.new(key, b"inscription" + body, hashlib.sha256).digest()[:_TAG_BYTES]
+
+
+@dataclass(frozen=True)
+class ActivationCode:
+    """What an activation code names: its secret's digest (the token's key) and the records that
+    activation makes permanent (the keys they are stored under)."""
+
+    digest: str
+    account_id: str
+    nir: str
+    email_key: str
+    registration_event: str
+
+    def records(self) -> dict:
+        return {
+            "compte_id": self.account_id,
+            "nir": self.nir,
+            "courriel_cle": self.email_key,
+            "evenement_inscription": self.registration_event,
+        }
+
+
+def new_activation_code(secret: str, records: dict, key: bytes) -> str:
+    """An activation link's code: the token's secret (256 random bits, the only thing stored, as its
+    digest), then the account, the NIR, the email's key and the registration event it activates,
+    encrypted and authenticated with the server's key (the captcha's construction: HMAC-SHA256 as a
+    keyed stream, in counter blocks here, and as a 128-bit tag; the secret is the nonce). So the
+    activation is one conditional transaction on records it names, without a read. One URL-safe
+    base64 string: 43 characters of secret and about 120 more for an address of 30 characters."""
+    raw_secret = base64.urlsafe_b64decode(secret + "=")
+    fields = (records["compte_id"], records["nir"], records["courriel_cle"], records["evenement_inscription"])
+    plaintext = _FIELD_SEPARATOR.join(fields).encode("utf-8")
+    ciphertext = _xor(plaintext, _activation_stream(key, raw_secret, len(plaintext)))
+    return _b64(raw_secret + ciphertext + _activation_tag(key, raw_secret, ciphertext))
+
+
+def read_activation_code(code: object, key: bytes) -> ActivationCode | None:
+    """What a code names, or None when it is not a code this server sealed (a link mailed before
+    codes named their records is a bare secret: see `is_well_formed_token`)."""
+    if not isinstance(code, str) or not _MIN_ACTIVATION_CODE < len(code) <= MAX_ACTIVATION_CODE:
+        return None
+    if not _URLSAFE.fullmatch(code):
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(code + "=" * (-len(code) % 4))
+    except (binascii.Error, ValueError):
+        return None
+    raw_secret, ciphertext, tag = raw[:_TOKEN_BYTES], raw[_TOKEN_BYTES:-_TAG_BYTES], raw[-_TAG_BYTES:]
+    if not ciphertext or not hmac.compare_digest(tag, _activation_tag(key, raw_secret, ciphertext)):
+        return None
+    try:
+        fields = _xor(ciphertext, _activation_stream(key, raw_secret, len(ciphertext))).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    named = fields.split(_FIELD_SEPARATOR)
+    if len(named) != 4:
+        return None
+    return ActivationCode(digest(_b64(raw_secret)), *named)
+
+
+def _activation_stream(key: bytes, nonce: bytes, length: int) -> bytes:
+    blocks = (
+        hmac.new(key, b"activation" + nonce + counter.to_bytes(4, "big"), hashlib.sha256).digest()
+        for counter in range(-(-length // 32))
+    )
+    return b"".join(blocks)[:length]
+
+
+def _activation_tag(key: bytes, nonce: bytes, ciphertext: bytes) -> bytes:
+    return hmac.new(key, b"activation-sceau" + nonce + ciphertext, hashlib.sha256).digest()[:_TAG_BYTES]
 
 
 def digest(token: str) -> str:

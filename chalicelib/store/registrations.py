@@ -167,9 +167,10 @@ class RegistrationRecords(TableAccess):
         event: dict,
         now: datetime,
         expires: datetime,
-    ) -> None:
+    ) -> str:
         """Write a pending account with its NIR and email reservations, its activation token and its
-        first history event, and strip the draft of its personal data: all or nothing.
+        first history event, and strip the draft of its personal data: all or nothing. Returns the
+        registration event's id (the activation code names it).
 
         WriteConflict names `nir`, `courriel` and/or `inscription`.
 
@@ -211,3 +212,4 @@ class RegistrationRecords(TableAccess):
                 ),
             ]
         )
+        return registration_event

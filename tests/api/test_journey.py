@@ -43,7 +43,7 @@ JOURNEY_REQUESTS = {
     "captcha": [],  # sealed in its id: nothing written until it is answered
     "identity": ["TransactWriteItems"],  # captcha spent, NIR and email free, the draft written from its id
     "password": ["GetItem", "TransactWriteItems"],  # the draft's identity, then the pending account
-    "activation": ["GetItem", "TransactWriteItems"],  # the token (what it names), then the account made permanent
+    "activation": ["TransactWriteItems"],  # the code names them: token, credentials, email, account, events
     "login": ["BatchGetItem", "TransactWriteItems"],  # credentials and failed logins, then the session
     "synthesis": ["BatchGetItem"],  # the session, the account and its NIR's rights (the deadline is fresh)
 }
@@ -69,7 +69,7 @@ def walk(journey, api, calls: list) -> dict[str, list[str]]:
     return steps
 
 
-def test_the_journey_costs_eight_dynamodb_requests_and_no_scan(journey, api, dynamodb_calls):
+def test_the_journey_costs_seven_dynamodb_requests_and_no_scan(journey, api, dynamodb_calls):
     steps = walk(journey, api, dynamodb_calls)
     assert steps == JOURNEY_REQUESTS
-    assert sum(len(calls) for calls in steps.values()) == 8
+    assert sum(len(calls) for calls in steps.values()) == 7

@@ -78,7 +78,7 @@ def active_account(store, clock, mailer, nir, courriel, prenom) -> sessions.Sess
         activation_ttl_seconds=15 * 86400,
         key=key,
     )
-    activation.activate(store, clock, mailer.last("activation", courriel))
+    activation.activate(store, clock, mailer.last("activation", courriel), key)
     credentials, _ = store.get_login_records(nir)
     return sessions.Session("une-session", credentials["compte_id"])
 

@@ -71,7 +71,7 @@ def activated_account(store, clock) -> str:
     mailer = RecordingMailer()
     password_step(store, clock, mailer, draft_awaiting_password(store, clock))()
     ((_, code),) = mailer.sent
-    activation.activate(store, clock, code)
+    activation.activate(store, clock, code, get_settings().captcha_key())
     credentials, _ = store.get_login_records(NIR)
     return credentials["compte_id"]
 
