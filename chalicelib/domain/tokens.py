@@ -20,11 +20,11 @@ _TOKEN_BYTES = 32
 _ID_BYTES = 16
 _EPOCH_BYTES = 4
 _TAG_BYTES = 16
-_MAX_CGU_VERSION_BYTES = 64
+_MAX_CGU_VERSION_BYTES = 256  # CGU_VERSION is 64 characters at most (settings.py)
 _FIELD_SEPARATOR = "\x1f"  # the unit separator: in no id, NIR, email or event id
 _MIN_ACTIVATION_CODE = 43 + 22  # more than a bare secret and a tag
 MAX_ACTIVATION_CODE = 600  # an address of 254 characters gives about 500
-_MAX_DRAFT_ID_LENGTH = 140  # (16 + 4 + 4 + 64 + 16) bytes in URL-safe base64, unpadded
+_MAX_DRAFT_ID_LENGTH = 395  # (16 + 4 + 4 + 256 + 16) bytes in URL-safe base64, unpadded
 _SESSION_TOKEN_PREFIX = 22 + 1 + 43 + 1  # account id, ".", secret, "." (the sealed NIR follows)
 _MAX_NIR_LENGTH = 15  # 13 characters and the key, compact
 _URLSAFE = re.compile(r"[A-Za-z0-9_-]+")
@@ -122,7 +122,8 @@ def read_draft_id(draft_id: object, key: bytes) -> SealedDraft | None:
     body, tag = raw[:-_TAG_BYTES], raw[-_TAG_BYTES:]
     if len(body) <= _ID_BYTES + 2 * _EPOCH_BYTES or not hmac.compare_digest(tag, _draft_tag(key, body)):
         return None
-    expires, accepted = body[_ID_BYTES : _ID_BYTES + _EPOCH_BYTES], body[_ID_BYTES + _EPOCH_BYTES : _ID_BYTES + 8]
+    expires = body[_ID_BYTES : _ID_BYTES + _EPOCH_BYTES]
+    accepted = body[_ID_BYTES + _EPOCH_BYTES : _ID_BYTES + 2 * _EPOCH_BYTES]
     try:
         version = body[_ID_BYTES + 2 * _EPOCH_BYTES :].decode("utf-8")
     except UnicodeDecodeError:
