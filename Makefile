@@ -83,6 +83,7 @@ package: $(INSTALLED)
 	$(PY) -m tools.waf_template $(STAGE) build/waf.json  # the per-client limits' stack, deployed in us-east-1
 	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-eu-west-3} $(PY) -m tools.chalice_package $(STAGE) \
 		build/table-resources.json build/package
+	$(PY) -m tools.slim_package build/package/deployment.zip
 	mv build/package/* build/ && rmdir build/package
 
 $(LINT_INSTALLED): requirements-lint.txt

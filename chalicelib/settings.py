@@ -37,7 +37,7 @@ class Settings(BaseModel):
     )
     public_base_url: str = Field(DEFAULT_PUBLIC_BASE_URL, alias="PUBLIC_BASE_URL")
     contact_url_override: str | None = Field(None, alias="CONTACT_URL")
-    cgu_version: str = Field("2026-11-01", alias="CGU_VERSION", min_length=1)
+    cgu_version: str = Field("2026-11-01", alias="CGU_VERSION", min_length=1, max_length=64)  # sealed in draft ids
     registration_ttl_seconds: int = Field(3600, alias="REGISTRATION_TTL_SECONDS", gt=0)
     activation_ttl_seconds: int = Field(1_296_000, alias="ACTIVATION_TTL_SECONDS", gt=0)
     captcha_ttl_seconds: int = Field(600, alias="CAPTCHA_TTL_SECONDS", gt=0)

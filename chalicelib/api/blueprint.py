@@ -50,6 +50,7 @@ def current_session(request) -> sessions.Session:
         dependencies.clock(),
         bearer_token(request),
         idle_seconds=get_settings().session_idle_seconds,
+        key=get_settings().captcha_key(),
     )
 
 
@@ -89,7 +90,7 @@ class ApiBlueprint(Blueprint):
                     # Who asks comes first: a stranger learns nothing, not even what a body should be.
                     # A "ticket" route reads the session with its own items and proves it itself.
                     if authenticated == "ticket":
-                        session = [sessions.ticket(bearer_token(self.current_request))]
+                        session = [sessions.ticket(bearer_token(self.current_request), get_settings().captcha_key())]
                     else:
                         session = [current_session(self.current_request)] if authenticated else []
                     arguments = dict(path_parameters)

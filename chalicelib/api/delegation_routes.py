@@ -124,11 +124,13 @@ def list_delegated(session):
     summary="La synthèse d'un compte délégué (sans les dossiers confidentiels)",
     answers={200: answers.Synthesis},
     refusals=DELEGATION_GONE,
-    authenticated=True,
+    authenticated="ticket",  # the session read with the delegation
 )
-def delegated_synthesis(session, delegation_id):
-    store, clock = dependencies.store(), dependencies.clock()
-    return answers.Synthesis(**delegations.delegated_synthesis(store, clock, session, delegation_id))
+def delegated_synthesis(ticket, delegation_id):
+    store, clock, idle = dependencies.store(), dependencies.clock(), get_settings().session_idle_seconds
+    return answers.Synthesis(
+        **delegations.delegated_synthesis(store, clock, ticket, delegation_id, idle_seconds=idle)
+    )
 
 
 @blueprint.route(
@@ -137,11 +139,13 @@ def delegated_synthesis(session, delegation_id):
     summary="Le compte d'heures d'un compte délégué",
     answers={200: answers.HoursStatement},
     refusals=DELEGATION_GONE,
-    authenticated=True,
+    authenticated="ticket",  # the session read with the delegation
 )
-def delegated_hours(session, delegation_id):
-    store, clock = dependencies.store(), dependencies.clock()
-    return answers.HoursStatement(**delegations.delegated_hours(store, clock, session, delegation_id))
+def delegated_hours(ticket, delegation_id):
+    store, clock, idle = dependencies.store(), dependencies.clock(), get_settings().session_idle_seconds
+    return answers.HoursStatement(
+        **delegations.delegated_hours(store, clock, ticket, delegation_id, idle_seconds=idle)
+    )
 
 
 @blueprint.route(
@@ -151,11 +155,12 @@ def delegated_hours(session, delegation_id):
     answers={200: answers.Dossiers},
     refusals={**DELEGATION_GONE, 400: ("etat_invalide",)},
     query={"etat": "« en_cours » ou « clos »."},
-    authenticated=True,
+    authenticated="ticket",  # the session read with the delegation
 )
-def delegated_dossiers(session, delegation_id):
-    store, clock = dependencies.store(), dependencies.clock()
-    found = delegations.delegated_dossiers(store, clock, session, delegation_id, _query_parameter("etat"))
+def delegated_dossiers(ticket, delegation_id):
+    store, clock, idle = dependencies.store(), dependencies.clock(), get_settings().session_idle_seconds
+    state = _query_parameter("etat")
+    found = delegations.delegated_dossiers(store, clock, ticket, delegation_id, state, idle_seconds=idle)
     return answers.Dossiers(dossiers=[answers.Dossier(**dossier) for dossier in found])
 
 
@@ -165,11 +170,13 @@ def delegated_dossiers(session, delegation_id):
     summary="Un dossier de formation d'un compte délégué (un dossier confidentiel n'existe pas ici)",
     answers={200: answers.Dossier},
     refusals={404: ("delegation_introuvable", "dossier_introuvable")},
-    authenticated=True,
+    authenticated="ticket",  # the session read with the delegation
 )
-def delegated_dossier(session, delegation_id, dossier_id):
-    store, clock = dependencies.store(), dependencies.clock()
-    return answers.Dossier(**delegations.delegated_dossier(store, clock, session, delegation_id, dossier_id))
+def delegated_dossier(ticket, delegation_id, dossier_id):
+    store, clock, idle = dependencies.store(), dependencies.clock(), get_settings().session_idle_seconds
+    return answers.Dossier(
+        **delegations.delegated_dossier(store, clock, ticket, delegation_id, dossier_id, idle_seconds=idle)
+    )
 
 
 @blueprint.route(
@@ -184,15 +191,16 @@ def delegated_dossier(session, delegation_id, dossier_id):
         403: ("portee_insuffisante",),
         409: ("dif_non_renseigne",),
     },
-    authenticated=True,
+    authenticated="ticket",  # the session read with the delegation
 )
-def create_dossier(session, delegation_id, form: forms.DelegateDossierForm):
+def create_dossier(ticket, delegation_id, form: forms.DelegateDossierForm):
     dossier = delegations.create_dossier(
         dependencies.store(),
         dependencies.clock(),
-        session,
+        ticket,
         delegation_id,
         dossiers.NewDossier(**form.model_dump()),
+        idle_seconds=get_settings().session_idle_seconds,
     )
     location = f"/titulaire/comptes-delegues/{delegation_id}/dossiers/{dossier['id']}"
     return json_response(answers.Dossier(**dossier), status=201, headers={"Location": location})

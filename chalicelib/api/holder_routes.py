@@ -30,10 +30,11 @@ def _query_parameter(name: str) -> str | None:
     methods=["GET"],
     summary="Synthèse de votre compte : heures disponibles et dossiers",
     answers={200: answers.Synthesis},
-    authenticated=True,
+    authenticated="ticket",  # the session read with the account and the hours: 1 request
 )
-def synthesis(session):
-    return answers.Synthesis(**holder.synthesis(dependencies.store(), session.account_id, session.nir))
+def synthesis(ticket):
+    idle = get_settings().session_idle_seconds
+    return answers.Synthesis(**holder.synthesis(dependencies.store(), dependencies.clock(), ticket, idle_seconds=idle))
 
 
 # "Mes informations personnelles" ----------------------------------------------------------------
@@ -44,10 +45,13 @@ def synthesis(session):
     methods=["GET"],
     summary="Mes informations personnelles (le NIR masqué)",
     answers={200: answers.Informations},
-    authenticated=True,
+    authenticated="ticket",  # the session read with the account: 1 request
 )
-def read_informations(session):
-    return answers.Informations(**holder.informations(dependencies.store(), session.account_id))
+def read_informations(ticket):
+    idle = get_settings().session_idle_seconds
+    return answers.Informations(
+        **holder.informations(dependencies.store(), dependencies.clock(), ticket, idle_seconds=idle)
+    )
 
 
 @blueprint.route(
@@ -177,10 +181,13 @@ def list_dossiers(session):
     summary="Un dossier de formation",
     answers={200: answers.Dossier},
     refusals=DOSSIER_GONE,
-    authenticated=True,
+    authenticated="ticket",  # the session read with the dossier: 1 request
 )
-def read_dossier(session, dossier_id):
-    return answers.Dossier(**dossiers.find(dependencies.store(), session.account_id, dossier_id))
+def read_dossier(ticket, dossier_id):
+    idle = get_settings().session_idle_seconds
+    return answers.Dossier(
+        **dossiers.read(dependencies.store(), dependencies.clock(), ticket, dossier_id, idle_seconds=idle)
+    )
 
 
 @blueprint.route(

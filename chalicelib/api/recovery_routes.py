@@ -40,7 +40,12 @@ PASSWORD_REFUSALS = ("mot_de_passe_invalide", *passwords.RULE_CODES)
 def resend_activation(form: forms.RecoveryForm):
     with answering_in_constant_time():
         recovery.resend_activation(
-            dependencies.store(), dependencies.mailer(), dependencies.clock(), nir=form.nir, courriel=form.courriel
+            dependencies.store(),
+            dependencies.mailer(),
+            dependencies.clock(),
+            nir=form.nir,
+            courriel=form.courriel,
+            key=get_settings().captcha_key(),
         )
     return answers.Detail(detail=recovery.ACCEPTED)
 

@@ -34,12 +34,12 @@ def read_cgu():
 def start_registration(form: forms.CguAcceptance):
     settings = get_settings()
     draft = registration.start(
-        dependencies.store(),
         dependencies.clock(),
         ttl_seconds=settings.registration_ttl_seconds,
         current_cgu_version=settings.cgu_version,
         accepted=form.cgu_acceptees,
         version=form.cgu_version,
+        key=settings.captcha_key(),
     )
     return json_response(_step(draft), status=201, headers={"Location": f"/inscriptions/{draft.id}"})
 
@@ -52,7 +52,7 @@ def start_registration(form: forms.CguAcceptance):
     refusals=DRAFT_GONE,
 )
 def read_registration(draft_id):
-    draft = registration.find(dependencies.store(), dependencies.clock(), draft_id)
+    draft = registration.find(dependencies.store(), dependencies.clock(), draft_id, get_settings().captcha_key())
     shown = {
         "id": draft.id,
         "etape": draft.etape,
@@ -81,7 +81,7 @@ def read_registration(draft_id):
     refusals=DRAFT_GONE,
 )
 def cancel_registration(draft_id):
-    registration.cancel(dependencies.store(), dependencies.clock(), draft_id)
+    registration.cancel(dependencies.store(), dependencies.clock(), draft_id, get_settings().captcha_key())
     return Response(body="", status_code=204)
 
 
@@ -152,6 +152,7 @@ def submit_password(draft_id, form: forms.PasswordForm):
         confirmation=form.mot_de_passe_confirmation,
         policy=settings.password_policy,
         activation_ttl_seconds=settings.activation_ttl_seconds,
+        key=settings.captcha_key(),
     )
     detail = registration.REGISTERED
     if not pending.email_sent:
@@ -216,7 +217,7 @@ def captcha_audio(captcha_id):
     refusals={404: ("activation_invalide",), 409: ("compte_deja_active",), 410: ("activation_expiree",)},
 )
 def activate(form: forms.ActivationForm):
-    activation.activate(dependencies.store(), dependencies.clock(), form.code)
+    activation.activate(dependencies.store(), dependencies.clock(), form.code, get_settings().captcha_key())
     return answers.Activated(statut="actif", detail=activation.ACTIVATED)
 
 

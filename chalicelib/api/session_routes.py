@@ -31,6 +31,7 @@ def log_in(form: forms.LoginForm):
         max_seconds=settings.session_max_seconds,
         lockout_threshold=settings.lockout_threshold,
         lockout_seconds=settings.lockout_seconds,
+        key=settings.captcha_key(),
     )
     return answers.NewSession(
         jeton=session.token,

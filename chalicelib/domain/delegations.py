@@ -146,10 +146,14 @@ class GrantStore(Protocol):
     ) -> None: ...
 
 
-class DelegateStore(Protocol):
+class DelegateStore(sessions.SessionStore, Protocol):
     """What a delegate reads and writes of the holder's account, through the delegation."""
 
     def get_delegation(self, delegation_id: str) -> dict | None: ...
+
+    def get_session_and_delegation(
+        self, session_digest: str, delegation_id: str | None
+    ) -> tuple[dict | None, dict | None]: ...
 
     def list_delegated_accounts(self, delegate_id: str) -> list[dict]: ...
 
@@ -516,13 +520,17 @@ def list_delegated(store: DelegateStore, clock, session: sessions.Session) -> li
     return sorted(found, key=lambda d: (d["nom_naissance"], d["prenom"] or "", d["delegation_id"]))
 
 
-def _delegation_for(store: DelegateStore, clock, session: sessions.Session, delegation_id: str) -> dict:
-    """The delegation, if it is active now and names this caller as its delegate; 404 otherwise,
-    whatever the reason (unknown, someone else's, revoked, ended)."""
-    if not tokens.is_well_formed_id(delegation_id):
-        raise NOT_FOUND  # junk never reaches the table
-    record = store.get_delegation(delegation_id)
+def _delegation_for(
+    store: DelegateStore, clock, ticket: sessions.Ticket, delegation_id: str, idle_seconds: int
+) -> tuple[sessions.Session, dict]:
+    """The caller's session (401 unless live) and the delegation, read together in one BatchGetItem
+    (the session's idle deadline pushed back when it has aged, as the holder's reads); 404 unless
+    the delegation is active now and names this caller as its delegate, whatever the reason
+    (unknown, someone else's, revoked, ended)."""
+    well_formed = tokens.is_well_formed_id(delegation_id)  # junk never reaches the table
     now = clock()
+    session_record, record = store.get_session_and_delegation(ticket.digest, delegation_id if well_formed else None)
+    session = sessions.admit_and_keep_alive(store, session_record, ticket, now, idle_seconds=idle_seconds)
     if (
         record is None
         or record.get("delegataire_id") != session.account_id
@@ -530,12 +538,14 @@ def _delegation_for(store: DelegateStore, clock, session: sessions.Session, dele
         or status_of(record, now) != ACTIVE
     ):
         raise NOT_FOUND
-    return record
+    return session, record
 
 
-def delegated_synthesis(store: DelegateStore, clock, session: sessions.Session, delegation_id: str) -> dict:
+def delegated_synthesis(
+    store: DelegateStore, clock, ticket: sessions.Ticket, delegation_id: str, *, idle_seconds: int
+) -> dict:
     """The holder's synthesis; the counts leave confidential dossiers out."""
-    record = _delegation_for(store, clock, session, delegation_id)
+    _, record = _delegation_for(store, clock, ticket, delegation_id, idle_seconds)
     account, rights = store.get_account_and_rights(record["titulaire_id"], _holder_nir(store, record))
     if account is None:
         raise NOT_FOUND
@@ -546,8 +556,10 @@ def delegated_synthesis(store: DelegateStore, clock, session: sessions.Session, 
     return shown_synthesis
 
 
-def delegated_hours(store: DelegateStore, clock, session: sessions.Session, delegation_id: str) -> dict:
-    record = _delegation_for(store, clock, session, delegation_id)
+def delegated_hours(
+    store: DelegateStore, clock, ticket: sessions.Ticket, delegation_id: str, *, idle_seconds: int
+) -> dict:
+    _, record = _delegation_for(store, clock, ticket, delegation_id, idle_seconds)
     return hours.statement(store, record["titulaire_id"], _holder_nir(store, record), for_delegate=True)
 
 
@@ -557,18 +569,24 @@ def _holder_nir(store: DelegateStore, record: dict) -> str:
 
 
 def delegated_dossiers(
-    store: DelegateStore, clock, session: sessions.Session, delegation_id: str, state: str | None
+    store: DelegateStore,
+    clock,
+    ticket: sessions.Ticket,
+    delegation_id: str,
+    state: str | None,
+    *,
+    idle_seconds: int,
 ) -> list[dict]:
     """The holder's dossiers but the confidential ones."""
-    record = _delegation_for(store, clock, session, delegation_id)
+    _, record = _delegation_for(store, clock, ticket, delegation_id, idle_seconds)
     return [d for d in dossiers.list_all(store, record["titulaire_id"], state) if not d["confidentiel"]]
 
 
 def delegated_dossier(
-    store: DelegateStore, clock, session: sessions.Session, delegation_id: str, dossier_id: str
+    store: DelegateStore, clock, ticket: sessions.Ticket, delegation_id: str, dossier_id: str, *, idle_seconds: int
 ) -> dict:
     """A dossier of the holder's; a confidential one answers exactly as one that does not exist."""
-    record = _delegation_for(store, clock, session, delegation_id)
+    _, record = _delegation_for(store, clock, ticket, delegation_id, idle_seconds)
     dossier = dossiers.find(store, record["titulaire_id"], dossier_id)
     if dossier["confidentiel"]:
         raise dossiers.NOT_FOUND
@@ -576,10 +594,16 @@ def delegated_dossier(
 
 
 def create_dossier(
-    store: DelegateStore, clock, session: sessions.Session, delegation_id: str, new: dossiers.NewDossier
+    store: DelegateStore,
+    clock,
+    ticket: sessions.Ticket,
+    delegation_id: str,
+    new: dossiers.NewDossier,
+    *,
+    idle_seconds: int,
 ) -> dict:
     """With `gestion`: a draft dossier for the holder, which only the holder can validate."""
-    record = _delegation_for(store, clock, session, delegation_id)
+    session, record = _delegation_for(store, clock, ticket, delegation_id, idle_seconds)
     if record["portee"] != DelegationScope.GESTION:
         raise SCOPE_TOO_NARROW
     if new.confidentiel:

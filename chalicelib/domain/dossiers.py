@@ -15,7 +15,7 @@ from .errors import Conflict, InvalidInput, NotFound, WriteConflict
 from .states import DossierStatus
 
 
-class DossierStore(hours.HolderNirStore, Protocol):
+class DossierStore(hours.HolderNirStore, sessions.SessionStore, Protocol):
     def create_dossier(
         self, account_id: str, nir: str, dossier_id: str, dossier: dict, event: dict, now: datetime
     ) -> None: ...
@@ -142,6 +142,17 @@ def list_all(store: DossierStore, account_id: str, state: str | None = None) -> 
     records = store.list_dossiers(account_id, STATES[state] if state else None)
     dossiers = [shown(record.pop("id"), record) for record in records]
     return sorted(dossiers, key=lambda d: (d["cree_le"], d["id"]), reverse=True)
+
+
+def read(store: DossierStore, clock, ticket: sessions.Ticket, dossier_id: str, *, idle_seconds: int) -> dict:
+    """A dossier of the caller's: the session and the dossier in one BatchGetItem (and the session's
+    idle deadline pushed back when it has aged)."""
+    well_formed = tokens.is_well_formed_id(dossier_id)  # junk never reaches the table
+    record, found = store.get_session_and_dossier(ticket.digest, ticket.account_id, dossier_id if well_formed else None)
+    sessions.admit_and_keep_alive(store, record, ticket, clock(), idle_seconds=idle_seconds)
+    if found is None:
+        raise NOT_FOUND
+    return shown(dossier_id, found)
 
 
 def validate(store: DossierStore, clock, ticket: sessions.Ticket, dossier_id: str, *, idle_seconds: int) -> dict:

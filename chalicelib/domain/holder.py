@@ -49,12 +49,16 @@ INVALID_CURSOR = InvalidInput(
 )
 
 
-class AccountStore(Protocol):
-    """The synthesis and "Mes informations personnelles"."""
+class AccountStore(sessions.SessionStore, Protocol):
+    """The synthesis and "Mes informations personnelles", each read beside the caller's session."""
 
     def get_account(self, account_id: str) -> dict | None: ...
 
-    def get_account_and_rights(self, account_id: str, nir: str) -> tuple[dict | None, dict | None]: ...
+    def get_session_account_and_rights(
+        self, session_digest: str, account_id: str, nir: str
+    ) -> tuple[dict | None, dict | None, dict | None]: ...
+
+    def get_session_and_account(self, session_digest: str, account_id: str) -> tuple[dict | None, dict | None]: ...
 
     def update_account_fields(self, account_id: str, changes: dict, event: dict, now: datetime) -> None: ...
 
@@ -88,10 +92,12 @@ def _account(store: AccountStore | PasswordChangeStore, account_id: str) -> dict
     return account
 
 
-def synthesis(store: AccountStore, account_id: str, nir: str | None = None) -> dict:
-    """ "Synthèse de votre compte": the account (names, dossier counts) and its NIR's rights (the
-    hours), one BatchGetItem. Hours are those still free: not held by a validated dossier nor spent."""
-    account, rights = store.get_account_and_rights(account_id, hours.nir_of(store, account_id, nir))
+def synthesis(store: AccountStore, clock, ticket: sessions.Ticket, *, idle_seconds: int) -> dict:
+    """ "Synthèse de votre compte": the session, the account (names, dossier counts) and its NIR's
+    rights (the hours), one BatchGetItem (and the session's idle deadline pushed back when it has
+    aged). Hours are those still free: not held by a validated dossier nor spent."""
+    record, account, rights = store.get_session_account_and_rights(ticket.digest, ticket.account_id, ticket.nir)
+    sessions.admit_and_keep_alive(store, record, ticket, clock(), idle_seconds=idle_seconds)
     if account is None:
         raise hours.ACCOUNT_NOT_FOUND
     return synthesis_of(account, rights)
@@ -112,9 +118,13 @@ def synthesis_of(account: dict, rights: dict | None) -> dict:
     }
 
 
-def informations(store: AccountStore, account_id: str) -> dict:
-    """ "Mes informations personnelles": the NIR masked, never in full."""
-    account = _account(store, account_id)
+def informations(store: AccountStore, clock, ticket: sessions.Ticket, *, idle_seconds: int) -> dict:
+    """ "Mes informations personnelles": the NIR masked, never in full. The session and the account
+    in one BatchGetItem, as the synthesis."""
+    record, account = store.get_session_and_account(ticket.digest, ticket.account_id)
+    sessions.admit_and_keep_alive(store, record, ticket, clock(), idle_seconds=idle_seconds)
+    if account is None:
+        raise hours.ACCOUNT_NOT_FOUND
     return {
         "civilite": account["civilite"],
         "prenom": account.get("prenom"),

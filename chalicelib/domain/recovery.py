@@ -80,26 +80,27 @@ class RecoveryStore(sessions.SessionStore, Protocol):
     ) -> None: ...
 
 
-def resend_activation(store: RecoveryStore, mailer, clock, *, nir: str, courriel: str) -> None:
+def resend_activation(store: RecoveryStore, mailer, clock, *, nir: str, courriel: str, key: bytes) -> None:
     """A new activation link for a pending account still within its 15 days; the old link stops working."""
     now = clock()
     allowed = _email_allowed(store, now, nir, courriel, status=AccountStatus.PENDING)
     if allowed is None:
         return
     account_id, account, log = allowed
-    token = tokens.new_secret_token()
+    secret = tokens.new_secret_token()
+    activation = {
+        "compte_id": account_id,
+        "nir": account["nir"],
+        "courriel_cle": identity.email_key(account["courriel"]),
+        "evenement_inscription": account["evenement_inscription"],
+    }
     deadline = expiry(account)  # the registration's own 15 days: a new link does not extend them
     try:
         store.replace_activation_token(
             account_id=account_id,
             old_digest=account["activation_empreinte"],
-            new_digest=tokens.digest(token),
-            activation={
-                "compte_id": account_id,
-                "nir": account["nir"],
-                "courriel_cle": identity.email_key(account["courriel"]),
-                "evenement_inscription": account["evenement_inscription"],
-            },
+            new_digest=tokens.digest(secret),
+            activation=activation,
             expires=deadline,
             old_log=account.get("envois_courriel", []),
             new_log=log,
@@ -107,7 +108,13 @@ def resend_activation(store: RecoveryStore, mailer, clock, *, nir: str, courriel
         )
     except WriteConflict:
         return  # activated, expired or resent meanwhile: nothing to send
-    _deliver(mailer.send_activation, account["courriel"], token, deadline, account_id)
+    _deliver(
+        mailer.send_activation,
+        account["courriel"],
+        tokens.new_activation_code(secret, activation, key),
+        deadline,
+        account_id,
+    )
 
 
 def request_reset(store: RecoveryStore, mailer, clock, *, nir: str, courriel: str, ttl_seconds: int) -> None:

@@ -1,8 +1,11 @@
 """Registration ("S'inscrire"): a draft that walks through CGU, identity and password, then a pending account.
 
-The draft lives `registration_ttl_seconds` from its creation. The password step turns it into a
-pending account, whose activation link lives `activation_ttl_seconds`; from then on the draft
-keeps no personal data, only the step it reached.
+The draft lives `registration_ttl_seconds` from its creation. Its first step (the CGU's version and
+the time they were accepted) and its expiry are sealed in its id (tokens.new_draft_id): starting
+writes nothing, and the identity step's transaction writes the draft. Until then, a well-sealed id
+that names no item is a draft awaiting its identity; cancelling it writes its "cancelled" mark. The
+password step turns it into a pending account, whose activation link lives
+`activation_ttl_seconds`; from then on the draft keeps no personal data, only the step it reached.
 """
 
 from dataclasses import asdict, dataclass
@@ -22,11 +25,9 @@ STEP_ACTIVATION = DraftStep.ACTIVATION  # what the password step answers
 class RegistrationStore(Protocol):
     """What the registration steps read and write."""
 
-    def put_draft(self, draft_id: str, record: dict, expires: datetime) -> None: ...
-
     def get_draft(self, draft_id: str) -> dict | None: ...
 
-    def cancel_draft(self, draft_id: str, identity_fields: list[str], now: datetime) -> None: ...
+    def cancel_draft(self, draft_id: str, identity_fields: list[str], now: datetime, expires: datetime) -> None: ...
 
     def spend_captcha_on_draft(self, draft_id: str, nonce: str, expires: datetime, now: datetime) -> None: ...
 
@@ -38,6 +39,8 @@ class RegistrationStore(Protocol):
         captcha_nonce: str,
         captcha_expires: datetime,
         now: datetime,
+        draft: dict,
+        draft_expires: datetime,
     ) -> None: ...
 
     def create_pending_account(
@@ -54,7 +57,7 @@ class RegistrationStore(Protocol):
         event: dict,
         now: datetime,
         expires: datetime,
-    ) -> None: ...
+    ) -> str: ...
 
 
 CGU_NOT_ACCEPTED = (
@@ -110,9 +113,8 @@ class PendingRegistration:
     email_sent: bool
 
 
-def start(
-    store: RegistrationStore, clock, *, ttl_seconds: int, current_cgu_version: str, accepted: bool, version: str
-) -> Draft:
+def start(clock, *, ttl_seconds: int, current_cgu_version: str, accepted: bool, version: str, key: bytes) -> Draft:
+    """Step 1: the CGU accepted, sealed in a new draft's id; nothing is written."""
     if not accepted:
         raise InvalidInput(
             "cgu_non_acceptees", CGU_NOT_ACCEPTED, [FieldError("cgu_acceptees", "cgu_non_acceptees", CGU_NOT_ACCEPTED)]
@@ -124,32 +126,44 @@ def start(
             "version en vigueur et de l'accepter.",
         )
     now = clock()
-    expires_at = now + timedelta(seconds=ttl_seconds)
-    draft = Draft(tokens.new_draft_id(expires_at), DraftStep.IDENTITY, expires_at, version, to_iso(now))
-    store.put_draft(
-        draft.id,
-        {"etape": draft.etape, "cgu_version": version, "cgu_acceptees_le": to_iso(now), "cree_le": to_iso(now)},
-        draft.expires_at,
-    )
-    return draft
+    sealed = tokens.SealedDraft(now + timedelta(seconds=ttl_seconds), version, now)
+    return _unwritten(tokens.new_draft_id(sealed, key), sealed)
 
 
-def find(store: RegistrationStore, clock, draft_id: str) -> Draft:
-    record = store.get_draft(draft_id) if tokens.is_well_formed_draft_id(draft_id) else None
-    if not is_live(record, clock()) or record["etape"] == DraftStep.CANCELLED:
+def find(store: RegistrationStore, clock, draft_id: str, key: bytes) -> Draft:
+    """The draft an id names: its item, or, while none is written, the first step its id seals.
+    One GetItem for a live, well-sealed id; none otherwise."""
+    now = clock()
+    sealed = _live_seal(draft_id, key, now)
+    record = store.get_draft(draft_id)
+    if record is None:
+        return _unwritten(draft_id, sealed)
+    if not is_live(record, now) or record["etape"] == DraftStep.CANCELLED:
         raise DRAFT_NOT_FOUND
     return _draft(draft_id, record)
 
 
-def cancel(store: RegistrationStore, clock, draft_id: str) -> None:
+def cancel(store: RegistrationStore, clock, draft_id: str, key: bytes) -> None:
     """ "Annuler": whatever the draft holds of the person is erased at once; the draft, cancelled,
-    is found no more."""
-    if not tokens.is_well_formed_draft_id(draft_id):
-        raise DRAFT_NOT_FOUND
+    is found no more (a draft never written gets its "cancelled" mark, which lives its hour)."""
+    now = clock()
+    sealed = _live_seal(draft_id, key, now)
     try:
-        store.cancel_draft(draft_id, list(IDENTITY_FIELDS), clock())
+        store.cancel_draft(draft_id, list(IDENTITY_FIELDS), now, sealed.expires_at)
     except WriteConflict:
         raise DRAFT_NOT_FOUND from None
+
+
+def _live_seal(draft_id: str, key: bytes, now: datetime) -> tokens.SealedDraft:
+    """What a draft id seals, unless it is not one of ours or its hour is over (404 then)."""
+    sealed = tokens.read_draft_id(draft_id, key)
+    if sealed is None or sealed.expires_at <= now:
+        raise DRAFT_NOT_FOUND
+    return sealed
+
+
+def _unwritten(draft_id: str, sealed: tokens.SealedDraft) -> Draft:
+    return Draft(draft_id, DraftStep.IDENTITY, sealed.expires_at, sealed.cgu_version, to_iso(sealed.cgu_accepted_at))
 
 
 def submit_identity(
@@ -162,17 +176,16 @@ def submit_identity(
     captcha_key: bytes,
 ) -> Step:
     """Step 2. May be sent again ("Retour") while the draft waits for its password. One write,
-    conditioned on everything (the draft's step and life, the captcha unanswered, the NIR and the
-    email free); the draft is read only to say what was wrong with it. The draft's state is said
-    before the captcha's, and the captcha's before the NIR's and the email's (the captcha guards the
-    "NIR already registered" answer against enumeration)."""
-    expires_at = tokens.draft_expiry(draft_id)
+    conditioned on everything (the draft not written yet or at this step and live, the captcha
+    unanswered, the NIR and the email free), which writes the draft with its first step from its id;
+    the draft is read only to say what was wrong with it. The draft's state is said before the
+    captcha's, and the captcha's before the NIR's and the email's (the captcha guards the "NIR already
+    registered" answer against enumeration). The server's key seals both the captcha and the draft."""
     now = clock()
-    if expires_at is None or expires_at <= now:
-        raise DRAFT_NOT_FOUND
+    sealed = _live_seal(draft_id, captcha_key, now)
     captcha = captchas.live(captcha_id, captcha_key, now)
     if captcha is None:
-        _refuse_unless_awaiting_identity(store, clock, draft_id)
+        _refuse_unless_awaiting_identity(store, clock, draft_id, captcha_key)
         raise _captcha_refused(captchas.EXPIRED)
     if not captchas.is_right(captcha, captcha_answer):
         # A captcha takes one answer, right or wrong: spend it, then say what was wrong.
@@ -180,28 +193,39 @@ def submit_identity(
             store.spend_captcha_on_draft(draft_id, captcha.nonce, captcha.expires_at, now)
         except WriteConflict as conflict:
             if "inscription" in conflict.failed:
-                raise _state_error(store, clock, draft_id) from None
+                raise _state_error(store, clock, draft_id, captcha_key) from None
             raise _captcha_refused(captchas.EXPIRED) from None
         raise _captcha_refused(captchas.INCORRECT)
     try:
         store.save_identity(
-            draft_id, asdict(person), rules.email_key(person.courriel), captcha.nonce, captcha.expires_at, now
+            draft_id,
+            asdict(person),
+            rules.email_key(person.courriel),
+            captcha.nonce,
+            captcha.expires_at,
+            now,
+            draft={
+                "cgu_version": sealed.cgu_version,
+                "cgu_acceptees_le": to_iso(sealed.cgu_accepted_at),
+                "cree_le": to_iso(sealed.cgu_accepted_at),
+            },
+            draft_expires=sealed.expires_at,
         )
     except WriteConflict as conflict:
-        if "inscription" in conflict.failed:  # gone, expired or past this step: the captcha stays unspent
-            raise _state_error(store, clock, draft_id) from None
+        if "inscription" in conflict.failed:  # cancelled, past this step: the captcha stays unspent
+            raise _state_error(store, clock, draft_id, captcha_key) from None
         if "captcha" in conflict.failed:
             raise _captcha_refused(captchas.EXPIRED) from None  # answered meanwhile
         raise _taken(conflict.failed) from None
-    return Step(draft_id, DraftStep.PASSWORD, expires_at)
+    return Step(draft_id, DraftStep.PASSWORD, sealed.expires_at)
 
 
 def _captcha_refused(error: FieldError) -> InvalidInput:
     return InvalidInput(error.code, error.message, [error])
 
 
-def _refuse_unless_awaiting_identity(store: RegistrationStore, clock, draft_id: str) -> None:
-    _require_step(find(store, clock, draft_id), DraftStep.IDENTITY, DraftStep.PASSWORD)
+def _refuse_unless_awaiting_identity(store: RegistrationStore, clock, draft_id: str, key: bytes) -> None:
+    _require_step(find(store, clock, draft_id, key), DraftStep.IDENTITY, DraftStep.PASSWORD)
 
 
 def submit_password(
@@ -214,9 +238,10 @@ def submit_password(
     confirmation: str,
     policy: str,
     activation_ttl_seconds: int,
+    key: bytes,
 ) -> PendingRegistration:
     """Step 3: the pending account, its reservations and its activation link, then the email."""
-    draft = find(store, clock, draft_id)
+    draft = find(store, clock, draft_id, key)
     _require_step(draft, DraftStep.PASSWORD)
     password, confirmation = passwords.normalize(password), passwords.normalize(confirmation)
     errors = passwords.check_new_password(policy, password, confirmation)
@@ -227,9 +252,10 @@ def submit_password(
     now = clock()
     expires_at = now + timedelta(seconds=activation_ttl_seconds)
     account_id = tokens.new_id()
-    token = tokens.new_secret_token()
+    secret = tokens.new_secret_token()
+    activation = {"compte_id": account_id, "nir": person.nir, "courriel_cle": rules.email_key(person.courriel)}
     try:
-        store.create_pending_account(
+        registration_event = store.create_pending_account(
             draft_id=draft_id,
             draft_identity_fields=list(IDENTITY_FIELDS),
             account_id=account_id,
@@ -240,23 +266,20 @@ def submit_password(
                 "statut": AccountStatus.PENDING,
             },
             email_key_value=rules.email_key(person.courriel),
-            activation_digest=tokens.digest(token),
-            activation={
-                "compte_id": account_id,
-                "nir": person.nir,
-                "courriel_cle": rules.email_key(person.courriel),
-            },
+            activation_digest=tokens.digest(secret),
+            activation=activation,
             event=history.event(history.INSCRIPTION, now),
             now=now,
             expires=expires_at,
         )
     except WriteConflict as conflict:
         if "inscription" in conflict.failed:
-            raise _state_error(store, clock, draft_id) from None
+            raise _state_error(store, clock, draft_id, key) from None
         raise _taken(conflict.failed) from None
 
+    code = tokens.new_activation_code(secret, {**activation, "evenement_inscription": registration_event}, key)
     try:
-        mailer.send_activation(person.courriel, token, expires_at, record_id=account_id)
+        mailer.send_activation(person.courriel, code, expires_at, record_id=account_id)
         email_sent = True
     except DeliveryFailed:
         email_sent = False  # the account is written: the person can ask for a new link
@@ -298,10 +321,10 @@ def _wrong_step(step: str) -> Conflict:
     return Conflict("etape_invalide", detail)
 
 
-def _state_error(store: RegistrationStore, clock, draft_id: str):
+def _state_error(store: RegistrationStore, clock, draft_id: str, key: bytes):
     """After a refused write: the draft is gone, expired, or was moved on by a concurrent request."""
     try:
-        return _wrong_step(find(store, clock, draft_id).etape)
+        return _wrong_step(find(store, clock, draft_id, key).etape)
     except NotFound as not_found:
         return not_found
 

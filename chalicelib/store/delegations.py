@@ -33,6 +33,7 @@ from .keys import (
     from_attributes,
     holder_delegation_key,
     invitation_key,
+    session_key,
     sort_key_of,
 )
 from .tokens import _sent_log_update
@@ -172,6 +173,16 @@ class DelegationRecords(HistoryRecords):
 
     def get_delegation(self, delegation_id: str) -> dict | None:
         return self._get(delegation_key(delegation_id))
+
+    def get_session_and_delegation(
+        self, session_digest: str, delegation_id: str | None
+    ) -> tuple[dict | None, dict | None]:
+        """A session and a delegation, in one BatchGetItem (the session alone, one GetItem, for a
+        delegation id that cannot be one)."""
+        if delegation_id is None:
+            return self._get(session_key(session_digest)), None
+        found = self._get_many({"session": session_key(session_digest), "delegation": delegation_key(delegation_id)})
+        return found["session"], found["delegation"]
 
     def get_invitation_and_account(self, invitation_digest: str, account_id: str) -> tuple[dict | None, dict | None]:
         """An invitation and the account that would accept it, in one round trip."""

@@ -42,6 +42,20 @@ class HolderRecords(SessionRecords):
         found = self._get_many({"compte": account_key(account_id), "droits": rights_key(nir)})
         return found["compte"], found["droits"]
 
+    def get_session_account_and_rights(
+        self, session_digest: str, account_id: str, nir: str
+    ) -> tuple[dict | None, dict | None, dict | None]:
+        """A session, the account and the NIR's rights its token names, in one BatchGetItem."""
+        found = self._get_many(
+            {"session": session_key(session_digest), "compte": account_key(account_id), "droits": rights_key(nir)}
+        )
+        return found["session"], found["compte"], found["droits"]
+
+    def get_session_and_account(self, session_digest: str, account_id: str) -> tuple[dict | None, dict | None]:
+        """A session and the account its token names, in one BatchGetItem."""
+        found = self._get_many({"session": session_key(session_digest), "compte": account_key(account_id)})
+        return found["session"], found["compte"]
+
     def set_dif(self, account_id: str, nir: str, hours: int, event: dict, now: datetime) -> None:
         """While no dossier is validated nothing is reserved nor debited: the free hours are CPF + DIF
         (a CPF credit landing meanwhile changes the same record, so the sum stays right).

@@ -310,9 +310,10 @@ class TestRaces:
         crediting_.split(line(NIR, 2024), name="pendant-la-cloture.csv")
         (chunk,) = crediting_.waiting_chunks()
 
+        ticket = sessions.ticket(token, get_settings().captcha_key())
         run_at_once(
             chunk_function(crediting_, chunk),
-            lambda: dossiers.close(dependencies.store(), clock, sessions.ticket(token), dossier, idle_seconds=1800),
+            lambda: dossiers.close(dependencies.store(), clock, ticket, dossier, idle_seconds=1800),
         )
         base = crediting_.year(NIR, 2024)["base"]
         assert base in (110, 80)  # credited before the closure, or after it
