@@ -1,8 +1,9 @@
 """The fixtures every layer shares: the emulated AWS, the store, the API client, a fixed clock, and
-recorders of what the application asks of AWS and of the waits it asks for."""
+recorders of what the application asks of AWS and of the waits it asks for. Every test is marked by
+its layer (see LAYERS), so that `make check` can leave the browser and fuzzing tests out."""
 
 import os
-import threading
+from pathlib import Path
 
 import boto3
 import pytest
@@ -15,6 +16,7 @@ from tests.helpers import table as table_reads
 from tests.helpers.api import Api
 from tests.helpers.clock import FixedClock
 from tests.helpers.journey import Journey
+from tools import emulator
 
 TEST_CAPTCHA_SECRET = "une clé de test pour sceller les captchas, 32+"
 SETTINGS_VARIABLES = (
@@ -45,32 +47,38 @@ def aws_environment(monkeypatch):
     dependencies.reset()
 
 
+# Marks by folder; in tests/system, the Chromium tests are `browser` and the schema fuzzing `fuzz`.
+LAYERS = ("rules", "store", "domain", "api", "system")
+BROWSER_MODULES = {"test_portal_browser", "test_portal_delegations", "test_portal_email_change", "test_portal_keyboard"}
+FUZZ_MODULES = {"test_schema_fuzzing"}
+TESTS = Path(__file__).parent
+
+
+def layer_of(path: Path) -> str:
+    folder = path.relative_to(TESTS).parts[0]
+    if folder not in LAYERS:
+        raise pytest.UsageError(f"{path}: a test folder must be one of the layers {LAYERS} (tests/conftest.py)")
+    if path.stem in BROWSER_MODULES:
+        return "browser"
+    return "fuzz" if path.stem in FUZZ_MODULES else folder
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        item.add_marker(layer_of(Path(item.fspath)))
+
+
 @pytest.fixture
 def aws():
-    """An emulated AWS account with the project's table and a verified sender."""
+    """An emulated AWS account with the project's table and a verified sender, on the same patched
+    moto as the local stack's (tools/emulator.py: one request at a time, which gives race tests
+    DynamoDB's isolation, and transactions that back up only their items)."""
+    emulator.install()
     with mock_aws():
         settings = get_settings()
         table.ensure_table(boto3.client("dynamodb"), settings.table_name)
         boto3.client("ses").verify_email_identity(EmailAddress=settings.sender_email)
         yield
-
-
-@pytest.fixture
-def serialized_emulator(aws, monkeypatch):
-    """moto applies a transaction item by item without a lock; one request at a time gives it
-    DynamoDB's isolation, so that race tests check our conditions and not moto's thread safety."""
-    from moto.dynamodb.models import DynamoDBBackend
-
-    lock = threading.RLock()
-    for name in ("transact_write_items", "put_item", "get_item", "update_item", "delete_item",
-                 "query", "batch_write_item", "batch_get_item"):
-        original = getattr(DynamoDBBackend, name)
-
-        def one_at_a_time(self, *args, __original=original, **kwargs):
-            with lock:
-                return __original(self, *args, **kwargs)
-
-        monkeypatch.setattr(DynamoDBBackend, name, one_at_a_time)
 
 
 @pytest.fixture

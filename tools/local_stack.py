@@ -1,4 +1,4 @@
-"""The local stack: an emulated AWS (moto server), the table and sender set up, the API on `chalice local`,
+"""The local stack: an emulated AWS (moto's server, as tools/emulator.py patches it), the table and sender set up, the API on `chalice local`,
 and in front of it the portal's edge (tools/front_server.py): the pages and the API on one origin.
 
 `make run` runs `python -m tools.local_stack`, which serves until Ctrl-C; the end-to-end and browser
@@ -145,7 +145,8 @@ class LocalStack:
             raise LocalStackError(f"port(s) {', '.join(map(str, busy))} already in use on {HOST} (PORT / MOTO_PORT)")
         deadline = time.monotonic() + self.timeout
         if self.starts_emulator:
-            moto = self._spawn([sys.executable, "-m", "moto.server", "-H", HOST, "-p", str(self.moto_port)])
+            # moto, patched to hold as its data grows and under concurrent requests (tools/emulator.py)
+            moto = self._spawn([sys.executable, "-m", "tools.emulator", "-H", HOST, "-p", str(self.moto_port)])
             self._wait_for(moto, self.emails_url, deadline, "the AWS emulator (moto server)")
         bootstrap = self._spawn([sys.executable, "-m", "tools.bootstrap"], keep=False)
         try:
