@@ -2,10 +2,13 @@
 recorders of what the application asks of AWS and of the waits it asks for. Every test is marked by
 its layer (see LAYERS), so that `make check` can leave the browser and fuzzing tests out."""
 
+import functools
 import os
 from pathlib import Path
 
 import boto3
+import botocore.loaders
+import botocore.session
 import pytest
 from chalice.test import Client
 from moto import mock_aws
@@ -17,6 +20,11 @@ from tests.helpers.api import Api
 from tests.helpers.clock import FixedClock
 from tests.helpers.journey import Journey
 from tools import emulator
+
+# mock_aws gives every test a new boto3 session, and each session a new loader that reads and
+# parses botocore's JSON models again (a tenth of a second per client). The models are files that
+# never change: one loader, its caches included, serves every session.
+botocore.session.create_loader = functools.cache(botocore.loaders.create_loader)
 
 TEST_CAPTCHA_SECRET = "une clé de test pour sceller les captchas, 32+"
 SETTINGS_VARIABLES = (

@@ -21,12 +21,19 @@ What moto does, and what this module changes (each patch is one function below):
    transactions. SQS is left concurrent: its queues have their own lock, and a long-polling
    ReceiveMessage holding ours would stall every service for its wait. S3 objects carry their own
    lock too, and the local stack writes one object per deposited file.
+
+And one addition: `GET /moto-api/emails?to=<address>` answers the emails SES accepted for that
+address (oldest first, as the dashboard shows them: id, source, destinations, subject, body), without
+walking every model of every service as `/moto-api/data.json` does: the load test reads its emails
+there while thousands have been sent.
 """
 
 import copy
+import json
 import sys
 import threading
 from typing import Any
+from urllib.parse import parse_qs
 
 # One lock for the emulated services; re-entrant because a request may call back into the backend.
 LOCK = threading.RLock()
@@ -43,6 +50,7 @@ def install() -> None:
         _query_one_partition()
         _forget_items_for_the_dashboard()
         _serialise_requests()
+        _answer_emails_by_recipient()
         _installed = True
 
 
@@ -170,6 +178,49 @@ def _one_at_a_time(function):
 
     serialised.__wrapped__ = function
     return serialised
+
+
+# 5. The emails of one recipient
+
+EMAILS_PATH = "/moto-api/emails"
+
+
+def _answer_emails_by_recipient() -> None:
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+    dispatch = DomainDispatcherApplication.__call__
+
+    def call(self, environ, start_response):
+        if environ.get("PATH_INFO") != EMAILS_PATH:
+            return dispatch(self, environ, start_response)
+        recipient = parse_qs(environ.get("QUERY_STRING", "")).get("to", [""])[0].lower()
+        body = json.dumps(emails_to(recipient)).encode()
+        start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+        return [body]
+
+    DomainDispatcherApplication.__call__ = call
+
+
+def emails_to(recipient: str) -> list[dict]:
+    from moto.ses.models import ses_backends
+
+    with LOCK:
+        messages = [
+            message
+            for regions in ses_backends.values()
+            for backend in regions.values()
+            for message in backend.sent_messages
+            if recipient in _addresses(getattr(message, "destinations", None))
+        ]
+        fields = ("id", "source", "destinations", "subject", "body")
+        return [{name: getattr(message, name, None) for name in fields} for message in messages]
+
+
+def _addresses(destinations) -> set[str]:
+    """The addresses of moto's record: {"ToAddresses": [...], ...} for an email, a list for a raw one."""
+    if isinstance(destinations, dict):
+        return {address.lower() for addresses in destinations.values() for address in addresses}
+    return {address.lower() for address in destinations or ()}
 
 
 def serve(argv: list[str]) -> None:

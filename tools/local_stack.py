@@ -1,5 +1,6 @@
-"""The local stack: an emulated AWS (moto's server, as tools/emulator.py patches it), the table and sender set up, the API on `chalice local`,
-and in front of it the portal's edge (tools/front_server.py): the pages and the API on one origin.
+"""The local stack: an emulated AWS (moto's server, as tools/emulator.py patches it), the table and
+sender set up, the API on `chalice local`, and in front of it the portal's edge
+(tools/front_server.py): the pages and the API on one origin.
 
 `make run` runs `python -m tools.local_stack`, which serves until Ctrl-C; the end-to-end and browser
 tests use `LocalStack` directly, on free ports, with the children's output kept in a file.

@@ -21,7 +21,7 @@ from chalicelib import table
 from tests.helpers.http import clean_environment
 from tools.local_stack import FAKE_CREDENTIALS, ROOT, free_port, http_status
 
-THREADS, ROUNDS, COUNTERS = 8, 40, 4
+THREADS, ROUNDS, COUNTERS = 8, 25, 4
 TABLE = "emulateur-concurrence"
 EXPECTED_REFUSALS = {"ConditionalCheckFailedException", "TransactionCanceledException"}
 
@@ -92,24 +92,28 @@ def move_one_unit(dynamodb, source: int, target: int) -> None:
     dynamodb.transact_write_items(TransactItems=[moved(source, "-1"), moved(target, "1")])
 
 
+def one_round(dynamodb, endpoint: str, number: int, round_: int) -> list:
+    """A transaction, a conditional write racing the other threads', a query and a dashboard read."""
+    return [
+        lambda: move_one_unit(dynamodb, (number + round_) % COUNTERS, (number + round_ + 1) % COUNTERS),
+        lambda: dynamodb.put_item(
+            TableName=TABLE,
+            Item={"pk": {"S": f"UNIQUE#{round_}"}, "sk": {"S": "A"}, "par": {"N": str(number)}},
+            ConditionExpression="attribute_not_exists(pk)",
+        ),
+        lambda: dynamodb.query(
+            TableName=TABLE,
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues={":pk": {"S": f"UNIQUE#{round_}"}},
+        ),
+        lambda: urllib.request.urlopen(f"{endpoint}/moto-api/data.json", timeout=30).read(),
+    ]
+
+
 def worker(endpoint: str, number: int) -> tuple[int, list[str]]:
     dynamodb, moves, errors = client(endpoint), 0, []
     for round_ in range(ROUNDS):
-        attempts = [
-            lambda: move_one_unit(dynamodb, (number + round_) % COUNTERS, (number + round_ + 1) % COUNTERS),
-            lambda: dynamodb.put_item(
-                TableName=TABLE,
-                Item={"pk": {"S": f"UNIQUE#{round_}"}, "sk": {"S": "A"}, "par": {"N": str(number)}},
-                ConditionExpression="attribute_not_exists(pk)",
-            ),
-            lambda: dynamodb.query(
-                TableName=TABLE,
-                KeyConditionExpression="pk = :pk",
-                ExpressionAttributeValues={":pk": {"S": f"UNIQUE#{round_}"}},
-            ),
-            lambda: urllib.request.urlopen(f"{endpoint}/moto-api/data.json", timeout=30).read(),
-        ]
-        for index, attempt in enumerate(attempts):
+        for index, attempt in enumerate(one_round(dynamodb, endpoint, number, round_)):
             try:
                 attempt()
                 moves += index == 0
