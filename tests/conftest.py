@@ -104,6 +104,24 @@ def clock():
 
 
 @pytest.fixture(autouse=True)
+def password_hashing(request, monkeypatch):
+    """argon2id at the production's cost (19 MiB, 2 passes) is a tenth of a second of CPU a hash,
+    and most tests hash or verify a password on their way to what they check: they get argon2id at
+    its minimum cost instead. The tests of the hashing itself and of its timing (its parameters,
+    the login's constant cost) are marked `production_argon2` and keep the real one."""
+    from chalicelib.domain import passwords
+
+    if request.node.get_closest_marker("production_argon2") is None:
+        from argon2 import PasswordHasher, Type
+
+        cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID)
+        monkeypatch.setattr(passwords, "_hasher", lambda: cheap)
+    passwords._dummy_hash.cache_clear()  # made with whichever hasher the test has
+    yield
+    passwords._dummy_hash.cache_clear()
+
+
+@pytest.fixture(autouse=True)
 def waits():
     """The waits the application asks for (the recovery routes' constant time), recorded, not waited."""
     asked = []

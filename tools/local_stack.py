@@ -28,7 +28,6 @@ from chalicelib.settings import points_at_loopback
 from tools.portal import PAGES_ROOT
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent  # the venv's scripts, next to its python
 HOST = "127.0.0.1"
 DEFAULT_REGION = "eu-west-3"
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}
@@ -162,8 +161,9 @@ class LocalStack:
             raise LocalStackError(self._failure(f"the bootstrap failed (exit code {code})"))
         if self.chalice_port is None:
             self.chalice_port = free_port()
-        chalice = str(BIN / "chalice")
-        command = [chalice, "local", "--stage", "local", "--host", HOST, "--port", str(self.chalice_port)]
+        # `chalice local`, with a listen backlog for concurrent people (tools/chalice_local.py)
+        command = [sys.executable, "-m", "tools.chalice_local", "local", "--stage", "local"]
+        command += ["--host", HOST, "--port", str(self.chalice_port)]
         if not self.autoreload:
             command.append("--no-autoreload")
         api = self._spawn(command)
