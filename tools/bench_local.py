@@ -2,10 +2,12 @@
 items. A benchmark, not a test: it prints each step's median and 95th percentile per table size, and
 the whole journey's ratio to the empty table's (the target: within 1.5x at 200,000 items).
 
-It starts a stack of its own (tools/local_stack.py, on free ports, the captcha's answer fixed), so
-that `make run` may go on beside it. The table is filled between sizes with BatchWriteItem against
-the emulator, with items shaped as the application's (accounts, their history and dossiers, CPF
-rights and movements, sessions: 10 items a person), in partitions of their own.
+It starts a stack of its own per table size (tools/local_stack.py, on free ports, the captcha's
+answer fixed), so that `make run` may go on beside them, fills each table with BatchWriteItem
+against its emulator, with items shaped as the application's (accounts, their history and
+dossiers, CPF rights and movements, sessions: 10 items a person) in partitions of their own, then
+runs the journeys on the stacks in turn: every size meets the same load of the machine (which,
+shared, varies by a factor of two within minutes).
 
 Options: `--journeys N` per size (default 12), `--sizes 0,50000,200000`.
 """
@@ -75,14 +77,18 @@ def timed_send(send, timings: dict):
     return timed
 
 
-def run_journeys(stack: LocalStack, count: int, first: int) -> dict[str, list[float]]:
-    timings: dict[str, list[float]] = defaultdict(list)
-    send, mailbox = timed_send(urllib_send(stack.api_url), timings), Mailbox(stack.endpoint_url)
-    for number in range(first, first + count):
-        person = Person(nir=nir_of(number), courriel=f"banc.{number}@example.fr")
-        started = time.perf_counter()
-        whole_journey(send, mailbox, person, CAPTCHA, email_change=number % 2 == 0)
-        timings["journey"].append(time.perf_counter() - started)
+def run_journeys(stacks: dict[int, LocalStack], rounds: int, first: int) -> dict[int, dict[str, list[float]]]:
+    """`rounds` journeys on each stack, interleaved (one on each in turn), so that every table size
+    meets the same load of the machine."""
+    timings: dict[int, dict[str, list[float]]] = {size: defaultdict(list) for size in stacks}
+    for round_ in range(rounds):
+        for position, (size, stack) in enumerate(stacks.items()):
+            number = first + round_ * len(stacks) + position
+            send, mailbox = timed_send(urllib_send(stack.api_url), timings[size]), Mailbox(stack.endpoint_url)
+            person = Person(nir=nir_of(number), courriel=f"banc.{number}@example.fr")
+            started = time.perf_counter()
+            whole_journey(send, mailbox, person, CAPTCHA, email_change=round_ % 2 == 0)
+            timings[size]["journey"].append(time.perf_counter() - started)
     return timings
 
 
@@ -110,14 +116,7 @@ def report(results: dict[int, dict[str, list[float]]]) -> None:
     print(f"5xx answers: {errors}")
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--journeys", type=int, default=12)
-    parser.add_argument("--sizes", default="0,50000,200000")
-    options = parser.parse_args()
-    sizes = sorted(int(size) for size in options.sizes.split(","))
-    import boto3
-
+def start_stack() -> LocalStack:
     from tests.helpers.http import clean_environment
 
     api_port, moto_port = free_ports(2)
@@ -125,25 +124,39 @@ def main() -> int:
         api_port, moto_port, {"CAPTCHA_FIXED_ANSWER": CAPTCHA}, environ=clean_environment(),
         capture_output=True, autoreload=False,
     )  # fmt: skip
-    results = {}
-    with stack:
-        env = stack.env
-        dynamodb = boto3.client(
-            "dynamodb", endpoint_url=stack.endpoint_url, region_name=env["AWS_REGION"],
-            aws_access_key_id=env["AWS_ACCESS_KEY_ID"], aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
-        )  # fmt: skip
-        table_name = env.get("TABLE_NAME") or "mon-compte-formation"
-        filled_people = 0
-        for round_, size in enumerate(sizes):
-            people = size // ITEMS_A_PERSON
-            started = time.perf_counter()
-            fill(dynamodb, table_name, range(filled_people, people))
-            if people > filled_people:
-                print(f"Filled to {size:,} items in {time.perf_counter() - started:.0f} s", flush=True)
-            filled_people = people
-            run_journeys(stack, 2, 900_000 + 100 * round_)  # warm-up, not counted
-            results[size] = run_journeys(stack, options.journeys, 1000 * (round_ + 1))
-            print(f"{size:,} items: {options.journeys} journeys done", flush=True)
+    return stack.start()
+
+
+def fill_stack(stack: LocalStack, size: int) -> None:
+    import boto3
+
+    env = stack.env
+    dynamodb = boto3.client(
+        "dynamodb", endpoint_url=stack.endpoint_url, region_name=env["AWS_REGION"],
+        aws_access_key_id=env["AWS_ACCESS_KEY_ID"], aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+    )  # fmt: skip
+    started = time.perf_counter()
+    fill(dynamodb, env.get("TABLE_NAME") or "mon-compte-formation", range(size // ITEMS_A_PERSON))
+    print(f"Filled a table with {size:,} items in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--journeys", type=int, default=12)
+    parser.add_argument("--sizes", default="0,50000,200000")
+    options = parser.parse_args()
+    sizes = sorted(int(size) for size in options.sizes.split(","))
+    stacks: dict[int, LocalStack] = {}
+    try:
+        for size in sizes:
+            stacks[size] = start_stack()
+            if size:
+                fill_stack(stacks[size], size)
+        run_journeys(stacks, 2, 900_000)  # warm-up, not counted
+        results = run_journeys(stacks, options.journeys, 1000)
+    finally:
+        for stack in stacks.values():
+            stack.close()
     report(results)
     return 0
 

@@ -166,3 +166,17 @@ def test_a_transaction_naming_an_item_twice_is_refused_and_changes_nothing():
         )
     assert refused.value.response["Error"]["Code"] == "ValidationException"
     assert client.get_item(TableName=table_name, Key=key("A"))["Item"]["v"] == {"N": "1"}
+
+
+def test_the_emails_of_one_recipient_are_answered_without_the_others():
+    from tools import emulator
+
+    ses, sender = boto3.client("ses"), get_settings().sender_email
+    for recipient, subject in (("a@example.fr", "un"), ("b@example.fr", "deux"), ("A@example.fr", "trois")):
+        ses.send_email(
+            Source=sender,
+            Destination={"ToAddresses": [recipient]},
+            Message={"Subject": {"Data": subject}, "Body": {"Text": {"Data": f"corps {subject}"}}},
+        )
+    assert [email["subject"] for email in emulator.emails_to("a@example.fr")] == ["un", "trois"]
+    assert emulator.emails_to("c@example.fr") == []
