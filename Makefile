@@ -19,7 +19,7 @@ DSFR := web/public/vendor/dsfr/VERSION
 CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: install run test check typecheck lint browser bench package lint-template credit bench-credit \
-	bench-credit-parallel bench-local load clean
+	bench-credit-parallel bench-local load bounce complaint clean
 
 install: $(INSTALLED) $(DSFR)
 
@@ -56,6 +56,11 @@ run: $(INSTALLED) $(DSFR)
 credit: $(INSTALLED)
 	@test -n "$(FILE)" || { echo "usage : make credit FILE=<fichier de déclarations>"; exit 2; }
 	@$(PY) -m tools.credit "$(FILE)"
+
+# SES's feedback on the last email sent to EMAIL on the local stack, handed to the feedback function (§10).
+bounce complaint: $(INSTALLED)
+	@test -n "$(EMAIL)" || { echo "usage : make $@ EMAIL=<adresse>"; exit 2; }
+	@$(PY) -m tools.ses_feedback $@ "$(EMAIL)"
 
 # The crediting benchmark (not a test): 10,000 lines over 5,000 NIRs through both functions on moto.
 bench-credit: $(INSTALLED)
@@ -98,10 +103,12 @@ typecheck: $(INSTALLED)
 bench: $(INSTALLED)
 	$(PY) -m tools.bench_timing
 
-# The CloudFormation (SAM) template of a stage, with the table from chalicelib/table.py and throttling: build/sam.json
+# The CloudFormation (SAM) template of a stage (table, throttling, portal, crediting, operations): build/sam.json;
+# and the per-client limits' web ACL, a stack of its own in us-east-1: build/waf.json
 package: $(INSTALLED)
-	rm -rf build/package build/sam.json build/deployment.zip build/table-resources.json  # not build/screens
+	rm -rf build/package build/sam.json build/waf.json build/deployment.zip build/table-resources.json  # not build/screens
 	$(PY) -m tools.deploy_template $(STAGE) build/table-resources.json
+	$(PY) -m tools.waf_template $(STAGE) build/waf.json  # the per-client limits' stack, deployed in us-east-1
 	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-eu-west-3} $(PY) -m tools.chalice_package $(STAGE) \
 		build/table-resources.json build/package
 	mv build/package/* build/ && rmdir build/package
@@ -112,7 +119,7 @@ $(LINT_INSTALLED): requirements-lint.txt
 	touch $@
 
 lint-template: package $(LINT_INSTALLED)
-	$(LINT_VENV)/bin/cfn-lint build/sam.json
+	$(LINT_VENV)/bin/cfn-lint build/sam.json build/waf.json
 
 clean:
 	rm -rf $(VENV) $(LINT_VENV) .pytest_cache .ruff_cache build web/node_modules web/public/vendor

@@ -2,7 +2,7 @@
 
 from chalice import Chalice, Rate
 
-from chalicelib import crediting, scheduled, settings
+from chalicelib import crediting, email_feedback, logs, observability, scheduled, settings
 from chalicelib.api import (
     delegation_routes,
     email_routes,
@@ -16,8 +16,12 @@ from chalicelib.api import (
 )
 
 settings.refuse_unsafe_environment()
+logs.configure()
 
-app = Chalice(app_name="mon-compte-formation")
+app = Chalice(app_name="mon-compte-formation", configure_logs=False)
+logs.adopt(app.log)  # its "Caught exception" lines are JSON like ours, without the path
+# First, so that it binds the request ids before anything logs and counts the answer finally sent.
+app.register_middleware(observability.observe, "all")
 app.register_middleware(problems.problem_documents, "http")
 app.register_blueprint(registration_routes.blueprint)
 app.register_blueprint(session_routes.blueprint)
@@ -48,3 +52,9 @@ def split_declarations(event):
 )
 def credit_chunks(event):
     return crediting.credit_chunks(event)
+
+
+# SES's Bounce and Complaint events, published by the configuration set to this topic (contract §10).
+@app.on_sns_message(topic=email_feedback.topic_name())
+def apply_email_feedback(event):
+    return email_feedback.apply_notification(event.message)

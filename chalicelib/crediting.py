@@ -15,7 +15,7 @@ import json
 import logging
 import random
 
-from . import dependencies
+from . import dependencies, metrics
 from .domain.crediting import DECLARATIONS_PREFIX, REPORTS_PREFIX
 from .settings import get_settings
 
@@ -119,10 +119,27 @@ def credit_chunks(event) -> dict:
             )
         except Exception as error:  # anything: this chunk only goes back to the queue
             logger.error("morceau_en_echec %s", json.dumps({"morceau": index, "erreur": type(error).__name__}))
+            metrics.count(metrics.CREDIT_CHUNKS_FAILED)
             failures.append({"itemIdentifier": message.get("messageId")})
             continue
         logger.info("morceau_applique %s", json.dumps({"fichier": upload.name, "morceau": chunk.index, **counts}))
+        _count_lines(counts)
     return {"batchItemFailures": failures}
+
+
+# A chunk's counts (chalicelib/domain/crediting.py) → the metrics they add to. A redelivered chunk
+# counts again, its lines then unchanged: the metrics count the work done, the report the file.
+LINE_METRICS = {
+    "appliquees": metrics.DECLARATION_LINES_CREDITED,
+    "inchangees": metrics.DECLARATION_LINES_UNCHANGED,
+    "regularisees": metrics.DECLARATION_LINES_REGULARISED,
+    "rejetees": metrics.DECLARATION_LINES_REJECTED,
+}
+
+
+def _count_lines(counts: dict) -> None:
+    for outcome, metric in LINE_METRICS.items():
+        metrics.count(metric, counts.get(outcome, 0))
 
 
 def _pause(attempt: int) -> None:

@@ -97,7 +97,13 @@ def mailer():
     from .mailer import SesMailer
 
     settings = get_settings()
-    return SesMailer(aws_client("ses", settings), settings.sender_email, settings.public_base_url, settings.contact_url)
+    return SesMailer(
+        aws_client("ses", settings),
+        settings.sender_email,
+        settings.public_base_url,
+        settings.contact_url,
+        settings.ses_configuration_set,
+    )
 
 
 def reset() -> None:

@@ -9,6 +9,8 @@ from datetime import date, datetime
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from . import metrics
+from .domain.email_feedback import KIND_TAG, RECORD_TAG, MessageKind
 from .domain.errors import DeliveryFailed
 from .french_dates import date_in_full, in_full
 
@@ -176,49 +178,78 @@ def _bold(escaped: str) -> str:
 
 
 class SesMailer:
-    def __init__(self, client, sender: str, public_base_url: str, contact_url: str):
+    """Every email goes with the configuration set (its Bounce and Complaint events come back to the
+    feedback function) and two message tags: its kind and the opaque id of the record it serves
+    (an account or a délégation), never a NIR or an address (contract §10)."""
+
+    def __init__(
+        self, client, sender: str, public_base_url: str, contact_url: str, configuration_set: str | None = None
+    ):
         self._client = client
         self._sender = sender
         self._base_url = public_base_url.rstrip("/")
         self._contact_url = contact_url
+        self._configuration_set = configuration_set
 
-    def send_activation(self, recipient: str, token: str, expires_at: datetime) -> None:
+    def send_activation(self, recipient: str, token: str, expires_at: datetime, *, record_id: str) -> None:
         link = f"{self._base_url}/activation?c={token}"
-        self._send(recipient, *activation_message(link, expires_at, self._contact_url))
+        message = activation_message(link, expires_at, self._contact_url)
+        self._send(recipient, *message, kind=MessageKind.ACTIVATION, record_id=record_id)
 
-    def send_password_reset(self, recipient: str, token: str, expires_at: datetime) -> None:
+    def send_password_reset(self, recipient: str, token: str, expires_at: datetime, *, record_id: str) -> None:
         link = f"{self._base_url}/reinitialisation?c={token}"
-        self._send(recipient, *reset_message(link, expires_at, self._contact_url))
+        message = reset_message(link, expires_at, self._contact_url)
+        self._send(recipient, *message, kind=MessageKind.RESET, record_id=record_id)
 
-    def send_email_change_link(self, recipient: str, token: str, expires_at: datetime) -> None:
+    def send_email_change_link(self, recipient: str, token: str, expires_at: datetime, *, record_id: str) -> None:
         link = f"{self._base_url}/courriel?c={token}"
-        self._send(recipient, *email_change_message(link, expires_at, self._contact_url))
+        message = email_change_message(link, expires_at, self._contact_url)
+        self._send(recipient, *message, kind=MessageKind.EMAIL_CHANGE, record_id=record_id)
 
-    def send_email_change_notice(self, recipient: str, new_address_masked: str, expires_at: datetime) -> None:
-        self._send(recipient, *email_change_notice(new_address_masked, expires_at, self._contact_url))
+    def send_email_change_notice(
+        self, recipient: str, new_address_masked: str, expires_at: datetime, *, record_id: str
+    ) -> None:
+        message = email_change_notice(new_address_masked, expires_at, self._contact_url)
+        self._send(recipient, *message, kind=MessageKind.EMAIL_CHANGE_NOTICE, record_id=record_id)
 
     def send_delegation_invitation(
-        self, recipient: str, token: str, expires_at: datetime, *, holder: str, scope: str, ends_on: date
+        self,
+        recipient: str,
+        token: str,
+        expires_at: datetime,
+        *,
+        holder: str,
+        scope: str,
+        ends_on: date,
+        record_id: str,
     ) -> None:
         link = f"{self._base_url}/delegation?c={token}"
         message = invitation_message(link, expires_at, self._contact_url, holder=holder, scope=scope, ends_on=ends_on)
-        self._send(recipient, *message, kind="invitation à une délégation")  # the subject names the holder
+        self._send(recipient, *message, kind=MessageKind.DELEGATION, record_id=record_id)
 
-    def _send(self, recipient: str, subject: str, text: str, body_html: str, kind: str | None = None) -> None:
-        try:
-            self._client.send_email(
-                Source=self._sender,
-                Destination={"ToAddresses": [recipient]},
-                Message={
-                    "Subject": {"Data": subject, "Charset": "UTF-8"},
-                    "Body": {
-                        "Text": {"Data": text, "Charset": "UTF-8"},
-                        "Html": {"Data": body_html, "Charset": "UTF-8"},
-                    },
+    def _send(
+        self, recipient: str, subject: str, text: str, body_html: str, *, kind: MessageKind, record_id: str
+    ) -> None:
+        arguments = {
+            "Source": self._sender,
+            "Destination": {"ToAddresses": [recipient]},
+            "Message": {
+                "Subject": {"Data": subject, "Charset": "UTF-8"},
+                "Body": {
+                    "Text": {"Data": text, "Charset": "UTF-8"},
+                    "Html": {"Data": body_html, "Charset": "UTF-8"},
                 },
-            )
+            },
+            "Tags": [{"Name": KIND_TAG, "Value": kind.value}, {"Name": RECORD_TAG, "Value": record_id}],
+        }
+        if self._configuration_set:
+            arguments["ConfigurationSetName"] = self._configuration_set
+        try:
+            self._client.send_email(**arguments)
         except (ClientError, BotoCoreError) as error:
-            # The address and the link stay out of the log.
+            # The address, the link and the subject (an invitation's names the holder) stay out of the log.
             code = error.response["Error"]["Code"] if isinstance(error, ClientError) else type(error).__name__
-            log.warning("SES refused an email (%s): %s", kind or subject, code)
+            log.warning("SES refused an email (%s): %s", kind.value, code)
+            metrics.count(metrics.EMAILS_REFUSED, kind=kind.value)
             raise DeliveryFailed(code) from None
+        metrics.count(metrics.EMAILS_SENT, kind=kind.value)

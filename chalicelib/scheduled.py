@@ -3,7 +3,7 @@
 import json
 import logging
 
-from . import dependencies
+from . import dependencies, metrics
 from .domain import cleanup
 
 logger = logging.getLogger(__name__)
@@ -17,4 +17,6 @@ def cleanup_expired_registrations(context=None) -> dict:
         time_left = lambda: context.get_remaining_time_in_millis() / 1000  # noqa: E731
     report = cleanup.clean_up(dependencies.store(), dependencies.clock(), time_left).as_dict()
     logger.info("cleanup_expired_registrations %s", json.dumps(report))
+    metrics.count(metrics.REGISTRATIONS_REMOVED, report["supprimees"])
+    metrics.count(metrics.CLEANUP_RUNS)  # the alarm "cleanup not run for 2 hours" watches this one
     return report

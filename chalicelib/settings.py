@@ -27,6 +27,14 @@ class Settings(BaseModel):
     aws_region: str = Field("eu-west-3", alias="AWS_REGION")
     aws_endpoint_url: str | None = Field(None, alias="AWS_ENDPOINT_URL")
     sender_email: str = Field("ne-pas-repondre@moncompteformation.gouv.fr", alias="SENDER_EMAIL")
+    # Every email is sent with it: its Bounce and Complaint events reach the feedback function (§10).
+    ses_configuration_set: str = Field(
+        "mon-compte-formation", alias="SES_CONFIGURATION_SET", pattern=r"^[A-Za-z0-9_-]{1,64}$"
+    )
+    # The SNS topic the configuration set publishes to, which app.py's feedback function subscribes to.
+    email_feedback_topic: str = Field(
+        "mon-compte-formation-retours-courriel", alias="EMAIL_FEEDBACK_TOPIC", pattern=r"^[A-Za-z0-9_-]{1,256}$"
+    )
     public_base_url: str = Field(DEFAULT_PUBLIC_BASE_URL, alias="PUBLIC_BASE_URL")
     contact_url_override: str | None = Field(None, alias="CONTACT_URL")
     cgu_version: str = Field("2026-11-01", alias="CGU_VERSION", min_length=1)

@@ -55,25 +55,26 @@ def aws_environment(monkeypatch):
     dependencies.reset()
 
 
-# Marks by folder; in tests/system, the Chromium tests are `browser` and the schema fuzzing `fuzz`.
+# Marks by folder; in tests/system, the tests that use Chromium (the `browser` fixture, directly or
+# through `page`) are `browser`, and the schema fuzzing `fuzz`.
 LAYERS = ("rules", "store", "domain", "api", "system")
-BROWSER_MODULES = {"test_portal_browser", "test_portal_delegations", "test_portal_email_change", "test_portal_keyboard"}
 FUZZ_MODULES = {"test_schema_fuzzing"}
 TESTS = Path(__file__).parent
 
 
-def layer_of(path: Path) -> str:
+def layer_of(item) -> str:
+    path = Path(item.fspath)
     folder = path.relative_to(TESTS).parts[0]
     if folder not in LAYERS:
         raise pytest.UsageError(f"{path}: a test folder must be one of the layers {LAYERS} (tests/conftest.py)")
-    if path.stem in BROWSER_MODULES:
+    if "browser" in item.fixturenames:
         return "browser"
     return "fuzz" if path.stem in FUZZ_MODULES else folder
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
-        item.add_marker(layer_of(Path(item.fspath)))
+        item.add_marker(layer_of(item))
 
 
 @pytest.fixture

@@ -72,7 +72,7 @@ class KeepingMailer:
     def __init__(self):
         self.tokens = []
 
-    def send_activation(self, recipient, token, expires_at):
+    def send_activation(self, recipient, token, expires_at, *, record_id):
         self.tokens.append(token)
 
 

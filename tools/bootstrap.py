@@ -20,8 +20,28 @@ def bootstrap(settings: Settings) -> None:
 
     table.ensure_table(aws_client("dynamodb", settings), settings.table_name)
     aws_client("ses", settings).verify_email_identity(EmailAddress=settings.sender_email)
+    ensure_email_feedback(aws_client("ses", settings), aws_client("sns", settings), settings)
     ensure_declarations_bucket(aws_client("s3", settings), settings.declarations_bucket, settings.aws_region)
     ensure_credit_queues(aws_client("sqs", settings), settings.credit_queue)
+
+
+def ensure_email_feedback(ses, sns, settings: Settings) -> None:
+    """The configuration set every email names and the topic its Bounce and Complaint events go to,
+    with that event destination (contract §10). On the local emulator nothing publishes to the
+    topic: `make bounce` / `make complaint` hand the notification to the function (tools/ses_feedback.py)."""
+    topic_arn = sns.create_topic(Name=settings.email_feedback_topic)["TopicArn"]  # idempotent
+    with contextlib.suppress(ses.exceptions.ConfigurationSetAlreadyExistsException):
+        ses.create_configuration_set(ConfigurationSet={"Name": settings.ses_configuration_set})
+    destination = {
+        "Name": "retours-vers-sns",
+        "Enabled": True,
+        "MatchingEventTypes": ["bounce", "complaint"],
+        "SNSDestination": {"TopicARN": topic_arn},
+    }
+    with contextlib.suppress(ses.exceptions.EventDestinationAlreadyExistsException):
+        ses.create_configuration_set_event_destination(
+            ConfigurationSetName=settings.ses_configuration_set, EventDestination=destination
+        )
 
 
 def ensure_declarations_bucket(s3, name: str, region: str) -> None:
@@ -77,7 +97,8 @@ def main() -> None:
     bootstrap(settings)
     where = settings.aws_endpoint_url or f"AWS {settings.aws_region}"
     print(
-        f"bootstrap: table {settings.table_name} ready (TTL on), sender {settings.sender_email} verified, "
+        f"bootstrap: table {settings.table_name} ready (TTL on), sender {settings.sender_email} verified "
+        f"(configuration set {settings.ses_configuration_set}), "
         f"bucket {settings.declarations_bucket} and queue {settings.credit_queue} ready, on {where}"
     )
 

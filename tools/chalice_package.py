@@ -58,6 +58,7 @@ def main(arguments: list[str]) -> int:
     variables = json.loads(CONFIG.read_text())["stages"][stage]["environment_variables"]
     os.environ["DECLARATIONS_BUCKET"] = variables["DECLARATIONS_BUCKET"]
     os.environ["CREDIT_QUEUE"] = variables["CREDIT_QUEUE"]
+    os.environ["EMAIL_FEEDBACK_TOPIC"] = variables["EMAIL_FEEDBACK_TOPIC"]
     package_s3_events_on_the_template_s_bucket(variables["DECLARATIONS_BUCKET"])
 
     from chalice.cli import main as chalice

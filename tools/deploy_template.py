@@ -6,8 +6,10 @@ the sender as a parameter the functions read, API Gateway throttling from the st
 public routes that create, send or guess); the portal: its pages' bucket and the CloudFront
 distribution that serves them with the API on one origin (tools/portal_template.py); and for
 crediting the declarations bucket, the chunk queue, its dead-letter queue, and what Chalice cannot
-say of the two crediting functions (partial batch responses, where failed S3 invocations go). A
-tool: run at build time only, never shipped in the Lambda.
+say of the two crediting functions (partial batch responses, where failed S3 invocations go); and
+the operations of contract §11 (tools/operations_template.py: JSON logs, tracing, access logs,
+deletion protection, the WAF's guard, alarms and dashboard; docs/operations.md). A tool: run at
+build time only, never shipped in the Lambda.
 
 The table needs nothing new for crediting: its items (rights, years, movements, file bookkeeping)
 are more `pk`/`sk` items of the same table, outside the expiry index.
@@ -19,17 +21,20 @@ from pathlib import Path
 
 from chalicelib import crediting
 from chalicelib.table import cloudformation_resources
-from tools import portal_template
+from tools import operations_template, portal_template
 from tools.template_parts import private_bucket
 
 CONFIG = Path(__file__).resolve().parent.parent / ".chalice" / "config.json"
-CHALICE_FUNCTIONS = ("APIHandler", "CleanupExpiredRegistrations")
+APP_NAME = "mon-compte-formation"
+CHALICE_FUNCTIONS = ("APIHandler", "CleanupExpiredRegistrations", "ApplyEmailFeedback")
 CHALICE_API = "RestAPI"
 CAPTCHA_SECRET = "CaptchaSecret"
 # Chalice's names for the crediting functions and the SQS subscription it writes for the second.
 SPLIT_FUNCTION = "SplitDeclarations"
 CHUNK_FUNCTION = "CreditChunks"
 CHUNK_EVENT = "CreditChunksSqsEventSource"
+# Chalice's name for the email feedback function (its SNS subscription is Chalice's own).
+FEEDBACK_FUNCTION = "ApplyEmailFeedback"
 # Superseded versions of a declaration file (a file deposited again under its name) are kept this long.
 NONCURRENT_VERSION_DAYS = 30
 
@@ -162,6 +167,54 @@ def crediting_resources(variables: dict) -> dict:
     }
 
 
+def email_feedback_resources(variables: dict) -> dict:
+    """SES's delivery feedback (contract §10): the configuration set every email is sent with, its
+    event destination (Bounce and Complaint events) to the topic, the topic and the policy that lets
+    SES publish to it from this account only. Chalice writes the function's subscription to the
+    topic (by name), which must therefore exist first."""
+    topic = variables["EMAIL_FEEDBACK_TOPIC"]
+    return {
+        "EmailFeedbackTopic": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": topic}},
+        "EmailFeedbackTopicPolicy": {
+            "Type": "AWS::SNS::TopicPolicy",
+            "Properties": {
+                "Topics": [{"Ref": "EmailFeedbackTopic"}],
+                "PolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Sid": "SesPublishes",
+                            "Effect": "Allow",
+                            "Principal": {"Service": "ses.amazonaws.com"},
+                            "Action": "sns:Publish",
+                            "Resource": {"Ref": "EmailFeedbackTopic"},
+                            "Condition": {"StringEquals": {"AWS:SourceAccount": {"Ref": "AWS::AccountId"}}},
+                        }
+                    ],
+                },
+            },
+        },
+        "EmailConfigurationSet": {
+            "Type": "AWS::SES::ConfigurationSet",
+            "Properties": {"Name": variables["SES_CONFIGURATION_SET"]},
+        },
+        "EmailFeedbackDestination": {
+            "Type": "AWS::SES::ConfigurationSetEventDestination",
+            "DependsOn": ["EmailFeedbackTopicPolicy"],
+            "Properties": {
+                "ConfigurationSetName": {"Ref": "EmailConfigurationSet"},
+                "EventDestination": {
+                    "Name": "retours-vers-sns",
+                    "Enabled": True,
+                    "MatchingEventTypes": ["bounce", "complaint"],
+                    "SnsDestination": {"TopicARN": {"Ref": "EmailFeedbackTopic"}},
+                },
+            },
+        },
+        FEEDBACK_FUNCTION: {"DependsOn": ["EmailFeedbackTopic"]},
+    }
+
+
 def fragment_for_stage(stage: str) -> dict:
     settings = json.loads(CONFIG.read_text())["stages"][stage]
     variables = settings["environment_variables"]
@@ -188,18 +241,54 @@ def fragment_for_stage(stage: str) -> dict:
     api = {"GatewayResponses": gateway_responses(), "EndpointConfiguration": "REGIONAL"}
     if "api_gateway_throttling" in settings:
         api["MethodSettings"] = method_settings(settings["api_gateway_throttling"])
+    api_name = f"{APP_NAME}-{stage}"
+    api.update({"Name": api_name, **operations_template.api_properties()})
     fragment["Resources"][CHALICE_API] = {"Properties": api}
     for section, entries in portal_template.resources(settings, CHALICE_API).items():
         fragment.setdefault(section, {}).update(entries)
     fragment["Resources"].update(crediting_resources(variables))
+    feedback = email_feedback_resources(variables)
+    feedback[FEEDBACK_FUNCTION] = {**fragment["Resources"][FEEDBACK_FUNCTION], **feedback[FEEDBACK_FUNCTION]}
+    fragment["Resources"].update(feedback)
+    add_operations(fragment, api_name, settings["api_gateway_stage"])
     fragment["Outputs"].update(
         {
             "DeclarationsBucketName": {"Value": {"Ref": "DeclarationsBucket"}},
             "CreditQueueUrl": {"Value": {"Ref": "CreditQueue"}},
             "CreditDeadLetterQueueUrl": {"Value": {"Ref": "CreditDeadLetterQueue"}},
+            "EmailFeedbackTopicArn": {"Value": {"Ref": "EmailFeedbackTopic"}},
         }
     )
     return fragment
+
+
+def function_resources() -> list[str]:
+    """Every function Chalice will package, by its template name: the API's, and one per handler
+    that is not a route (schedule, S3, SQS, and any added later, which thus gets its alarms)."""
+    from chalice.utils import to_cfn_resource_name
+
+    from app import app
+
+    views = {entry.view_name for methods in app.routes.values() for entry in methods.values()}
+    return ["APIHandler"] + [to_cfn_resource_name(name) for name in app.handler_map if name not in views]
+
+
+def add_operations(fragment: dict, api_name: str, api_stage: str) -> None:
+    """Contract §11 (tools/operations_template.py): JSON logs, alarms, dashboard, protections."""
+    resources = fragment["Resources"]
+    functions = function_resources()
+    for function in functions:
+        properties = resources.setdefault(function, {}).setdefault("Properties", {})
+        properties.update(operations_template.function_properties())
+    # Chalice names the API function's log group ApiHandlerLogGroup and has it name `${ApiHandler}`,
+    # which is no resource: the function is APIHandler.
+    resources["ApiHandlerLogGroup"] = {"Properties": {"LogGroupName": {"Fn::Sub": "/aws/lambda/${APIHandler}"}}}
+    resources["Table"]["Properties"]["DeletionProtectionEnabled"] = True
+    operations_template.guard_distribution(
+        resources["PortalDistribution"]["Properties"]["DistributionConfig"], portal_template.API_ORIGIN
+    )
+    resources.update(operations_template.resources(functions, CHALICE_API, api_name, api_stage))
+    fragment["Parameters"].update(operations_template.parameters())
 
 
 def main(arguments: list[str]) -> None:

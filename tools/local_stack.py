@@ -94,8 +94,10 @@ class LocalStack:
         autoreload: bool = True,
         timeout: float = 30.0,
         chalice_port: int | None = None,
+        mailbox_port: int | None = None,
     ):
         self.api_port, self.moto_port, self.chalice_port = api_port, moto_port, chalice_port
+        self.mailbox_port = mailbox_port  # the local mailbox (tools/mailbox.py), when asked for
         self.autoreload, self.timeout = autoreload, timeout
         self.env = {**(os.environ if environ is None else environ), **(extra_env or {})}
         self.starts_emulator = not self.env.get("AWS_ENDPOINT_URL")
@@ -173,10 +175,17 @@ class LocalStack:
         )
         # Through the front: it serves, and it forwards to the API.
         self._wait_for(front, f"{self.api_url}/cgu", deadline, "the portal's front (tools/front_server.py)", 200)
+        if self.mailbox_port is not None:
+            mailbox = self._spawn([sys.executable, "-m", "tools.mailbox", "--port", str(self.mailbox_port)])
+            self._wait_for(mailbox, self.mailbox_url, deadline, "the local mailbox (tools/mailbox.py)", 200)
+
+    @property
+    def mailbox_url(self) -> str:
+        return f"http://{HOST}:{self.mailbox_port}/"
 
     def _ports(self) -> list[int]:
         ports = [self.api_port] + ([self.moto_port] if self.starts_emulator else [])
-        return ports + ([self.chalice_port] if self.chalice_port is not None else [])
+        return ports + [port for port in (self.chalice_port, self.mailbox_port) if port is not None]
 
     def _prepare_environment(self) -> None:
         env = self.env
@@ -275,7 +284,9 @@ class LocalStack:
         ]
         if not (PAGES_ROOT / "vendor" / "dsfr").is_dir():
             lines.append("Attention : le DSFR manque dans web/public/vendor/ : lancez `make install` (npm ci).")
-        if self.starts_emulator:
+        if self.mailbox_port is not None:
+            lines.append(f"Courriels envoyés : {self.mailbox_url}  (rejets et plaintes simulés d'un bouton)")
+        elif self.starts_emulator:
             lines.append(f"Courriels envoyés : {self.emails_url}  (clé ses → Message)")
         lines.append("Ctrl-C pour tout arrêter.")
         return "\n".join(lines)
@@ -294,11 +305,14 @@ def main() -> int:
     signal.signal(signal.SIGINT, terminate)
     signal.signal(signal.SIGTERM, terminate)
     try:
-        ports = [int(os.environ.get(name) or default) for name, default in (("PORT", 8000), ("MOTO_PORT", 5000))]
+        names = (("PORT", 8000), ("MOTO_PORT", 5000), ("MAILBOX_PORT", 8025))
+        ports = [int(os.environ.get(name) or default) for name, default in names]
     except ValueError:
-        print("Local stack: PORT and MOTO_PORT must be port numbers.", file=sys.stderr)
+        print("Local stack: PORT, MOTO_PORT and MAILBOX_PORT must be port numbers.", file=sys.stderr)
         return 2
-    stack = LocalStack(api_port=ports[0], moto_port=ports[1])
+    # The mailbox only against a loopback emulator (tools/mailbox.py refuses anything else).
+    local = points_at_loopback(os.environ.get("AWS_ENDPOINT_URL") or f"http://{HOST}:{ports[1]}")
+    stack = LocalStack(api_port=ports[0], moto_port=ports[1], mailbox_port=ports[2] if local else None)
     try:
         stack.start()
         print(stack.banner(), flush=True)

@@ -77,6 +77,12 @@ class NewSession(Answer):
 # Holder space -------------------------------------------------------------------------------------
 
 
+INVALID_EMAIL = (
+    "Vrai quand les courriels envoyés à l'adresse du compte lui reviennent (rejet définitif ou plainte) : "
+    "la changer (POST /titulaire/courriel) efface cette marque."
+)
+
+
 class Synthesis(Answer):
     civilite: Literal["M", "MME"]
     prenom: str | None
@@ -86,6 +92,7 @@ class Synthesis(Answer):
     dif_modifiable: bool
     dossiers_en_cours: int
     dossiers_clos: int
+    courriel_invalide: bool = Field(description=INVALID_EMAIL)
 
 
 class Informations(Answer):
@@ -96,6 +103,7 @@ class Informations(Answer):
     courriel: str
     telephone_fixe: str | None
     telephone_portable: str | None
+    courriel_invalide: bool = Field(description=INVALID_EMAIL)
 
 
 class InformationsChanged(Detail):
@@ -178,7 +186,7 @@ class Delegation(Answer):
     id: str
     courriel: str = Field(description="L'adresse invitée.")
     portee: Literal["consultation", "gestion"]
-    statut: Literal["en_attente", "active", "revoquee", "expiree"]
+    statut: Literal["en_attente", "active", "revoquee", "expiree", "courriel_invalide"]
     cree_le: str = Moment
     fin: str = Field(description="Dernier jour de la délégation (AAAA-MM-JJ, heure de Paris).")
     delegataire: Person | None = Field(description="La personne qui a accepté ; null avant.")

@@ -190,18 +190,19 @@ def _problems(path: str, method: str, operation: Operation) -> dict:
             "description": f"{TITLES.get(status, 'Erreur')} : " + ", ".join(status_codes),
             "headers": _problem_headers(status),
             "content": {
-                PROBLEM_TYPE: {
-                    "schema": {
-                        "allOf": [
-                            {"$ref": REFERENCE.format(model="Probleme")},
-                            {"properties": {"status": {"const": status}, "code": {"enum": status_codes}}},
-                        ]
-                    }
-                }
+                PROBLEM_TYPE: {"schema": {"$ref": REFERENCE.format(model="Probleme"), **_codes(status_codes)}}
             },
         }
         for status, status_codes in sorted(codes.items())
     }
+
+
+def _codes(status_codes: list[str]) -> dict:
+    """The route's codes, beside the reference to Probleme (OpenAPI 3.1 allows it): JSON Schema
+    validators apply both, and code generators, which read a reference alone, make one Probleme class
+    for every error. `status` is not narrowed, nor is anything merged with allOf: generators that merge
+    (openapi-python-client) cannot merge an integer with a constant and dropped every error answer."""
+    return {"properties": {"code": {"enum": status_codes}}}
 
 
 def _problem_headers(status: int) -> dict:

@@ -137,7 +137,7 @@ def problem_documents(event, get_response):
     try:
         response = get_response(event)
     except Exception:
-        log.exception("Unhandled error on %s", getattr(event, "path", "?"))
+        log.exception("erreur_non_geree")  # its type and code lines only (chalicelib/logs.py), never its text
         response = problem(500, *FRAMEWORK_PROBLEMS[500])
     if response.status_code >= 400 and _content_type(response) != PROBLEM_TYPE:
         status = response.status_code

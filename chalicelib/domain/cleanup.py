@@ -36,6 +36,7 @@ class CleanupStore(Protocol):
         email_key_value: str | None,
         activation_digest: str | None,
         now: datetime,
+        only_expired: bool = ...,
     ) -> bool: ...
 
     def delete_account_events(self, account_id: str) -> tuple[int, int]: ...
@@ -87,15 +88,31 @@ def _remove(store: CleanupStore, record: dict, now, report: Report) -> None:
     if record["genre"] == "inscription":
         report.brouillons_supprimes += store.delete_expired_draft(record["id"], now)
         return
+    released = release_pending_account(store, record, now)
+    if released is not None:
+        events, read = released
+        report.supprimees += 1
+        report.evenements_supprimes += events
+        report.elements_lus += read
+
+
+def release_pending_account(
+    store: CleanupStore, record: dict, now: datetime, *, only_expired: bool = True
+) -> tuple[int, int] | None:
+    """Remove a pending account with its NIR and email reservations, its activation token and its
+    history, so that its NIR and address are free at once. `record` is the expiry index's (`id`,
+    `nir`, `courriel`, `activation_empreinte`). The cleanup releases only what has expired; a bounced
+    activation email releases it before (`only_expired=False`, chalicelib/domain/email_feedback.py).
+    An account activated meanwhile is never touched. Returns (events deleted, items read), or None
+    when there was nothing to release."""
     deleted = store.delete_expired_account(
         account_id=record["id"],
         nir=record.get("nir"),
         email_key_value=email_key(record["courriel"]) if record.get("courriel") else None,
         activation_digest=record.get("activation_empreinte"),
         now=now,
+        only_expired=only_expired,
     )
-    if deleted:
-        report.supprimees += 1
-        events, read = store.delete_account_events(record["id"])
-        report.evenements_supprimes += events
-        report.elements_lus += read
+    if not deleted:
+        return None
+    return store.delete_account_events(record["id"])

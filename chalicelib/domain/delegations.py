@@ -201,8 +201,8 @@ def status_of(record: dict, now: datetime) -> str:
     """The status as the holder and the delegate see it: `expiree` once the invitation (while
     pending) or the end date has passed, whatever TTL has done yet."""
     stored = record["statut"]
-    if stored == REVOKED:
-        return REVOKED
+    if stored in (REVOKED, DelegationStatus.EMAIL_INVALID):
+        return stored
     if now >= ends_at(date.fromisoformat(record["fin"])):
         return EXPIRED
     if stored == PENDING and now >= from_epoch(record["invitation_jusqu_au"]):
@@ -303,7 +303,7 @@ def grant(
             )
         except WriteConflict:
             continue  # another grant or email on this account meanwhile: read again, check again
-        sent = _send_invitation(mailer, courriel, token, invitation_expires, record, end)
+        sent = _send_invitation(mailer, courriel, token, invitation_expires, delegation_id, record, end)
         if not sent:
             # The delegation is written; the holder may revoke it and grant it again at once: the
             # email SES did not take is given back to the hour's allowance.
@@ -361,7 +361,9 @@ def _invitation(delegation_id: str, delegation: dict) -> dict:
     }
 
 
-def _send_invitation(mailer, courriel, token, invitation_expires, delegation: dict, end: date) -> bool:
+def _send_invitation(
+    mailer, courriel, token, invitation_expires, delegation_id: str, delegation: dict, end: date
+) -> bool:
     try:
         mailer.send_delegation_invitation(
             courriel,
@@ -370,6 +372,7 @@ def _send_invitation(mailer, courriel, token, invitation_expires, delegation: di
             holder=display_name(delegation["titulaire"]),
             scope=delegation["portee"],
             ends_on=end,
+            record_id=delegation_id,
         )
     except DeliveryFailed:
         return False
@@ -539,6 +542,7 @@ def delegated_synthesis(store: DelegateStore, clock, session: sessions.Session, 
     shown_synthesis = holder.synthesis_of(account, rights)
     shown_synthesis["dossiers_en_cours"] -= account.get("dossiers_confidentiels_en_cours", 0)
     shown_synthesis["dossiers_clos"] -= account.get("dossiers_confidentiels_clos", 0)
+    shown_synthesis["courriel_invalide"] = False  # the holder's address is the holder's business (§10)
     return shown_synthesis
 
 

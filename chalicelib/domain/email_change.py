@@ -162,13 +162,16 @@ def request_change(
         break
     else:
         raise BUSY
-    if not _deliver(mailer.send_email_change_link, courriel, token, expires):
+    if not _deliver(mailer.send_email_change_link, courriel, token, expires, record_id=session.account_id):
         # Nothing reached anyone: the allowance is given back so that the person can ask again at
         # once; the notice goes with the request that succeeds.
         store.give_back_emails(session.account_id, log, account.get("envois_courriel", []))
         return Requested(email_sent=False)
-    # The notice matters less than the link: if it fails, the change still waits for the link.
-    _deliver(mailer.send_email_change_notice, account["courriel"], identity.mask_email(courriel), expires)
+    # The notice matters less than the link: if it fails, the change still waits for the link. It is
+    # not sent to an address known to bounce (contract §10): the person is changing it, precisely.
+    if not account.get("courriel_invalide"):
+        notice = (account["courriel"], identity.mask_email(courriel), expires)
+        _deliver(mailer.send_email_change_notice, *notice, record_id=session.account_id)
     return Requested(email_sent=True)
 
 
@@ -204,10 +207,10 @@ def _refuse_unusable(change: dict | None, now: datetime) -> None:
         raise CODE_EXPIRED
 
 
-def _deliver(send, *arguments) -> bool:
+def _deliver(send, *arguments, record_id: str) -> bool:
     """The link is written whatever SES says: if it fails, the person asks again (the mailer logs
     the failure, without the address)."""
     with suppress(DeliveryFailed):
-        send(*arguments)
+        send(*arguments, record_id=record_id)
         return True
     return False

@@ -108,6 +108,7 @@ def synthesis_of(account: dict, rights: dict | None) -> dict:
         "dif_modifiable": not (rights or {}).get("dif_verrouille", False),
         "dossiers_en_cours": account.get("dossiers_en_cours", 0),
         "dossiers_clos": account.get("dossiers_clos", 0),
+        "courriel_invalide": bool(account.get("courriel_invalide")),
     }
 
 
@@ -122,6 +123,7 @@ def informations(store: AccountStore, account_id: str) -> dict:
         "courriel": account["courriel"],
         "telephone_fixe": account.get("telephone_fixe"),
         "telephone_portable": account.get("telephone_portable"),
+        "courriel_invalide": bool(account.get("courriel_invalide")),
     }
 
 

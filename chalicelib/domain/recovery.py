@@ -107,7 +107,7 @@ def resend_activation(store: RecoveryStore, mailer, clock, *, nir: str, courriel
         )
     except WriteConflict:
         return  # activated, expired or resent meanwhile: nothing to send
-    _deliver(mailer.send_activation, account["courriel"], token, deadline)
+    _deliver(mailer.send_activation, account["courriel"], token, deadline, account_id)
 
 
 def request_reset(store: RecoveryStore, mailer, clock, *, nir: str, courriel: str, ttl_seconds: int) -> None:
@@ -131,7 +131,8 @@ def request_reset(store: RecoveryStore, mailer, clock, *, nir: str, courriel: st
         )
     except WriteConflict:
         return  # another request got there first: its link is the one that counts
-    _deliver(mailer.send_password_reset, account["courriel"], token, deadline)
+    # Sent even to an address marked `courriel_invalide`: the person asks for it themselves (§10).
+    _deliver(mailer.send_password_reset, account["courriel"], token, deadline, account_id)
 
 
 def reset_password(store: RecoveryStore, clock, *, code: str, password: str, confirmation: str, policy: str) -> None:
@@ -234,7 +235,7 @@ def allowance_refused(account: dict, now: datetime, emails: int = 1) -> TooManyA
     )
 
 
-def _deliver(send, recipient: str, token: str, deadline: datetime) -> None:
+def _deliver(send, recipient: str, token: str, deadline: datetime, account_id: str) -> None:
     # The link is written; the person can ask again (the mailer has logged the failure).
     with suppress(DeliveryFailed):
-        send(recipient, token, deadline)
+        send(recipient, token, deadline, record_id=account_id)

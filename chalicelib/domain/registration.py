@@ -256,7 +256,7 @@ def submit_password(
         raise _taken(conflict.failed) from None
 
     try:
-        mailer.send_activation(person.courriel, token, expires_at)
+        mailer.send_activation(person.courriel, token, expires_at, record_id=account_id)
         email_sent = True
     except DeliveryFailed:
         email_sent = False  # the account is written: the person can ask for a new link

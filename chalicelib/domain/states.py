@@ -27,13 +27,16 @@ class DossierStatus(StrEnum):
 
 
 class DelegationStatus(StrEnum):
-    """ "Mes délégations": en attente (invitation sent) → active (accepted) → révoquée. `expiree` is
+    """ "Mes délégations": en attente (invitation sent) → active (accepted) → révoquée, or en attente →
+    courriel invalide (the invitation bounced). `expiree` is
     never stored: it is computed from the invitation's or the delegation's end, in code, on every read."""
 
     PENDING = "en_attente"
     ACTIVE = "active"
     REVOKED = "revoquee"
     EXPIRED = "expiree"
+    # The invitation bounced (contract §10): closed like a revoked one, its address may be invited again.
+    EMAIL_INVALID = "courriel_invalide"
 
 
 class DelegationScope(StrEnum):

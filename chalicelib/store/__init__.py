@@ -13,6 +13,7 @@ module per aggregate (the way Ory Kratos splits its persister by flow):
   declaration_files.py  a deposited declaration file's counts and chunks
   delegations.py    delegations, their holder's copies, invitations, the delegates' pointers
   history.py        the account's history
+  email_feedback.py what SES's bounces and complaints change: an address's mark, a voided change, an invitation
   expiry.py         the cleanup's expiry index and deletions
 
 A transaction that spans aggregates lives, whole, in the module of the aggregate it creates or

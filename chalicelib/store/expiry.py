@@ -78,23 +78,21 @@ class ExpiryRecords(HistoryRecords):
         email_key_value: str | None,
         activation_digest: str | None,
         now: datetime,
+        only_expired: bool = True,
     ) -> bool:
         """Delete a pending account whose link has expired, with its NIR and email reservations and its
         activation token: all together, or nothing when the account is no longer an expired pending
         one (activated meanwhile, or already removed by another run). A reservation that another
-        registration took over after the expiry is left to it. Returns whether the account was deleted."""
+        registration took over after the expiry is left to it. Returns whether the account was deleted.
+        With `only_expired` False, a pending account is released before its expiry (its activation
+        email bounced): the same deletion, on the same condition that it is still pending."""
         same_account = f"{absent()} OR compte_id = :compte"
-        actions = [
-            (
-                "compte",
-                self._delete_action(
-                    account_key(account_id),
-                    f"statut = :attente AND {TTL_ATTRIBUTE} < :now",
-                    attente=AccountStatus.PENDING,
-                    now=to_epoch(now),
-                ),
-            )
-        ]
+        still_pending = "statut = :attente"
+        values = {"attente": AccountStatus.PENDING}
+        if only_expired:
+            still_pending += f" AND {TTL_ATTRIBUTE} < :now"
+            values["now"] = to_epoch(now)
+        actions = [("compte", self._delete_action(account_key(account_id), still_pending, **values))]
         held = [
             ("nir", nir and credentials_key(nir)),
             ("courriel", email_key_value and email_key(email_key_value)),

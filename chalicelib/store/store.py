@@ -3,6 +3,7 @@
 from .accounts import AccountRecords
 from .declaration_files import DeclarationFileRecords
 from .delegations import DelegationRecords
+from .email_feedback import EmailFeedbackRecords
 from .expiry import ExpiryRecords
 from .holder import HolderRecords
 from .registrations import RegistrationRecords
@@ -18,6 +19,7 @@ class Store(
     HolderRecords,
     SessionRecords,
     DelegationRecords,
+    EmailFeedbackRecords,
     RightsRecords,
     DeclarationFileRecords,
     ExpiryRecords,

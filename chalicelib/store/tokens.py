@@ -309,7 +309,8 @@ class TokenRecords(SessionRecords):
                     "compte",
                     self._update_action(
                         account_key(account_id),
-                        "SET courriel = :nouveau REMOVE changement_courriel_empreinte",
+                        # A confirmed address is a working one: the bounce's mark goes (contract §10).
+                        "SET courriel = :nouveau REMOVE changement_courriel_empreinte, courriel_invalide",
                         "changement_courriel_empreinte = :empreinte AND courriel = :ancien",
                         nouveau=change["courriel"],
                         empreinte=change_digest,

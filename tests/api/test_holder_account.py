@@ -17,6 +17,7 @@ def test_the_synthesis_of_a_new_account(journey, api):
         "dif_modifiable": True,
         "dossiers_en_cours": 0,
         "dossiers_clos": 0,
+        "courriel_invalide": False,
     }
 
 
@@ -27,7 +28,7 @@ class TestInformations:
         assert answer.body == {
             "civilite": "M", "prenom": "Jean", "nom_naissance": "Dupont",
             "nir_masque": f"1 ** ** ** *** *** {NIR[13:]}", "courriel": "jean.dupont@example.fr",
-            "telephone_fixe": "+33123456789", "telephone_portable": "+33612345678",
+            "telephone_fixe": "+33123456789", "telephone_portable": "+33612345678", "courriel_invalide": False,
         }
         assert NIR not in answer.raw.decode()
 

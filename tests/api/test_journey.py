@@ -33,6 +33,7 @@ def test_a_person_registers_activates_logs_in_and_sees_an_empty_account(journey,
         "dif_modifiable": True,
         "dossiers_en_cours": 0,
         "dossiers_clos": 0,
+        "courriel_invalide": False,
     }
 
 

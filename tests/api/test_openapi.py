@@ -53,14 +53,15 @@ def test_authenticated_routes_name_the_bearer_scheme_and_the_401(document):
     assert titulaire["security"] == [{"jeton": []}]
     assert document["components"]["securitySchemes"]["jeton"]["scheme"] == "bearer"
     problem = titulaire["responses"]["401"]["content"]["application/problem+json"]["schema"]
-    assert problem["allOf"][1]["properties"]["code"]["enum"] == ["session_invalide"]
+    assert problem["$ref"] == "#/components/schemas/Probleme"
+    assert problem["properties"]["code"]["enum"] == ["session_invalide"]
     assert "security" not in document["paths"]["/sessions"]["post"]
 
 
 def test_each_route_lists_the_problem_codes_it_can_answer(document):
     login = document["paths"]["/sessions"]["post"]["responses"]
     assert set(login) >= {"201", "400", "401", "403", "429", "503"}
-    codes = login["401"]["content"]["application/problem+json"]["schema"]["allOf"][1]["properties"]["code"]["enum"]
+    codes = login["401"]["content"]["application/problem+json"]["schema"]["properties"]["code"]["enum"]
     assert codes == ["identifiants_invalides"]
     assert "Retry-After" in login["429"]["headers"] and "Retry-After" in login["503"]["headers"]
 
@@ -76,3 +77,28 @@ def test_a_route_s_undocumented_answer_is_caught_by_the_contract_check(api, jour
         contract.check("get", "/titulaire", 200, "application/json", synthesis)
     with pytest.raises(contract.ContractBreach):
         contract.check("get", "/titulaire", 418, "application/json", {})
+
+
+def test_problems_are_one_probleme_schema_with_each_route_s_codes_beside_it(document):
+    """No allOf, no narrowed `status`: code generators keep every error answer as one Probleme class
+    (tests/system/test_generated_client.py generates one), and validators still apply the codes."""
+    for path, methods in document["paths"].items():
+        for method, operation in methods.items():
+            for status, response in operation["responses"].items():
+                if not status.startswith(("4", "5")):
+                    continue
+                schema = response["content"]["application/problem+json"]["schema"]
+                assert schema["$ref"] == "#/components/schemas/Probleme", (method, path, status)
+                assert set(schema) == {"$ref", "properties"} and set(schema["properties"]) == {"code"}
+                assert schema["properties"]["code"]["enum"], (method, path, status)
+
+
+def test_a_problem_with_a_code_the_route_does_not_list_or_another_status_breaks_the_contract():
+    from tests.helpers import contract
+
+    problem = {"status": 401, "title": "Authentification requise", "detail": "…", "code": "identifiants_invalides"}
+    contract.check("post", "/sessions", 401, "application/problem+json", problem)
+    with pytest.raises(contract.ContractBreach, match="is not one of"):
+        contract.check("post", "/sessions", 401, "application/problem+json", {**problem, "code": "session_invalide"})
+    with pytest.raises(contract.ContractBreach, match="a problem saying 400"):
+        contract.check("post", "/sessions", 401, "application/problem+json", {**problem, "status": 400})

@@ -30,16 +30,16 @@ class Mailer:
         with self._lock:
             self.sent.append((kind, recipient, token))
 
-    def send_activation(self, recipient, token, expires_at):
+    def send_activation(self, recipient, token, expires_at, *, record_id):
         self._keep("activation", recipient, token)
 
     def send_delegation_invitation(self, recipient, token, expires_at, **_):
         self._keep("invitation", recipient, token)
 
-    def send_email_change_link(self, recipient, token, expires_at):
+    def send_email_change_link(self, recipient, token, expires_at, *, record_id):
         self._keep("courriel", recipient, token)
 
-    def send_email_change_notice(self, recipient, masked, expires_at):
+    def send_email_change_notice(self, recipient, masked, expires_at, *, record_id):
         self._keep("avis", recipient)
 
     def last(self, kind, recipient) -> str:

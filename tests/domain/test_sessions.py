@@ -48,7 +48,7 @@ def reset_password(store, clock):
 class ResetMailer:
     token = None
 
-    def send_password_reset(self, recipient, token, expires_at):
+    def send_password_reset(self, recipient, token, expires_at, *, record_id):
         self.token = token
 
 

@@ -30,13 +30,15 @@ def clean_environment(**extra) -> dict:
 
 
 @contextmanager
-def local_stack(**settings):
+def local_stack(*, mailbox: bool = False, **settings):
     """A stack of its own on free ports, its output captured (shown with a failure), the captcha's
-    answer fixed; `settings` are the application's (SESSION_IDLE_SECONDS...)."""
-    api_port, moto_port = free_ports(2)
+    answer fixed; `settings` are the application's (SESSION_IDLE_SECONDS...); with `mailbox`, the
+    local mailbox too (tools/mailbox.py)."""
+    api_port, moto_port, mailbox_port = free_ports(3)
     stack = LocalStack(
         api_port=api_port,
         moto_port=moto_port,
+        mailbox_port=mailbox_port if mailbox else None,
         extra_env={"CAPTCHA_FIXED_ANSWER": CAPTCHA, **settings},
         environ=clean_environment(),
         capture_output=True,

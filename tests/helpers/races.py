@@ -18,15 +18,18 @@ CONTENDERS = 6
 
 
 class RecordingMailer:
-    """A mailer that keeps (recipient, token) for each activation email, from any thread."""
+    """A mailer that keeps (recipient, token) for each activation email, from any thread, and the
+    record id each one is tagged with."""
 
     def __init__(self):
         self.sent = []
+        self.record_ids = []
         self._lock = threading.Lock()
 
-    def send_activation(self, recipient, token, expires_at):
+    def send_activation(self, recipient, token, expires_at, *, record_id):
         with self._lock:
             self.sent.append((recipient, token))
+            self.record_ids.append(record_id)
 
 
 def race(*attempts) -> list:

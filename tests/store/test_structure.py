@@ -57,6 +57,7 @@ def test_every_domain_module_that_uses_the_store_names_what_it_uses():
         "HoursStore",
         "DossierStore",
         "CleanupStore",
+        "FeedbackStore",
     } <= names
 
 

@@ -147,8 +147,11 @@ def test_an_expired_registration_is_cleaned_up_and_the_nir_registers_again():
             cwd=ROOT, env=short.env, capture_output=True, text=True, timeout=60,
         )
         assert cleanup.returncode == 0, cleanup.stderr
-        report = json.loads(cleanup.stdout)
+        *metric_lines, last = cleanup.stdout.splitlines()  # its EMF lines, then the counts
+        report = json.loads(last)
         assert report["supprimees"] == 1 and report["termine"] is True, report
+        counted = {name: entry[name] for entry in map(json.loads, metric_lines) for name in entry if name[0].isupper()}
+        assert counted == {"RegistrationsRemoved": 1, "CleanupRuns": 1}, metric_lines
         assert NIR not in cleanup.stdout + cleanup.stderr, "the cleanup must log counts only"
 
         gone = http.post("/activations", {"code": code})

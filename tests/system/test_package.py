@@ -1,5 +1,7 @@
 """The deploy template: `make package` builds build/sam.json (Chalice's functions and API, the table from
-chalicelib/table.py, throttling from .chalice/config.json), and the pinned cfn-lint finds nothing in it."""
+chalicelib/table.py, throttling from .chalice/config.json, the operations of contract §11 from
+tools/operations_template.py) and build/waf.json (the per-client limits, tools/waf_template.py), and
+the pinned cfn-lint finds nothing in either."""
 
 import json
 import subprocess
@@ -25,7 +27,7 @@ def test_cfn_lint_finds_nothing(template):
     installed = make(".venv-lint/.installed")
     assert installed.returncode == 0, installed.stdout + installed.stderr
     lint = subprocess.run(
-        [str(ROOT / ".venv-lint" / "bin" / "cfn-lint"), "--format", "json", "build/sam.json"],
+        [str(ROOT / ".venv-lint" / "bin" / "cfn-lint"), "--format", "json", "build/sam.json", "build/waf.json"],
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )
     assert json.loads(lint.stdout or "[]") == [], lint.stdout
@@ -70,16 +72,18 @@ def test_the_policy_names_only_this_table_its_index_and_the_sender():
         settings = config["stages"][stage]
         assert settings["autogen_policy"] is False
         policy = json.loads((ROOT / ".chalice" / settings["iam_policy_file"]).read_text())
-        resources = {r for statement in policy["Statement"] for r in statement["Resource"]}
+        statements = [statement for statement in policy["Statement"] if statement["Sid"] != "Tracing"]
+        resources = {r for statement in statements for r in statement["Resource"]}
         variables = settings["environment_variables"]
         table_arn = f"arn:aws:dynamodb:eu-west-3:*:table/{variables['TABLE_NAME']}"
         assert resources == {
             table_arn,
             f"{table_arn}/index/{table.EXPIRY_INDEX}",
             f"arn:aws:ses:eu-west-3:*:identity/{variables['SENDER_EMAIL']}",
+            f"arn:aws:ses:eu-west-3:*:configuration-set/{variables['SES_CONFIGURATION_SET']}",
             "arn:aws:logs:eu-west-3:*:log-group:/aws/lambda/mon-compte-formation-*",
         }
-        actions = {a for statement in policy["Statement"] for a in statement["Action"]}
+        actions = {a for statement in statements for a in statement["Action"]}
         assert "dynamodb:Scan" not in actions and not any(a.endswith("*") for a in actions)
 
 
@@ -150,3 +154,212 @@ def test_the_api_seals_its_captchas_with_a_key_generated_once_for_every_instance
     assert secret["Properties"]["GenerateSecretString"]["PasswordLength"] >= 32
     variables = template["Resources"]["APIHandler"]["Properties"]["Environment"]["Variables"]
     assert variables["CAPTCHA_SECRET"] == {"Fn::Sub": "{{resolve:secretsmanager:${CaptchaSecret}:SecretString}}"}
+
+
+# Contract §11: capacity, per-client limits, logs, tracing, alarms, protections ----------------------
+
+FUNCTIONS = ("APIHandler", "CleanupExpiredRegistrations", "SplitDeclarations", "CreditChunks", "ApplyEmailFeedback")
+
+
+def resources_of_type(template: dict, kind: str) -> dict:
+    return {name: resource for name, resource in template["Resources"].items() if resource["Type"] == kind}
+
+
+def test_stage_throttles_admit_the_national_peak_of_the_capacity_model(template):
+    settings = {(s["ResourcePath"], s["HttpMethod"]): s for s in template["Resources"]["RestAPI"]["Properties"]
+                ["MethodSettings"]}
+    registrations = settings[("/~1inscriptions~1{draft_id}~1identite", "PUT")]
+    assert registrations["ThrottlingRateLimit"] >= 1000
+    assert settings[("/~1sessions", "POST")]["ThrottlingRateLimit"] >= 3000
+    # Holder reads (GET /titulaire...) are throttled by the stage's default only.
+    assert settings[("/*", "*")]["ThrottlingRateLimit"] >= 10_000
+    assert not [path for path, method in settings if path.startswith("/~1titulaire")]
+    for (path, method), limits in settings.items():  # the next step of a registration is never the narrower
+        if path.startswith("/~1inscriptions") or path in ("/~1activations", "/~1captchas"):
+            assert limits["ThrottlingRateLimit"] >= 1000, (path, method)
+
+
+def test_crediting_and_the_cleanup_have_reserved_concurrency_and_the_api_the_rest(template):
+    from chalicelib import crediting
+
+    functions = {name: template["Resources"][name]["Properties"] for name in FUNCTIONS}
+    reserved = {name: properties.get("ReservedConcurrentExecutions") for name, properties in functions.items()}
+    assert reserved["APIHandler"] is None  # the account's unreserved pool: everything the others leave
+    assert reserved["CreditChunks"] >= crediting.MAX_CONCURRENCY  # what its queue's mapping may run at once
+    assert reserved["SplitDeclarations"] and reserved["CleanupExpiredRegistrations"] == 1
+    assert sum(value for value in reserved.values() if value) <= 20
+    assert template["Resources"]["Table"]["Properties"]["BillingMode"] == "PAY_PER_REQUEST"
+
+
+def test_every_function_logs_json_to_a_log_group_kept_365_days_and_is_traced(template):
+    groups = resources_of_type(template, "AWS::Logs::LogGroup")
+    named = {json.dumps(group["Properties"]["LogGroupName"]): group for group in groups.values()}
+    functions = resources_of_type(template, "AWS::Serverless::Function")
+    assert set(FUNCTIONS) <= set(functions)
+    for name, function in functions.items():
+        properties = function["Properties"]
+        assert properties["LoggingConfig"]["LogFormat"] == "JSON", name
+        assert properties["Tracing"] == "Active", name
+        group = named[json.dumps({"Fn::Sub": f"/aws/lambda/${{{name}}}"})]  # the function's own group
+        assert group["Properties"]["RetentionInDays"] == 365, name
+    assert all(group["Properties"]["RetentionInDays"] == 365 for group in groups.values())
+
+
+def test_the_api_stage_is_traced_and_writes_json_access_logs_without_query_string_or_body(template):
+    api = template["Resources"]["RestAPI"]["Properties"]
+    assert api["TracingEnabled"] is True
+    access = api["AccessLogSetting"]
+    assert access["DestinationArn"] == {"Fn::GetAtt": ["ApiAccessLogs", "Arn"]}
+    assert template["Resources"]["ApiAccessLogs"]["Properties"]["RetentionInDays"] == 365
+    fields = json.loads(access["Format"])  # JSON: one object per request
+    assert fields["requestId"] == "$context.requestId" and fields["route"] == "$context.resourcePath"
+    variables = " ".join(fields.values())
+    for leak in ("$context.path", "querystring", "$input", "requestOverride", "$context.identity.sourceIp"):
+        assert leak.lower() not in variables.lower(), leak
+
+
+def test_the_table_cannot_be_deleted(template):
+    table = template["Resources"]["Table"]
+    assert table["Properties"]["DeletionProtectionEnabled"] is True
+    assert table["DeletionPolicy"] == "Retain"
+
+
+def test_every_alarm_of_the_contract_goes_to_one_topic_with_an_email_parameter(template):
+    alarms = resources_of_type(template, "AWS::CloudWatch::Alarm")
+    (topic_name,) = resources_of_type(template, "AWS::SNS::Topic")
+    (subscription,) = template["Resources"][topic_name]["Properties"]["Subscription"]
+    assert subscription == {"Protocol": "email", "Endpoint": {"Ref": "AlarmEmail"}}
+    assert "Default" not in template["Parameters"]["AlarmEmail"]
+    for name, alarm in alarms.items():
+        assert alarm["Properties"]["AlarmActions"] == [{"Ref": topic_name}], name
+
+    def metric(alarm_name: str) -> tuple:
+        properties = alarms[alarm_name]["Properties"]
+        return (properties.get("Namespace"), properties.get("MetricName"), properties["ComparisonOperator"],
+                properties["Threshold"])
+
+    api5xx = alarms["Api5xxAlarm"]["Properties"]
+    assert metric("Api5xxAlarm") == ("AWS/ApiGateway", "5XXError", "GreaterThanThreshold", 0.01)
+    assert api5xx["Statistic"] == "Average" and api5xx["Period"] * api5xx["DatapointsToAlarm"] == 300
+    for function in FUNCTIONS:
+        for kind in ("Errors", "Throttles"):
+            properties = alarms[f"{function}{kind}Alarm"]["Properties"]
+            assert (properties["MetricName"], properties["Dimensions"]) == (
+                kind, [{"Name": "FunctionName", "Value": {"Ref": function}}]
+            )
+    dead_letters = alarms["CreditDeadLetterAlarm"]["Properties"]
+    assert dead_letters["MetricName"] == "ApproximateNumberOfMessagesVisible"
+    assert dead_letters["Dimensions"][0]["Value"] == {"Fn::GetAtt": ["CreditDeadLetterQueue", "QueueName"]}
+    math = {name: [m["MetricStat"]["Metric"]["MetricName"] for m in alarms[name]["Properties"]["Metrics"]
+                   if "MetricStat" in m] for name in ("TableThrottlesAlarm", "TableSystemErrorsAlarm")}
+    assert {"ReadThrottleEvents", "WriteThrottleEvents"} == set(math["TableThrottlesAlarm"])
+    assert set(math["TableSystemErrorsAlarm"]) == {"SystemErrors"}
+    assert metric("SesBounceRateAlarm") == ("AWS/SES", "Reputation.BounceRate", "GreaterThanThreshold", 0.02)
+    assert metric("SesComplaintRateAlarm") == ("AWS/SES", "Reputation.ComplaintRate", "GreaterThanThreshold",
+                                               0.0005)
+    cleanup = alarms["CleanupSilentAlarm"]["Properties"]
+    assert metric("CleanupSilentAlarm") == ("MonCompteFormation", "CleanupRuns", "LessThanThreshold", 1)
+    assert cleanup["Period"] * cleanup["EvaluationPeriods"] == 7200 and cleanup["TreatMissingData"] == "breaching"
+    assert metric("CreditChunkFailuresAlarm")[:2] == ("MonCompteFormation", "CreditChunksFailed")
+
+
+def test_each_alarm_has_its_runbook_section(template):
+    import re
+
+    runbook = (ROOT / "docs" / "operations.md").read_text()
+    sections = set(re.findall(r"^### `([<>\w]+)`", runbook, flags=re.MULTILINE))
+    alarms = set(resources_of_type(template, "AWS::CloudWatch::Alarm"))
+    per_function = {name for name in alarms if name.endswith(("ErrorsAlarm", "ThrottlesAlarm"))}
+    assert alarms - per_function <= sections, (alarms - per_function) - sections
+    assert {"<Function>ErrorsAlarm", "<Function>ThrottlesAlarm"} <= sections  # one section for every function
+
+
+def test_the_dashboard_shows_every_business_metric_beside_every_alarm(template):
+    from chalicelib import metrics
+
+    body = template["Resources"]["Dashboard"]["Properties"]["DashboardBody"]["Fn::Sub"]
+    widgets = json.loads(body)["widgets"]
+    (states,) = [widget for widget in widgets if widget["type"] == "alarm"]
+    alarms = resources_of_type(template, "AWS::CloudWatch::Alarm")
+    assert sorted(states["properties"]["alarms"]) == sorted("${" + name + ".Arn}" for name in alarms)
+    shown = {series[1] for widget in widgets if widget["type"] == "metric" for series in widget["properties"]["metrics"]
+             if series[0] == metrics.NAMESPACE}
+    assert shown == set(metrics.ALL)
+
+
+def test_the_waf_limits_each_route_of_the_contract_per_client_address_at_the_edge(template):
+    import re
+
+    waf = json.loads((ROOT / "build" / "waf.json").read_text())
+    (acl,) = resources_of_type(waf, "AWS::WAFv2::WebACL").values()
+    assert acl["Properties"]["Scope"] == "CLOUDFRONT" and acl["Properties"]["DefaultAction"] == {"Allow": {}}
+    rules = []
+    for rule in acl["Properties"]["Rules"]:
+        rate = rule["Statement"]["RateBasedStatement"]
+        assert rate["AggregateKeyType"] == "IP" and rate["EvaluationWindowSec"] == 300
+        refusal = rule["Action"]["Block"]["CustomResponse"]
+        assert refusal["ResponseCode"] == 429 and refusal["ResponseHeaders"][0]["Name"] == "Retry-After"
+        method, path = (s["RegexMatchStatement"]["RegexString"] for s in rate["ScopeDownStatement"]["AndStatement"]
+                        ["Statements"])
+        rules.append((re.compile(method), re.compile(path), rate["Limit"]))
+
+    def limit_of(method: str, path: str) -> int | None:
+        found = [limit for m, p, limit in rules if m.search(method) and p.search(path)]
+        return min(found) if found else None
+
+    limited = {
+        ("GET", "/captchas/abc/audio"), ("POST", "/captchas"), ("POST", "/inscriptions"),
+        ("PUT", "/inscriptions/abc/identite"), ("PUT", "/inscriptions/abc/mot-de-passe"), ("POST", "/sessions"),
+        ("POST", "/activations"), ("POST", "/activations/renvoi"), ("POST", "/mots-de-passe/oubli"),
+        ("POST", "/mots-de-passe/reinitialisation"), ("POST", "/courriels/confirmation"),
+    }
+    for method, path in limited:
+        assert limit_of(method, path) is not None and limit_of(method, path) <= 300, (method, path)
+    for method, path in [("GET", "/titulaire"), ("GET", "/cgu"), ("GET", "/inscriptions/abc"), ("GET", "/")]:
+        assert limit_of(method, path) is None, (method, path)  # reads and pages: not limited per client
+
+    body = json.loads(acl["Properties"]["CustomResponseBodies"]["trop_de_requetes_client"]["Content"])
+    assert body["status"] == 429 and body["code"] == "trop_de_requetes" and body["detail"]
+
+    distribution = template["Resources"]["PortalDistribution"]["Properties"]["DistributionConfig"]
+    assert distribution["WebACLId"] == {"Ref": "PortalWebAclArn"}
+    assert "us-east-1" in template["Parameters"]["PortalWebAclArn"]["AllowedPattern"]
+
+
+def test_only_cloudfront_reaches_the_api_so_the_limits_cannot_be_bypassed(template):
+    from tools import operations_template
+
+    distribution = template["Resources"]["PortalDistribution"]["Properties"]["DistributionConfig"]
+    (api_origin,) = [origin for origin in distribution["Origins"] if "CustomOriginConfig" in origin]
+    (header,) = api_origin["OriginCustomHeaders"]
+    guard = template["Resources"]["ApiWebAcl"]["Properties"]
+    assert guard["Scope"] == "REGIONAL" and guard["DefaultAction"] == {"Block": {}}
+    (allow,) = guard["Rules"]
+    match = allow["Statement"]["ByteMatchStatement"]
+    assert match["FieldToMatch"] == {"SingleHeader": {"Name": header["HeaderName"].lower()}}
+    assert match["SearchString"] == header["HeaderValue"] == {"Fn::Sub": operations_template.ORIGIN_SECRET_VALUE}
+    association = template["Resources"]["ApiWebAclAssociation"]["Properties"]
+    assert association["WebACLArn"] == {"Fn::GetAtt": ["ApiWebAcl", "Arn"]}
+    assert {"Ref": "RestAPI.Stage"} in association["ResourceArn"]["Fn::Join"][1]
+
+
+def test_bounces_and_complaints_reach_the_feedback_function_through_the_configuration_set(template):
+    """Contract §10: the configuration set every email names, its Bounce and Complaint events to the
+    topic, SES allowed to publish there, and the function subscribed to that topic."""
+    resources = template["Resources"]
+    variables = json.loads((ROOT / ".chalice" / "config.json").read_text())["stages"]["prod"]["environment_variables"]
+    assert resources["EmailConfigurationSet"]["Properties"]["Name"] == variables["SES_CONFIGURATION_SET"]
+    destination = resources["EmailFeedbackDestination"]["Properties"]
+    assert destination["ConfigurationSetName"] == {"Ref": "EmailConfigurationSet"}
+    assert sorted(destination["EventDestination"]["MatchingEventTypes"]) == ["bounce", "complaint"]
+    assert destination["EventDestination"]["SnsDestination"]["TopicARN"] == {"Ref": "EmailFeedbackTopic"}
+    assert resources["EmailFeedbackTopic"]["Properties"]["TopicName"] == variables["EMAIL_FEEDBACK_TOPIC"]
+    statement = resources["EmailFeedbackTopicPolicy"]["Properties"]["PolicyDocument"]["Statement"][0]
+    assert statement["Principal"] == {"Service": "ses.amazonaws.com"} and statement["Action"] == "sns:Publish"
+    function = resources["ApplyEmailFeedback"]
+    assert "EmailFeedbackTopic" in function["DependsOn"]
+    (subscription,) = function["Properties"]["Events"].values()
+    assert subscription["Type"] == "SNS"
+    assert variables["EMAIL_FEEDBACK_TOPIC"] in json.dumps(subscription["Properties"]["Topic"])
+    api_variables = resources["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert api_variables["SES_CONFIGURATION_SET"] == variables["SES_CONFIGURATION_SET"]

@@ -19,6 +19,7 @@ const STATUSES = {
   active: ["Active", "fr-badge--success"],
   revoquee: ["Révoquée", ""],
   expiree: ["Expirée", ""],
+  courriel_invalide: ["Courriel invalide", "fr-badge--error"],
 };
 
 export function delegationBadge(status) {

@@ -6,11 +6,12 @@ import { alert, button, buttons, input, link } from "./components.js";
 import { h, page } from "./dom.js";
 import { onSubmit } from "./forms.js";
 
-export function recoveryPage({ heading, path, intro, action }) {
+export function recoveryPage({ heading, path, intro, action, note }) {
   const form = h(
     "form",
     {},
     h("p", {}, intro),
+    note ? h("p", {}, note) : null,
     input({
       name: "nir",
       label: "Numéro de sécurité sociale",

@@ -60,3 +60,9 @@ export function restart(navigateTo) {
     },
   });
 }
+
+// Contract §10: an address that does not exist bounces, and the registration is released at once
+// (the "inscription enregistrée" and "Je n'ai pas reçu le courriel" pages say so).
+export const MISTYPED =
+  "Une erreur dans votre adresse courriel ? Le courriel d'activation nous reviendra : votre inscription sera alors annulée " +
+  "dans les minutes qui suivent, et vous pourrez vous inscrire de nouveau, avec le même numéro de sécurité sociale et la bonne adresse.";

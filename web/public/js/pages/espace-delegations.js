@@ -21,6 +21,12 @@ function delegate(delegation) {
       delegation.acceptee_le ? h("span", { class: "fr-hint-text" }, `a accepté le ${dateTime(delegation.acceptee_le)}`) : null,
     ];
   }
+  if (delegation.statut === "courriel_invalide") {
+    return [
+      "Invitation non distribuée",
+      h("span", { class: "fr-hint-text" }, "Le courriel d'invitation n'a pas pu être remis : vérifiez l'adresse, puis invitez de nouveau cette personne."),
+    ];
+  }
   return delegation.statut === "en_attente" ? "Invitation pas encore acceptée" : "Invitation non acceptée";
 }
 

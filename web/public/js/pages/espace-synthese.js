@@ -1,7 +1,7 @@
 // "Synthèse de votre compte" (GET /titulaire): the hours, and the dossiers in progress and closed.
 
 import { holder } from "../api.js";
-import { link } from "../components.js";
+import { alert, link } from "../components.js";
 import { h, hours, page } from "../dom.js";
 
 export const title = "Synthèse de votre compte";
@@ -18,6 +18,23 @@ export function figure(heading, value, text, action, { wordy = false, level = 2 
       h("p", { class: `mcf-chiffre__valeur${wordy ? " mcf-chiffre__valeur--texte" : ""} fr-mb-1w` }, value),
       text ? h("p", { class: "fr-text--sm fr-mb-1w" }, text) : null,
       action ? h("p", { class: "fr-mb-0" }, action) : null,
+    ),
+  );
+}
+
+// The account's address bounced or was reported as spam (contract §10): nothing more reaches it.
+function invalidEmail() {
+  return h(
+    "div",
+    { class: "fr-mb-3w" },
+    alert(
+      "warning",
+      [
+        "Les courriels envoyés à l'adresse de votre compte ne vous parviennent pas : ils nous sont revenus, ou ont été signalés comme indésirables. " +
+          "Nous n'envoyons plus rien à cette adresse, sauf ce que vous demandez vous-même.",
+        link("Changer mon adresse courriel", "/espace/informations", { icon: "fr-icon-arrow-right-line" }),
+      ],
+      { title: "Votre adresse courriel ne fonctionne plus" },
     ),
   );
 }
@@ -43,6 +60,7 @@ export async function render() {
         );
   return page(
     "Synthèse de votre compte",
+    account.courriel_invalide ? invalidEmail() : null,
     h("p", { class: "fr-text--lead" }, `Bonjour ${[account.prenom, account.nom_naissance].filter(Boolean).join(" ")}`),
     h(
       "div",

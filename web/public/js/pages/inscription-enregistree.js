@@ -2,7 +2,7 @@
 
 import { alert, button, buttons, link } from "../components.js";
 import { date, h } from "../dom.js";
-import { header, stepTitle } from "../registration.js";
+import { header, MISTYPED, stepTitle } from "../registration.js";
 import { registration } from "../session.js";
 
 export const title = stepTitle(4);
@@ -32,6 +32,7 @@ export async function render({ navigate }) {
       link("demandez un nouveau lien", "/courriel-non-recu"),
       ".",
     ),
+    h("p", {}, MISTYPED),
     buttons(
       button("Terminer", {
         icon: "fr-icon-check-line",

@@ -1,0 +1,100 @@
+"""End to end over HTTP (contract §10): `make bounce` / `make complaint` on a running local stack hand
+SES's notification about the last email to an address to the feedback function, as SNS would. A
+mistyped address frees the NIR at once; a bounced reset marks the account and the synthesis says so;
+a bounced invitation frees its place; the person's own requests keep their answers."""
+
+import subprocess
+
+import pytest
+
+from tests.helpers.http import Http, link_code, logged_in, register_over_http
+from tests.helpers.people import NIR, OTHER_NIR, make_nir
+from tools.local_stack import ROOT
+
+WRONG = "jean.dupnot@example.fr"
+RIGHT = "jean.dupont@example.fr"
+
+
+def make(stack, target: str, address: str) -> str:
+    done = subprocess.run(
+        ["make", "--no-print-directory", target, f"EMAIL={address}"],
+        cwd=ROOT,
+        env=stack.env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert NIR not in done.stdout + done.stderr
+    return done.stdout.strip().splitlines()[-1]
+
+
+@pytest.fixture(scope="module")
+def stack():
+    from tests.helpers.http import local_stack
+
+    with local_stack() as started:
+        yield started
+
+
+def test_a_mistyped_address_bounces_and_the_same_nir_registers_again_at_once(stack):
+    http = Http(stack)
+    assert register_over_http(http, WRONG).status == 201
+    taken = register_over_http_refused(http, RIGHT)
+    assert taken == "nir_deja_inscrit"
+    resend = http.post("/activations/renvoi", {"nir": NIR, "courriel": WRONG})
+    assert resend.status == 202
+    assert make(stack, "bounce", WRONG) == "bounce : appliquee"
+    assert http.post("/activations/renvoi", {"nir": NIR, "courriel": WRONG}).status == 202  # the same answer
+    assert register_over_http(http, RIGHT).status == 201  # the same NIR, at once
+    assert http.post("/activations", {"code": link_code(stack, RIGHT, "activation")}).status == 200
+    assert make(stack, "bounce", WRONG) == "bounce : deja_appliquee"
+
+
+def register_over_http_refused(http, courriel) -> str:
+    from tests.helpers.http import CAPTCHA
+    from tests.helpers.people import identity
+
+    version = http.get("/cgu").body["version"]
+    draft_id = http.post("/inscriptions", {"cgu_acceptees": True, "cgu_version": version}).body["id"]
+    captcha_id = http.post("/captchas").body["id"]
+    person = {**identity(courriel=courriel), "captcha_id": captcha_id, "captcha_reponse": CAPTCHA}
+    return http.put(f"/inscriptions/{draft_id}/identite", person).body["code"]
+
+
+def test_a_bounced_reset_marks_the_account_and_the_synthesis_says_so(stack):
+    address = "marie.martin@example.fr"
+    holder = logged_in(stack, OTHER_NIR, address, prenom="Marie", civilite="MME")
+    assert holder.get("/titulaire").body["courriel_invalide"] is False
+    asked = Http(stack).post("/mots-de-passe/oubli", {"nir": OTHER_NIR, "courriel": address})
+    assert make(stack, "bounce", address) == "bounce : appliquee"
+    assert holder.get("/titulaire").body["courriel_invalide"] is True
+    assert holder.get("/titulaire/informations").body["courriel_invalide"] is True
+    again = Http(stack).post("/mots-de-passe/oubli", {"nir": OTHER_NIR, "courriel": address})
+    assert (again.status, again.body) == (asked.status, asked.body)  # no enumeration
+
+
+def test_a_bounced_invitation_frees_its_place(stack):
+    nir = make_nir("1750275123987")
+    holder = logged_in(stack, nir, "paul.durand@example.fr", prenom="Paul", nom_naissance="Durand")
+    granted = holder.post("/titulaire/delegations", {"courriel": "consiel@example.fr", "portee": "consultation"})
+    assert granted.status == 201, granted
+    assert make(stack, "bounce", "consiel@example.fr") == "bounce : appliquee"
+    (listed,) = holder.get("/titulaire/delegations").body["delegations"]
+    assert listed["statut"] == "courriel_invalide"
+    again = holder.post("/titulaire/delegations", {"courriel": "consiel@example.fr", "portee": "consultation"})
+    assert again.status == 201, again
+
+
+def test_a_complaint_marks_the_account_too_and_an_unknown_address_is_told(stack):
+    nir = make_nir("2880675123111")
+    address = "lea.petit@example.fr"
+    holder = logged_in(stack, nir, address, prenom="Léa", civilite="MME", nom_naissance="Petit")
+    Http(stack).post("/mots-de-passe/oubli", {"nir": nir, "courriel": address})
+    assert make(stack, "complaint", address) == "complaint : appliquee"
+    assert holder.get("/titulaire").body["courriel_invalide"] is True
+    done = subprocess.run(
+        ["make", "--no-print-directory", "bounce", "EMAIL=personne@example.fr"],
+        cwd=ROOT, env=stack.env, capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode != 0 and "aucun courriel" in done.stderr
