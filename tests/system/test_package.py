@@ -226,7 +226,9 @@ def test_the_table_cannot_be_deleted(template):
 
 def test_every_alarm_of_the_contract_goes_to_one_topic_with_an_email_parameter(template):
     alarms = resources_of_type(template, "AWS::CloudWatch::Alarm")
-    (topic_name,) = resources_of_type(template, "AWS::SNS::Topic")
+    # The alarms' topic: the other one carries SES's delivery feedback (contract §10) to its function.
+    (topic_name,) = {action["Ref"] for alarm in alarms.values() for action in alarm["Properties"]["AlarmActions"]}
+    assert set(resources_of_type(template, "AWS::SNS::Topic")) == {topic_name, "EmailFeedbackTopic"}
     (subscription,) = template["Resources"][topic_name]["Properties"]["Subscription"]
     assert subscription == {"Protocol": "email", "Endpoint": {"Ref": "AlarmEmail"}}
     assert "Default" not in template["Parameters"]["AlarmEmail"]
