@@ -1,5 +1,6 @@
-"""The local stack: an emulated AWS (moto server), the table and sender set up, the API on `chalice local`,
-and in front of it the portal's edge (tools/front_server.py): the pages and the API on one origin.
+"""The local stack: an emulated AWS (moto's server, as tools/emulator.py patches it), the table and
+sender set up, the API on `chalice local`, and in front of it the portal's edge
+(tools/front_server.py): the pages and the API on one origin.
 
 `make run` runs `python -m tools.local_stack`, which serves until Ctrl-C; the end-to-end and browser
 tests use `LocalStack` directly, on free ports, with the children's output kept in a file.
@@ -27,7 +28,6 @@ from chalicelib.settings import points_at_loopback
 from tools.portal import PAGES_ROOT
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent  # the venv's scripts, next to its python
 HOST = "127.0.0.1"
 DEFAULT_REGION = "eu-west-3"
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}
@@ -147,7 +147,8 @@ class LocalStack:
             raise LocalStackError(f"port(s) {', '.join(map(str, busy))} already in use on {HOST} (PORT / MOTO_PORT)")
         deadline = time.monotonic() + self.timeout
         if self.starts_emulator:
-            moto = self._spawn([sys.executable, "-m", "moto.server", "-H", HOST, "-p", str(self.moto_port)])
+            # moto, patched to hold as its data grows and under concurrent requests (tools/emulator.py)
+            moto = self._spawn([sys.executable, "-m", "tools.emulator", "-H", HOST, "-p", str(self.moto_port)])
             self._wait_for(moto, self.emails_url, deadline, "the AWS emulator (moto server)")
         bootstrap = self._spawn([sys.executable, "-m", "tools.bootstrap"], keep=False)
         try:
@@ -162,8 +163,9 @@ class LocalStack:
             raise LocalStackError(self._failure(f"the bootstrap failed (exit code {code})"))
         if self.chalice_port is None:
             self.chalice_port = free_port()
-        chalice = str(BIN / "chalice")
-        command = [chalice, "local", "--stage", "local", "--host", HOST, "--port", str(self.chalice_port)]
+        # `chalice local`, with a listen backlog for concurrent people (tools/chalice_local.py)
+        command = [sys.executable, "-m", "tools.chalice_local", "local", "--stage", "local"]
+        command += ["--host", HOST, "--port", str(self.chalice_port)]
         if not self.autoreload:
             command.append("--no-autoreload")
         api = self._spawn(command)

@@ -237,6 +237,7 @@ def argon2_parameters(hash: str) -> str:
     return hash.rsplit("$", 2)[0]
 
 
+@pytest.mark.production_argon2
 class TestEveryFailedLoginCostsTheSame:
     """What makes an unknown NIR take as long as a wrong password: the same requests and one argon2id
     verification each, at the same cost (tools/bench_timing.py measures the durations)."""

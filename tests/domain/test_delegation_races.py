@@ -1,5 +1,5 @@
 """Races on délégations and on the email change, at the domain level with real threads on the
-serialized emulator (see the `serialized_emulator` fixture): the conditional writes decide, and
+emulator, which serves one request at a time (tools/emulator.py): the conditional writes decide, and
 exactly one of the contenders wins."""
 
 import threading
@@ -47,7 +47,7 @@ class Mailer:
 
 
 @pytest.fixture
-def store(serialized_emulator):
+def store(aws):
     return Store(boto3.client("dynamodb"), "mon-compte-formation")
 
 

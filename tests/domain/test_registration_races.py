@@ -1,7 +1,6 @@
 """Registration races, at the domain level, with real threads: the conditional writes decide, exactly
 one wins (tests/helpers/races.py says why the emulator is serialized)."""
 
-import pytest
 
 from chalicelib.domain import activation, registration
 from chalicelib.settings import get_settings
@@ -14,8 +13,6 @@ from tests.helpers.races import (
     race,
     refusal_codes,
 )
-
-pytestmark = pytest.mark.usefixtures("serialized_emulator")
 
 
 def test_registrations_racing_for_one_nir_make_exactly_one_account(store, clock):
