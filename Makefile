@@ -1,5 +1,5 @@
 # Two commands from a fresh clone: `make run` serves the portal and its API on a local emulated AWS,
-# `make test` runs the linter and every test. Both create .venv (Python 3.13, the Lambda's runtime,
+# `make test` runs the linter and every test; `make check` is the inner loop (docs/local-stack.md). Both create .venv (Python 3.13, the Lambda's runtime,
 # found by tools/find-python), install the pinned dependencies and the portal's DSFR (npm ci) first;
 # `make test` also installs Debian's chromium for the browser tests when it is missing (as root).
 PYTHON_VERSION := 3.13
@@ -18,7 +18,8 @@ DSFR := web/public/vendor/dsfr/VERSION
 # The browser tests drive Debian's Chromium through Playwright (whose own browser downloads are not used).
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install run test lint typecheck browser bench package lint-template credit bench-credit bounce complaint clean
+.PHONY: install run test check typecheck lint browser bench package lint-template credit bench-credit \
+	bench-credit-parallel bench-local load bounce complaint clean
 
 install: $(INSTALLED) $(DSFR)
 
@@ -65,15 +66,39 @@ bounce complaint: $(INSTALLED)
 bench-credit: $(INSTALLED)
 	$(PY) -m tools.bench_credit
 
+# 100,000 lines over 30,000 NIRs, 8 SQS consumers at once, every NIR checked against the rule.
+bench-credit-parallel: $(INSTALLED)
+	$(PY) -m tools.bench_credit_parallel
+
+# The journey over HTTP on a stack of its own, with 0, 50,000 and 200,000 items in the table.
+bench-local: $(INSTALLED)
+	$(PY) -m tools.bench_local
+
+# 50 people for 2 minutes against `make run CAPTCHA_FIXED_ANSWER=AE23HJ` (another terminal), then a
+# check that nothing was lost. LOAD_URL and LOAD_AWS_URL name another stack (docs/local-stack.md).
+LOAD_USERS ?= 50
+LOAD_TIME ?= 2m
+load: $(INSTALLED)
+	$(VENV)/bin/locust -f tools/locustfile.py --headless --users $(LOAD_USERS) --spawn-rate 10 \
+		--run-time $(LOAD_TIME) --stop-timeout 120 --only-summary
+
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
 
-# mypy, strict (settings in pyproject.toml): the store's records and the domain's Protocols are checked here.
+# mypy, strict (settings in pyproject.toml): the store's records and the domain's Protocols are
+# checked here, in `make check` and `make test`.
+TYPECHECK := $(VENV)/bin/mypy
 typecheck: $(INSTALLED)
-	$(VENV)/bin/mypy
+	$(TYPECHECK)
 
 test: lint typecheck $(DSFR) browser
 	CHROMIUM=$(CHROMIUM) $(PY) -m pytest
+
+# The inner loop, under 2 minutes on 2 cores: the linter, the type check, and every test but the
+# browser and fuzzing ones (pytest markers by layer, tests/conftest.py), on two processes.
+CHECK_TESTS := -m "not browser and not fuzz" -p no:schemathesis -n 2 --dist loadfile
+check: lint typecheck $(DSFR)
+	$(PY) -m pytest $(CHECK_TESTS) -q
 
 # Timing figures no test may assert (login, recovery routes, cold start), measured in interleaved runs
 bench: $(INSTALLED)
@@ -87,6 +112,7 @@ package: $(INSTALLED)
 	$(PY) -m tools.waf_template $(STAGE) build/waf.json  # the per-client limits' stack, deployed in us-east-1
 	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-eu-west-3} $(PY) -m tools.chalice_package $(STAGE) \
 		build/table-resources.json build/package
+	$(PY) -m tools.slim_package build/package/deployment.zip
 	mv build/package/* build/ && rmdir build/package
 
 $(LINT_INSTALLED): requirements-lint.txt

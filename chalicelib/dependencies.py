@@ -55,25 +55,47 @@ def use_monotonic(new_monotonic: Callable[[], float]) -> None:
 # failing AWS gets a clean 503 from us rather than a killed Lambda. DynamoDB answers in milliseconds:
 # 3 attempts of (0.5 s to connect + 1.5 s to read) and standard mode's backoff (< 1 s, then < 2 s)
 # last 9 s at worst. SES is slower to answer: 2 attempts of (1 s + 3 s) and one backoff, 9 s at worst.
-CLIENT_SETTINGS = {
-    "dynamodb": {"connect_timeout": 0.5, "read_timeout": 1.5, "retries": {"mode": "standard", "max_attempts": 3}},
-    "ses": {"connect_timeout": 1, "read_timeout": 3, "retries": {"mode": "standard", "max_attempts": 2}},
-    "default": {"connect_timeout": 1, "read_timeout": 3, "retries": {"mode": "standard", "max_attempts": 3}},
+# These are the defaults; AWS_CONNECT_TIMEOUT_SECONDS, AWS_READ_TIMEOUT_SECONDS and AWS_MAX_ATTEMPTS,
+# when set, replace the value for every client (one setting per value, not per service: the operator
+# who widens them, for a loaded local stack say, means all of them).
+CLIENT_SETTINGS: dict[str, dict[str, float]] = {
+    "dynamodb": {"connect_timeout": 0.5, "read_timeout": 1.5, "max_attempts": 3},
+    "ses": {"connect_timeout": 1, "read_timeout": 3, "max_attempts": 2},
+    "default": {"connect_timeout": 1, "read_timeout": 3, "max_attempts": 3},
 }
 
 
+def client_config(service: str, settings: Settings) -> dict[str, Any]:
+    """The timeouts and attempts of `service`'s client: its defaults, the settings given over them."""
+    given: dict[str, float | None] = {
+        "connect_timeout": settings.aws_connect_timeout_seconds,
+        "read_timeout": settings.aws_read_timeout_seconds,
+        "max_attempts": settings.aws_max_attempts,
+    }
+    defaults = CLIENT_SETTINGS.get(service, CLIENT_SETTINGS["default"])
+    return {name: default if given[name] is None else given[name] for name, default in defaults.items()}
+
+
 @lru_cache(maxsize=8)
-def _client(service: str, region: str, endpoint_url: str | None) -> Any:
+def _client(
+    service: str,
+    region: str,
+    endpoint_url: str | None,
+    connect_timeout: float,
+    read_timeout: float,
+    max_attempts: int,
+) -> Any:
     import boto3
     from botocore.config import Config
 
-    config = Config(**CLIENT_SETTINGS.get(service, CLIENT_SETTINGS["default"]))
+    retries = {"mode": "standard", "max_attempts": max_attempts}
+    config = Config(connect_timeout=connect_timeout, read_timeout=read_timeout, retries=retries)
     return boto3.client(service, region_name=region, endpoint_url=endpoint_url, config=config)
 
 
 def aws_client(service: str, settings: Settings | None = None) -> Any:
     settings = settings or get_settings()
-    return _client(service, settings.aws_region, settings.aws_endpoint_url)
+    return _client(service, settings.aws_region, settings.aws_endpoint_url, **client_config(service, settings))
 
 
 def store() -> "Store":

@@ -37,7 +37,7 @@ class Settings(BaseModel):
     )
     public_base_url: str = Field(DEFAULT_PUBLIC_BASE_URL, alias="PUBLIC_BASE_URL")
     contact_url_override: str | None = Field(None, alias="CONTACT_URL")
-    cgu_version: str = Field("2026-11-01", alias="CGU_VERSION", min_length=1)
+    cgu_version: str = Field("2026-11-01", alias="CGU_VERSION", min_length=1, max_length=64)  # sealed in draft ids
     registration_ttl_seconds: int = Field(3600, alias="REGISTRATION_TTL_SECONDS", gt=0)
     activation_ttl_seconds: int = Field(1_296_000, alias="ACTIVATION_TTL_SECONDS", gt=0)
     captcha_ttl_seconds: int = Field(600, alias="CAPTCHA_TTL_SECONDS", gt=0)
@@ -55,6 +55,12 @@ class Settings(BaseModel):
     credit_queue: str = Field("mon-compte-formation-credits", alias="CREDIT_QUEUE", pattern=r"^[A-Za-z0-9_-]{1,80}$")
     credit_chunk_lines: int = Field(500, alias="CREDIT_CHUNK_LINES", gt=0, le=100_000)
     captcha_fixed_answer: str | None = Field(None, alias="CAPTCHA_FIXED_ANSWER", min_length=1, max_length=16)
+    # The AWS clients' timeouts and attempts (contract §12). Unset, each client keeps its own
+    # (chalicelib/dependencies.py: DynamoDB 0.5 s, 1.5 s, 3 attempts; SES 1 s, 3 s, 2 attempts); set,
+    # the value applies to every client, e.g. a local stack on a loaded machine.
+    aws_connect_timeout_seconds: float | None = Field(None, alias="AWS_CONNECT_TIMEOUT_SECONDS", gt=0, le=60)
+    aws_read_timeout_seconds: float | None = Field(None, alias="AWS_READ_TIMEOUT_SECONDS", gt=0, le=300)
+    aws_max_attempts: int | None = Field(None, alias="AWS_MAX_ATTEMPTS", ge=1, le=10)
     # The key that seals captchas (see chalicelib/domain/captchas.py): the same for every instance.
     captcha_secret: str | None = Field(None, alias="CAPTCHA_SECRET", min_length=32, repr=False)
 

@@ -1,10 +1,14 @@
 """The fixtures every layer shares: the emulated AWS, the store, the API client, a fixed clock, and
-recorders of what the application asks of AWS and of the waits it asks for."""
+recorders of what the application asks of AWS and of the waits it asks for. Every test is marked by
+its layer (see LAYERS), so that `make check` can leave the browser and fuzzing tests out."""
 
+import functools
 import os
-import threading
+from pathlib import Path
 
 import boto3
+import botocore.loaders
+import botocore.session
 import pytest
 from chalice.test import Client
 from moto import mock_aws
@@ -15,6 +19,12 @@ from tests.helpers import table as table_reads
 from tests.helpers.api import Api
 from tests.helpers.clock import FixedClock
 from tests.helpers.journey import Journey
+from tools import emulator
+
+# mock_aws gives every test a new boto3 session, and each session a new loader that reads and
+# parses botocore's JSON models again (a tenth of a second per client). The models are files that
+# never change: one loader, its caches included, serves every session.
+botocore.session.create_loader = functools.cache(botocore.loaders.create_loader)
 
 TEST_CAPTCHA_SECRET = "une clé de test pour sceller les captchas, 32+"
 SETTINGS_VARIABLES = (
@@ -45,32 +55,39 @@ def aws_environment(monkeypatch):
     dependencies.reset()
 
 
+# Marks by folder; in tests/system, the tests that use Chromium (the `browser` fixture, directly or
+# through `page`) are `browser`, and the schema fuzzing `fuzz`.
+LAYERS = ("rules", "store", "domain", "api", "system")
+FUZZ_MODULES = {"test_schema_fuzzing"}
+TESTS = Path(__file__).parent
+
+
+def layer_of(item) -> str:
+    path = Path(item.fspath)
+    folder = path.relative_to(TESTS).parts[0]
+    if folder not in LAYERS:
+        raise pytest.UsageError(f"{path}: a test folder must be one of the layers {LAYERS} (tests/conftest.py)")
+    if "browser" in item.fixturenames:
+        return "browser"
+    return "fuzz" if path.stem in FUZZ_MODULES else folder
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        item.add_marker(layer_of(item))
+
+
 @pytest.fixture
 def aws():
-    """An emulated AWS account with the project's table and a verified sender."""
+    """An emulated AWS account with the project's table and a verified sender, on the same patched
+    moto as the local stack's (tools/emulator.py: one request at a time, which gives race tests
+    DynamoDB's isolation, and transactions that back up only their items)."""
+    emulator.install()
     with mock_aws():
         settings = get_settings()
         table.ensure_table(boto3.client("dynamodb"), settings.table_name)
         boto3.client("ses").verify_email_identity(EmailAddress=settings.sender_email)
         yield
-
-
-@pytest.fixture
-def serialized_emulator(aws, monkeypatch):
-    """moto applies a transaction item by item without a lock; one request at a time gives it
-    DynamoDB's isolation, so that race tests check our conditions and not moto's thread safety."""
-    from moto.dynamodb.models import DynamoDBBackend
-
-    lock = threading.RLock()
-    for name in ("transact_write_items", "put_item", "get_item", "update_item", "delete_item",
-                 "query", "batch_write_item", "batch_get_item"):
-        original = getattr(DynamoDBBackend, name)
-
-        def one_at_a_time(self, *args, __original=original, **kwargs):
-            with lock:
-                return __original(self, *args, **kwargs)
-
-        monkeypatch.setattr(DynamoDBBackend, name, one_at_a_time)
 
 
 @pytest.fixture
@@ -85,6 +102,24 @@ def clock():
     fixed = FixedClock()
     dependencies.use_clock(fixed)
     return fixed
+
+
+@pytest.fixture(autouse=True)
+def password_hashing(request, monkeypatch):
+    """argon2id at the production's cost (19 MiB, 2 passes) is a tenth of a second of CPU a hash,
+    and most tests hash or verify a password on their way to what they check: they get argon2id at
+    its minimum cost instead. The tests of the hashing itself and of its timing (its parameters,
+    the login's constant cost) are marked `production_argon2` and keep the real one."""
+    from chalicelib.domain import passwords
+
+    if request.node.get_closest_marker("production_argon2") is None:
+        from argon2 import PasswordHasher, Type
+
+        cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID)
+        monkeypatch.setattr(passwords, "_hasher", lambda: cheap)
+    passwords._dummy_hash.cache_clear()  # made with whichever hasher the test has
+    yield
+    passwords._dummy_hash.cache_clear()
 
 
 @pytest.fixture(autouse=True)

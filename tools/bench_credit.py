@@ -7,11 +7,8 @@ shuffled, so that one person's lines fall in different chunks), credited through
 its own (a process apart, so that the memory measured is the functions'). Then the same file again
 (every line unchanged).
 
-moto backs up the whole table before every TransactWriteItems (a deep copy, to roll back a failed
-one), which makes a transaction cost in proportion to the table: 10,000 of them on a growing table
-take the emulator minutes and time requests out. The emulator the benchmark starts backs up only
-the items a transaction touches instead (the same rollback; see `_emulator`), so that what is
-measured is the functions, not moto's copies.
+The emulator is the local stack's (tools/emulator.py), whose transactions back up only the items
+they touch: moto's own copies the whole table before each, which would measure moto, not the functions.
 
 Prints, for each run: lines per second, the functions' own CPU time per line, DynamoDB requests per
 line (by operation), S3 and SQS requests, and memory: the peak resident size of this process, and
@@ -59,51 +56,13 @@ def synthetic_file(path: Path, seed: int = 2026) -> None:
     path.write_text("siret;nir;annee;heures_travaillees;duree_reference\n" + "\n".join(lines) + "\n")
 
 
-def _emulator(port: str) -> None:
-    """moto's server, whose transactions back up the items they touch rather than the whole table."""
-    import copy
-
-    import moto.dynamodb.models as models
-    from moto.server import main as serve
-
-    class TablesNotCopied:
-        @staticmethod
-        def deepcopy(value, memo=None):
-            return value if isinstance(value, models.Table) else copy.deepcopy(value, memo)
-
-    models.copy = TablesNotCopied  # the module's backup of whole tables becomes a no-op...
-    whole_table_backup = models.DynamoDBBackend.transact_write_items
-
-    def transact_write_items(self, transact_items):
-        touched = []  # ...and the items the transaction touches are backed up instead
-        for transact_item in transact_items:
-            _, operation = next(iter(transact_item.items()))
-            table = self.get_table(operation["TableName"])
-            attributes = operation.get("Item") or operation["Key"]
-            key = {name: attributes[name] for name in (table.hash_key_attr, table.range_key_attr) if name}
-            before = self.get_item(table.name, key)
-            touched.append((table.name, key, copy.deepcopy(before.to_json()["Attributes"]) if before else None))
-        try:
-            return whole_table_backup(self, transact_items)
-        except Exception:
-            for table_name, key, attributes in reversed(touched):
-                if attributes is None:
-                    self.delete_item(table_name, key)
-                else:
-                    self.put_item(table_name, attributes)
-            raise
-
-    models.DynamoDBBackend.transact_write_items = transact_write_items
-    serve(["-H", "127.0.0.1", "-p", port])
-
-
 def start_emulator() -> tuple[subprocess.Popen, str]:
     from tools.local_stack import free_port, http_status
 
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     moto = subprocess.Popen(
-        [sys.executable, "-m", "tools.bench_credit", "--emulator", str(port)],
+        [sys.executable, "-m", "tools.emulator", "-H", "127.0.0.1", "-p", str(port)],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -215,7 +174,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["--emulator"]:
-        _emulator(sys.argv[2])
-    else:
-        sys.exit(main())
+    sys.exit(main())

@@ -6,14 +6,18 @@ This measures the times themselves, on moto in-process (as the tests do) and in 
 
 - login: an unknown NIR against a wrong password, through the API;
 - the recovery routes, for a matching account and an unknown one, through the API, really waiting;
-- cold start: `import app` against `import chalice, boto3`.
+- cold start: `import app` against `import chalice, boto3`;
+- a cold instance's first requests: in fresh processes, `import app`, then the first `POST
+  /inscriptions`, `POST /captchas` (Pillow, the captcha library) and identity step (phonenumbers,
+  python-stdnum, email-validator), each timed alone, on moto.
 
 The two kinds of each figure are run in alternation (the first of each pair alternating too) and
 compared pair by pair: a load that comes and goes slows both members of a pair alike, so the median
 of the per-pair ratios is what the code does, not what the machine was doing. The bounds printed are
 the ones the removed tests asserted; `--check` exits 1 when a figure is outside them.
 
-    python -m tools.bench_timing [--login-pairs 25] [--recovery-pairs 8] [--import-pairs 7] [--check]
+    python -m tools.bench_timing [--login-pairs 25] [--recovery-pairs 8] [--import-pairs 7]
+                                 [--first-request-runs 7] [--check]
 """
 
 import argparse
@@ -81,15 +85,15 @@ def register(store, clock, nir: str, email: str, activate: bool) -> None:
     from chalicelib.domain import activation, captchas, registration
 
     mailer = KeepingMailer()
-    draft = registration.start(store, clock, ttl_seconds=3600, current_cgu_version="v1", accepted=True, version="v1")
     key = b"une cle de banc d essai, 32 octets au moins"
+    draft = registration.start(clock, ttl_seconds=3600, current_cgu_version="v1", accepted=True, version="v1", key=key)
     captcha = captchas.create(clock, 600, key, fixed_answer="AE23HJ")
     person = registration.Identity(nir=nir, civilite="M", nom_naissance="Dupont", courriel=email)
     registration.submit_identity(store, clock, draft.id, person, captcha.id, "AE23HJ", key)
     registration.submit_password(store, mailer, clock, draft_id=draft.id, password=PASSWORD, confirmation=PASSWORD,
-                                 policy="cpf-2015", activation_ttl_seconds=15 * 86400)
+                                 policy="cpf-2015", activation_ttl_seconds=15 * 86400, key=key)
     if activate:
-        activation.activate(store, clock, mailer.tokens[-1])
+        activation.activate(store, clock, mailer.tokens[-1], key)
 
 
 def timed(call: Callable[[], object]) -> float:
@@ -222,22 +226,89 @@ def import_figure(pairs: int) -> Figure:
     return ratio_figure("cold start", ("import app", "import chalice, boto3"), apps, bares, 0.0, 1.5)
 
 
+def first_requests_of_a_cold_process() -> dict[str, float]:
+    """In a fresh process (run as `--cold-child`): `import app`, then the first request of each heavy
+    route, each timed alone (the start too: whichever request first speaks to DynamoDB loads boto3 and
+    makes the client). The table is made untimed."""
+    _emulated_environment()
+    os.environ["CAPTCHA_SECRET"] = "une clé de banc d'essai pour sceller les captchas, 32+"
+    started = time.perf_counter()
+    from app import app
+
+    timings = {"import app": time.perf_counter() - started}
+    import boto3
+    from chalice.test import Client
+    from moto import mock_aws
+
+    from chalicelib import dependencies, table
+    from chalicelib.domain import captchas
+    from chalicelib.settings import get_settings
+
+    with mock_aws(), Client(app, stage_name="local") as client:
+        table.ensure_table(boto3.client("dynamodb"), get_settings().table_name)
+
+        def call(method: str, path: str, body: dict | None = None, status: int = 201) -> dict:
+            response = getattr(client.http, method)(
+                path, body=json.dumps(body or {}), headers={"Content-Type": "application/json"}
+            )
+            assert response.status_code == status, (path, response.status_code, response.body)
+            return json.loads(response.body)
+
+        version = json.loads(client.http.get("/cgu").body)["version"]
+        started = time.perf_counter()
+        draft = call("post", "/inscriptions", {"cgu_acceptees": True, "cgu_version": version})
+        timings["first POST /inscriptions"] = time.perf_counter() - started
+        started = time.perf_counter()
+        captcha = call("post", "/captchas")
+        timings["first POST /captchas"] = time.perf_counter() - started
+        answer = captchas.read(captcha["id"], get_settings().captcha_key()).answer
+        person = {"nir": make_nir("1840575123456"), "civilite": "M", "prenom": "Jean", "nom_naissance": "Dupont",
+                  "telephone_fixe": "01 23 45 67 89", "telephone_portable": "06 12 34 56 78",
+                  "courriel": EMAIL, "courriel_confirmation": EMAIL,
+                  "captcha_id": captcha["id"], "captcha_reponse": answer}
+        started = time.perf_counter()
+        call("put", f"/inscriptions/{draft['id']}/identite", person, status=200)
+        timings["first PUT /inscriptions/{id}/identite"] = time.perf_counter() - started
+    dependencies.reset()
+    return timings
+
+
+def first_requests_figures(runs: int) -> list[str]:
+    """Medians (and extremes) over `runs` fresh processes; no bound: a figure to compare before and after."""
+    samples: dict[str, list[float]] = {}
+    for _ in range(runs):
+        run = subprocess.run([sys.executable, "-m", "tools.bench_timing", "--cold-child"], cwd=ROOT, check=True,
+                             capture_output=True, text=True)
+        for name, seconds in json.loads(run.stdout.strip().splitlines()[-1]).items():
+            samples.setdefault(name, []).append(seconds)
+    return [f"cold process, {name} ({len(values)} runs): median {statistics.median(values) * 1000:.0f} ms, "
+            f"{min(values) * 1000:.0f}–{max(values) * 1000:.0f} ms" for name, values in samples.items()]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--login-pairs", type=int, default=25)
     parser.add_argument("--recovery-pairs", type=int, default=8)
     parser.add_argument("--import-pairs", type=int, default=7)
+    parser.add_argument("--first-request-runs", type=int, default=7)
+    parser.add_argument("--only-cold", action="store_true", help="only the cold start and the first requests")
+    parser.add_argument("--cold-child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--check", action="store_true", help="exit 1 when a figure is outside its bound")
     options = parser.parse_args()
+    if options.cold_child:
+        print(json.dumps(first_requests_of_a_cold_process()))
+        return 0
 
     _emulated_environment()
     figures = []
-    for figure in api_figures(options.login_pairs, options.recovery_pairs):
+    for figure in [] if options.only_cold else api_figures(options.login_pairs, options.recovery_pairs):
         print(figure, flush=True)
         figures.append(figure)
     figure = import_figure(options.import_pairs)
     print(figure, flush=True)
     figures.append(figure)
+    for line in first_requests_figures(options.first_request_runs):
+        print(line, flush=True)
     return 1 if options.check and not all(figure.within for figure in figures) else 0
 
 

@@ -10,6 +10,7 @@ does), and status, headers and body come back unchanged. Standard library only, 
 import argparse
 import http.client
 import json
+import socket
 import sys
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -187,9 +188,15 @@ def serve(port: int, api_url: str, root: Path = portal.PAGES_ROOT, host: str = "
             "prefixes": portal.api_prefixes(),
         },
     )
-    server = ThreadingHTTPServer((host, port), handler)
+    server = _FrontServer((host, port), handler)
     server.daemon_threads = True
     return server
+
+
+class _FrontServer(ThreadingHTTPServer):
+    # Python's default backlog of 5 waiting connections refuses people beyond it when many arrive
+    # at once (`make load`); CloudFront does not.
+    request_queue_size = socket.SOMAXCONN
 
 
 def main(arguments: list[str]) -> int:

@@ -1,5 +1,6 @@
-"""The local stack: an emulated AWS (moto server), the table and sender set up, the API on `chalice local`,
-and in front of it the portal's edge (tools/front_server.py): the pages and the API on one origin.
+"""The local stack: an emulated AWS (moto's server, as tools/emulator.py patches it), the table and
+sender set up, the API on `chalice local`, and in front of it the portal's edge
+(tools/front_server.py): the pages and the API on one origin.
 
 `make run` runs `python -m tools.local_stack`, which serves until Ctrl-C; the end-to-end and browser
 tests use `LocalStack` directly, on free ports, with the children's output kept in a file.
@@ -13,6 +14,7 @@ Environment read here (besides the application's settings, passed through to the
 import contextlib
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -27,7 +29,6 @@ from chalicelib.settings import points_at_loopback
 from tools.portal import PAGES_ROOT
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent  # the venv's scripts, next to its python
 HOST = "127.0.0.1"
 DEFAULT_REGION = "eu-west-3"
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}
@@ -147,7 +148,8 @@ class LocalStack:
             raise LocalStackError(f"port(s) {', '.join(map(str, busy))} already in use on {HOST} (PORT / MOTO_PORT)")
         deadline = time.monotonic() + self.timeout
         if self.starts_emulator:
-            moto = self._spawn([sys.executable, "-m", "moto.server", "-H", HOST, "-p", str(self.moto_port)])
+            # moto, patched to hold as its data grows and under concurrent requests (tools/emulator.py)
+            moto = self._spawn([sys.executable, "-m", "tools.emulator", "-H", HOST, "-p", str(self.moto_port)])
             self._wait_for(moto, self.emails_url, deadline, "the AWS emulator (moto server)")
         bootstrap = self._spawn([sys.executable, "-m", "tools.bootstrap"], keep=False)
         try:
@@ -162,8 +164,9 @@ class LocalStack:
             raise LocalStackError(self._failure(f"the bootstrap failed (exit code {code})"))
         if self.chalice_port is None:
             self.chalice_port = free_port()
-        chalice = str(BIN / "chalice")
-        command = [chalice, "local", "--stage", "local", "--host", HOST, "--port", str(self.chalice_port)]
+        # `chalice local`, with a listen backlog for concurrent people (tools/chalice_local.py)
+        command = [sys.executable, "-m", "tools.chalice_local", "local", "--stage", "local"]
+        command += ["--host", HOST, "--port", str(self.chalice_port)]
         if not self.autoreload:
             command.append("--no-autoreload")
         api = self._spawn(command)
@@ -197,6 +200,9 @@ class LocalStack:
             for name, value in FAKE_CREDENTIALS.items():
                 if name != "AWS_SESSION_TOKEN":
                     env.setdefault(name, value)
+        # One sealing key for the stack's life: drafts, captchas, activation links and session tokens are
+        # sealed with it, and `chalice local` restarts its process when a file changes (autoreload).
+        env.setdefault("CAPTCHA_SECRET", secrets.token_urlsafe(32))
         # The links in emails open the portal's pages on the front's port, unless another address is given.
         env.setdefault("PUBLIC_BASE_URL", self.api_url)
         env.setdefault("AWS_REGION", env.get("AWS_DEFAULT_REGION") or DEFAULT_REGION)

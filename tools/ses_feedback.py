@@ -13,6 +13,7 @@ link (its code's record names its account or délégation) or, for the notice th
 the address's reservation. A tool: never shipped, only against a loopback emulator.
 """
 
+import base64
 import json
 import re
 import sys
@@ -123,7 +124,7 @@ def record_id_of(store, kind: MessageKind, body: str, recipient: str) -> str | N
     if kind == MessageKind.EMAIL_CHANGE_NOTICE or found is None:
         reservation = store._get(keys.email_key(email_key(recipient)))
         return (reservation or {}).get("compte_id")
-    digest = tokens.digest(found.group(2))
+    digest = tokens.digest(_stored_secret(kind, found.group(2)))
     key = {
         MessageKind.ACTIVATION: keys.activation_key,
         MessageKind.RESET: keys.reset_key,
@@ -132,6 +133,16 @@ def record_id_of(store, kind: MessageKind, body: str, recipient: str) -> str | N
     }[kind](digest)
     record = store._get(key) or {}
     return record.get("delegation_id" if kind == MessageKind.DELEGATION else "compte_id")
+
+
+def _stored_secret(kind: MessageKind, code: str) -> str:
+    """The secret whose digest keys the link's record. An activation code opens with its secret's 32
+    bytes, then what it names, sealed with the server's key (chalicelib/domain/tokens.py); the tool
+    needs only the secret, so no key. The other links are their secret alone."""
+    if kind != MessageKind.ACTIVATION or tokens.is_well_formed_token(code):
+        return code
+    raw = base64.urlsafe_b64decode(code + "=" * (-len(code) % 4))
+    return base64.urlsafe_b64encode(raw[:32]).decode("ascii").rstrip("=")
 
 
 def last_message_to(messages: list[dict], address: str) -> dict | None:

@@ -9,7 +9,7 @@ from chalice.app import Response
 from .. import dependencies
 from ..domain import delegations, dossiers, recovery
 from ..domain.delegations import rules
-from ..domain.sessions import Session
+from ..domain.sessions import Session, Ticket
 from ..settings import get_settings
 from . import answers, bodies, forms
 from .answers import Answer
@@ -128,11 +128,11 @@ def list_delegated(session: Session) -> Answer:
     summary="La synthèse d'un compte délégué (sans les dossiers confidentiels)",
     answers={200: answers.Synthesis},
     refusals=DELEGATION_GONE,
-    authenticated=True,
+    authenticated="ticket",  # the session read with the delegation
 )
-def delegated_synthesis(session: Session, delegation_id: str) -> Answer:
-    store, clock = dependencies.store(), dependencies.clock()
-    return answers.Synthesis.of(delegations.delegated_synthesis(store, clock, session, delegation_id))
+def delegated_synthesis(ticket: Ticket, delegation_id: str) -> Answer:
+    store, clock, idle = dependencies.store(), dependencies.clock(), get_settings().session_idle_seconds
+    return answers.Synthesis.of(delegations.delegated_synthesis(store, clock, ticket, delegation_id, idle_seconds=idle))
 
 
 @blueprint.route(
@@ -141,11 +141,12 @@ def delegated_synthesis(session: Session, delegation_id: str) -> Answer:
     summary="Le compte d'heures d'un compte délégué",
     answers={200: answers.HoursStatement},
     refusals=DELEGATION_GONE,
-    authenticated=True,
+    authenticated="ticket",  # the session read with the delegation
 )
-def delegated_hours(session: Session, delegation_id: str) -> Answer:
-    store, clock = dependencies.store(), dependencies.clock()
-    return answers.HoursStatement.of(delegations.delegated_hours(store, clock, session, delegation_id))
+def delegated_hours(ticket: Ticket, delegation_id: str) -> Answer:
+    store, clock, idle = dependencies.store(), dependencies.clock(), get_settings().session_idle_seconds
+    statement = delegations.delegated_hours(store, clock, ticket, delegation_id, idle_seconds=idle)
+    return answers.HoursStatement.of(statement)
 
 
 @blueprint.route(
@@ -155,11 +156,12 @@ def delegated_hours(session: Session, delegation_id: str) -> Answer:
     answers={200: answers.Dossiers},
     refusals=refusals(rules.NOT_FOUND, dossiers.BAD_STATE_FILTER),
     query={"etat": "« en_cours » ou « clos »."},
-    authenticated=True,
+    authenticated="ticket",  # the session read with the delegation
 )
-def delegated_dossiers(session: Session, delegation_id: str) -> Answer:
-    store, clock = dependencies.store(), dependencies.clock()
-    found = delegations.delegated_dossiers(store, clock, session, delegation_id, _query_parameter("etat"))
+def delegated_dossiers(ticket: Ticket, delegation_id: str) -> Answer:
+    store, clock, idle = dependencies.store(), dependencies.clock(), get_settings().session_idle_seconds
+    state = _query_parameter("etat")
+    found = delegations.delegated_dossiers(store, clock, ticket, delegation_id, state, idle_seconds=idle)
     return answers.Dossiers.of(found)
 
 
@@ -169,11 +171,12 @@ def delegated_dossiers(session: Session, delegation_id: str) -> Answer:
     summary="Un dossier de formation d'un compte délégué (un dossier confidentiel n'existe pas ici)",
     answers={200: answers.Dossier},
     refusals=refusals(rules.NOT_FOUND, dossiers.NOT_FOUND),
-    authenticated=True,
+    authenticated="ticket",  # the session read with the delegation
 )
-def delegated_dossier(session: Session, delegation_id: str, dossier_id: str) -> Answer:
-    store, clock = dependencies.store(), dependencies.clock()
-    return answers.Dossier.of(delegations.delegated_dossier(store, clock, session, delegation_id, dossier_id))
+def delegated_dossier(ticket: Ticket, delegation_id: str, dossier_id: str) -> Answer:
+    store, clock, idle = dependencies.store(), dependencies.clock(), get_settings().session_idle_seconds
+    found = delegations.delegated_dossier(store, clock, ticket, delegation_id, dossier_id, idle_seconds=idle)
+    return answers.Dossier.of(found)
 
 
 @blueprint.route(
@@ -190,15 +193,16 @@ def delegated_dossier(session: Session, delegation_id: str, dossier_id: str) -> 
         rules.SCOPE_TOO_NARROW,
         dossiers.DIF_NOT_ENTERED,
     ),
-    authenticated=True,
+    authenticated="ticket",  # the session read with the delegation
 )
-def create_dossier(session: Session, delegation_id: str, form: forms.DelegateDossierForm) -> Response:
+def create_dossier(ticket: Ticket, delegation_id: str, form: forms.DelegateDossierForm) -> Response:
     dossier = delegations.create_dossier(
         dependencies.store(),
         dependencies.clock(),
-        session,
+        ticket,
         delegation_id,
         dossiers.NewDossier(**form.model_dump()),
+        idle_seconds=get_settings().session_idle_seconds,
     )
     location = f"/titulaire/comptes-delegues/{delegation_id}/dossiers/{dossier.id}"
     return json_response(answers.Dossier.of(dossier), status=201, headers={"Location": location})

@@ -100,7 +100,7 @@ class PasswordForm(Form):
 
 
 class ActivationForm(Form):
-    code: Annotated[str, _text(256)]
+    code: Annotated[str, _text(600)]  # it names the records it activates (domain/tokens.py)
 
 
 class LoginForm(Form):

@@ -36,10 +36,11 @@ FIELD_REFUSALS = (
     methods=["GET"],
     summary="Synthèse de votre compte : heures disponibles et dossiers",
     answers={200: answers.Synthesis},
-    authenticated=True,
+    authenticated="ticket",  # the session read with the account and the hours: 1 request
 )
-def synthesis(session: Session) -> Answer:
-    return answers.Synthesis.of(holder.synthesis(dependencies.store(), session.account_id, session.nir))
+def synthesis(ticket: Ticket) -> Answer:
+    store, clock, idle = dependencies.store(), dependencies.clock(), get_settings().session_idle_seconds
+    return answers.Synthesis.of(holder.synthesis(store, clock, ticket, idle_seconds=idle))
 
 
 # "Mes informations personnelles" ----------------------------------------------------------------
@@ -50,10 +51,11 @@ def synthesis(session: Session) -> Answer:
     methods=["GET"],
     summary="Mes informations personnelles (le NIR masqué)",
     answers={200: answers.Informations},
-    authenticated=True,
+    authenticated="ticket",  # the session read with the account: 1 request
 )
-def read_informations(session: Session) -> Answer:
-    return answers.Informations.of(holder.informations(dependencies.store(), session.account_id))
+def read_informations(ticket: Ticket) -> Answer:
+    store, clock, idle = dependencies.store(), dependencies.clock(), get_settings().session_idle_seconds
+    return answers.Informations.of(holder.informations(store, clock, ticket, idle_seconds=idle))
 
 
 @blueprint.route(
@@ -177,10 +179,11 @@ def list_dossiers(session: Session) -> Answer:
     summary="Un dossier de formation",
     answers={200: answers.Dossier},
     refusals=DOSSIER_GONE,
-    authenticated=True,
+    authenticated="ticket",  # the session read with the dossier: 1 request
 )
-def read_dossier(session: Session, dossier_id: str) -> Answer:
-    return answers.Dossier.of(dossiers.find(dependencies.store(), session.account_id, dossier_id))
+def read_dossier(ticket: Ticket, dossier_id: str) -> Answer:
+    store, clock, idle = dependencies.store(), dependencies.clock(), get_settings().session_idle_seconds
+    return answers.Dossier.of(dossiers.read(store, clock, ticket, dossier_id, idle_seconds=idle))
 
 
 @blueprint.route(

@@ -43,7 +43,12 @@ PASSWORD_REFUSALS = (passwords.REFUSED, *passwords.RULE_CODES)
 def resend_activation(form: forms.RecoveryForm) -> Answer:
     with answering_in_constant_time():
         recovery.resend_activation(
-            dependencies.store(), dependencies.mailer(), dependencies.clock(), nir=form.nir, courriel=form.courriel
+            dependencies.store(),
+            dependencies.mailer(),
+            dependencies.clock(),
+            nir=form.nir,
+            courriel=form.courriel,
+            key=get_settings().captcha_key(),
         )
     return answers.Detail(detail=recovery.ACCEPTED)
 

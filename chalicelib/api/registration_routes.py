@@ -51,12 +51,12 @@ def read_cgu() -> Answer:
 def start_registration(form: forms.CguAcceptance) -> Response:
     settings = get_settings()
     draft = registration.start(
-        dependencies.store(),
         dependencies.clock(),
         ttl_seconds=settings.registration_ttl_seconds,
         current_cgu_version=settings.cgu_version,
         accepted=form.cgu_acceptees,
         version=form.cgu_version,
+        key=settings.captcha_key(),
     )
     return json_response(_step(draft), status=201, headers={"Location": f"/inscriptions/{draft.id}"})
 
@@ -69,7 +69,8 @@ def start_registration(form: forms.CguAcceptance) -> Response:
     refusals=DRAFT_GONE,
 )
 def read_registration(draft_id: str) -> Answer:
-    return answers.RegistrationDraft.of(registration.find(dependencies.store(), dependencies.clock(), draft_id))
+    draft = registration.find(dependencies.store(), dependencies.clock(), draft_id, get_settings().captcha_key())
+    return answers.RegistrationDraft.of(draft)
 
 
 @blueprint.route(
@@ -80,7 +81,7 @@ def read_registration(draft_id: str) -> Answer:
     refusals=DRAFT_GONE,
 )
 def cancel_registration(draft_id: str) -> Response:
-    registration.cancel(dependencies.store(), dependencies.clock(), draft_id)
+    registration.cancel(dependencies.store(), dependencies.clock(), draft_id, get_settings().captcha_key())
     return Response(body="", status_code=204)
 
 
@@ -143,6 +144,7 @@ def submit_password(draft_id: str, form: forms.PasswordForm) -> Answer:
         confirmation=form.mot_de_passe_confirmation,
         policy=settings.password_policy,
         activation_ttl_seconds=settings.activation_ttl_seconds,
+        key=settings.captcha_key(),
     )
     detail = registration.REGISTERED
     if not pending.email_sent:
@@ -207,7 +209,7 @@ def captcha_audio(captcha_id: str) -> Response:
     refusals=refusals(activation.UNKNOWN, activation.ALREADY_USED, activation.EXPIRED),
 )
 def activate(form: forms.ActivationForm) -> Answer:
-    activation.activate(dependencies.store(), dependencies.clock(), form.code)
+    activation.activate(dependencies.store(), dependencies.clock(), form.code, get_settings().captcha_key())
     return answers.Activated(statut="actif", detail=activation.ACTIVATED)
 
 

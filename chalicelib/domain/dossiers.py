@@ -17,7 +17,7 @@ from .records.sessions import SessionRecord, SessionTouch
 from .states import DossierStatus
 
 
-class DossierStore(hours.HolderNirStore, Protocol):
+class DossierStore(hours.HolderNirStore, sessions.SessionStore, Protocol):
     def create_dossier(self, creation: DossierCreation) -> None: ...
 
     def get_dossier(self, account_id: str, dossier_id: str) -> Dossier | None: ...
@@ -119,6 +119,17 @@ def list_all(store: DossierStore, account_id: str, state: str | None = None) -> 
         raise BAD_STATE_FILTER
     dossiers = store.list_dossiers(account_id, STATES[state] if state else None)
     return sorted(dossiers, key=lambda d: (d.cree_le, d.id), reverse=True)
+
+
+def read(store: DossierStore, clock: Clock, ticket: sessions.Ticket, dossier_id: str, *, idle_seconds: int) -> Dossier:
+    """A dossier of the caller's: the session and the dossier in one BatchGetItem (and the session's
+    idle deadline pushed back when it has aged)."""
+    well_formed = tokens.is_well_formed_id(dossier_id)  # junk never reaches the table
+    record, found = store.get_session_and_dossier(ticket.digest, ticket.account_id, dossier_id if well_formed else None)
+    sessions.admit_and_keep_alive(store, record, ticket, clock(), idle_seconds=idle_seconds)
+    if found is None:
+        raise NOT_FOUND
+    return found
 
 
 def validate(

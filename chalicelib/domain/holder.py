@@ -11,6 +11,7 @@ from .records.accounts import Account, InformationsChange, PasswordChange
 from .records.history import HistoryPage
 from .records.hours import Rights
 from .records.people import Names
+from .records.sessions import SessionRecord
 
 HISTORY_PAGE_SIZE = 20
 
@@ -67,10 +68,18 @@ INVALID_CURSOR = InvalidInput(
 )
 
 
-class AccountStore(hours.HolderNirStore, Protocol):
-    """The synthesis and "Mes informations personnelles"."""
+class AccountStore(hours.HolderNirStore, sessions.SessionStore, Protocol):
+    """The synthesis and "Mes informations personnelles", each read beside the caller's session."""
 
     def get_account_and_rights(self, account_id: str, nir: str) -> tuple[Account | None, Rights | None]: ...
+
+    def get_session_account_and_rights(
+        self, session_digest: str, account_id: str, nir: str
+    ) -> tuple[SessionRecord | None, Account | None, Rights | None]: ...
+
+    def get_session_and_account(
+        self, session_digest: str, account_id: str
+    ) -> tuple[SessionRecord | None, Account | None]: ...
 
     def update_account_fields(self, change: InformationsChange) -> None: ...
 
@@ -95,10 +104,12 @@ def _account(store: hours.HolderNirStore, account_id: str) -> Account:
     return account
 
 
-def synthesis(store: AccountStore, account_id: str, nir: str | None = None) -> Synthesis:
-    """ "Synthèse de votre compte": the account (names, dossier counts) and its NIR's rights (the
-    hours), one BatchGetItem. Hours are those still free: not held by a validated dossier nor spent."""
-    account, rights = store.get_account_and_rights(account_id, hours.nir_of(store, account_id, nir))
+def synthesis(store: AccountStore, clock: Clock, ticket: sessions.Ticket, *, idle_seconds: int) -> Synthesis:
+    """ "Synthèse de votre compte": the session, the account (names, dossier counts) and its NIR's
+    rights (the hours), one BatchGetItem (and the session's idle deadline pushed back when it has
+    aged). Hours are those still free: not held by a validated dossier nor spent."""
+    record, account, rights = store.get_session_account_and_rights(ticket.digest, ticket.account_id, ticket.nir)
+    sessions.admit_and_keep_alive(store, record, ticket, clock(), idle_seconds=idle_seconds)
     if account is None:
         raise hours.ACCOUNT_NOT_FOUND
     return synthesis_of(account, rights)
@@ -120,9 +131,14 @@ def synthesis_of(account: Account, rights: Rights | None, *, for_delegate: bool 
     )
 
 
-def informations(store: AccountStore, account_id: str) -> Account:
-    """ "Mes informations personnelles" (the answer masks the NIR)."""
-    return _account(store, account_id)
+def informations(store: AccountStore, clock: Clock, ticket: sessions.Ticket, *, idle_seconds: int) -> Account:
+    """ "Mes informations personnelles" (the answer masks the NIR). The session and the account in
+    one BatchGetItem, as the synthesis."""
+    record, account = store.get_session_and_account(ticket.digest, ticket.account_id)
+    sessions.admit_and_keep_alive(store, record, ticket, clock(), idle_seconds=idle_seconds)
+    if account is None:
+        raise hours.ACCOUNT_NOT_FOUND
+    return account
 
 
 def change_informations(

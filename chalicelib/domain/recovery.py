@@ -56,7 +56,9 @@ class RecoveryStore(sessions.SessionStore, Protocol):
     def reset_password(self, done: PasswordReset) -> None: ...
 
 
-def resend_activation(store: RecoveryStore, mailer: Mailer, clock: Clock, *, nir: str, courriel: str) -> None:
+def resend_activation(
+    store: RecoveryStore, mailer: Mailer, clock: Clock, *, nir: str, courriel: str, key: bytes
+) -> None:
     """A new activation link for a pending account still within its 15 days; the old link stops working."""
     now = clock()
     allowed = _email_allowed(store, now, nir, courriel, status=AccountStatus.PENDING)
@@ -66,10 +68,10 @@ def resend_activation(store: RecoveryStore, mailer: Mailer, clock: Clock, *, nir
     old_digest = account.activation_digest
     if old_digest is None:
         return
-    token = tokens.new_secret_token()
+    secret = tokens.new_secret_token()
     deadline = account.expires_at  # the registration's own 15 days: a new link does not extend them
     activation = Activation(
-        tokens.digest(token),
+        tokens.digest(secret),
         account.id,
         account.nir,
         identity.email_key(account.courriel),
@@ -81,7 +83,8 @@ def resend_activation(store: RecoveryStore, mailer: Mailer, clock: Clock, *, nir
     except WriteConflict:
         return  # activated, expired or resent meanwhile: nothing to send
     if deadline is not None:
-        _deliver(mailer.send_activation, account.courriel, token, deadline, account.id)
+        code = tokens.new_activation_code(secret, activation, key)
+        _deliver(mailer.send_activation, account.courriel, code, deadline, account.id)
 
 
 def request_reset(

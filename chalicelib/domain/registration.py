@@ -1,11 +1,14 @@
 """Registration ("S'inscrire"): a draft that walks through CGU, identity and password, then a pending account.
 
-The draft lives `registration_ttl_seconds` from its creation. The password step turns it into a
-pending account, whose activation link lives `activation_ttl_seconds`; from then on the draft
-keeps no personal data, only the step it reached.
+The draft lives `registration_ttl_seconds` from its creation. Its first step (the CGU's version and
+the time they were accepted) and its expiry are sealed in its id (tokens.new_draft_id): starting
+writes nothing, and the identity step's transaction writes the draft. Until then, a well-sealed id
+that names no item is a draft awaiting its identity; cancelling it writes its "cancelled" mark. The
+password step turns it into a pending account, whose activation link lives
+`activation_ttl_seconds`; from then on the draft keeps no personal data, only the step it reached.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -28,17 +31,15 @@ STEP_ACTIVATION = DraftStep.ACTIVATION  # what the password step answers
 class RegistrationStore(Protocol):
     """What the registration steps read and write."""
 
-    def put_draft(self, draft: Draft) -> None: ...
-
     def get_draft(self, draft_id: str) -> Draft | None: ...
 
-    def cancel_draft(self, draft_id: str, now: datetime) -> None: ...
+    def cancel_draft(self, draft_id: str, now: datetime, expires: datetime) -> None: ...
 
     def spend_captcha_on_draft(self, draft_id: str, nonce: str, expires: datetime, now: datetime) -> None: ...
 
     def save_identity(self, step: IdentityStep) -> None: ...
 
-    def create_pending_account(self, pending: PendingAccount) -> None: ...
+    def create_pending_account(self, pending: PendingAccount) -> str: ...
 
 
 CGU_NOT_ACCEPTED = (
@@ -83,41 +84,59 @@ class PendingRegistration:
 
 
 def start(
-    store: RegistrationStore,
     clock: Clock,
     *,
     ttl_seconds: int,
     current_cgu_version: str,
     accepted: bool,
     version: str | None,
+    key: bytes,
 ) -> Draft:
+    """Step 1: the CGU accepted, sealed in a new draft's id; nothing is written."""
     if not accepted:
         raise CGU_REFUSED
     if version != current_cgu_version:
         raise CGU_OUTDATED
     now = clock()
-    expires_at = now + timedelta(seconds=ttl_seconds)
-    draft = Draft(tokens.new_draft_id(expires_at), DraftStep.IDENTITY, expires_at, version, to_iso(now), to_iso(now))
-    store.put_draft(draft)
-    return draft
+    sealed = tokens.SealedDraft(now + timedelta(seconds=ttl_seconds), current_cgu_version, now)  # == version
+    return _unwritten(tokens.new_draft_id(sealed, key), sealed)
 
 
-def find(store: RegistrationStore, clock: Clock, draft_id: str) -> Draft:
-    draft = store.get_draft(draft_id) if tokens.is_well_formed_draft_id(draft_id) else None
-    if not is_live(draft, clock()) or draft.step == DraftStep.CANCELLED:
+def find(store: RegistrationStore, clock: Clock, draft_id: str, key: bytes) -> Draft:
+    """The draft an id names: its item, or, while none is written, the first step its id seals.
+    One GetItem for a live, well-sealed id; none otherwise."""
+    now = clock()
+    sealed = _live_seal(draft_id, key, now)
+    draft = store.get_draft(draft_id)
+    if draft is None:
+        return _unwritten(draft_id, sealed)
+    if not is_live(draft, now) or draft.step == DraftStep.CANCELLED:
         raise DRAFT_NOT_FOUND
     return draft
 
 
-def cancel(store: RegistrationStore, clock: Clock, draft_id: str) -> None:
+def cancel(store: RegistrationStore, clock: Clock, draft_id: str, key: bytes) -> None:
     """ "Annuler": whatever the draft holds of the person is erased at once; the draft, cancelled,
-    is found no more."""
-    if not tokens.is_well_formed_draft_id(draft_id):
-        raise DRAFT_NOT_FOUND
+    is found no more (a draft never written gets its "cancelled" mark, which lives its hour)."""
+    now = clock()
+    sealed = _live_seal(draft_id, key, now)
     try:
-        store.cancel_draft(draft_id, clock())
+        store.cancel_draft(draft_id, now, sealed.expires_at)
     except WriteConflict:
         raise DRAFT_NOT_FOUND from None
+
+
+def _live_seal(draft_id: str, key: bytes, now: datetime) -> tokens.SealedDraft:
+    """What a draft id seals, unless it is not one of ours or its hour is over (404 then)."""
+    sealed = tokens.read_draft_id(draft_id, key)
+    if sealed is None or sealed.expires_at <= now:
+        raise DRAFT_NOT_FOUND
+    return sealed
+
+
+def _unwritten(draft_id: str, sealed: tokens.SealedDraft) -> Draft:
+    accepted_at = to_iso(sealed.cgu_accepted_at)
+    return Draft(draft_id, DraftStep.IDENTITY, sealed.expires_at, sealed.cgu_version, accepted_at, accepted_at)
 
 
 def submit_identity(
@@ -130,17 +149,16 @@ def submit_identity(
     captcha_key: bytes,
 ) -> Step:
     """Step 2. May be sent again ("Retour") while the draft waits for its password. One write,
-    conditioned on everything (the draft's step and life, the captcha unanswered, the NIR and the
-    email free); the draft is read only to say what was wrong with it. The draft's state is said
-    before the captcha's, and the captcha's before the NIR's and the email's (the captcha guards the
-    "NIR already registered" answer against enumeration)."""
-    expires_at = tokens.draft_expiry(draft_id)
+    conditioned on everything (the draft not written yet or at this step and live, the captcha
+    unanswered, the NIR and the email free), which writes the draft with its first step from its id;
+    the draft is read only to say what was wrong with it. The draft's state is said before the
+    captcha's, and the captcha's before the NIR's and the email's (the captcha guards the "NIR already
+    registered" answer against enumeration). The server's key seals both the captcha and the draft."""
     now = clock()
-    if expires_at is None or expires_at <= now:
-        raise DRAFT_NOT_FOUND
+    sealed = _live_seal(draft_id, captcha_key, now)
     captcha = captchas.live(captcha_id, captcha_key, now)
     if captcha is None:
-        _refuse_unless_awaiting_identity(store, clock, draft_id)
+        _refuse_unless_awaiting_identity(store, clock, draft_id, captcha_key)
         raise _captcha_refused(captchas.EXPIRED)
     if not captchas.is_right(captcha, captcha_answer):
         # A captcha takes one answer, right or wrong: spend it, then say what was wrong.
@@ -148,27 +166,28 @@ def submit_identity(
             store.spend_captcha_on_draft(draft_id, captcha.nonce, captcha.expires_at, now)
         except WriteConflict as conflict:
             if "inscription" in conflict.failed:
-                raise _state_error(store, clock, draft_id) from None
+                raise _state_error(store, clock, draft_id, captcha_key) from None
             raise _captcha_refused(captchas.EXPIRED) from None
         raise _captcha_refused(captchas.INCORRECT)
     try:
         spent = SpentCaptcha(captcha.nonce, captcha.expires_at)
-        store.save_identity(IdentityStep(draft_id, person, rules.email_key(person.courriel), spent, now))
+        first_step = _unwritten(draft_id, sealed)
+        store.save_identity(IdentityStep(first_step, person, rules.email_key(person.courriel), spent, now))
     except WriteConflict as conflict:
-        if "inscription" in conflict.failed:  # gone, expired or past this step: the captcha stays unspent
-            raise _state_error(store, clock, draft_id) from None
+        if "inscription" in conflict.failed:  # cancelled, past this step: the captcha stays unspent
+            raise _state_error(store, clock, draft_id, captcha_key) from None
         if "captcha" in conflict.failed:
             raise _captcha_refused(captchas.EXPIRED) from None  # answered meanwhile
         raise _taken(conflict.failed) from None
-    return Step(draft_id, DraftStep.PASSWORD, expires_at)
+    return Step(draft_id, DraftStep.PASSWORD, sealed.expires_at)
 
 
 def _captcha_refused(error: FieldError) -> InvalidInput:
     return InvalidInput(error.code, error.message, [error])
 
 
-def _refuse_unless_awaiting_identity(store: RegistrationStore, clock: Clock, draft_id: str) -> None:
-    _require_step(find(store, clock, draft_id), DraftStep.IDENTITY, DraftStep.PASSWORD)
+def _refuse_unless_awaiting_identity(store: RegistrationStore, clock: Clock, draft_id: str, key: bytes) -> None:
+    _require_step(find(store, clock, draft_id, key), DraftStep.IDENTITY, DraftStep.PASSWORD)
 
 
 def submit_password(
@@ -181,9 +200,10 @@ def submit_password(
     confirmation: str,
     policy: str,
     activation_ttl_seconds: int,
+    key: bytes,
 ) -> PendingRegistration:
     """Step 3: the pending account, its reservations and its activation link, then the email."""
-    draft = find(store, clock, draft_id)
+    draft = find(store, clock, draft_id, key)
     _require_step(draft, DraftStep.PASSWORD)
     password, confirmation = passwords.normalize(password), passwords.normalize(confirmation)
     errors = passwords.check_new_password(policy, password, confirmation)
@@ -194,19 +214,20 @@ def submit_password(
     if person is None:  # a draft at the password step holds its identity
         raise _wrong_step(DraftStep.IDENTITY)
     now = clock()
-    token = tokens.new_secret_token()
+    secret = tokens.new_secret_token()
     ttl = timedelta(seconds=activation_ttl_seconds)
-    pending = _pending_account(draft, person, passwords.hash_password(password), tokens.digest(token), now, ttl)
+    pending = _pending_account(draft, person, passwords.hash_password(password), tokens.digest(secret), now, ttl)
     try:
-        store.create_pending_account(pending)
+        registration_event = store.create_pending_account(pending)
     except WriteConflict as conflict:
         if "inscription" in conflict.failed:
-            raise _state_error(store, clock, draft_id) from None
+            raise _state_error(store, clock, draft_id, key) from None
         raise _taken(conflict.failed) from None
 
     expires_at = now + ttl
+    code = tokens.new_activation_code(secret, replace(pending.activation, registration_event=registration_event), key)
     try:
-        mailer.send_activation(person.courriel, token, expires_at, record_id=pending.account.id)
+        mailer.send_activation(person.courriel, code, expires_at, record_id=pending.account.id)
         email_sent = True
     except DeliveryFailed:
         email_sent = False  # the account is written: the person can ask for a new link
@@ -256,10 +277,10 @@ def _wrong_step(step: str) -> Conflict:
     return Conflict(WRONG_STEP.code, detail)
 
 
-def _state_error(store: RegistrationStore, clock: Clock, draft_id: str) -> DomainError:
+def _state_error(store: RegistrationStore, clock: Clock, draft_id: str, key: bytes) -> DomainError:
     """After a refused write: the draft is gone, expired, or was moved on by a concurrent request."""
     try:
-        return _wrong_step(find(store, clock, draft_id).step)
+        return _wrong_step(find(store, clock, draft_id, key).step)
     except NotFound as not_found:
         return not_found
 

@@ -3,6 +3,17 @@
 A session token is 256 random bits, given to the client once and stored as its digest. A session
 ends after `idle_seconds` without a call and `max_seconds` in all; both are checked on every call.
 Wrong NIR and wrong password get the same answer, and cost the same time.
+
+The idle deadline moves only once it has aged: a call that finds less than REFRESH_BELOW of
+`idle_seconds` left pushes it back to `idle_seconds` from now (capped by the absolute end); any
+other call writes nothing, so a read is one BatchGetItem, the session and the data together. The
+rule's effects, exactly (routes whose data cannot be read beside the session push the deadline
+back on every call instead, in the one request that checks the session):
+- logout is immediate: it deletes the session item, and every call reads that item (a strongly
+  consistent read, in the same request as its data), so no call after it is served;
+- the idle expiry errs on the short side only: a session ends between 0.9 × and 1 × `idle_seconds`
+  after its last call (27 to 30 minutes by default), never later;
+- the absolute expiry is exact: every call checks the session's own end against the clock.
 """
 
 import math
@@ -47,6 +58,8 @@ NOT_ACTIVATED = Forbidden(
 INVALID_SESSION = Unauthenticated(
     "session_invalide", "Votre session a expiré ou n'est pas valide : merci de vous reconnecter."
 )
+# A call pushes the idle deadline back only when less than this share of the idle time is left.
+REFRESH_BELOW = 0.9
 
 
 @dataclass(frozen=True)
@@ -59,7 +72,7 @@ class NewSession:
 @dataclass(frozen=True)
 class Session:
     """Who is calling: the account, and its NIR (the key of its hours), which the session carries so
-    that the hours routes need not read the account first. None for a session opened before it did."""
+    that the hours routes need not read the account first."""
 
     digest: str
     account_id: str
@@ -76,6 +89,7 @@ def log_in(
     max_seconds: int,
     lockout_threshold: int,
     lockout_seconds: int,
+    key: bytes,
 ) -> NewSession:
     password = passwords.normalize(password)
     compact_nir = identity.parse_nir_leniently(nir)
@@ -96,13 +110,14 @@ def log_in(
         raise BAD_CREDENTIALS
     if credentials.status != AccountStatus.ACTIVE:
         raise NOT_ACTIVATED
-    return _open(store, credentials.account_id, compact_nir, now, idle_seconds, max_seconds)
+    return _open(store, credentials.account_id, compact_nir, now, (idle_seconds, max_seconds), key)
 
 
 def _open(
-    store: LoginStore, account_id: str, nir: str, now: datetime, idle_seconds: int, max_seconds: int
+    store: LoginStore, account_id: str, nir: str, now: datetime, limits: tuple[int, int], key: bytes
 ) -> NewSession:
-    token = tokens.new_session_token(account_id)
+    idle_seconds, max_seconds = limits
+    token = tokens.new_session_token(account_id, nir, key)
     expires_at = now + timedelta(seconds=max_seconds)
     idle_expires_at = min(now + timedelta(seconds=idle_seconds), expires_at)
     session = SessionRecord(tokens.digest(token), account_id, nir, to_iso(now), to_epoch(idle_expires_at), expires_at)
@@ -170,37 +185,70 @@ def count_failure(
 
 @dataclass(frozen=True)
 class Ticket:
-    """What a bearer token says before the table is read: the session's digest and the account it
-    names. Nothing is proven yet: `admit` checks the session itself."""
+    """What a bearer token says before the table is read: the session's digest, the account and the
+    NIR it names. Nothing is proven yet: `admit` checks the session itself."""
 
     digest: str
     account_id: str
+    nir: str
 
 
-def ticket(token: str | None) -> Ticket:
-    account_id = tokens.session_account(token)
-    if account_id is None or token is None:
+def ticket(token: str | None, key: bytes) -> Ticket:
+    named = tokens.read_session_token(token, key)
+    if named is None or token is None:
         raise INVALID_SESSION
-    return Ticket(tokens.digest(token), account_id)
+    account_id, nir = named
+    return Ticket(tokens.digest(token), account_id, nir)
 
 
 def admit(record: SessionRecord | None, ticket: Ticket, now: datetime) -> Session:
-    """The session a read found for a ticket, if it is live and belongs to the account the token
-    names; 401 otherwise. (Its idle deadline is pushed back by the caller's own write.)"""
-    if not is_live(record, now) or record.account_id != ticket.account_id or record.idle_until <= to_epoch(now):
+    """The session a read found for a ticket, if it is live and belongs to the account and the NIR
+    the token names; 401 otherwise (so data read beside it under a forged name is never shown)."""
+    if (
+        not is_live(record, now)
+        or record.account_id != ticket.account_id
+        or record.nir != ticket.nir
+        or record.idle_until <= to_epoch(now)
+    ):
         raise INVALID_SESSION
-    return Session(ticket.digest, ticket.account_id, record.nir)
+    return Session(ticket.digest, ticket.account_id, ticket.nir)
 
 
-def authenticate(store: SessionStore, clock: Clock, token: str | None, *, idle_seconds: int) -> Session:
-    """The session behind a bearer token, its idle deadline pushed back; 401 otherwise."""
-    presented = ticket(token)
+def aged_idle_deadline(record: SessionRecord, now: datetime, idle_seconds: int) -> datetime | None:
+    """The idle deadline a call must write, or None when the session's is recent enough to stand
+    (more than REFRESH_BELOW of the idle time left, or already at the session's absolute end)."""
+    pushed_back = now + timedelta(seconds=idle_seconds)
+    if record.expires_at is not None:
+        pushed_back = min(pushed_back, record.expires_at)
+    left = record.idle_until - to_epoch(now)
+    if left >= REFRESH_BELOW * idle_seconds or to_epoch(pushed_back) <= record.idle_until:
+        return None
+    return pushed_back
+
+
+def admit_and_keep_alive(
+    store: SessionStore, record: SessionRecord | None, ticket: Ticket, now: datetime, *, idle_seconds: int
+) -> Session:
+    """`admit`, then push the idle deadline back if it has aged (one more request, conditional on the
+    session being still live: a logout in between ends this call with a 401 too)."""
+    session = admit(record, ticket, now)
+    assert record is not None  # admitted
+    idle_until = aged_idle_deadline(record, now, idle_seconds)
+    if idle_until is not None and store.touch_session(ticket.digest, now, idle_until) is None:
+        raise INVALID_SESSION
+    return session
+
+
+def authenticate(
+    store: SessionStore, clock: Clock, token: str | None, *, idle_seconds: int, key: bytes
+) -> Session:
+    """The session behind a bearer token, for a route whose data cannot be read in the session's
+    request (a Query, or a write): one conditional UpdateItem that checks the session and pushes
+    its idle deadline back, as cheap in requests as a read; 401 otherwise."""
+    presented = ticket(token, key)
     now = clock()
-    # The absolute limit caps the idle one; the store refuses a session past either.
     record = store.touch_session(presented.digest, now, now + timedelta(seconds=idle_seconds))
-    if record is None or record.account_id != presented.account_id:
-        raise INVALID_SESSION
-    return Session(presented.digest, presented.account_id, record.nir)
+    return admit(record, presented, now)
 
 
 def log_out(store: SessionStore, clock: Clock, session: Session) -> None:

@@ -6,18 +6,28 @@ digest because a 256-bit random preimage cannot be guessed.
 """
 
 import base64
+import binascii
 import hashlib
+import hmac
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 
 from ..clock import from_epoch, to_epoch
+from .records.tokens import Activation
 
 _TOKEN_BYTES = 32
 _ID_BYTES = 16
-_EXPIRY_BYTES = 4
-_DRAFT_ID_LENGTH = 27  # 20 bytes in URL-safe base64, unpadded
-_SESSION_TOKEN_LENGTH = 22 + 1 + 43  # account id, ".", secret
+_EPOCH_BYTES = 4
+_TAG_BYTES = 16
+_MAX_CGU_VERSION_BYTES = 256  # CGU_VERSION is 64 characters at most (settings.py)
+_FIELD_SEPARATOR = "\x1f"  # the unit separator: in no id, NIR, email or event id
+_MIN_ACTIVATION_CODE = 43 + 22  # more than a bare secret and a tag
+MAX_ACTIVATION_CODE = 600  # an address of 254 characters gives about 500
+_MAX_DRAFT_ID_LENGTH = 395  # (16 + 4 + 4 + 256 + 16) bytes in URL-safe base64, unpadded
+_SESSION_TOKEN_PREFIX = 22 + 1 + 43 + 1  # account id, ".", secret, "." (the sealed NIR follows)
+_MAX_NIR_LENGTH = 15  # 13 characters and the key, compact
 _URLSAFE = re.compile(r"[A-Za-z0-9_-]+")
 
 
@@ -30,38 +40,170 @@ def new_id() -> str:
     return secrets.token_urlsafe(_ID_BYTES)
 
 
-def new_session_token(account_id: str) -> str:
-    """A session token names its account (not a secret: an id the API shows nowhere else) before
-    its 256 random bits, so that a route can read the session and the account's items at once."""
-    return f"{account_id}.{new_secret_token()}"
+def new_session_token(account_id: str, nir: str, key: bytes) -> str:
+    """A session token names its account and, sealed with the server's key, its NIR (the key of its
+    hours) before its 256 random bits, so that a route reads the session and the holder's items in
+    one request. Neither is proof of anything: the session item, read in the same request, must
+    name the same account and NIR (see sessions.admit)."""
+    secret = new_secret_token()
+    sealed = _xor(nir.encode("ascii"), _nir_stream(key, secret, len(nir)))
+    return f"{account_id}.{secret}.{_b64(sealed)}"
 
 
-def session_account(token: object) -> str | None:
-    """The account a session token names, or None when it is not a session token."""
-    if not isinstance(token, str) or len(token) != _SESSION_TOKEN_LENGTH:
+def read_session_token(token: object, key: bytes) -> tuple[str, str] | None:
+    """The account and the NIR a session token names, or None when it is not a session token."""
+    if not isinstance(token, str) or not _SESSION_TOKEN_PREFIX < len(token) <= _SESSION_TOKEN_PREFIX + 20:
         return None
-    account_id, dot, secret = token.partition(".")
-    return account_id if dot and is_well_formed_id(account_id) and is_well_formed_token(secret) else None
+    parts = token.split(".")
+    if len(parts) != 3:
+        return None
+    account_id, secret, sealed = parts
+    if not (is_well_formed_id(account_id) and is_well_formed_token(secret) and _URLSAFE.fullmatch(sealed)):
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(sealed + "=" * (-len(sealed) % 4))
+    except (binascii.Error, ValueError):
+        return None
+    if not 0 < len(raw) <= _MAX_NIR_LENGTH:
+        return None
+    nir = _xor(raw, _nir_stream(key, secret, len(raw))).decode("ascii", errors="replace")
+    return account_id, nir
 
 
-def new_draft_id(expires_at: datetime) -> str:
-    """A registration draft's id: 128 random bits, then the draft's expiry (4 bytes, epoch seconds),
-    so that the identity step can answer the draft's `expire_le` without reading it (its write is
-    conditioned on the draft anyway). A forged tail names another, nonexistent draft."""
-    raw = secrets.token_bytes(_ID_BYTES) + to_epoch(expires_at).to_bytes(_EXPIRY_BYTES, "big")
+def _nir_stream(key: bytes, secret: str, length: int) -> bytes:
+    # The keyed stream captchas use (domain/captchas.py), under its own label; the token's secret is
+    # the nonce, fresh for every session.
+    return hmac.new(key, b"session-nir" + secret.encode("ascii"), hashlib.sha256).digest()[:length]
+
+
+def _xor(data: bytes, stream: bytes) -> bytes:
+    return bytes(a ^ b for a, b in zip(data, stream, strict=True))
+
+
+def _b64(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
 
 
-def draft_expiry(draft_id: object) -> datetime | None:
-    """The expiry a draft id names, or None when it is not a draft id."""
-    if not isinstance(draft_id, str) or len(draft_id) != _DRAFT_ID_LENGTH or not _URLSAFE.fullmatch(draft_id):
+@dataclass(frozen=True)
+class SealedDraft:
+    """What a registration draft's id says of it: its first step (the CGU version and the time it was
+    accepted) and its expiry, sealed with the server's key."""
+
+    expires_at: datetime
+    cgu_version: str
+    cgu_accepted_at: datetime
+
+
+def new_draft_id(draft: SealedDraft, key: bytes) -> str:
+    """A registration draft's id: 128 random bits, the draft's expiry, the time its CGU were accepted
+    (4 bytes each, epoch seconds) and their version, then a 128-bit tag (HMAC-SHA256 with the server's
+    key, as captchas): starting a registration writes nothing, and the identity step writes the draft
+    from its id. Not encrypted (nothing in it is secret); a forged or altered id names no draft."""
+    version = draft.cgu_version.encode("utf-8")
+    if len(version) > _MAX_CGU_VERSION_BYTES:
+        raise ValueError(f"a CGU version is {_MAX_CGU_VERSION_BYTES} bytes at most")
+    body = (
+        secrets.token_bytes(_ID_BYTES)
+        + to_epoch(draft.expires_at).to_bytes(_EPOCH_BYTES, "big")
+        + to_epoch(draft.cgu_accepted_at).to_bytes(_EPOCH_BYTES, "big")
+        + version
+    )
+    return _b64(body + _draft_tag(key, body))
+
+
+def read_draft_id(draft_id: object, key: bytes) -> SealedDraft | None:
+    """What a draft id seals, or None when it is not one this server made (whether it has expired is
+    for the caller to see)."""
+    if not isinstance(draft_id, str) or len(draft_id) > _MAX_DRAFT_ID_LENGTH or not _URLSAFE.fullmatch(draft_id):
         return None
-    raw = base64.urlsafe_b64decode(draft_id + "=")
-    return from_epoch(int.from_bytes(raw[_ID_BYTES:], "big"))
+    try:
+        raw = base64.urlsafe_b64decode(draft_id + "=" * (-len(draft_id) % 4))
+    except (binascii.Error, ValueError):
+        return None
+    body, tag = raw[:-_TAG_BYTES], raw[-_TAG_BYTES:]
+    if len(body) <= _ID_BYTES + 2 * _EPOCH_BYTES or not hmac.compare_digest(tag, _draft_tag(key, body)):
+        return None
+    expires = body[_ID_BYTES : _ID_BYTES + _EPOCH_BYTES]
+    accepted = body[_ID_BYTES + _EPOCH_BYTES : _ID_BYTES + 2 * _EPOCH_BYTES]
+    try:
+        version = body[_ID_BYTES + 2 * _EPOCH_BYTES :].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return SealedDraft(
+        from_epoch(int.from_bytes(expires, "big")), version, from_epoch(int.from_bytes(accepted, "big"))
+    )
 
 
-def is_well_formed_draft_id(value: object) -> bool:
-    return draft_expiry(value) is not None
+def _draft_tag(key: bytes, body: bytes) -> bytes:
+    return hmac.new(key, b"inscription" + body, hashlib.sha256).digest()[:_TAG_BYTES]
+
+
+@dataclass(frozen=True)
+class ActivationCode:
+    """What an activation code names: its secret's digest (the token's key) and the records that
+    activation makes permanent (the keys they are stored under)."""
+
+    digest: str
+    account_id: str
+    nir: str
+    email_key: str
+    registration_event: str
+
+    def activation(self) -> Activation:
+        """The activation token's record as the code names it (its use and expiry are the table's)."""
+        return Activation(self.digest, self.account_id, self.nir, self.email_key, self.registration_event)
+
+
+def new_activation_code(secret: str, activation: Activation, key: bytes) -> str:
+    """An activation link's code: the token's secret (256 random bits, the only thing stored, as its
+    digest), then the account, the NIR, the email's key and the registration event it activates,
+    encrypted and authenticated with the server's key (the captcha's construction: HMAC-SHA256 as a
+    keyed stream, in counter blocks here, and as a 128-bit tag; the secret is the nonce). So the
+    activation is one conditional transaction on records it names, without a read. One URL-safe
+    base64 string: 43 characters of secret and about 120 more for an address of 30 characters."""
+    raw_secret = base64.urlsafe_b64decode(secret + "=")
+    if activation.registration_event is None:
+        raise ValueError("an activation code names its registration event")
+    fields = (activation.account_id, activation.nir, activation.email_key, activation.registration_event)
+    plaintext = _FIELD_SEPARATOR.join(fields).encode("utf-8")
+    ciphertext = _xor(plaintext, _activation_stream(key, raw_secret, len(plaintext)))
+    return _b64(raw_secret + ciphertext + _activation_tag(key, raw_secret, ciphertext))
+
+
+def read_activation_code(code: object, key: bytes) -> ActivationCode | None:
+    """What a code names, or None when it is not a code this server sealed (a link mailed before
+    codes named their records is a bare secret: see `is_well_formed_token`)."""
+    if not isinstance(code, str) or not _MIN_ACTIVATION_CODE < len(code) <= MAX_ACTIVATION_CODE:
+        return None
+    if not _URLSAFE.fullmatch(code):
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(code + "=" * (-len(code) % 4))
+    except (binascii.Error, ValueError):
+        return None
+    raw_secret, ciphertext, tag = raw[:_TOKEN_BYTES], raw[_TOKEN_BYTES:-_TAG_BYTES], raw[-_TAG_BYTES:]
+    if not ciphertext or not hmac.compare_digest(tag, _activation_tag(key, raw_secret, ciphertext)):
+        return None
+    try:
+        fields = _xor(ciphertext, _activation_stream(key, raw_secret, len(ciphertext))).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    named = fields.split(_FIELD_SEPARATOR)
+    if len(named) != 4:
+        return None
+    return ActivationCode(digest(_b64(raw_secret)), *named)
+
+
+def _activation_stream(key: bytes, nonce: bytes, length: int) -> bytes:
+    blocks = (
+        hmac.new(key, b"activation" + nonce + counter.to_bytes(4, "big"), hashlib.sha256).digest()
+        for counter in range(-(-length // 32))
+    )
+    return b"".join(blocks)[:length]
+
+
+def _activation_tag(key: bytes, nonce: bytes, ciphertext: bytes) -> bytes:
+    return hmac.new(key, b"activation-sceau" + nonce + ciphertext, hashlib.sha256).digest()[:_TAG_BYTES]
 
 
 def digest(token: str) -> str:

@@ -167,8 +167,9 @@ def draft_from(draft_id: str, item: Item | None) -> Draft | None:
         draft_id,
         item["etape"],
         expires_at,
-        item["cgu_version"],
-        item["cgu_acceptees_le"],
+        # A draft cancelled before it was written is its "cancelled" mark alone: no CGU on it.
+        item.get("cgu_version", ""),
+        item.get("cgu_acceptees_le", ""),
         item.get("cree_le"),
         identity_from(item) if item.get("nir") else None,
     )

@@ -16,8 +16,9 @@ from typing import Any
 from ..clock import to_epoch
 from ..domain.records.accounts import Account
 from ..domain.records.delegations import Acceptance, DelegatedAccount, Delegation, Grant, Invitation, Revocation
+from ..domain.records.sessions import SessionRecord
 from ..domain.states import AccountStatus, DelegationStatus
-from .account_items import account_from
+from .account_items import account_from, session_from
 from .base import Action, NamedActions, absent, exists
 from .delegation_items import (
     delegation_attributes,
@@ -45,6 +46,7 @@ from .keys import (
     from_attributes,
     holder_delegation_key,
     invitation_key,
+    session_key,
     sort_key_of,
 )
 from .tokens import sent_log_update
@@ -153,6 +155,16 @@ class DelegationRecords(HistoryRecords):
 
     def get_delegation(self, delegation_id: str) -> Delegation | None:
         return delegation_from(delegation_id, self._get(delegation_key(delegation_id)))
+
+    def get_session_and_delegation(
+        self, session_digest: str, delegation_id: str | None
+    ) -> tuple[SessionRecord | None, Delegation | None]:
+        """A session and a delegation, in one BatchGetItem (the session alone, one GetItem, for a
+        delegation id that cannot be one)."""
+        if delegation_id is None:
+            return session_from(session_digest, self._get(session_key(session_digest))), None
+        found = self._get_many({"session": session_key(session_digest), "delegation": delegation_key(delegation_id)})
+        return session_from(session_digest, found["session"]), delegation_from(delegation_id, found["delegation"])
 
     def get_invitation_and_account(
         self, invitation_digest: str, account_id: str

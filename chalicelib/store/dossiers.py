@@ -45,6 +45,26 @@ class DossierRecords(SessionRecords):
         found = self._get_many({"compte": account_key(account_id), "droits": rights_key(nir)})
         return account_from(account_id, found["compte"]), rights_from(found["droits"])
 
+    def get_session_account_and_rights(
+        self, session_digest: str, account_id: str, nir: str
+    ) -> tuple[SessionRecord | None, Account | None, Rights | None]:
+        """A session, the account and the NIR's rights its token names, in one BatchGetItem."""
+        found = self._get_many(
+            {"session": session_key(session_digest), "compte": account_key(account_id), "droits": rights_key(nir)}
+        )
+        return (
+            session_from(session_digest, found["session"]),
+            account_from(account_id, found["compte"]),
+            rights_from(found["droits"]),
+        )
+
+    def get_session_and_account(
+        self, session_digest: str, account_id: str
+    ) -> tuple[SessionRecord | None, Account | None]:
+        """A session and the account its token names, in one BatchGetItem."""
+        found = self._get_many({"session": session_key(session_digest), "compte": account_key(account_id)})
+        return session_from(session_digest, found["session"]), account_from(account_id, found["compte"])
+
     def set_dif(self, entry: DifEntry) -> None:
         """While no dossier is validated nothing is reserved nor debited: the free hours are CPF + DIF
         (a CPF credit landing meanwhile changes the same record, so the sum stays right).

@@ -38,6 +38,9 @@ from .keys import (
     time_ordered_id,
 )
 
+# A draft may take its identity when it is not written yet (its id was checked) or awaits it, live.
+AWAITS_IDENTITY = f"{absent()} OR (etape IN (:identite, :next) AND {TTL_ATTRIBUTE} > :now)"
+
 
 class RegistrationRecords(TableAccess):
     # Captchas -------------------------------------------------------------------------------------
@@ -70,39 +73,37 @@ class RegistrationRecords(TableAccess):
     def _identity_awaited(self, draft_id: str, now: datetime) -> Action:
         return self._check_action(
             draft_key(draft_id),
-            f"{exists()} AND etape IN (:identite, :next) AND {TTL_ATTRIBUTE} > :now",
+            AWAITS_IDENTITY,
             identite=DraftStep.IDENTITY,
             next=DraftStep.PASSWORD,
             now=to_epoch(now),
         )
 
-    # Drafts ---------------------------------------------------------------------------------------
-
-    def put_draft(self, draft: Draft) -> None:
-        # In the expiry index: a draft holds a NIR, names and an email until its hour is over.
-        attributes = {**draft_attributes(draft), EXPIRY_SHARD_ATTRIBUTE: expiry_shard(draft.id)}
-        self._put(draft_key(draft.id), attributes, draft.expires_at)
+    # Drafts: written first by the identity step (a started draft is its id, domain/registration.py) --
 
     def get_draft(self, draft_id: str) -> Draft | None:
         return draft_from(draft_id, self._get(draft_key(draft_id)))
 
-    def cancel_draft(self, draft_id: str, now: datetime) -> None:
+    def cancel_draft(self, draft_id: str, now: datetime, expires: datetime) -> None:
         """Empty a live draft of its personal data and mark it cancelled, in one conditional write
-        (so that a repeat of this very request, its reply lost, is recognised). What remains (the
-        step, the CGU's acceptance) goes with the draft's hour.
+        (so that a repeat of this very request, its reply lost, is recognised); a draft not written
+        yet gets its mark, with its expiry. What remains (the step, the CGU's acceptance) goes with
+        the draft's hour.
 
-        WriteConflict names `inscription` (unknown, expired, or cancelled already)."""
+        WriteConflict names `inscription` (expired, or cancelled already)."""
         self._transact(
             [
                 (
                     "inscription",
                     self._update_action(
                         draft_key(draft_id),
-                        "SET etape = :annulee REMOVE " + ", ".join(f"#{name}" for name in IDENTITY_ATTRIBUTES),
-                        f"{exists()} AND etape <> :annulee AND {TTL_ATTRIBUTE} > :now",
+                        f"SET etape = :annulee, {TTL_ATTRIBUTE} = if_not_exists({TTL_ATTRIBUTE}, :fin) REMOVE "
+                        + ", ".join(f"#{name}" for name in IDENTITY_ATTRIBUTES),
+                        f"{absent()} OR (etape <> :annulee AND {TTL_ATTRIBUTE} > :now)",
                         names={f"#{name}": name for name in IDENTITY_ATTRIBUTES},
                         annulee=DraftStep.CANCELLED,
                         now=to_epoch(now),
+                        fin=to_epoch(expires),
                     ),
                 )
             ]
@@ -112,14 +113,22 @@ class RegistrationRecords(TableAccess):
 
     def save_identity(self, step: IdentityStep) -> None:
         """Mark the (rightly answered) captcha spent and store the identity on a draft that awaits
-        it, if its NIR and email are free: all or nothing, in one request.
+        it, if its NIR and email are free: all or nothing, in one request. The draft is written
+        whole (`draft`: its first step; its expiry; its shard of the expiry index, since it now holds
+        a NIR, names and an email until its hour is over) whether it existed or not.
 
         WriteConflict names `captcha` (answered already), `nir`, `courriel` and/or `inscription`
-        (gone, expired or past this step)."""
+        (cancelled, expired or past this step)."""
         identity = identity_attributes(step.identity)
+        first_step = {name: value for name, value in draft_attributes(step.draft).items() if name != "etape"}
+        draft = {**first_step, EXPIRY_SHARD_ATTRIBUTE: expiry_shard(step.draft.id)}
         fields = {name: value for name, value in identity.items() if value is not None}
         cleared = [name for name, value in identity.items() if value is None]
-        update = "SET etape = :next, " + ", ".join(f"#{name} = :{name}" for name in fields)
+        update = (
+            "SET etape = :next, "
+            + ", ".join(f"#{name} = :{name}" for name in [*draft, *fields])
+            + f", {TTL_ATTRIBUTE} = :fin"
+        )
         if cleared:
             update += " REMOVE " + ", ".join(f"#{name}" for name in cleared)
         epoch = to_epoch(step.now)
@@ -131,13 +140,15 @@ class RegistrationRecords(TableAccess):
                 (
                     "inscription",
                     self._update_action(
-                        draft_key(step.draft_id),
+                        draft_key(step.draft.id),
                         update,
-                        f"{exists()} AND etape IN (:identite, :next) AND {TTL_ATTRIBUTE} > :now",
-                        names={f"#{name}": name for name in identity},
+                        AWAITS_IDENTITY,
+                        names={f"#{name}": name for name in [*draft, *identity]},
                         next=DraftStep.PASSWORD,
                         identite=DraftStep.IDENTITY,
                         now=epoch,
+                        fin=to_epoch(step.draft.expires_at),
+                        **draft,
                         **fields,
                     ),
                 ),
@@ -146,9 +157,10 @@ class RegistrationRecords(TableAccess):
 
     # Step 3, the password: the pending account ---------------------------------------------------
 
-    def create_pending_account(self, pending: PendingAccount) -> None:
+    def create_pending_account(self, pending: PendingAccount) -> str:
         """Write a pending account with its NIR and email reservations, its activation token and its
-        first history event, and strip the draft of its personal data: all or nothing.
+        first history event, and strip the draft of its personal data: all or nothing. Returns the
+        registration event's id (the activation code names it).
 
         WriteConflict names `nir`, `courriel` and/or `inscription`.
 
@@ -181,6 +193,7 @@ class RegistrationRecords(TableAccess):
                 ("inscription", self._draft_completed(pending.draft_id, account_id, epoch)),
             ]
         )
+        return registration_event
 
     def _draft_completed(self, draft_id: str, account_id: str, epoch: int) -> Action:
         return self._update_action(

@@ -1,6 +1,8 @@
 """Registration, the activation: its email, and the link that works once within 15 days, through the API."""
 
-from tests.helpers.people import NIR, PASSWORD
+import base64
+
+from tests.helpers.people import EMAIL, NIR, OTHER_NIR, PASSWORD
 
 DAY = 24 * 3600
 
@@ -74,3 +76,50 @@ class TestActivation:
         answer = api.get(f"/activations?code={code}")
         assert answer.status in (403, 404, 405)
         assert answer.headers["content-type"] == "application/problem+json"
+
+
+class TestActivationInOneRequest:
+    """The code names the records it activates (sealed with the server's key): the success is one
+    transaction, and so is every refusal, told apart by what the refused conditions return."""
+
+    def test_the_success_is_one_transaction(self, journey, dynamodb_calls):
+        code = journey.register()
+        dynamodb_calls.clear()
+        assert journey.activate(code).status == 200
+        assert dynamodb_calls == ["TransactWriteItems"]
+
+    def test_used_and_expired_codes_keep_their_answers_in_one_request(self, journey, clock, dynamodb_calls):
+        used = journey.register()
+        journey.activate(used)
+        expired = journey.register(nir=OTHER_NIR, courriel="marie@example.fr")
+        clock.advance(days=15)
+        for code, status, problem in ((used, 409, "compte_deja_active"), (expired, 410, "activation_expiree")):
+            dynamodb_calls.clear()
+            answer = journey.activate(code)
+            assert (answer.status, answer.body["code"]) == (status, problem)
+            assert dynamodb_calls == ["TransactWriteItems"]
+
+    def test_a_code_replaced_by_a_new_link_is_unknown(self, journey, api, sent_emails):
+        first = journey.register()
+        assert api.post("/activations/renvoi", {"nir": NIR, "courriel": EMAIL}).status == 202
+        second = journey.last_activation_code()
+        assert second != first
+        assert journey.activate(first).status == 404
+        assert journey.activate(second).status == 200
+
+    def test_a_code_changed_by_one_character_is_unknown_without_a_request(self, journey, dynamodb_calls):
+        code = journey.register()
+        assert NIR not in code and "dupont" not in code.lower()
+        forged = code[:60] + ("A" if code[60] != "A" else "B") + code[61:]
+        dynamodb_calls.clear()
+        answer = journey.activate(forged)
+        assert answer.status == 404 and answer.body["code"] == "activation_invalide"
+        assert dynamodb_calls == []
+
+    def test_a_link_mailed_before_codes_named_their_records_still_works(self, journey, dynamodb_calls):
+        """Its code was the bare secret, which is what the new code starts with: read, then activate."""
+        code = journey.register()
+        bare_secret = base64.urlsafe_b64encode(base64.urlsafe_b64decode(code + "=" * (-len(code) % 4))[:32])
+        dynamodb_calls.clear()
+        assert journey.activate(bare_secret.decode().rstrip("=")).status == 200
+        assert dynamodb_calls == ["GetItem", "TransactWriteItems"]

@@ -82,14 +82,15 @@ def test_a_captcha_request_takes_no_field(api):
     assert_problem(api.post("/captchas", {"reponse": "x"}), 400, "champ_inconnu")
 
 
-def test_an_unexpected_failure_is_a_problem_document_without_internals(api, monkeypatch):
+def test_an_unexpected_failure_is_a_problem_document_without_internals(journey, api, monkeypatch):
     from chalicelib import dependencies
 
     def broken_store():
         raise RuntimeError("table mon-compte-formation unreachable at 10.0.0.1")
 
+    draft_id = journey.start()  # writes nothing: reading the draft is the first use of the store
     monkeypatch.setattr(dependencies, "store", broken_store)
-    answer = api.post("/inscriptions", {"cgu_acceptees": True, "cgu_version": "2026-11-01"})
+    answer = api.get(f"/inscriptions/{draft_id}")
     assert_problem(answer, 500, "erreur_interne")
     assert "unreachable" not in answer.raw.decode() and "RuntimeError" not in answer.raw.decode()
 

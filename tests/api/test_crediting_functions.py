@@ -265,7 +265,7 @@ def chunk_function(crediting_, message):
 
 class TestRaces:
     def test_chunks_touching_one_nir_at_once_give_what_one_after_the_other_would(
-        self, crediting_, serialized_emulator, monkeypatch, dynamodb_calls
+        self, crediting_, monkeypatch, dynamodb_calls
     ):
         monkeypatch.setenv("CREDIT_CHUNK_LINES", "1")
         employers = [EMPLOYER, SECOND_EMPLOYER, THIRD_EMPLOYER]
@@ -301,7 +301,7 @@ class TestRaces:
             assert set(record["declarations"]) == set(employers)
             assert record["heures"] == 24  # below 120, a full year is 24 from any base
 
-    def test_a_credit_racing_a_closure(self, crediting_, journey, api, clock, serialized_emulator):
+    def test_a_credit_racing_a_closure(self, crediting_, journey, api, clock):
         crediting_.credit(*lines_for_hours(110, NIR))
         token = journey.active_account()
         bearer = {"Authorization": f"Bearer {token}"}
@@ -313,9 +313,10 @@ class TestRaces:
         crediting_.split(line(NIR, 2024), name="pendant-la-cloture.csv")
         (chunk,) = crediting_.waiting_chunks()
 
+        ticket = sessions.ticket(token, get_settings().captcha_key())
         run_at_once(
             chunk_function(crediting_, chunk),
-            lambda: dossiers.close(dependencies.store(), clock, sessions.ticket(token), dossier, idle_seconds=1800),
+            lambda: dossiers.close(dependencies.store(), clock, ticket, dossier, idle_seconds=1800),
         )
         base = crediting_.year(NIR, 2024)["base"]
         assert base in (110, 80)  # credited before the closure, or after it
@@ -323,7 +324,7 @@ class TestRaces:
         assert crediting_.balance(NIR) == expected
         assert api.get("/titulaire/heures", headers=bearer).body["heures_cpf"] == expected
 
-    def test_a_credit_racing_a_registration_and_its_activation(self, crediting_, journey, api, serialized_emulator):
+    def test_a_credit_racing_a_registration_and_its_activation(self, crediting_, journey, api):
         crediting_.split(*lines_for_hours(48, OTHER_NIR), name="pendant-l-inscription.csv")
         (chunk,) = crediting_.waiting_chunks()
         person = {"nir": OTHER_NIR, "courriel": "marie.martin@example.fr", "prenom": "Marie"}

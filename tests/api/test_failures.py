@@ -228,7 +228,7 @@ def _delegate_dossier(ctx):
 
 
 SCENARIOS = [
-    Scenario("POST /inscriptions", _start, 201),
+    # POST /inscriptions makes no DynamoDB request (its draft is its id): see the test after these.
     Scenario("PUT /inscriptions/{id}/identite", _identity, 200),
     Scenario("PUT /inscriptions/{id}/mot-de-passe", _password, 201),
     Scenario("DELETE /inscriptions/{id}", _cancel, 204),
@@ -317,6 +317,13 @@ def test_a_lost_reply_at_each_request_still_gets_the_success_the_request_earned(
             assert lose_at > 1
             return
         assert faults.lost, f"no reply was lost at request {lose_at} ({faults.calls})"
+
+
+def test_starting_a_registration_needs_no_dynamodb(ctx, faults):
+    send = _start(ctx)
+    faults.reset(fail_at=1, failure="connection")
+    answer = send()
+    assert answer.status == 201 and faults.calls == []
 
 
 def test_dynamodb_out_of_reach_is_a_503_too(ctx, faults):

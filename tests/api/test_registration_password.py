@@ -1,5 +1,7 @@
 """Registration, the password step: the rules, the argon2id hash, one account whatever the races, through the API."""
 
+import pytest
+
 from chalicelib.store import keys
 from tests.helpers.people import NIR, OTHER_NIR, PASSWORD
 from tests.helpers.table import item
@@ -42,6 +44,7 @@ class TestPassword:
         personal = {"nir", "civilite", "prenom", "nom_naissance", "courriel", "telephone_fixe", "telephone_portable"}
         assert not personal & set(draft)
 
+    @pytest.mark.production_argon2
     def test_the_password_is_stored_as_an_argon2id_hash(self, journey):
         journey.register()
         credentials = item(keys.credentials_key(NIR))

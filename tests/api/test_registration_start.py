@@ -75,10 +75,65 @@ class TestDraft:
 
     def test_a_draft_past_its_hour_is_gone_even_before_ttl_deletes_it(self, journey, api, clock):
         draft_id = journey.start()
+        journey.identity(draft_id)
         clock.advance(hours=1)
         assert item(keys.draft_key(draft_id)) is not None  # TTL has not run
         assert api.get(f"/inscriptions/{draft_id}").body["code"] == "inscription_introuvable"
         assert journey.identity(draft_id).body["code"] == "inscription_introuvable"
+        assert api.delete(f"/inscriptions/{draft_id}").status == 404
+
+
+class TestADraftNotWrittenYet:
+    """Starting writes nothing: the CGU's acceptance and the draft's hour are sealed in its id, and
+    the identity step writes the draft. Until then the id alone is the draft."""
+
+    def test_starting_writes_nothing_and_retour_shows_the_sealed_first_step(self, journey, api, dynamodb_calls):
+        dynamodb_calls.clear()
+        draft_id = journey.start()
+        assert dynamodb_calls == []
+        assert item(keys.draft_key(draft_id)) is None
+        answer = api.get(f"/inscriptions/{draft_id}")
+        assert answer.status == 200
+        assert answer.body == {"id": draft_id, "etape": "identite", "expire_le": "2026-12-01T10:00:00Z",
+                               "cgu_version": get_settings().cgu_version}
+
+    def test_annuler_marks_it_cancelled_for_its_hour(self, journey, api, clock):
+        draft_id = journey.start()
+        assert api.delete(f"/inscriptions/{draft_id}").status == 204
+        assert item(keys.draft_key(draft_id))["etape"]["S"] == "annulee"
+        assert item(keys.draft_key(draft_id))["expire_ttl"]["N"] == str(int(clock().timestamp()) + 3600)
+        assert api.get(f"/inscriptions/{draft_id}").status == 404
+        assert journey.identity(draft_id).body["code"] == "inscription_introuvable"
+        assert api.delete(f"/inscriptions/{draft_id}").status == 404
+
+    def test_the_identity_step_writes_it_and_may_be_sent_again(self, journey, api, clock):
+        draft_id = journey.start()
+        clock.advance(minutes=5)
+        assert journey.identity(draft_id).status == 200
+        written = item(keys.draft_key(draft_id))
+        assert written["cgu_acceptees_le"]["S"] == "2026-12-01T09:00:00Z"
+        assert written["expire_ttl"]["N"] == str(int(clock().timestamp()) - 300 + 3600)
+        assert written["expire_lot"]["S"].startswith("EXPIRE#")  # it holds a person now: the cleanup sees it
+        retour = journey.identity(draft_id, prenom="Paul")
+        assert retour.status == 200 and retour.body["expire_le"] == "2026-12-01T10:00:00Z"
+        assert api.get(f"/inscriptions/{draft_id}").body["prenom"] == "Paul"
+
+    def test_its_hour_ends_it(self, journey, api, clock):
+        draft_id = journey.start()
+        clock.advance(hours=1)
+        assert api.get(f"/inscriptions/{draft_id}").status == 404
+        assert api.delete(f"/inscriptions/{draft_id}").status == 404
+        assert journey.identity(draft_id).body["code"] == "inscription_introuvable"
+        assert item(keys.draft_key(draft_id)) is None
+
+    def test_an_id_changed_by_one_character_names_no_draft(self, journey, api, dynamodb_calls):
+        draft_id = journey.start()
+        forged = draft_id[:30] + ("A" if draft_id[30] != "A" else "B") + draft_id[31:]
+        dynamodb_calls.clear()
+        assert api.get(f"/inscriptions/{forged}").status == 404
+        assert api.delete(f"/inscriptions/{forged}").status == 404
+        assert journey.identity(forged).body["code"] == "inscription_introuvable"
+        assert "TransactWriteItems" not in dynamodb_calls and "UpdateItem" not in dynamodb_calls
 
     @pytest.mark.parametrize("junk", ["x", "..%2F..%2Fetc", "%00", "a" * 300, "ÉÉÉ", "A" * 22])
     def test_junk_in_the_path_is_a_404(self, api, junk):

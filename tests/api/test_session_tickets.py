@@ -40,10 +40,12 @@ def test_an_idle_session_is_refused(api, holder, dossier, clock, transition):
 
 def test_a_token_naming_another_account_is_refused(api, holder, dossier, journey):
     other = journey.active_account(nir=OTHER_NIR, courriel="marie.martin@example.fr")
-    other_account, secret = other.split(".")
-    mine, _ = holder.token.split(".")
+    other_account, secret, sealed_nir = other.split(".")
+    mine, _, _ = holder.token.split(".")
     # My account's id with another session's secret: the session read does not belong to it.
-    assert refused(api.post(f"/titulaire/dossiers/{dossier}/validation", headers=bearer(f"{mine}.{secret}")))
+    assert refused(
+        api.post(f"/titulaire/dossiers/{dossier}/validation", headers=bearer(f"{mine}.{secret}.{sealed_nir}"))
+    )
     # Another account's session reaching for my dossier: it is not in that account.
     answer = api.post(f"/titulaire/dossiers/{dossier}/validation", headers=bearer(other))
     assert answer.status == 404 and answer.body["code"] == "dossier_introuvable"
@@ -57,8 +59,8 @@ def test_a_transition_pushes_the_idle_deadline_back_like_any_call(api, holder, d
     assert api.get("/titulaire", headers=bearer(holder.token)).status == 200
 
 
-def test_the_session_token_names_its_account(journey):
+def test_the_session_token_names_its_account_and_seals_its_nir(journey):
     token = journey.active_account()
-    account, dot, secret = token.partition(".")
-    assert dot and len(account) == 22 and len(secret) == 43
+    account, secret, sealed_nir = token.split(".")
+    assert len(account) == 22 and len(secret) == 43 and len(sealed_nir) == 20
     assert NIR not in token

@@ -3,10 +3,14 @@
 import boto3
 import pytest
 
+from chalicelib.clock import to_epoch
+from chalicelib.domain import tokens
 from chalicelib.settings import get_settings
+from chalicelib.store import keys
 from tests.helpers.api import bearer
+from tests.helpers.clock import START
 from tests.helpers.people import NIR, OTHER_NIR
-from tests.helpers.table import history_types
+from tests.helpers.table import history_types, record
 
 
 class TestLogIn:
@@ -106,6 +110,71 @@ class TestHolderSpaceAuthentication:
         assert api.get("/titulaire", headers=bearer(second)).status == 200
 
 
+class TestIdleDeadlineRule:
+    """The idle deadline moves only once less than nine tenths of SESSION_IDLE_SECONDS (1800) is left,
+    i.e. 180 s after it was last set: a read before that is one BatchGetItem, after it two requests."""
+
+    def test_a_read_within_the_first_tenth_writes_nothing(self, journey, api, clock, dynamodb_calls):
+        token = journey.active_account()
+        clock.advance(seconds=180)  # 1620 s left: exactly nine tenths, not less
+        dynamodb_calls.clear()
+        assert api.get("/titulaire", headers=bearer(token)).status == 200
+        assert dynamodb_calls == ["BatchGetItem"]
+        assert session_record(token)["inactive_apres"] == to_epoch(START) + 1800
+
+    def test_a_read_past_the_first_tenth_pushes_the_deadline_back(self, journey, api, clock, dynamodb_calls):
+        token = journey.active_account()
+        clock.advance(seconds=181)  # 1619 s left
+        dynamodb_calls.clear()
+        assert api.get("/titulaire", headers=bearer(token)).status == 200
+        assert dynamodb_calls == ["BatchGetItem", "UpdateItem"]
+        assert session_record(token)["inactive_apres"] == to_epoch(clock()) + 1800
+        dynamodb_calls.clear()
+        assert api.get("/titulaire", headers=bearer(token)).status == 200
+        assert dynamodb_calls == ["BatchGetItem"]  # fresh again
+
+    def test_the_idle_end_comes_early_by_a_tenth_at_most_never_late(self, journey, api, clock):
+        token = journey.active_account()
+        clock.advance(seconds=180)
+        assert api.get("/titulaire", headers=bearer(token)).status == 200  # left the deadline where it was
+        clock.advance(seconds=1619)  # 1619 s after that call: still on
+        assert api.get("/titulaire/informations", headers=bearer(token)).status == 200
+        clock.advance(seconds=1799)  # pushed back by that call, which found 1 s left
+        assert api.get("/titulaire", headers=bearer(token)).status == 200
+        clock.advance(seconds=1800)
+        assert api.get("/titulaire", headers=bearer(token)).status == 401
+
+    def test_logout_ends_a_session_whose_deadline_is_fresh(self, journey, api, dynamodb_calls):
+        token = journey.active_account()
+        assert api.get("/titulaire", headers=bearer(token)).status == 200
+        assert api.delete("/sessions/courante", headers=bearer(token)).status == 204
+        dynamodb_calls.clear()
+        assert api.get("/titulaire", headers=bearer(token)).status == 401
+        assert dynamodb_calls == ["BatchGetItem"]  # the session's absence is read with the data
+
+    def test_the_absolute_end_is_exact_to_the_second(self, journey, api, clock):
+        token = journey.active_account()
+        for _ in range(28):  # a call every 25 minutes: 11 h 40 in all
+            clock.advance(minutes=25)
+            assert api.get("/titulaire", headers=bearer(token)).status == 200
+        clock.advance(minutes=19, seconds=59)  # 1 s before 12 h
+        assert api.get("/titulaire", headers=bearer(token)).status == 200
+        clock.advance(seconds=1)
+        assert api.get("/titulaire", headers=bearer(token)).status == 401
+
+    def test_the_token_hides_its_nir_and_a_changed_one_is_refused(self, journey, api):
+        token = journey.active_account()
+        assert NIR not in token
+        account_id, secret, sealed = token.split(".")
+        forged = f"{account_id}.{secret}.{'A' if sealed[0] != 'A' else 'B'}{sealed[1:]}"
+        assert api.get("/titulaire", headers=bearer(forged)).status == 401
+        assert api.get("/titulaire", headers=bearer(token)).status == 200
+
+
+def session_record(token: str) -> dict:
+    return record(keys.session_key(tokens.digest(token)))
+
+
 class TestLockout:
     def test_five_wrong_passwords_in_a_row_lock_every_login_for_fifteen_minutes(self, active, journey, clock):
         for _ in range(4):
@@ -168,6 +237,7 @@ def argon2_parameters(hash: str) -> str:
     return hash.rsplit("$", 2)[0]
 
 
+@pytest.mark.production_argon2
 class TestEveryFailedLoginCostsTheSame:
     """What makes an unknown NIR take as long as a wrong password: the same requests and one argon2id
     verification each, at the same cost (tools/bench_timing.py measures the durations)."""

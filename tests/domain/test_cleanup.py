@@ -19,8 +19,8 @@ def expired_registrations(store, clock, count: int) -> list[str]:
     return nirs
 
 
-def test_two_runs_at_once_remove_each_registration_once(store, clock, serialized_emulator):
-    """Real threads on the domain; moto serialised to one request at a time (tests/helpers/races.py),
+def test_two_runs_at_once_remove_each_registration_once(store, clock):
+    """Real threads on the domain; the emulator serves one request at a time (tools/emulator.py),
     so that its transactions are atomic the way DynamoDB's are."""
     expired_registrations(store, clock, 6)
     reports = race(lambda: cleanup.clean_up(store, clock), lambda: cleanup.clean_up(store, clock))

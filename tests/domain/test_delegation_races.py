@@ -1,5 +1,5 @@
 """Races on délégations and on the email change, at the domain level with real threads on the
-serialized emulator (see the `serialized_emulator` fixture): the conditional writes decide, and
+emulator, which serves one request at a time (tools/emulator.py): the conditional writes decide, and
 exactly one of the contenders wins."""
 
 import threading
@@ -13,7 +13,7 @@ from chalicelib.settings import get_settings
 from chalicelib.store import Store
 from tests.helpers.clock import FixedClock
 from tests.helpers.people import NIR, OTHER_NIR, PASSWORD, make_nir
-from tests.helpers.races import race
+from tests.helpers.races import race, ticket_of
 
 CONTENDERS = 6
 THIRD_NIR = make_nir("1750799123456")
@@ -47,7 +47,7 @@ class Mailer:
 
 
 @pytest.fixture
-def store(serialized_emulator):
+def store(aws):
     return Store(boto3.client("dynamodb"), "mon-compte-formation")
 
 
@@ -62,8 +62,8 @@ def mailer():
 
 
 def active_account(store, clock, mailer, nir, courriel, prenom) -> sessions.Session:
-    draft = registration.start(store, clock, ttl_seconds=3600, current_cgu_version="v1", accepted=True, version="v1")
     key = get_settings().captcha_key()
+    draft = registration.start(clock, ttl_seconds=3600, current_cgu_version="v1", accepted=True, version="v1", key=key)
     captcha = captchas.create(clock, 600, key, fixed_answer="AE23HJ")
     person = registration.Identity(nir=nir, civilite="M", nom_naissance="Dupont", courriel=courriel, prenom=prenom)
     registration.submit_identity(store, clock, draft.id, person, captcha.id, "ae23hj", key)
@@ -76,8 +76,9 @@ def active_account(store, clock, mailer, nir, courriel, prenom) -> sessions.Sess
         confirmation=PASSWORD,
         policy="cpf-2015",
         activation_ttl_seconds=15 * 86400,
+        key=key,
     )
-    activation.activate(store, clock, mailer.last("activation", courriel))
+    activation.activate(store, clock, mailer.last("activation", courriel), key)
     credentials, _ = store.get_login_records(nir)
     return sessions.Session("une-session", credentials.account_id)
 
@@ -130,8 +131,9 @@ def test_an_acceptance_racing_the_revocation_never_leaves_the_delegate_a_way_in(
         statuses = {d.delegation.id: d.status for d in delegations.list_granted(store, clock, jean)}
         assert statuses[delegation] == "revoquee"
         assert delegations.list_delegated(store, clock, marie) == []
+        marie_s_ticket = ticket_of(store, clock, OTHER_NIR)
         with pytest.raises(DomainError) as refused:
-            delegations.delegated_synthesis(store, clock, marie, delegation)
+            delegations.delegated_synthesis(store, clock, marie_s_ticket, delegation, idle_seconds=1800)
         assert refused.value.code == "delegation_introuvable"
         clock.advance(hours=1)  # the hour's email allowance
 
@@ -166,14 +168,17 @@ def test_a_revocation_between_the_delegate_s_read_and_write_refuses_the_dossier(
         def __getattr__(self, name):
             return getattr(store, name)
 
-        def get_delegation(self, delegation_id):
-            record = store.get_delegation(delegation_id)
+        def get_session_and_delegation(self, session_digest, delegation_id):
+            found = store.get_session_and_delegation(session_digest, delegation_id)
             delegations.revoke(store, clock, jean, delegation_id)
-            return record
+            return found
 
     new = dossiers.NewDossier("Comptabilité", "Institut", 20)
+    marie_s_ticket = ticket_of(store, clock, OTHER_NIR)
     with pytest.raises(DomainError) as refused:
-        delegations.create_dossier(RevokedRightAfterTheRead(), clock, marie, delegation, new)
+        delegations.create_dossier(
+            RevokedRightAfterTheRead(), clock, marie_s_ticket, delegation, new, idle_seconds=1800
+        )
     assert refused.value.code == "delegation_introuvable"
     assert dossiers.list_all(store, jean.account_id) == []
 

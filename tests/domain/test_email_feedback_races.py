@@ -1,6 +1,6 @@
 """A bounce racing the person's own activation (contract §10): the account ends either active, whole,
 or released, whole (account, NIR and email reservations, activation token, history), never half of
-each. Real threads on the domain; moto serialised to one request at a time (tests/conftest.py), so
+each. Real threads on the domain; moto serialised to one request at a time (tools/emulator.py), so
 that its transactions are atomic the way DynamoDB's are."""
 
 import pytest
@@ -8,6 +8,7 @@ import pytest
 from chalicelib.domain import activation, email_feedback, identity
 from chalicelib.domain.email_feedback import Event, Feedback, MessageKind, Outcome
 from chalicelib.domain.errors import DomainError
+from chalicelib.settings import get_settings
 from chalicelib.store import keys
 from tests.helpers.people import make_nir
 from tests.helpers.races import RecordingMailer, draft_awaiting_password, password_step, race
@@ -22,7 +23,7 @@ def bounce_of(mailer: RecordingMailer, address: str) -> Feedback:
 
 @pytest.mark.parametrize("round_", range(ROUNDS))
 def test_a_bounce_and_the_activation_at_once_leave_the_account_active_or_released_never_half(
-    store, clock, serialized_emulator, round_
+    store, clock, round_
 ):
     nir, address = make_nir(f"1840575123{round_:03d}"), f"personne{round_}@example.fr"
     mailer = RecordingMailer()
@@ -31,7 +32,7 @@ def test_a_bounce_and_the_activation_at_once_leave_the_account_active_or_release
     account_id = mailer.record_ids[-1]
 
     def activate():
-        return activation.activate(store, clock, code)
+        return activation.activate(store, clock, code, get_settings().captcha_key())
 
     def bounce():
         return email_feedback.apply(store, clock, bounce_of(mailer, address))

@@ -8,8 +8,6 @@ from chalicelib.domain import dossiers, hours
 from chalicelib.domain.errors import DomainError
 from tests.helpers.races import CONTENDERS, activated_account, race, refusal_codes, ticket_of
 
-pytestmark = pytest.mark.usefixtures("serialized_emulator")
-
 
 @pytest.fixture
 def account_id(store, clock):

@@ -1,9 +1,9 @@
 """Registration races, at the domain level, with real threads: the conditional writes decide, exactly
 one wins (tests/helpers/races.py says why the emulator is serialized)."""
 
-import pytest
 
 from chalicelib.domain import activation, registration
+from chalicelib.settings import get_settings
 from tests.helpers.people import make_nir
 from tests.helpers.races import (
     CONTENDERS,
@@ -13,8 +13,6 @@ from tests.helpers.races import (
     race,
     refusal_codes,
 )
-
-pytestmark = pytest.mark.usefixtures("serialized_emulator")
 
 
 def test_registrations_racing_for_one_nir_make_exactly_one_account(store, clock):
@@ -49,6 +47,7 @@ def test_an_activation_link_clicked_many_times_at_once_activates_once(store, clo
     draft = draft_awaiting_password(store, clock)
     password_step(store, clock, mailer, draft)()
     ((_, code),) = mailer.sent
-    results = race(*(lambda: activation.activate(store, clock, code) for _ in range(CONTENDERS)))
+    key = get_settings().captcha_key()
+    results = race(*(lambda: activation.activate(store, clock, code, key) for _ in range(CONTENDERS)))
     assert results.count(None) == 1
     assert refusal_codes(results) == ["compte_deja_active"] * (CONTENDERS - 1)

@@ -4,9 +4,14 @@ import pytest
 
 from chalicelib.domain import holder, recovery, sessions
 from chalicelib.domain.errors import Unauthenticated
+from chalicelib.settings import get_settings
 from tests.helpers.people import EMAIL, NEW_PASSWORD, NIR, PASSWORD
 
 IDLE, MAX = 1800, 43200
+
+
+def key() -> bytes:
+    return get_settings().captcha_key()
 
 
 @pytest.fixture
@@ -17,14 +22,14 @@ def account(journey):
 def log_in(store, clock):
     new = sessions.log_in(
         store, clock, nir=NIR, password=PASSWORD, idle_seconds=IDLE, max_seconds=MAX,
-        lockout_threshold=5, lockout_seconds=900,
+        lockout_threshold=5, lockout_seconds=900, key=key(),
     )
-    return new.token, sessions.authenticate(store, clock, new.token, idle_seconds=IDLE)
+    return new.token, sessions.authenticate(store, clock, new.token, idle_seconds=IDLE, key=key())
 
 
 def still_valid(store, clock, token) -> bool:
     try:
-        sessions.authenticate(store, clock, token, idle_seconds=IDLE)
+        sessions.authenticate(store, clock, token, idle_seconds=IDLE, key=key())
         return True
     except Unauthenticated:
         return False

@@ -1,9 +1,9 @@
 """Races at the domain level, with real threads: every attempt starts at the same moment.
 
 moto applies a transaction item by item without a lock, so on its own it is not atomic between
-threads the way DynamoDB is; the `serialized_emulator` fixture (tests/conftest.py) gives it DynamoDB's
-isolation by running one request at a time. What a race test checks is then our conditions, not
-moto's thread safety.
+threads the way DynamoDB is; the emulator of every test (tools/emulator.py, installed by the `aws`
+fixture) gives it DynamoDB's isolation by serving one request at a time. What a race test checks is
+then our conditions, not moto's thread safety.
 """
 
 import threading
@@ -53,8 +53,8 @@ def refusal_codes(results) -> list[str]:
 
 def draft_awaiting_password(store, clock, nir=NIR, courriel=EMAIL) -> str:
     """A registration draft whose identity step is done (CGU accepted, captcha solved)."""
-    draft = registration.start(store, clock, ttl_seconds=3600, current_cgu_version="v1", accepted=True, version="v1")
     key = get_settings().captcha_key()
+    draft = registration.start(clock, ttl_seconds=3600, current_cgu_version="v1", accepted=True, version="v1", key=key)
     captcha = captchas.create(clock, 600, key, fixed_answer="AE23HJ")
     person = registration.Identity(nir=nir, civilite="M", nom_naissance="Dupont", courriel=courriel)
     registration.submit_identity(store, clock, draft.id, person, captcha.id, "ae23hj", key)
@@ -65,7 +65,7 @@ def password_step(store, clock, mailer, draft_id):
     """The password step of a draft, as a function a race can start."""
     return lambda: registration.submit_password(
         store, mailer, clock, draft_id=draft_id, password=PASSWORD, confirmation=PASSWORD,
-        policy="cpf-2015", activation_ttl_seconds=15 * 86400,
+        policy="cpf-2015", activation_ttl_seconds=15 * 86400, key=get_settings().captcha_key(),
     )
 
 
@@ -74,7 +74,7 @@ def activated_account(store, clock) -> str:
     mailer = RecordingMailer()
     password_step(store, clock, mailer, draft_awaiting_password(store, clock))()
     ((_, code),) = mailer.sent
-    activation.activate(store, clock, code)
+    activation.activate(store, clock, code, get_settings().captcha_key())
     credentials, _ = store.get_login_records(NIR)
     return credentials.account_id
 
@@ -84,6 +84,6 @@ def ticket_of(store, clock, nir: str = NIR):
     the dossiers' transitions."""
     opened = sessions.log_in(
         store, clock, nir=nir, password=PASSWORD, idle_seconds=1800, max_seconds=43200,
-        lockout_threshold=5, lockout_seconds=900,
+        lockout_threshold=5, lockout_seconds=900, key=get_settings().captcha_key(),
     )
-    return sessions.ticket(opened.token)
+    return sessions.ticket(opened.token, get_settings().captcha_key())

@@ -7,6 +7,10 @@ from chalicelib.domain.records.history import Event
 from chalicelib.domain.records.registrations import Draft, PendingAccount
 from chalicelib.domain.records.tokens import Activation
 from chalicelib.domain.states import AccountStatus, DraftStep
+from chalicelib.store.account_items import draft_attributes
+from chalicelib.store.expiry import expiry_shard
+from chalicelib.store.keys import EXPIRY_SHARD_ATTRIBUTE, draft_key
+from chalicelib.store.store import Store
 
 NOW = datetime(2026, 12, 1, 9, 0, 0, tzinfo=UTC)
 NIR = "180017500000046"
@@ -28,6 +32,13 @@ def draft(draft_id: str = "brouillon-1", identity: Identity | None = None) -> Dr
         "2026-12-01T09:00:00Z",
         identity,
     )
+
+
+def put_draft(store: Store, written: Draft) -> None:
+    """A draft's item as the identity step writes it (the store has no other way to write one: a
+    draft not yet at that step is only its sealed id), for the tests that need one at rest."""
+    attributes = {**draft_attributes(written), EXPIRY_SHARD_ATTRIBUTE: expiry_shard(written.id)}
+    store._put(draft_key(written.id), attributes, written.expires_at)
 
 
 def pending_account(

@@ -4,6 +4,8 @@ import pytest
 
 from chalicelib.domain import passwords
 
+pytestmark = pytest.mark.production_argon2  # the hashing itself, at its real cost
+
 
 def codes(policy: str, password: str, confirmation: str | None = None) -> list[str]:
     errors = passwords.check_new_password(policy, password, password if confirmation is None else confirmation)

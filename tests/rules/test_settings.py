@@ -65,3 +65,46 @@ def test_a_fixed_captcha_answer_is_refused_anywhere_else(endpoint):
 def test_a_fixed_captcha_answer_must_be_one_the_audio_version_can_speak():
     with pytest.raises(ConfigurationError, match="captcha's characters"):
         load_settings({"CAPTCHA_FIXED_ANSWER": "AB12CD", "AWS_ENDPOINT_URL": "http://127.0.0.1:5000"})
+
+
+def test_the_aws_clients_keep_today_s_timeouts_and_attempts_by_default():
+    from chalicelib.dependencies import client_config
+
+    settings = load_settings({})
+    assert (settings.aws_connect_timeout_seconds, settings.aws_read_timeout_seconds, settings.aws_max_attempts) == (
+        None,
+        None,
+        None,
+    )
+    assert client_config("dynamodb", settings) == {"connect_timeout": 0.5, "read_timeout": 1.5, "max_attempts": 3}
+    assert client_config("ses", settings) == {"connect_timeout": 1, "read_timeout": 3, "max_attempts": 2}
+    assert client_config("sqs", settings) == {"connect_timeout": 1, "read_timeout": 3, "max_attempts": 3}
+
+
+def test_an_aws_client_setting_applies_to_every_client_and_only_that_value():
+    from chalicelib.dependencies import client_config
+
+    settings = load_settings({"AWS_READ_TIMEOUT_SECONDS": "10", "AWS_MAX_ATTEMPTS": "5"})
+    assert client_config("dynamodb", settings) == {"connect_timeout": 0.5, "read_timeout": 10, "max_attempts": 5}
+    assert client_config("ses", settings) == {"connect_timeout": 1, "read_timeout": 10, "max_attempts": 5}
+    settings = load_settings({"AWS_CONNECT_TIMEOUT_SECONDS": "0.25"})
+    assert client_config("ses", settings)["connect_timeout"] == 0.25
+
+
+@pytest.mark.parametrize(
+    "environment",
+    [
+        {"AWS_CONNECT_TIMEOUT_SECONDS": "0"},
+        {"AWS_CONNECT_TIMEOUT_SECONDS": "une seconde"},
+        {"AWS_CONNECT_TIMEOUT_SECONDS": "61"},
+        {"AWS_READ_TIMEOUT_SECONDS": "-1"},
+        {"AWS_READ_TIMEOUT_SECONDS": "301"},
+        {"AWS_MAX_ATTEMPTS": "0"},
+        {"AWS_MAX_ATTEMPTS": "1.5"},
+        {"AWS_MAX_ATTEMPTS": "11"},
+    ],
+)
+def test_a_refused_aws_client_setting_is_named_with_its_bounds(environment):
+    (name,) = environment
+    with pytest.raises(ConfigurationError, match=rf"Invalid configuration: {name}: .*(greater|less|valid)"):
+        load_settings(environment)

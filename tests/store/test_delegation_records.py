@@ -20,7 +20,7 @@ from chalicelib.domain.records.hours import DelegateCheck, DifEntry, Dossier, Do
 from chalicelib.domain.records.people import Names
 from chalicelib.domain.records.tokens import ActivationUse, EmailLog
 from chalicelib.domain.states import DelegationScope, DelegationStatus, DossierStatus
-from tests.helpers.records import IDENTITY, NOW, draft, event, pending_account
+from tests.helpers.records import IDENTITY, NOW, draft, event, pending_account, put_draft
 
 DELEGATE = Identity("280017500000035", "MME", "Martin", "claire.martin@example.fr")
 INVITATION_EXPIRES = NOW + timedelta(days=7)
@@ -43,7 +43,7 @@ DELEGATION = Delegation(
 
 
 def activated(store, account_id: str, identity: Identity, digest: str) -> None:
-    store.put_draft(draft(f"brouillon-{account_id}", identity))
+    put_draft(store, draft(f"brouillon-{account_id}", identity))
     store.create_pending_account(pending_account(account_id, f"brouillon-{account_id}", identity, digest))
     store.activate_account(ActivationUse(store.get_activation(digest), event("activation"), NOW))
 

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from chalicelib.domain.records.registrations import ExpiredAccount, ExpiredDraft
-from tests.helpers.records import EMAIL, IDENTITY, NOW, draft, pending_account
+from tests.helpers.records import EMAIL, IDENTITY, NOW, draft, pending_account, put_draft
 
 
 def expired(store, now):
@@ -11,8 +11,8 @@ def expired(store, now):
 
 
 def test_expired_drafts_and_pending_accounts_come_back_with_what_they_hold(store):
-    store.put_draft(draft("brouillon-seul"))
-    store.put_draft(draft(identity=IDENTITY))
+    put_draft(store, draft("brouillon-seul"))
+    put_draft(store, draft(identity=IDENTITY))
     store.create_pending_account(pending_account())
     assert expired(store, NOW) == []
     later = expired(store, NOW + timedelta(days=16))
@@ -27,7 +27,7 @@ def test_expired_drafts_and_pending_accounts_come_back_with_what_they_hold(store
 
 
 def test_an_expired_pending_account_goes_with_its_reservations_once(store):
-    store.put_draft(draft(identity=IDENTITY))
+    put_draft(store, draft(identity=IDENTITY))
     store.create_pending_account(pending_account())
     account = ExpiredAccount("compte-1", IDENTITY.nir, EMAIL, "a" * 64)
     assert not store.delete_expired_account(account, EMAIL, NOW)  # not expired yet

@@ -8,11 +8,11 @@ from chalicelib.domain.errors import UnknownPosition
 from chalicelib.domain.records.accounts import AccountEvent
 from chalicelib.domain.records.history import HistoryPage
 from chalicelib.domain.records.sessions import Login, SessionRecord
-from tests.helpers.records import IDENTITY, NOW, draft, event, pending_account
+from tests.helpers.records import IDENTITY, NOW, draft, event, pending_account, put_draft
 
 
 def test_events_read_back_newest_first_a_page_at_a_time(store):
-    store.put_draft(draft(identity=IDENTITY))
+    put_draft(store, draft(identity=IDENTITY))
     store.create_pending_account(pending_account())
     moments = [NOW + timedelta(minutes=n) for n in (1, 2)]
     session = SessionRecord("s" * 64, "compte-1", None, None, 0, NOW + timedelta(hours=1))

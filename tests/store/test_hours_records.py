@@ -9,7 +9,7 @@ from chalicelib.domain.errors import WriteConflict
 from chalicelib.domain.records.hours import DifEntry, Dossier, DossierCreation, DossierTransition, Movement, Rights
 from chalicelib.domain.records.sessions import SessionTouch
 from chalicelib.domain.states import DossierStatus
-from tests.helpers.records import IDENTITY, NOW, draft, event, pending_account
+from tests.helpers.records import IDENTITY, NOW, draft, event, pending_account, put_draft
 
 NIR = IDENTITY.nir
 DOSSIER = Dossier("dossier-1", "Anglais", "Organisme", 30, DossierStatus.DRAFT, "2026-12-01T09:00:00Z", "ANG-1")
@@ -18,7 +18,7 @@ SECRET = replace(DOSSIER, id="dossier-2", intitule="Confidentiel", confidentiel=
 
 @pytest.fixture
 def account_id(store):
-    store.put_draft(draft(identity=IDENTITY))
+    put_draft(store, draft(identity=IDENTITY))
     store.create_pending_account(pending_account())
     return "compte-1"
 

@@ -1,54 +1,57 @@
 """Drafts and the pending account, written and read back through the store, and their conditions."""
 
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 
 from chalicelib.domain.errors import WriteConflict
 from chalicelib.domain.records.registrations import IdentityStep, SpentCaptcha
 from chalicelib.domain.states import AccountStatus, DraftStep
-from tests.helpers.records import IDENTITY, NOW, draft, pending_account
+from tests.helpers.records import IDENTITY, NOW, draft, pending_account, put_draft
 
 CAPTCHA = SpentCaptcha("nonce-1", NOW.replace(minute=10))
 
 
 def test_a_draft_reads_back_as_written_with_or_without_its_identity(store):
     for written in (draft("sans-identite"), draft("avec-identite", IDENTITY)):
-        store.put_draft(written)
+        put_draft(store, written)
         assert store.get_draft(written.id) == written
 
 
 def test_the_identity_step_stores_the_identity_and_spends_the_captcha(store):
-    store.put_draft(draft())
-    store.save_identity(IdentityStep("brouillon-1", IDENTITY, IDENTITY.courriel, CAPTCHA, NOW))
+    put_draft(store, draft())
+    store.save_identity(IdentityStep(draft(), IDENTITY, IDENTITY.courriel, CAPTCHA, NOW))
     assert store.get_draft("brouillon-1") == replace(draft(), step=DraftStep.PASSWORD, identity=IDENTITY)
     assert store.captcha_spent(CAPTCHA.nonce)
 
 
 def test_the_identity_step_is_refused_by_name(store):
-    store.put_draft(draft())
-    step = IdentityStep("brouillon-1", IDENTITY, IDENTITY.courriel, CAPTCHA, NOW)
+    put_draft(store, draft())
+    step = IdentityStep(draft(), IDENTITY, IDENTITY.courriel, CAPTCHA, NOW)
     store.save_identity(step)
     with pytest.raises(WriteConflict) as spent_again:
         store.save_identity(step)
     assert spent_again.value.failed == {"captcha"}
-    with pytest.raises(WriteConflict) as unknown:
-        store.save_identity(replace(step, draft_id="inconnu", captcha=SpentCaptcha("nonce-2", CAPTCHA.expires)))
-    assert unknown.value.failed == {"inscription"}
+    cancelled = draft("annule")
+    store.cancel_draft(cancelled.id, NOW, cancelled.expires_at)  # never written: its "cancelled" mark
+    with pytest.raises(WriteConflict) as gone:
+        store.save_identity(replace(step, draft=cancelled, captcha=SpentCaptcha("nonce-3", CAPTCHA.expires)))
+    assert gone.value.failed == {"inscription"}
 
 
 def test_cancelling_erases_the_identity_once(store):
-    store.put_draft(draft(identity=IDENTITY))
-    store.cancel_draft("brouillon-1", NOW)
+    put_draft(store, draft(identity=IDENTITY))
+    store.cancel_draft("brouillon-1", NOW, NOW + timedelta(hours=1))
     assert store.get_draft("brouillon-1") == replace(draft(), step=DraftStep.CANCELLED, identity=None)
     with pytest.raises(WriteConflict) as again:
-        store.cancel_draft("brouillon-1", NOW)
+        store.cancel_draft("brouillon-1", NOW, NOW + timedelta(hours=1))
     assert again.value.failed == {"inscription"}
 
 
 def test_the_pending_account_and_what_it_holds_read_back(store):
     pending = pending_account()
-    store.put_draft(draft(identity=IDENTITY))
+    put_draft(store, draft(identity=IDENTITY))
     store.create_pending_account(pending)
 
     account = store.get_account("compte-1")
@@ -68,9 +71,9 @@ def test_the_pending_account_and_what_it_holds_read_back(store):
 
 
 def test_a_nir_and_an_email_are_reserved_once(store):
-    store.put_draft(draft(identity=IDENTITY))
+    put_draft(store, draft(identity=IDENTITY))
     store.create_pending_account(pending_account())
-    store.put_draft(draft("brouillon-2", IDENTITY))
+    put_draft(store, draft("brouillon-2", IDENTITY))
     with pytest.raises(WriteConflict) as taken:
         store.create_pending_account(pending_account("compte-2", "brouillon-2", digest="b" * 64))
     assert taken.value.failed == {"nir", "courriel"}

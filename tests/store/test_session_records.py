@@ -8,12 +8,12 @@ from chalicelib.clock import to_epoch
 from chalicelib.domain.errors import WriteConflict
 from chalicelib.domain.records.accounts import AccountEvent, FailedLogin, InformationsChange, PasswordChange
 from chalicelib.domain.records.sessions import Login, SessionRecord
-from tests.helpers.records import IDENTITY, NOW, draft, event, pending_account
+from tests.helpers.records import IDENTITY, NOW, draft, event, pending_account, put_draft
 
 
 @pytest.fixture
 def account_id(store):
-    store.put_draft(draft(identity=IDENTITY))
+    put_draft(store, draft(identity=IDENTITY))
     store.create_pending_account(pending_account())
     return "compte-1"
 

@@ -18,12 +18,12 @@ from chalicelib.domain.records.tokens import (
     Reset,
 )
 from chalicelib.domain.states import AccountStatus
-from tests.helpers.records import EMAIL, IDENTITY, NOW, draft, event, pending_account
+from tests.helpers.records import EMAIL, IDENTITY, NOW, draft, event, pending_account, put_draft
 
 
 @pytest.fixture
 def pending(store):
-    store.put_draft(draft(identity=IDENTITY))
+    put_draft(store, draft(identity=IDENTITY))
     store.create_pending_account(pending_account())
     return store.get_activation("a" * 64)
 

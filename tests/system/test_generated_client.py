@@ -133,22 +133,27 @@ def test_the_generated_client_reads_a_400_s_field_errors(generated, base_url):
 
 
 def test_the_generated_client_reads_a_503_s_code_when_dynamodb_fails(generated, base_url):
-    from cpf_client.api.default import registration_read_cgu, registration_start_registration
-    from cpf_client.models import CguAcceptance, Probleme, RegistrationStep
+    from cpf_client.api.default import (
+        registration_read_cgu,
+        registration_read_registration,
+        registration_start_registration,
+    )
+    from cpf_client.models import CguAcceptance, Probleme, RegistrationDraft
 
     client = generated.Client(base_url=base_url)
     cgu = registration_read_cgu.sync(client=client)
+    draft = registration_start_registration.sync(client=client, body=CguAcceptance(True, cgu.version))
     faults = DynamoDBFaults().install()
-    faults.reset(fail_at=1)
+    faults.reset(fail_at=1)  # "Retour" reads the draft: the first request to DynamoDB fails
 
-    answer = registration_start_registration.sync_detailed(client=client, body=CguAcceptance(True, cgu.version))
+    answer = registration_read_registration.sync_detailed(draft.id, client=client)
 
     assert answer.status_code == 503 and isinstance(answer.parsed, Probleme)
     assert (answer.parsed.status, answer.parsed.code) == (503, "service_indisponible")
     assert answer.parsed.detail and answer.headers["Retry-After"] == "2"
     faults.reset()  # AWS is back: the same call succeeds
-    again = registration_start_registration.sync(client=client, body=CguAcceptance(True, cgu.version))
-    assert isinstance(again, RegistrationStep)
+    again = registration_read_registration.sync(draft.id, client=client)
+    assert isinstance(again, RegistrationDraft) and again.id == draft.id
 
 
 def test_the_generated_client_reads_a_401_s_code(generated, base_url):

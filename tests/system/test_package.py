@@ -5,6 +5,7 @@ the pinned cfn-lint finds nothing in either."""
 
 import json
 import subprocess
+import sys
 
 import pytest
 
@@ -365,3 +366,45 @@ def test_bounces_and_complaints_reach_the_feedback_function_through_the_configur
     assert variables["EMAIL_FEEDBACK_TOPIC"] in json.dumps(subscription["Properties"]["Topic"])
     api_variables = resources["APIHandler"]["Properties"]["Environment"]["Variables"]
     assert api_variables["SES_CONFIGURATION_SET"] == variables["SES_CONFIGURATION_SET"]
+
+
+ZIP_BOUND_BYTES = 20_000_000  # 33.3 MB before: phonenumbers' full data, and every AWS service's API model
+
+
+def test_the_lambda_zip_stays_under_twenty_megabytes(template):
+    size = (ROOT / "build" / "deployment.zip").stat().st_size
+    assert size < ZIP_BOUND_BYTES, f"{size / 1e6:.1f} MB"
+
+
+def test_the_zip_runs_on_its_own_with_the_models_and_rules_the_code_uses(template, tmp_path):
+    """Unpacked, with nothing of the development venv (`-I -S`: no site-packages): the app imports,
+    a client of every service the code asks for is made from the zip's own API models, and the
+    phone and NIR rules work with phonenumberslite (no geocoding, carrier or time-zone data)."""
+    import zipfile
+
+    from tools.slim_package import services_the_code_uses
+
+    with zipfile.ZipFile(ROOT / "build" / "deployment.zip") as package:
+        names = package.namelist()
+        package.extractall(tmp_path)
+    assert not [name for name in names if name.startswith(("phonenumbers/geodata/", "phonenumbers/carrierdata/"))]
+    services = sorted(services_the_code_uses())
+    assert {"dynamodb", "ses"} <= set(services)
+    script = f"""
+import sys
+sys.path.insert(0, {str(tmp_path)!r})
+import app
+import botocore.session
+from chalicelib.domain import identity
+session = botocore.session.get_session()
+for service in {services!r}:
+    session.create_client(service, region_name="eu-west-3", aws_access_key_id="x", aws_secret_access_key="x")
+assert identity.normalize_fixed_phone("01 23 45 67 89") == "+33123456789"
+assert identity.normalize_mobile_phone("06 12 34 56 78") == "+33612345678"
+assert identity.normalize_nir("1 84 05 75 123 456 25") == "184057512345625"
+assert botocore.__file__.startswith({str(tmp_path)!r}) and app.__file__.startswith({str(tmp_path)!r})
+print("ok")
+"""
+    run = subprocess.run([sys.executable, "-I", "-S", "-c", script], capture_output=True, text=True, timeout=120,
+                         cwd=tmp_path)
+    assert run.stdout.strip() == "ok", run.stdout + run.stderr

@@ -11,6 +11,7 @@ from ..expiry import is_live
 from ..records.accounts import Account
 from ..records.delegations import DelegatedAccount, Delegation
 from ..records.hours import DelegateCheck, Dossier, DossierCreation, Rights
+from ..records.sessions import SessionRecord
 from ..states import DelegationScope
 from .rules import ACTIVE, CONFIDENTIAL_REFUSED, NOT_FOUND, SCOPE_TOO_NARROW, display_name, ends_at, status_of
 
@@ -19,6 +20,10 @@ class DelegateStore(dossiers.DossierStore, hours.HoursStore, Protocol):
     """What a delegate reads and writes of the holder's account, through the delegation."""
 
     def get_delegation(self, delegation_id: str) -> Delegation | None: ...
+
+    def get_session_and_delegation(
+        self, session_digest: str, delegation_id: str | None
+    ) -> tuple[SessionRecord | None, Delegation | None]: ...
 
     def list_delegated_accounts(self, delegate_id: str) -> list[DelegatedAccount]: ...
 
@@ -39,27 +44,31 @@ def list_delegated(store: DelegateStore, clock: Clock, session: sessions.Session
     return sorted(found, key=lambda p: (p.holder.nom_naissance, p.holder.prenom or "", p.delegation_id))
 
 
-def _delegation_for(store: DelegateStore, clock: Clock, session: sessions.Session, delegation_id: str) -> Delegation:
-    """The delegation, if it is active now and names this caller as its delegate; 404 otherwise,
-    whatever the reason (unknown, someone else's, revoked, ended)."""
-    if not tokens.is_well_formed_id(delegation_id):
-        raise NOT_FOUND  # junk never reaches the table
-    delegation = store.get_delegation(delegation_id)
+def _delegation_for(
+    store: DelegateStore, clock: Clock, ticket: sessions.Ticket, delegation_id: str, idle_seconds: int
+) -> tuple[sessions.Session, Delegation]:
+    """The caller's session (401 unless live) and the delegation, read together in one BatchGetItem
+    (the session's idle deadline pushed back when it has aged, as the holder's reads); 404 unless
+    the delegation is active now and names this caller as its delegate, whatever the reason
+    (unknown, someone else's, revoked, ended)."""
+    well_formed = tokens.is_well_formed_id(delegation_id)  # junk never reaches the table
     now = clock()
+    record, delegation = store.get_session_and_delegation(ticket.digest, delegation_id if well_formed else None)
+    session = sessions.admit_and_keep_alive(store, record, ticket, now, idle_seconds=idle_seconds)
     if (
         not is_live(delegation, now)
         or delegation.delegate_id != session.account_id
         or status_of(delegation, now) != ACTIVE
     ):
         raise NOT_FOUND
-    return delegation
+    return session, delegation
 
 
 def delegated_synthesis(
-    store: DelegateStore, clock: Clock, session: sessions.Session, delegation_id: str
+    store: DelegateStore, clock: Clock, ticket: sessions.Ticket, delegation_id: str, *, idle_seconds: int
 ) -> holder.Synthesis:
     """The holder's synthesis; the counts leave confidential dossiers out."""
-    delegation = _delegation_for(store, clock, session, delegation_id)
+    _, delegation = _delegation_for(store, clock, ticket, delegation_id, idle_seconds)
     account, rights = store.get_account_and_rights(delegation.holder_id, _holder_nir(store, delegation))
     if account is None:
         raise NOT_FOUND
@@ -67,9 +76,9 @@ def delegated_synthesis(
 
 
 def delegated_hours(
-    store: DelegateStore, clock: Clock, session: sessions.Session, delegation_id: str
+    store: DelegateStore, clock: Clock, ticket: sessions.Ticket, delegation_id: str, *, idle_seconds: int
 ) -> hours.Statement:
-    delegation = _delegation_for(store, clock, session, delegation_id)
+    _, delegation = _delegation_for(store, clock, ticket, delegation_id, idle_seconds)
     return hours.statement(store, delegation.holder_id, _holder_nir(store, delegation), for_delegate=True)
 
 
@@ -79,18 +88,30 @@ def _holder_nir(store: DelegateStore, delegation: Delegation) -> str:
 
 
 def delegated_dossiers(
-    store: DelegateStore, clock: Clock, session: sessions.Session, delegation_id: str, state: str | None
+    store: DelegateStore,
+    clock: Clock,
+    ticket: sessions.Ticket,
+    delegation_id: str,
+    state: str | None,
+    *,
+    idle_seconds: int,
 ) -> list[Dossier]:
     """The holder's dossiers but the confidential ones."""
-    delegation = _delegation_for(store, clock, session, delegation_id)
+    _, delegation = _delegation_for(store, clock, ticket, delegation_id, idle_seconds)
     return [d for d in dossiers.list_all(store, delegation.holder_id, state) if not d.confidentiel]
 
 
 def delegated_dossier(
-    store: DelegateStore, clock: Clock, session: sessions.Session, delegation_id: str, dossier_id: str
+    store: DelegateStore,
+    clock: Clock,
+    ticket: sessions.Ticket,
+    delegation_id: str,
+    dossier_id: str,
+    *,
+    idle_seconds: int,
 ) -> Dossier:
     """A dossier of the holder's; a confidential one answers exactly as one that does not exist."""
-    delegation = _delegation_for(store, clock, session, delegation_id)
+    _, delegation = _delegation_for(store, clock, ticket, delegation_id, idle_seconds)
     dossier = dossiers.find(store, delegation.holder_id, dossier_id)
     if dossier.confidentiel:
         raise dossiers.NOT_FOUND
@@ -98,10 +119,16 @@ def delegated_dossier(
 
 
 def create_dossier(
-    store: DelegateStore, clock: Clock, session: sessions.Session, delegation_id: str, new: dossiers.NewDossier
+    store: DelegateStore,
+    clock: Clock,
+    ticket: sessions.Ticket,
+    delegation_id: str,
+    new: dossiers.NewDossier,
+    *,
+    idle_seconds: int,
 ) -> Dossier:
     """With `gestion`: a draft dossier for the holder, which only the holder can validate."""
-    delegation = _delegation_for(store, clock, session, delegation_id)
+    session, delegation = _delegation_for(store, clock, ticket, delegation_id, idle_seconds)
     if delegation.scope != DelegationScope.GESTION:
         raise SCOPE_TOO_NARROW
     if new.confidentiel:

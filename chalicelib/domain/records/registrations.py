@@ -30,9 +30,10 @@ class SpentCaptcha:
 @dataclass(frozen=True)
 class IdentityStep:
     """Step 2: the captcha spent and the identity stored on a draft that awaits it, if the NIR and
-    the email are free."""
+    the email are free. `draft` is its first step, which its id seals (written whole, whether it
+    existed or not)."""
 
-    draft_id: str
+    draft: Draft
     identity: Identity
     email_key: str
     captcha: SpentCaptcha

@@ -1,0 +1,182 @@
+"""The emulator under every test and the local stack (tools/emulator.py), in process: a transaction
+backs up only the items it touches, and a cancelled one puts back exactly those.
+
+Costs are counted, not timed: every DynamoDB item moto holds or copies is an instance of its `Item`,
+so the items a request creates (its copies included) show what it costs whatever the machine's load.
+"""
+
+import threading
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.dynamodb.models import dynamodb_backends
+from moto.dynamodb.models.dynamo_type import Item
+
+from chalicelib.settings import get_settings
+
+pytestmark = pytest.mark.usefixtures("aws")
+
+
+def backend():
+    return dynamodb_backends[DEFAULT_ACCOUNT_ID]["eu-west-3"]
+
+
+def fill(count: int) -> None:
+    """`count` items of other partitions, written straight into moto (fast: no HTTP, no parsing)."""
+    table_name = get_settings().table_name
+    for number in range(count):
+        backend().put_item(table_name, {"pk": {"S": f"REMPLI#{number}"}, "sk": {"S": "A"}, "n": {"N": "1"}})
+
+
+def key(pk: str) -> dict:
+    return {"pk": {"S": pk}, "sk": {"S": "A"}}
+
+
+def two_item_transaction(client, table_name: str) -> list[dict]:
+    return [
+        {"Put": {"TableName": table_name, "Item": {**key("TX#1"), "v": {"N": "1"}}}},
+        {
+            "Update": {
+                "TableName": table_name,
+                "Key": key("TX#2"),
+                "UpdateExpression": "ADD v :one",
+                "ExpressionAttributeValues": {":one": {"N": "1"}},
+            }
+        },
+    ]
+
+
+@pytest.fixture
+def items_created(monkeypatch):
+    """How many moto `Item`s were created (stored, or copied) since the fixture started."""
+    created = []
+    make = Item.__new__
+
+    def counted(cls, *args, **kwargs):
+        created.append(cls)
+        return make(cls, *args, **kwargs)
+
+    monkeypatch.setattr(Item, "__new__", staticmethod(counted))
+    return created
+
+
+@pytest.mark.parametrize("table_size", [10, 20_000])
+def test_a_transaction_copies_the_items_it_touches_whatever_the_table_s_size(table_size, items_created):
+    client, table_name = boto3.client("dynamodb"), get_settings().table_name
+    fill(table_size)
+    items_created.clear()
+    client.transact_write_items(TransactItems=two_item_transaction(client, table_name))
+    # moto's own transaction deep-copies the table (table_size items) first; here: the two items it
+    # writes, their two backups (of nothing: both are new) and moto's working copy of the updated one.
+    assert len(items_created) <= 6
+    assert len(backend().get_table(table_name).all_items()) == table_size + 2
+
+
+def test_a_query_of_one_partition_does_not_walk_the_table(items_created, monkeypatch):
+    client, table_name = boto3.client("dynamodb"), get_settings().table_name
+    fill(2_000)
+    walked = []
+    table = backend().get_table(table_name)
+    every_item = type(table).all_items
+    monkeypatch.setattr(type(table), "all_items", lambda self: walked.append(1) or every_item(self))
+    answer = client.query(
+        TableName=table_name,
+        KeyConditionExpression="pk = :pk",
+        ExpressionAttributeValues={":pk": {"S": "REMPLI#7"}},
+    )
+    assert [item["pk"]["S"] for item in answer["Items"]] == ["REMPLI#7"]
+    assert walked == []
+    empty = client.query(
+        TableName=table_name, KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": {"S": "ABSENT"}}
+    )
+    assert empty["Items"] == []
+
+
+def test_a_cancelled_transaction_restores_exactly_its_items_while_a_concurrent_write_survives(monkeypatch):
+    client, table_name = boto3.client("dynamodb"), get_settings().table_name
+    client.put_item(TableName=table_name, Item={**key("A"), "v": {"N": "1"}, "garde": {"S": "avant"}})
+    client.put_item(TableName=table_name, Item={**key("VERROU"), "etat": {"S": "ferme"}})
+    fill(50)
+    # While the transaction runs (when moto reads its last part), another thread writes another item
+    # and one of the filled items, straight into moto: a whole-table rollback would erase both.
+    read_item = type(backend()).get_item
+    wrote_meanwhile = threading.Event()
+
+    def read_and_write_meanwhile(self, table, item_key, *args, **kwargs):
+        if item_key == key("VERROU") and not wrote_meanwhile.is_set():
+            writer = threading.Thread(target=write_elsewhere)
+            writer.start()
+            writer.join()
+        return read_item(self, table, item_key, *args, **kwargs)
+
+    def write_elsewhere():
+        backend().put_item(table_name, {**key("AUTRE"), "v": {"N": "7"}})
+        backend().put_item(table_name, {**key("REMPLI#3"), "n": {"N": "2"}})
+        wrote_meanwhile.set()
+
+    monkeypatch.setattr(type(backend()), "get_item", read_and_write_meanwhile)
+    with pytest.raises(ClientError) as cancelled:
+        client.transact_write_items(
+            TransactItems=[
+                {"Put": {"TableName": table_name, "Item": {**key("NOUVEAU"), "v": {"N": "1"}}}},
+                {
+                    "Update": {
+                        "TableName": table_name,
+                        "Key": key("A"),
+                        "UpdateExpression": "SET v = :two REMOVE garde",
+                        "ExpressionAttributeValues": {":two": {"N": "2"}},
+                    }
+                },
+                {
+                    "ConditionCheck": {
+                        "TableName": table_name,
+                        "Key": key("VERROU"),
+                        "ConditionExpression": "etat = :ouvert",
+                        "ExpressionAttributeValues": {":ouvert": {"S": "ouvert"}},
+                    }
+                },
+            ]
+        )
+    assert cancelled.value.response["Error"]["Code"] == "TransactionCanceledException"
+    assert wrote_meanwhile.is_set()
+    monkeypatch.undo()
+
+    def read(pk):
+        return client.get_item(TableName=table_name, Key=key(pk), ConsistentRead=True).get("Item")
+
+    assert read("NOUVEAU") is None
+    assert read("A") == {**key("A"), "v": {"N": "1"}, "garde": {"S": "avant"}}
+    assert read("VERROU") == {**key("VERROU"), "etat": {"S": "ferme"}}
+    assert read("AUTRE") == {**key("AUTRE"), "v": {"N": "7"}}
+    assert read("REMPLI#3")["n"] == {"N": "2"}
+    assert read("REMPLI#4")["n"] == {"N": "1"}
+
+
+def test_a_transaction_naming_an_item_twice_is_refused_and_changes_nothing():
+    client, table_name = boto3.client("dynamodb"), get_settings().table_name
+    client.put_item(TableName=table_name, Item={**key("A"), "v": {"N": "1"}})
+    with pytest.raises(ClientError) as refused:
+        client.transact_write_items(
+            TransactItems=[
+                {"Put": {"TableName": table_name, "Item": {**key("A"), "v": {"N": "2"}}}},
+                {"Delete": {"TableName": table_name, "Key": key("A")}},
+            ]
+        )
+    assert refused.value.response["Error"]["Code"] == "ValidationException"
+    assert client.get_item(TableName=table_name, Key=key("A"))["Item"]["v"] == {"N": "1"}
+
+
+def test_the_emails_of_one_recipient_are_answered_without_the_others():
+    from tools import emulator
+
+    ses, sender = boto3.client("ses"), get_settings().sender_email
+    for recipient, subject in (("a@example.fr", "un"), ("b@example.fr", "deux"), ("A@example.fr", "trois")):
+        ses.send_email(
+            Source=sender,
+            Destination={"ToAddresses": [recipient]},
+            Message={"Subject": {"Data": subject}, "Body": {"Text": {"Data": f"corps {subject}"}}},
+        )
+    assert [email["subject"] for email in emulator.emails_to("a@example.fr")] == ["un", "trois"]
+    assert emulator.emails_to("c@example.fr") == []

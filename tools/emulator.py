@@ -1,0 +1,235 @@
+"""The one AWS emulator of everything local: moto 5.2, patched where it does not hold as data grows or
+under concurrent requests. `make run`, the system tests, `make credit`, the benchmarks and the in-process
+`aws` fixture of the tests all run it (`install()`, or `python -m tools.emulator -H host -p port` for
+moto's server).
+
+What moto does, and what this module changes (each patch is one function below):
+
+1. `TransactWriteItems` deep-copies every table it names before applying the transaction, to roll
+   back a cancelled one: a cost in proportion to the table (a table of 200,000 items copied for a
+   two-item transaction). Here the transaction backs up only the items it touches and puts exactly
+   those back when it is cancelled: the same rollback, in proportion to the transaction.
+2. A `Query` on a table's own key walks and sorts every item of the table to keep one partition's.
+   Here it reads that partition only (queries of an index are left as moto does them).
+3. Every DynamoDB item moto creates is remembered for its dashboard (`/moto-api/data.json`) and never
+   forgotten: memory that grows with every write, and a dashboard (where the local stack reads its
+   emails) that walks every item. Here items are not remembered; the dashboard still shows the rest.
+4. moto's server answers requests on threads, and its backends are plain dicts and lists without
+   locks: concurrent requests fail with "dictionary changed size during iteration", and interleaved
+   transactions are not atomic. Here one lock serialises every DynamoDB and SES request (parsing,
+   backend and answer) and the dashboard's reads, which is also DynamoDB's isolation for
+   transactions. SQS is left concurrent: its queues have their own lock, and a long-polling
+   ReceiveMessage holding ours would stall every service for its wait. S3 objects carry their own
+   lock too, and the local stack writes one object per deposited file.
+
+And one addition: `GET /moto-api/emails?to=<address>` answers the emails SES accepted for that
+address (oldest first, as the dashboard shows them: id, source, destinations, subject, body), without
+walking every model of every service as `/moto-api/data.json` does: the load test reads its emails
+there while thousands have been sent.
+"""
+
+import copy
+import json
+import sys
+import threading
+from typing import Any
+from urllib.parse import parse_qs
+
+# One lock for the emulated services; re-entrant because a request may call back into the backend.
+LOCK = threading.RLock()
+_installed = False
+
+
+def install() -> None:
+    """Patches moto, in this process, once (idempotent)."""
+    global _installed
+    with LOCK:
+        if _installed:
+            return
+        _back_up_only_the_touched_items()
+        _query_one_partition()
+        _forget_items_for_the_dashboard()
+        _serialise_requests()
+        _answer_emails_by_recipient()
+        _installed = True
+
+
+# 1. Transactions
+
+
+class _TablesNotCopied:
+    """Stands for the `copy` module inside moto's DynamoDB backend, whose only deep copies are of the
+    tables a transaction names (not copied: `transact_write_items` below backs up items instead) and
+    of an item in `update_item` (copied as before)."""
+
+    @staticmethod
+    def deepcopy(value: Any, memo: dict | None = None) -> Any:
+        from moto.dynamodb.models.table import Table
+
+        return value if isinstance(value, Table) else copy.deepcopy(value, memo)
+
+
+def _back_up_only_the_touched_items() -> None:
+    import moto.dynamodb.models as models
+
+    models.copy = _TablesNotCopied
+    apply_transaction = models.DynamoDBBackend.transact_write_items
+
+    def transact_write_items(self, transact_items: list[dict[str, Any]]) -> None:
+        backups = [backup for item in transact_items if (backup := _item_backup(self, item)) is not None]
+        try:
+            return apply_transaction(self, transact_items)
+        except Exception:
+            for restore in reversed(backups):  # an item named twice gets its first (original) state last
+                restore()
+            raise
+
+    models.DynamoDBBackend.transact_write_items = transact_write_items
+
+
+def _item_backup(backend, transact_item: dict[str, Any]):
+    """A function that puts back the item this part of a transaction names, as it is now (absent
+    included); None when the part names no item moto could write (moto refuses it anyway)."""
+    from moto.dynamodb.models.dynamo_type import DynamoType
+
+    try:
+        (operation,) = transact_item.values()
+        table = backend.get_table(operation["TableName"])
+        attributes = operation["Item"] if "Item" in operation else operation["Key"]
+        hash_key = DynamoType(attributes[table.hash_key_attr])
+        range_key = DynamoType(attributes[table.range_key_attr]) if table.range_key_attr else None
+    except Exception:  # a malformed part: moto answers it with the right error and writes nothing of it
+        return None
+    if range_key is None:
+        saved = copy.deepcopy(table.items.get(hash_key))
+    else:
+        saved = copy.deepcopy(table.items[hash_key].get(range_key) if hash_key in table.items else None)
+
+    def restore() -> None:
+        if range_key is None:
+            if saved is None:
+                table.items.pop(hash_key, None)
+            else:
+                table.items[hash_key] = saved
+        elif saved is None:
+            table.items[hash_key].pop(range_key, None)
+        else:
+            table.items[hash_key][range_key] = saved
+
+    return restore
+
+
+# 2. Queries of a table's own key
+
+
+def _query_one_partition() -> None:
+    from moto.dynamodb.models.table import Table
+
+    query_every_item = Table.query
+
+    def query(self, hash_key, *args, **kwargs):
+        index_name = args[6] if len(args) > 6 else kwargs.get("index_name")
+        if index_name or hash_key is None:
+            return query_every_item(self, hash_key, *args, **kwargs)
+        partition = self.items.get(hash_key)
+        # moto keeps the items whose hash key matches, from all_items(): give it that partition only.
+        self.all_items = lambda: [] if partition is None else list(partition.values())
+        try:
+            return query_every_item(self, hash_key, *args, **kwargs)
+        finally:
+            del self.all_items
+
+    Table.query = query
+
+
+# 3. The dashboard's record of items
+
+
+def _forget_items_for_the_dashboard() -> None:
+    from moto.core.model_instances import model_data
+    from moto.dynamodb.models.dynamo_type import Item
+
+    Item.__new__ = staticmethod(_new_untracked)  # BaseModel.__new__ appends every instance to Item.instances_tracked
+    Item.instances_tracked = []
+    model_data["dynamodb"].pop("Item", None)
+
+
+def _new_untracked(cls, *args, **kwargs):
+    return object.__new__(cls)
+
+
+# 4. One request at a time where moto needs it
+
+
+def _serialise_requests() -> None:
+    from moto.dynamodb.responses import DynamoHandler
+    from moto.moto_api._internal.responses import MotoAPIResponse
+    from moto.ses.responses import EmailResponse
+
+    for handler in (DynamoHandler, EmailResponse):
+        handler._dispatch = _one_at_a_time(handler._dispatch)
+    MotoAPIResponse.model_data = _one_at_a_time(MotoAPIResponse.model_data)
+
+
+def _one_at_a_time(function):
+    def serialised(*args, **kwargs):
+        with LOCK:
+            return function(*args, **kwargs)
+
+    serialised.__wrapped__ = function
+    return serialised
+
+
+# 5. The emails of one recipient
+
+EMAILS_PATH = "/moto-api/emails"
+
+
+def _answer_emails_by_recipient() -> None:
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+    dispatch = DomainDispatcherApplication.__call__
+
+    def call(self, environ, start_response):
+        if environ.get("PATH_INFO") != EMAILS_PATH:
+            return dispatch(self, environ, start_response)
+        recipient = parse_qs(environ.get("QUERY_STRING", "")).get("to", [""])[0].lower()
+        body = json.dumps(emails_to(recipient)).encode()
+        start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+        return [body]
+
+    DomainDispatcherApplication.__call__ = call
+
+
+def emails_to(recipient: str) -> list[dict]:
+    from moto.ses.models import ses_backends
+
+    with LOCK:
+        messages = [
+            message
+            for regions in ses_backends.values()
+            for backend in regions.values()
+            for message in backend.sent_messages
+            if recipient in _addresses(getattr(message, "destinations", None))
+        ]
+        fields = ("id", "source", "destinations", "subject", "body")
+        return [{name: getattr(message, name, None) for name in fields} for message in messages]
+
+
+def _addresses(destinations) -> set[str]:
+    """The addresses of moto's record: {"ToAddresses": [...], ...} for an email, a list for a raw one."""
+    if isinstance(destinations, dict):
+        return {address.lower() for addresses in destinations.values() for address in addresses}
+    return {address.lower() for address in destinations or ()}
+
+
+def serve(argv: list[str]) -> None:
+    """moto's server (same arguments: -H host -p port), patched."""
+    from moto.server import main
+
+    install()
+    main(argv)
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1:])
