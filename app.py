@@ -1,6 +1,8 @@
 """Mon Compte Formation: the wiring of the API (no logic here; see chalicelib/)."""
 
-from chalice import Chalice, Rate
+from typing import Any
+
+from chalice.app import Chalice, CloudWatchEvent, Rate, S3Event, SNSEvent, SQSEvent
 
 from chalicelib import crediting, email_feedback, logs, observability, scheduled, settings
 from chalicelib.api import (
@@ -34,7 +36,7 @@ app.register_blueprint(portal_routes.blueprint)
 
 
 @app.schedule(Rate(1, unit=Rate.HOURS))
-def cleanup_expired_registrations(event):
+def cleanup_expired_registrations(event: CloudWatchEvent) -> dict[str, Any]:
     return scheduled.cleanup_expired_registrations(event.context)
 
 
@@ -43,18 +45,18 @@ DECLARATIONS_BUCKET, CREDIT_QUEUE = crediting.decorator_names()
 
 
 @app.on_s3_event(bucket=DECLARATIONS_BUCKET, events=["s3:ObjectCreated:*"], prefix=crediting.DECLARATIONS_PREFIX)
-def split_declarations(event):
+def split_declarations(event: S3Event) -> list[dict[str, Any]]:
     return crediting.split_declarations(event)
 
 
 @app.on_sqs_message(
     queue=CREDIT_QUEUE, batch_size=crediting.CHUNKS_PER_INVOCATION, maximum_concurrency=crediting.MAX_CONCURRENCY
 )
-def credit_chunks(event):
+def credit_chunks(event: SQSEvent) -> dict[str, Any]:
     return crediting.credit_chunks(event)
 
 
 # SES's Bounce and Complaint events, published by the configuration set to this topic (contract §10).
 @app.on_sns_message(topic=email_feedback.topic_name())
-def apply_email_feedback(event):
+def apply_email_feedback(event: SNSEvent) -> str:
     return email_feedback.apply_notification(event.message)

@@ -5,26 +5,29 @@ beside them, and chunks are sent to the queue ten at a time.
 
 import json
 from collections.abc import Iterator
+from typing import Any
 
 from botocore.exceptions import ClientError
+
+from .domain.crediting import Upload
 
 BLOCK_BYTES = 64 * 1024
 SEND_ATTEMPTS = 5
 
 
 class DeclarationBucket:
-    def __init__(self, s3_client):
+    def __init__(self, s3_client: Any) -> None:
         self._s3 = s3_client
 
-    def blocks(self, upload, start: int | None = None, end: int | None = None) -> Iterator[bytes]:
+    def blocks(self, upload: Upload, start: int | None = None, end: int | None = None) -> Iterator[bytes]:
         """The bytes of exactly this upload (its version, or its ETag when the bucket keeps no
         versions), from `start` to `end` (excluded) when given, a block at a time."""
-        arguments = {"Bucket": upload.bucket, "Key": upload.key}
+        arguments: dict[str, Any] = {"Bucket": upload.bucket, "Key": upload.key}
         if upload.version:
             arguments["VersionId"] = upload.version
         elif upload.etag:
             arguments["IfMatch"] = upload.etag if upload.etag.startswith('"') else f'"{upload.etag}"'
-        if start is not None:
+        if start is not None and end is not None:
             arguments["Range"] = f"bytes={start}-{end - 1}"
         body = self._s3.get_object(**arguments)["Body"]
         try:
@@ -32,7 +35,7 @@ class DeclarationBucket:
         finally:
             body.close()
 
-    def write_report(self, bucket: str, key: str, report: dict) -> None:
+    def write_report(self, bucket: str, key: str, report: dict[str, object]) -> None:
         self._s3.put_object(
             Bucket=bucket,
             Key=key,
@@ -42,15 +45,16 @@ class DeclarationBucket:
 
 
 class ChunkQueue:
-    def __init__(self, sqs_client, queue_name: str):
+    def __init__(self, sqs_client: Any, queue_name: str) -> None:
         self._sqs = sqs_client
         self._name = queue_name
-        self._url = None
+        self._url: str | None = None
 
     @property
     def url(self) -> str:
         if self._url is None:
-            self._url = self._sqs.get_queue_url(QueueName=self._name)["QueueUrl"]
+            url: str = self._sqs.get_queue_url(QueueName=self._name)["QueueUrl"]
+            self._url = url
         return self._url
 
     def send(self, bodies: list[str]) -> None:

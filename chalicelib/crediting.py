@@ -14,10 +14,16 @@ quote a key): a failed chunk is logged by its exception's type.
 import json
 import logging
 import random
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from . import dependencies, metrics
 from .domain.crediting import DECLARATIONS_PREFIX, REPORTS_PREFIX
 from .settings import get_settings
+
+if TYPE_CHECKING:
+    from .bucket_and_queue import ChunkQueue, DeclarationBucket
+    from .domain.crediting import Upload
 
 logger = logging.getLogger(__name__)
 logger.setLevel(logging.INFO)  # Lambda keeps the root logger at WARNING
@@ -45,7 +51,7 @@ def decorator_names() -> tuple[str, str]:
     return settings.declarations_bucket, settings.credit_queue
 
 
-def _ports():
+def _ports() -> tuple["DeclarationBucket", "ChunkQueue"]:
     from .bucket_and_queue import ChunkQueue, DeclarationBucket
 
     settings = get_settings()
@@ -55,7 +61,7 @@ def _ports():
     )
 
 
-def upload_of(record: dict):
+def upload_of(record: dict[str, Any]) -> "Upload":
     """The stored version an S3 notification record names (its key arrives URL-encoded)."""
     from urllib.parse import unquote_plus
 
@@ -71,7 +77,7 @@ def upload_of(record: dict):
     )
 
 
-def split_declarations(event) -> list[dict]:
+def split_declarations(event: Any) -> list[dict[str, object]]:
     """S3 → split each deposited file into chunks on the queue. Returns and logs counts only."""
     from .domain import crediting
 
@@ -87,7 +93,7 @@ def split_declarations(event) -> list[dict]:
             upload,
             bucket.blocks(upload),
             queue.send,
-            lambda key, report, upload=upload: bucket.write_report(upload.bucket, key, report),
+            _report_writer(bucket, upload),
             get_settings().credit_chunk_lines,
         )
         logger.info("declarations_decoupees %s", json.dumps({"fichier": upload.name, **result}, ensure_ascii=False))
@@ -95,7 +101,7 @@ def split_declarations(event) -> list[dict]:
     return results
 
 
-def credit_chunks(event) -> dict:
+def credit_chunks(event: Any) -> dict[str, list[dict[str, str]]]:
     """SQS → apply each chunk; those that fail go back to the queue (partial batch response), and
     after their retries to the dead-letter queue."""
     from .domain import crediting
@@ -114,7 +120,7 @@ def credit_chunks(event) -> dict:
                 upload,
                 chunk,
                 bucket.blocks(upload, chunk.start, chunk.end),
-                lambda key, report, upload=upload: bucket.write_report(upload.bucket, key, report),
+                _report_writer(bucket, upload),
                 _pause,
             )
         except Exception as error:  # anything: this chunk only goes back to the queue
@@ -127,6 +133,11 @@ def credit_chunks(event) -> dict:
     return {"batchItemFailures": failures}
 
 
+def _report_writer(bucket: "DeclarationBucket", upload: "Upload") -> Callable[[str, dict[str, object]], None]:
+    """Where a file's report goes: beside it, in its bucket."""
+    return lambda key, report: bucket.write_report(upload.bucket, key, report)
+
+
 # A chunk's counts (chalicelib/domain/crediting.py) → the metrics they add to. A redelivered chunk
 # counts again, its lines then unchanged: the metrics count the work done, the report the file.
 LINE_METRICS = {
@@ -137,7 +148,7 @@ LINE_METRICS = {
 }
 
 
-def _count_lines(counts: dict) -> None:
+def _count_lines(counts: dict[str, int]) -> None:
     for outcome, metric in LINE_METRICS.items():
         metrics.count(metric, counts.get(outcome, 0))
 

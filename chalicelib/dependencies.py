@@ -7,9 +7,14 @@ kept per region and endpoint, so a warm Lambda reuses its connections.
 import time
 from collections.abc import Callable
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from .clock import Clock, system_clock
 from .settings import Settings, get_settings
+
+if TYPE_CHECKING:  # loaded on first use: a cold start pays only for what its route uses
+    from .mailer import SesMailer
+    from .store import Store
 
 _clock: Clock = system_clock
 _sleep: Callable[[float], None] = time.sleep
@@ -53,16 +58,16 @@ def use_monotonic(new_monotonic: Callable[[], float]) -> None:
 # These are the defaults; AWS_CONNECT_TIMEOUT_SECONDS, AWS_READ_TIMEOUT_SECONDS and AWS_MAX_ATTEMPTS,
 # when set, replace the value for every client (one setting per value, not per service: the operator
 # who widens them, for a loaded local stack say, means all of them).
-CLIENT_SETTINGS = {
+CLIENT_SETTINGS: dict[str, dict[str, float]] = {
     "dynamodb": {"connect_timeout": 0.5, "read_timeout": 1.5, "max_attempts": 3},
     "ses": {"connect_timeout": 1, "read_timeout": 3, "max_attempts": 2},
     "default": {"connect_timeout": 1, "read_timeout": 3, "max_attempts": 3},
 }
 
 
-def client_config(service: str, settings: Settings) -> dict:
+def client_config(service: str, settings: Settings) -> dict[str, Any]:
     """The timeouts and attempts of `service`'s client: its defaults, the settings given over them."""
-    given = {
+    given: dict[str, float | None] = {
         "connect_timeout": settings.aws_connect_timeout_seconds,
         "read_timeout": settings.aws_read_timeout_seconds,
         "max_attempts": settings.aws_max_attempts,
@@ -72,7 +77,14 @@ def client_config(service: str, settings: Settings) -> dict:
 
 
 @lru_cache(maxsize=8)
-def _client(service: str, region: str, endpoint_url: str | None, connect_timeout, read_timeout, max_attempts: int):
+def _client(
+    service: str,
+    region: str,
+    endpoint_url: str | None,
+    connect_timeout: float,
+    read_timeout: float,
+    max_attempts: int,
+) -> Any:
     import boto3
     from botocore.config import Config
 
@@ -81,19 +93,19 @@ def _client(service: str, region: str, endpoint_url: str | None, connect_timeout
     return boto3.client(service, region_name=region, endpoint_url=endpoint_url, config=config)
 
 
-def aws_client(service: str, settings: Settings | None = None):
+def aws_client(service: str, settings: Settings | None = None) -> Any:
     settings = settings or get_settings()
     return _client(service, settings.aws_region, settings.aws_endpoint_url, **client_config(service, settings))
 
 
-def store():
+def store() -> "Store":
     from .store import Store
 
     settings = get_settings()
     return Store(aws_client("dynamodb", settings), settings.table_name)
 
 
-def mailer():
+def mailer() -> "SesMailer":
     from .mailer import SesMailer
 
     settings = get_settings()

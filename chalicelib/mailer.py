@@ -6,6 +6,7 @@ An email carries nothing secret but its link: never the NIR, never the password.
 import html
 import logging
 from datetime import date, datetime
+from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -144,16 +145,17 @@ def invitation_message(
 
 
 def _render(
-    subject: str, paragraphs: list, contact_sentence: str, link: str | None, contact_url: str
+    subject: str, paragraphs: list[object], contact_sentence: str, link: str | None, contact_url: str
 ) -> tuple[str, str, str]:
     """The same message as text and as HTML; **…** marks what the HTML shows in bold. A message
     without a link (`link` None) has no LINK paragraph."""
-    text_blocks, html_blocks = [], []
+    text_blocks: list[str] = []
+    html_blocks: list[str] = []
     for paragraph in paragraphs:
-        if paragraph is LINK:
+        if paragraph is LINK and link is not None:
             text_blocks.append(link)
             html_blocks.append(f'<a href="{html.escape(link)}">{html.escape(link, quote=False)}</a>')
-        else:
+        elif isinstance(paragraph, str):
             text_blocks.append(paragraph.replace("**", ""))
             html_blocks.append(_bold(html.escape(paragraph, quote=False)))
     text_blocks.append(f"{contact_sentence} :\n{contact_url}")
@@ -183,8 +185,8 @@ class SesMailer:
     (an account or a délégation), never a NIR or an address (contract §10)."""
 
     def __init__(
-        self, client, sender: str, public_base_url: str, contact_url: str, configuration_set: str | None = None
-    ):
+        self, client: Any, sender: str, public_base_url: str, contact_url: str, configuration_set: str | None = None
+    ) -> None:
         self._client = client
         self._sender = sender
         self._base_url = public_base_url.rstrip("/")
@@ -230,7 +232,7 @@ class SesMailer:
     def _send(
         self, recipient: str, subject: str, text: str, body_html: str, *, kind: MessageKind, record_id: str
     ) -> None:
-        arguments = {
+        arguments: dict[str, Any] = {
             "Source": self._sender,
             "Destination": {"ToAddresses": [recipient]},
             "Message": {

@@ -93,7 +93,7 @@ class Settings(BaseModel):
         return self
 
 
-ENVIRONMENT_NAMES = tuple(field.alias for field in Settings.model_fields.values())
+ENVIRONMENT_NAMES = tuple(field.alias for field in Settings.model_fields.values() if field.alias)
 _PROCESS_CAPTCHA_KEY = secrets.token_bytes(32)
 
 
@@ -118,7 +118,7 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         raise ConfigurationError(f"Invalid configuration: {problems}") from None
 
 
-_cache: tuple[tuple, Settings] | None = None
+_cache: tuple[tuple[str | None, ...], Settings] | None = None
 
 
 def get_settings() -> Settings:

@@ -11,6 +11,7 @@ queries for what has expired. Four shards spread the writes; the cleanup queries
 """
 
 import time
+from typing import Any
 
 PARTITION_KEY = "pk"
 SORT_KEY = "sk"
@@ -46,7 +47,7 @@ GLOBAL_SECONDARY_INDEXES = [
 ]
 
 
-def create_table_arguments(table_name: str) -> dict:
+def create_table_arguments(table_name: str) -> dict[str, Any]:
     """The arguments of DynamoDB's CreateTable for this table."""
     return {
         "TableName": table_name,
@@ -57,7 +58,7 @@ def create_table_arguments(table_name: str) -> dict:
     }
 
 
-def ensure_table(dynamodb, table_name: str) -> bool:
+def ensure_table(dynamodb: Any, table_name: str) -> bool:
     """Create the table (with its index) and turn TTL on, unless already done. Returns whether it was created.
 
     A table made before the expiry index existed gets the index added, so an old local emulator's
@@ -79,7 +80,7 @@ def ensure_table(dynamodb, table_name: str) -> bool:
     return created
 
 
-def _ensure_indexes(dynamodb, table_name: str) -> None:
+def _ensure_indexes(dynamodb: Any, table_name: str) -> None:
     existing = dynamodb.describe_table(TableName=table_name)["Table"].get("GlobalSecondaryIndexes", [])
     names = {index["IndexName"] for index in existing}
     for index in GLOBAL_SECONDARY_INDEXES:
@@ -97,7 +98,7 @@ def _ensure_indexes(dynamodb, table_name: str) -> None:
     raise RuntimeError(f"the indexes of table {table_name} are not active after 10 minutes")
 
 
-def cloudformation_resources(table_name: str, default_sender: str) -> dict:
+def cloudformation_resources(table_name: str, default_sender: str) -> dict[str, Any]:
     """The table (and the sender's SES identity) as a CloudFormation template fragment, for
     `chalice package --merge-template`: the same definition as `create_table_arguments`, plus what
     only a real account has: point-in-time recovery, encryption at rest, and retention on delete."""

@@ -4,20 +4,28 @@ from them, so the description cannot drift from what is sent. Field descriptions
 are read by the portal's developers.
 """
 
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-Moment = Field(description="Date et heure UTC, ISO 8601 avec Z (2026-12-13T10:00:00Z).")
+from ..clock import to_iso
+from ..domain import hours as domain_hours
+from ..domain.holder import Synthesis as DomainSynthesis
+from ..domain.identity import mask_nir
+from ..domain.records import accounts, history, hours
+from ..domain.registration import Draft
 
-
-class Answer(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Detail(Answer):
-    detail: str = Field(description="Phrase à afficher à la personne.")
-
+# Re-exported: every answer is reached from here (the base, and the délégations' own module).
+from .answers_base import Answer as Answer
+from .answers_base import Detail as Detail
+from .answers_base import Moment as Moment
+from .delegation_answers import DelegatedAccount as DelegatedAccount
+from .delegation_answers import DelegatedAccounts as DelegatedAccounts
+from .delegation_answers import Delegation as Delegation
+from .delegation_answers import DelegationAccepted as DelegationAccepted
+from .delegation_answers import DelegationGranted as DelegationGranted
+from .delegation_answers import Delegations as Delegations
+from .delegation_answers import Person as Person
 
 # Registration -----------------------------------------------------------------------------------
 
@@ -44,6 +52,27 @@ class RegistrationDraft(RegistrationStep):
     telephone_fixe: str | None = None
     telephone_portable: str | None = None
     courriel: str | None = None
+
+    @classmethod
+    def of(cls, draft: Draft) -> Self:
+        shown: dict[str, object] = {
+            "id": draft.id,
+            "etape": draft.step,
+            "expire_le": to_iso(draft.expires_at),
+            "cgu_version": draft.cgu_version,
+        }
+        person = draft.identity
+        if person is not None:
+            shown.update(
+                nir_masque=mask_nir(person.nir),
+                civilite=person.civilite,
+                prenom=person.prenom,
+                nom_naissance=person.nom_naissance,
+                telephone_fixe=person.telephone_fixe,
+                telephone_portable=person.telephone_portable,
+                courriel=person.courriel,
+            )
+        return cls.model_validate(shown)
 
 
 class Registered(Answer):
@@ -94,6 +123,22 @@ class Synthesis(Answer):
     dossiers_clos: int
     courriel_invalide: bool = Field(description=INVALID_EMAIL)
 
+    @classmethod
+    def of(cls, synthesis: DomainSynthesis) -> Self:
+        return cls.model_validate(
+            {
+                "civilite": synthesis.names.civilite,
+                "prenom": synthesis.names.prenom,
+                "nom_naissance": synthesis.names.nom_naissance,
+                "heures_cpf_disponibles": synthesis.cpf_free,
+                "heures_dif": synthesis.dif_free,
+                "dif_modifiable": synthesis.dif_editable,
+                "dossiers_en_cours": synthesis.dossiers_open,
+                "dossiers_clos": synthesis.dossiers_closed,
+                "courriel_invalide": synthesis.email_invalid,
+            }
+        )
+
 
 class Informations(Answer):
     civilite: Literal["M", "MME"]
@@ -104,6 +149,23 @@ class Informations(Answer):
     telephone_fixe: str | None
     telephone_portable: str | None
     courriel_invalide: bool = Field(description=INVALID_EMAIL)
+
+    @classmethod
+    def of(cls, account: accounts.Account) -> Self:
+        """The NIR masked, never in full."""
+        person = account.identity
+        return cls.model_validate(
+            {
+                "civilite": person.civilite,
+                "prenom": person.prenom,
+                "nom_naissance": person.nom_naissance,
+                "nir_masque": mask_nir(person.nir),
+                "courriel": person.courriel,
+                "telephone_fixe": person.telephone_fixe,
+                "telephone_portable": person.telephone_portable,
+                "courriel_invalide": account.email_invalid,
+            }
+        )
 
 
 class InformationsChanged(Detail):
@@ -119,6 +181,10 @@ class Movement(Answer):
     heures: int = Field(description="Signé : positif pour un crédit, négatif pour un débit.")
     libelle: str
 
+    @classmethod
+    def of(cls, movement: hours.Movement) -> Self:
+        return cls(date=movement.date, heures=movement.hours, libelle=movement.label)
+
 
 class HoursStatement(Answer):
     solde_dif: int | None
@@ -128,6 +194,19 @@ class HoursStatement(Answer):
     heures_libres: int
     dif_modifiable: bool
     mouvements: list[Movement]
+
+    @classmethod
+    def of(cls, statement: domain_hours.Statement) -> Self:
+        figures = statement.figures
+        return cls(
+            solde_dif=figures.dif_balance if figures.dif_entered else None,
+            heures_cpf=figures.cpf_balance,
+            heures_dif_reservees=figures.dif_reserved,
+            heures_cpf_reservees=figures.cpf_reserved,
+            heures_libres=figures.dif_free + figures.cpf_free,
+            dif_modifiable=statement.dif_editable,
+            mouvements=[Movement.of(movement) for movement in statement.movements],
+        )
 
 
 class DifEntered(Detail):
@@ -147,9 +226,17 @@ class Dossier(Answer):
     valide_le: str | None = None
     clos_le: str | None = None
 
+    @classmethod
+    def of(cls, dossier: hours.Dossier) -> Self:
+        return cls.model_validate({name: getattr(dossier, name) for name in cls.model_fields})
+
 
 class Dossiers(Answer):
     dossiers: list[Dossier]
+
+    @classmethod
+    def of(cls, dossiers: list[hours.Dossier]) -> Self:
+        return cls(dossiers=[Dossier.of(dossier) for dossier in dossiers])
 
 
 class Event(Answer):
@@ -162,6 +249,13 @@ class HistoryPage(Answer):
     evenements: list[Event]
     curseur_suivant: str | None = Field(description="À passer en ?curseur= pour la page suivante ; null à la fin.")
 
+    @classmethod
+    def of(cls, page: history.HistoryPage) -> Self:
+        return cls(
+            evenements=[Event(date=e.date, type=e.type, detail=e.detail) for e in page.events],
+            curseur_suivant=page.next_cursor,
+        )
+
 
 # The confirmed email change -----------------------------------------------------------------------
 
@@ -172,54 +266,6 @@ class EmailChangeRequested(Detail):
 
 class EmailChanged(Detail):
     courriel: str = Field(description="La nouvelle adresse du compte.")
-
-
-# "Mes délégations" ----------------------------------------------------------------------------------
-
-
-class Person(Answer):
-    prenom: str | None
-    nom_naissance: str
-
-
-class Delegation(Answer):
-    id: str
-    courriel: str = Field(description="L'adresse invitée.")
-    portee: Literal["consultation", "gestion"]
-    statut: Literal["en_attente", "active", "revoquee", "expiree", "courriel_invalide"]
-    cree_le: str = Moment
-    fin: str = Field(description="Dernier jour de la délégation (AAAA-MM-JJ, heure de Paris).")
-    delegataire: Person | None = Field(description="La personne qui a accepté ; null avant.")
-    acceptee_le: str | None = None
-    revoquee_le: str | None = None
-
-
-class DelegationGranted(Delegation):
-    courriel_envoye: bool
-    detail: str
-
-
-class Delegations(Answer):
-    delegations: list[Delegation]
-
-
-class DelegationAccepted(Answer):
-    id: str
-    titulaire: Person
-    portee: Literal["consultation", "gestion"]
-    fin: str
-
-
-class DelegatedAccount(Answer):
-    delegation_id: str
-    prenom: str | None
-    nom_naissance: str
-    portee: Literal["consultation", "gestion"]
-    fin: str
-
-
-class DelegatedAccounts(Answer):
-    comptes: list[DelegatedAccount]
 
 
 # What the portal's pages need from the server --------------------------------------------------

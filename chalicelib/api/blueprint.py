@@ -5,9 +5,11 @@ authorizer cache: logging out takes effect at once)."""
 
 import functools
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from chalice import Blueprint, Response
+from chalice.app import Blueprint, Chalice, Request, Response
 from pydantic import BaseModel
 
 from .. import dependencies
@@ -19,6 +21,9 @@ from .answers import Answer
 from .problems import HttpProblem, aws_outage_code, from_exception, json_response, service_unavailable
 
 log = logging.getLogger(__name__)
+
+# A route's view: it takes the session (or ticket), path parameters and the form, and answers.
+View = Callable[..., Answer | Response]
 
 
 @dataclass(frozen=True)
@@ -39,12 +44,18 @@ class Operation:
     authenticated: bool | str = False  # True, or "ticket" when the view proves the session with its own read
 
 
-def bearer_token(request) -> str | None:
+def operation_of(handler: Callable[..., Any]) -> Operation:
+    """What a registered route declared (its handler carries it)."""
+    operation: Operation = getattr(handler, "operation")  # noqa: B009  (set by ApiBlueprint.route)
+    return operation
+
+
+def bearer_token(request: Request) -> str | None:
     scheme, _, token = (request.headers.get("authorization") or "").partition(" ")
     return token.strip() if scheme.lower() == "bearer" else None
 
 
-def current_session(request) -> sessions.Session:
+def current_session(request: Request) -> sessions.Session:
     return sessions.authenticate(
         dependencies.store(),
         dependencies.clock(),
@@ -56,11 +67,13 @@ def current_session(request) -> sessions.Session:
 
 class ApiBlueprint(Blueprint):
     @property
-    def app(self):
+    def app(self) -> Chalice:
         """The app this blueprint is registered on (for the routes that describe the API itself)."""
+        if self._current_app is None:
+            raise RuntimeError("the blueprint is not registered on an app")
         return self._current_app
 
-    def route(
+    def route(  # type: ignore[override]  # the API's routes declare what they take and answer
         self,
         path: str,
         *,
@@ -73,51 +86,58 @@ class ApiBlueprint(Blueprint):
         refusals: dict[int, tuple[str, ...]] | None = None,
         query: dict[str, str] | None = None,
         authenticated: bool | str = False,
-        **kwargs,
-    ):
+        **kwargs: Any,
+    ) -> Callable[[View], View]:
         """Register a route. With `body`, the request's JSON is checked against that form and the
         view gets it as `form` (unless `parse_body` is False: the view then reads the body itself).
         A view may return an Answer (sent with the route's one success status) or a Response."""
         kwargs.setdefault("content_types", ["application/json"])
         register = super().route(path, methods=methods, **kwargs)
         operation = Operation(summary, answers, body, optional_body, refusals or {}, query or {}, authenticated)
-        (success_status, *_) = answers
 
-        def decorator(view):
+        def decorator(view: View) -> View:
             @functools.wraps(view)
-            def handler(**path_parameters):
-                try:
-                    # Who asks comes first: a stranger learns nothing, not even what a body should be.
-                    # A "ticket" route reads the session with its own items and proves it itself.
-                    if authenticated == "ticket":
-                        session = [sessions.ticket(bearer_token(self.current_request), get_settings().captcha_key())]
-                    else:
-                        session = [current_session(self.current_request)] if authenticated else []
-                    arguments = dict(path_parameters)
-                    if body is not None and parse_body:
-                        arguments["form"] = bodies.parse(body, self.current_request, optional=optional_body)
-                    return _response(view(*session, **arguments), success_status)
-                except (DomainError, HttpProblem) as refusal:
-                    return from_exception(refusal)
-                except Exception as error:
-                    code = aws_outage_code(error)
-                    if code is None:
-                        raise
-                    _log_outage(self.current_request, code, self._current_app.lambda_context)
-                    return service_unavailable()
+            def handler(**path_parameters: str) -> Response:
+                return self._answer(view, operation, parse_body, path_parameters)
 
-            handler.operation = operation
+            handler.operation = operation  # type: ignore[attr-defined]  # read by the OpenAPI description
             register(handler)
             return view
 
         return decorator
 
+    def _answer(self, view: View, operation: Operation, parse_body: bool, path_parameters: dict[str, str]) -> Response:
+        """Run a view: who asks comes first (a stranger learns nothing, not even what a body should
+        be), then the body; a refusal becomes a problem document, AWS failing a 503."""
+        request = self.current_request
+        try:
+            # A "ticket" route reads the session with its own items and proves it itself.
+            session: list[sessions.Session | sessions.Ticket] = []
+            if operation.authenticated == "ticket":
+                session = [sessions.ticket(bearer_token(request), get_settings().captcha_key())]
+            elif operation.authenticated:
+                session = [current_session(request)]
+            arguments: dict[str, object] = dict(path_parameters)
+            if operation.body is not None and parse_body:
+                arguments["form"] = bodies.parse(operation.body, request, optional=operation.optional_body)
+            (success_status, *_) = operation.answers
+            return _response(view(*session, **arguments), success_status)
+        except (DomainError, HttpProblem) as refusal:
+            return from_exception(refusal)
+        except Exception as error:
+            code = aws_outage_code(error)
+            if code is None:
+                raise
+            app = self._current_app
+            _log_outage(request, code, app.lambda_context if app else None)
+            return service_unavailable()
 
-def _response(result, status: int) -> Response:
+
+def _response(result: Answer | Response, status: int) -> Response:
     return json_response(result, status) if isinstance(result, Answer) else result
 
 
-def _log_outage(request, aws_code: str, lambda_context) -> None:
+def _log_outage(request: Request, aws_code: str, lambda_context: Any) -> None:
     """The route, the AWS error code and the request id (API Gateway's, else the Lambda's): never a
     body, a header or a path value (they may hold a NIR or a token)."""
     context = request.context or {}

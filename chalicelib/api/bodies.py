@@ -5,7 +5,9 @@ Every invalid field is reported at once, each with a stable code and a French me
 
 import json
 from functools import lru_cache
+from typing import Any, NoReturn
 
+from chalice.app import Request
 from pydantic import BaseModel, ValidationError
 
 from ..domain.errors import FieldError, InvalidInput
@@ -34,12 +36,14 @@ def _reject(detail: str = NOT_AN_OBJECT) -> InvalidInput:
     return InvalidInput("json_invalide", detail)
 
 
-def _refuse_constant(name: str):
+def _refuse_constant(name: str) -> NoReturn:
     raise ValueError(name)  # NaN and Infinity are not JSON
 
 
-def json_object(request, *, optional: bool = False) -> dict:
+def json_object(request: Request, *, optional: bool = False) -> dict[str, Any]:
     raw = request.raw_body or b""
+    if isinstance(raw, str):  # Chalice gives bytes; its stub allows either
+        raw = raw.encode("utf-8")
     if len(raw) > MAX_BODY_BYTES:
         raise HttpProblem(413, "corps_trop_volumineux", "Le corps de la requête ne doit pas dépasser 16 Kio.")
     if not raw.strip():
@@ -83,7 +87,7 @@ def _pydantic_error_types() -> frozenset[str]:
     return frozenset(get_args(ErrorType))
 
 
-def check[F: BaseModel](form_class: type[F], data: dict) -> tuple[F | None, list[FieldError]]:
+def check[F: BaseModel](form_class: type[F], data: dict[str, Any]) -> tuple[F | None, list[FieldError]]:
     """The form, or None with every reason it is not valid."""
     try:
         return form_class.model_validate(data), []
@@ -91,9 +95,9 @@ def check[F: BaseModel](form_class: type[F], data: dict) -> tuple[F | None, list
         return None, field_errors(error)
 
 
-def parse[F: BaseModel](form_class: type[F], request, *, optional: bool = False) -> F:
+def parse[F: BaseModel](form_class: type[F], request: Request, *, optional: bool = False) -> F:
     form, errors = check(form_class, json_object(request, optional=optional))
-    if errors:
+    if form is None:
         raise invalid(errors)
     return form
 
@@ -102,3 +106,9 @@ def invalid(errors: list[FieldError]) -> InvalidInput:
     if len(errors) == 1:
         return InvalidInput(errors[0].code, errors[0].message, errors)
     return InvalidInput("champs_invalides", "Certains champs ne sont pas valides : merci de les corriger.", errors)
+
+
+def query_parameter(request: Request, name: str) -> str | None:
+    parameters = request.query_params
+    value = None if parameters is None else parameters.get(name)
+    return None if value is None else str(value)

@@ -4,23 +4,26 @@ under /titulaire/comptes-delegues: thin routes over chalicelib/domain/delegation
 A delegate never changes the DIF, validates, closes, nor touches informations or password: no such
 route exists under `comptes-delegues`."""
 
-from chalice import Response
+from chalice.app import Response
 
 from .. import dependencies
-from ..domain import delegations, dossiers
+from ..domain import delegations, dossiers, recovery
+from ..domain.delegations import rules
+from ..domain.sessions import Session, Ticket
 from ..settings import get_settings
-from . import answers, forms
+from . import answers, bodies, forms
+from .answers import Answer
 from .blueprint import ApiBlueprint
-from .problems import json_response
+from .problems import json_response, refusals
 
 blueprint = ApiBlueprint(__name__)
 
-DELEGATED = "/titulaire/comptes-delegues/{delegation_id}"
-DELEGATION_GONE = {404: ("delegation_introuvable",)}
-
 
 def _query_parameter(name: str) -> str | None:
-    return (blueprint.current_request.query_params or {}).get(name)
+    return bodies.query_parameter(blueprint.current_request, name)
+
+DELEGATED = "/titulaire/comptes-delegues/{delegation_id}"
+DELEGATION_GONE = refusals(rules.NOT_FOUND)
 
 
 # The holder's side -------------------------------------------------------------------------------------
@@ -32,14 +35,19 @@ def _query_parameter(name: str) -> str | None:
     summary="Déléguer l'accès à son compte (consultation ou gestion) : une invitation part par courriel",
     body=forms.DelegationForm,
     answers={201: answers.DelegationGranted},
-    refusals={
-        400: ("delegation_a_soi_meme", "fin_hors_limites", "courriel_invalide", "date_invalide"),
-        409: ("delegation_existante", "delegations_trop_nombreuses", "demande_concurrente"),
-        429: ("envois_trop_nombreux",),
-    },
+    refusals=refusals(
+        rules.TO_ONESELF,
+        rules.BAD_END,
+        "courriel_invalide",
+        "date_invalide",
+        rules.EXISTING,
+        rules.TOO_MANY,
+        rules.BUSY,
+        recovery.TOO_MANY_EMAILS,
+    ),
     authenticated=True,
 )
-def grant(session, form: forms.DelegationForm):
+def grant(session: Session, form: forms.DelegationForm) -> Response:
     granted = delegations.grant(
         dependencies.store(),
         dependencies.mailer(),
@@ -50,7 +58,7 @@ def grant(session, form: forms.DelegationForm):
         fin=form.end_date(),
         invitation_ttl_seconds=get_settings().delegation_invitation_ttl_seconds,
     )
-    answer = answers.DelegationGranted(**granted.delegation, courriel_envoye=granted.email_sent, detail=granted.detail)
+    answer = answers.DelegationGranted.of_granted(granted)
     return json_response(answer, status=201, headers={"Location": f"/titulaire/delegations/{answer.id}"})
 
 
@@ -61,9 +69,9 @@ def grant(session, form: forms.DelegationForm):
     answers={200: answers.Delegations},
     authenticated=True,
 )
-def list_granted(session):
+def list_granted(session: Session) -> Answer:
     found = delegations.list_granted(dependencies.store(), dependencies.clock(), session)
-    return answers.Delegations(delegations=[answers.Delegation(**delegation) for delegation in found])
+    return answers.Delegations(delegations=[answers.Delegation.of(seen) for seen in found])
 
 
 @blueprint.route(
@@ -74,7 +82,7 @@ def list_granted(session):
     refusals=DELEGATION_GONE,
     authenticated=True,
 )
-def revoke(session, delegation_id):
+def revoke(session: Session, delegation_id: str) -> Response:
     delegations.revoke(dependencies.store(), dependencies.clock(), session, delegation_id)
     return Response(body="", status_code=204)
 
@@ -88,18 +96,14 @@ def revoke(session, delegation_id):
     summary="Accepter une délégation avec le code de l'invitation, depuis son propre compte",
     body=forms.CodeForm,
     answers={200: answers.DelegationAccepted},
-    refusals={
-        400: ("delegation_a_soi_meme",),
-        403: ("delegation_autre_destinataire",),
-        404: ("code_invalide",),
-        409: ("demande_concurrente",),
-        410: ("code_expire",),
-    },
+    refusals=refusals(
+        rules.TO_ONESELF, rules.OTHER_RECIPIENT, rules.CODE_UNKNOWN, rules.BUSY, rules.CODE_EXPIRED
+    ),
     authenticated=True,
 )
-def accept(session, form: forms.CodeForm):
-    return answers.DelegationAccepted(
-        **delegations.accept(dependencies.store(), dependencies.clock(), session, form.code)
+def accept(session: Session, form: forms.CodeForm) -> Answer:
+    return answers.DelegationAccepted.of(
+        delegations.accept(dependencies.store(), dependencies.clock(), session, form.code)
     )
 
 
@@ -113,9 +117,9 @@ def accept(session, form: forms.CodeForm):
     answers={200: answers.DelegatedAccounts},
     authenticated=True,
 )
-def list_delegated(session):
+def list_delegated(session: Session) -> Answer:
     found = delegations.list_delegated(dependencies.store(), dependencies.clock(), session)
-    return answers.DelegatedAccounts(comptes=[answers.DelegatedAccount(**account) for account in found])
+    return answers.DelegatedAccounts(comptes=[answers.DelegatedAccount.of(pointer) for pointer in found])
 
 
 @blueprint.route(
@@ -126,11 +130,9 @@ def list_delegated(session):
     refusals=DELEGATION_GONE,
     authenticated="ticket",  # the session read with the delegation
 )
-def delegated_synthesis(ticket, delegation_id):
+def delegated_synthesis(ticket: Ticket, delegation_id: str) -> Answer:
     store, clock, idle = dependencies.store(), dependencies.clock(), get_settings().session_idle_seconds
-    return answers.Synthesis(
-        **delegations.delegated_synthesis(store, clock, ticket, delegation_id, idle_seconds=idle)
-    )
+    return answers.Synthesis.of(delegations.delegated_synthesis(store, clock, ticket, delegation_id, idle_seconds=idle))
 
 
 @blueprint.route(
@@ -141,11 +143,10 @@ def delegated_synthesis(ticket, delegation_id):
     refusals=DELEGATION_GONE,
     authenticated="ticket",  # the session read with the delegation
 )
-def delegated_hours(ticket, delegation_id):
+def delegated_hours(ticket: Ticket, delegation_id: str) -> Answer:
     store, clock, idle = dependencies.store(), dependencies.clock(), get_settings().session_idle_seconds
-    return answers.HoursStatement(
-        **delegations.delegated_hours(store, clock, ticket, delegation_id, idle_seconds=idle)
-    )
+    statement = delegations.delegated_hours(store, clock, ticket, delegation_id, idle_seconds=idle)
+    return answers.HoursStatement.of(statement)
 
 
 @blueprint.route(
@@ -153,15 +154,15 @@ def delegated_hours(ticket, delegation_id):
     methods=["GET"],
     summary="Les dossiers de formation d'un compte délégué, hors dossiers confidentiels",
     answers={200: answers.Dossiers},
-    refusals={**DELEGATION_GONE, 400: ("etat_invalide",)},
+    refusals=refusals(rules.NOT_FOUND, dossiers.BAD_STATE_FILTER),
     query={"etat": "« en_cours » ou « clos »."},
     authenticated="ticket",  # the session read with the delegation
 )
-def delegated_dossiers(ticket, delegation_id):
+def delegated_dossiers(ticket: Ticket, delegation_id: str) -> Answer:
     store, clock, idle = dependencies.store(), dependencies.clock(), get_settings().session_idle_seconds
     state = _query_parameter("etat")
     found = delegations.delegated_dossiers(store, clock, ticket, delegation_id, state, idle_seconds=idle)
-    return answers.Dossiers(dossiers=[answers.Dossier(**dossier) for dossier in found])
+    return answers.Dossiers.of(found)
 
 
 @blueprint.route(
@@ -169,14 +170,13 @@ def delegated_dossiers(ticket, delegation_id):
     methods=["GET"],
     summary="Un dossier de formation d'un compte délégué (un dossier confidentiel n'existe pas ici)",
     answers={200: answers.Dossier},
-    refusals={404: ("delegation_introuvable", "dossier_introuvable")},
+    refusals=refusals(rules.NOT_FOUND, dossiers.NOT_FOUND),
     authenticated="ticket",  # the session read with the delegation
 )
-def delegated_dossier(ticket, delegation_id, dossier_id):
+def delegated_dossier(ticket: Ticket, delegation_id: str, dossier_id: str) -> Answer:
     store, clock, idle = dependencies.store(), dependencies.clock(), get_settings().session_idle_seconds
-    return answers.Dossier(
-        **delegations.delegated_dossier(store, clock, ticket, delegation_id, dossier_id, idle_seconds=idle)
-    )
+    found = delegations.delegated_dossier(store, clock, ticket, delegation_id, dossier_id, idle_seconds=idle)
+    return answers.Dossier.of(found)
 
 
 @blueprint.route(
@@ -185,15 +185,17 @@ def delegated_dossier(ticket, delegation_id, dossier_id):
     summary="Préparer un dossier de formation pour le titulaire (portée « gestion ») ; lui seul le valide",
     body=forms.DelegateDossierForm,
     answers={201: answers.Dossier},
-    refusals={
-        **DELEGATION_GONE,
-        400: ("confidentiel_non_autorise", "caracteres_invalides", "date_invalide"),
-        403: ("portee_insuffisante",),
-        409: ("dif_non_renseigne",),
-    },
+    refusals=refusals(
+        rules.NOT_FOUND,
+        rules.CONFIDENTIAL_REFUSED,
+        "caracteres_invalides",
+        "date_invalide",
+        rules.SCOPE_TOO_NARROW,
+        dossiers.DIF_NOT_ENTERED,
+    ),
     authenticated="ticket",  # the session read with the delegation
 )
-def create_dossier(ticket, delegation_id, form: forms.DelegateDossierForm):
+def create_dossier(ticket: Ticket, delegation_id: str, form: forms.DelegateDossierForm) -> Response:
     dossier = delegations.create_dossier(
         dependencies.store(),
         dependencies.clock(),
@@ -202,5 +204,5 @@ def create_dossier(ticket, delegation_id, form: forms.DelegateDossierForm):
         dossiers.NewDossier(**form.model_dump()),
         idle_seconds=get_settings().session_idle_seconds,
     )
-    location = f"/titulaire/comptes-delegues/{delegation_id}/dossiers/{dossier['id']}"
-    return json_response(answers.Dossier(**dossier), status=201, headers={"Location": location})
+    location = f"/titulaire/comptes-delegues/{delegation_id}/dossiers/{dossier.id}"
+    return json_response(answers.Dossier.of(dossier), status=201, headers={"Location": location})

@@ -1,10 +1,13 @@
 """The confirmed email change: the request from the holder space, the confirmation from the link."""
 
 from .. import dependencies
-from ..domain import email_change
+from ..domain import email_change, recovery, sessions
+from ..domain.sessions import Session
 from ..settings import get_settings
 from . import answers, forms
+from .answers import Answer
 from .blueprint import ApiBlueprint
+from .problems import refusals
 
 blueprint = ApiBlueprint(__name__)
 
@@ -15,15 +18,19 @@ blueprint = ApiBlueprint(__name__)
     summary="Changer d'adresse courriel : un lien de confirmation part vers la nouvelle, un avis vers l'ancienne",
     body=forms.EmailChangeForm,
     answers={202: answers.EmailChangeRequested},
-    refusals={
-        400: ("courriel_inchange", "courriel_invalide", "courriel_confirmation_differente"),
-        403: ("mot_de_passe_incorrect",),
-        409: ("courriel_deja_utilise", "demande_concurrente"),
-        429: ("compte_verrouille", "envois_trop_nombreux"),
-    },
+    refusals=refusals(
+        email_change.UNCHANGED,
+        "courriel_invalide",
+        "courriel_confirmation_differente",
+        email_change.WRONG_PASSWORD,
+        email_change.TAKEN,
+        email_change.BUSY,
+        sessions.LOCKED,
+        recovery.TOO_MANY_EMAILS,
+    ),
     authenticated=True,
 )
-def request_change(session, form: forms.EmailChangeForm):
+def request_change(session: Session, form: forms.EmailChangeForm) -> Answer:
     settings = get_settings()
     requested = email_change.request_change(
         dependencies.store(),
@@ -45,9 +52,9 @@ def request_change(session, form: forms.EmailChangeForm):
     summary="Confirmer la nouvelle adresse avec le code du lien reçu (sans session : le lien s'ouvre partout)",
     body=forms.CodeForm,
     answers={200: answers.EmailChanged},
-    refusals={404: ("code_invalide",), 409: ("courriel_deja_utilise",), 410: ("code_expire",)},
+    refusals=refusals(email_change.CODE_UNKNOWN, email_change.TAKEN, email_change.CODE_EXPIRED),
 )
-def confirm_change(form: forms.CodeForm):
+def confirm_change(form: forms.CodeForm) -> Answer:
     """The API never changes anything on a GET: the portal's page posts the code."""
     courriel = email_change.confirm_change(dependencies.store(), dependencies.clock(), form.code)
     return answers.EmailChanged(courriel=courriel, detail=email_change.CHANGED)

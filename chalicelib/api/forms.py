@@ -5,7 +5,8 @@ every invalid field in one pass.
 """
 
 from collections.abc import Callable
-from typing import Annotated, Literal
+from datetime import date
+from typing import Annotated, Any, Literal, NoReturn
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
@@ -28,17 +29,17 @@ def _rule(normalize: Callable[[str], str]) -> AfterValidator:
     return AfterValidator(apply)
 
 
-def _blank_is_absent(value):
+def _blank_is_absent(value: object) -> object:
     """An optional field left empty in the form is the same as a field not sent."""
     return None if isinstance(value, str) and not value.strip() else value
 
 
-def _may_be_left_out(schema: dict) -> None:
+def _may_be_left_out(schema: dict[str, Any]) -> None:
     """A field that may be left out but, when sent, must be a value: its description has no default null."""
     schema.pop("default", None)
 
 
-def _text(max_length: int):
+def _text(max_length: int) -> Any:
     return Field(max_length=max_length)
 
 
@@ -148,7 +149,7 @@ def _non_blank_text(value: str) -> str:
 
 
 def _refused(code: str, message: str) -> AfterValidator:
-    def refuse(value):
+    def refuse(value: object) -> NoReturn:
         raise PydanticCustomError(code, message)
 
     return AfterValidator(refuse)
@@ -179,7 +180,8 @@ class DossierForm(Form):
 class InformationsForm(Form):
     """Fields sent are changed; an optional one sent null or empty is cleared."""
 
-    civilite: Civilite = Field(None, json_schema_extra=_may_be_left_out)  # but not sent null: it cannot be cleared
+    # Not sent null: it cannot be cleared (typed without None so that the description says so).
+    civilite: Civilite = Field(None, json_schema_extra=_may_be_left_out)  # type: ignore[assignment]
     prenom: Annotated[Name | None, BeforeValidator(_blank_is_absent)] = None
     telephone_fixe: Annotated[FixedPhone | None, BeforeValidator(_blank_is_absent)] = None
     telephone_portable: Annotated[MobilePhone | None, BeforeValidator(_blank_is_absent)] = None
@@ -194,7 +196,7 @@ class InformationsForm(Form):
         ),
     ] = None
 
-    def changes(self) -> dict:
+    def changes(self) -> dict[str, str | None]:
         return {name: getattr(self, name) for name in self.model_fields_set}
 
 
@@ -232,9 +234,7 @@ class DelegationForm(Form):
     portee: Literal["consultation", "gestion"]
     fin: Annotated[IsoDate | None, BeforeValidator(_blank_is_absent)] = None
 
-    def end_date(self):
-        from datetime import date
-
+    def end_date(self) -> date | None:
         return None if self.fin is None else date.fromisoformat(self.fin)
 
 

@@ -1,16 +1,26 @@
 """The holder space ("Espace Titulaire"), behind a session: thin routes over the domain."""
 
+
+from chalice.app import Response
+
 from .. import dependencies
-from ..domain import dossiers, holder, hours, passwords
+from ..domain import dossiers, holder, hours, passwords, sessions
 from ..domain.errors import Conflict
+from ..domain.sessions import Session, Ticket
 from ..settings import get_settings
 from . import answers, bodies, forms
+from .answers import Answer
 from .blueprint import ApiBlueprint
-from .problems import json_response
+from .problems import json_response, refusals
 
 blueprint = ApiBlueprint(__name__)
 
-DOSSIER_GONE = {404: ("dossier_introuvable",)}
+
+def _query_parameter(name: str) -> str | None:
+    return bodies.query_parameter(blueprint.current_request, name)
+
+DOSSIER_GONE = refusals(dossiers.NOT_FOUND)
+# What the form of "Mes informations personnelles" refuses, field by field.
 FIELD_REFUSALS = (
     "champs_invalides",
     "civilite_invalide",
@@ -21,10 +31,6 @@ FIELD_REFUSALS = (
 )
 
 
-def _query_parameter(name: str) -> str | None:
-    return (blueprint.current_request.query_params or {}).get(name)
-
-
 @blueprint.route(
     "/titulaire",
     methods=["GET"],
@@ -32,9 +38,9 @@ def _query_parameter(name: str) -> str | None:
     answers={200: answers.Synthesis},
     authenticated="ticket",  # the session read with the account and the hours: 1 request
 )
-def synthesis(ticket):
-    idle = get_settings().session_idle_seconds
-    return answers.Synthesis(**holder.synthesis(dependencies.store(), dependencies.clock(), ticket, idle_seconds=idle))
+def synthesis(ticket: Ticket) -> Answer:
+    store, clock, idle = dependencies.store(), dependencies.clock(), get_settings().session_idle_seconds
+    return answers.Synthesis.of(holder.synthesis(store, clock, ticket, idle_seconds=idle))
 
 
 # "Mes informations personnelles" ----------------------------------------------------------------
@@ -47,11 +53,9 @@ def synthesis(ticket):
     answers={200: answers.Informations},
     authenticated="ticket",  # the session read with the account: 1 request
 )
-def read_informations(ticket):
-    idle = get_settings().session_idle_seconds
-    return answers.Informations(
-        **holder.informations(dependencies.store(), dependencies.clock(), ticket, idle_seconds=idle)
-    )
+def read_informations(ticket: Ticket) -> Answer:
+    store, clock, idle = dependencies.store(), dependencies.clock(), get_settings().session_idle_seconds
+    return answers.Informations.of(holder.informations(store, clock, ticket, idle_seconds=idle))
 
 
 @blueprint.route(
@@ -61,17 +65,14 @@ def read_informations(ticket):
     body=forms.InformationsForm,
     parse_body=False,
     answers={200: answers.InformationsChanged},
-    refusals={
-        400: ("aucune_modification", "champ_non_modifiable", *FIELD_REFUSALS),
-        409: ("courriel_non_modifiable",),
-    },
+    refusals=refusals(holder.NOTHING_TO_CHANGE, "champ_non_modifiable", *FIELD_REFUSALS, holder.EMAIL_NOT_HERE),
     authenticated=True,
 )
-def change_informations(session):
+def change_informations(session: Session) -> Answer:
     form, errors = bodies.check(forms.InformationsForm, bodies.json_object(blueprint.current_request))
     if any(error.code == holder.EMAIL_NOT_HERE.code for error in errors):
         raise Conflict(holder.EMAIL_NOT_HERE.code, holder.EMAIL_NOT_HERE.detail, errors)
-    if errors:
+    if form is None:
         raise bodies.invalid(errors)
     changed = holder.change_informations(dependencies.store(), dependencies.clock(), session.account_id, form.changes())
     return answers.InformationsChanged(detail=holder.UPDATED, modifications=changed)
@@ -86,13 +87,10 @@ def change_informations(session):
     summary="Modifier mon mot de passe ; les autres sessions sont fermées",
     body=forms.PasswordChangeForm,
     answers={200: answers.PasswordChanged},
-    refusals={
-        400: ("mot_de_passe_actuel_incorrect", "mot_de_passe_invalide", *passwords.RULE_CODES),
-        429: ("compte_verrouille",),
-    },
+    refusals=refusals(holder.WRONG_CURRENT_PASSWORD, passwords.REFUSED, *passwords.RULE_CODES, sessions.LOCKED),
     authenticated=True,
 )
-def change_password(session, form: forms.PasswordChangeForm):
+def change_password(session: Session, form: forms.PasswordChangeForm) -> Answer:
     settings = get_settings()
     ended = holder.change_password(
         dependencies.store(),
@@ -118,8 +116,8 @@ def change_password(session, form: forms.PasswordChangeForm):
     answers={200: answers.HoursStatement},
     authenticated=True,
 )
-def read_hours(session):
-    return answers.HoursStatement(**hours.statement(dependencies.store(), session.account_id, session.nir))
+def read_hours(session: Session) -> Answer:
+    return answers.HoursStatement.of(hours.statement(dependencies.store(), session.account_id, session.nir))
 
 
 @blueprint.route(
@@ -128,10 +126,10 @@ def read_hours(session):
     summary="Saisir le solde d'heures DIF (0 à 120, arrondi à l'heure), tant qu'aucun dossier n'est validé",
     body=forms.DifForm,
     answers={200: answers.DifEntered},
-    refusals={409: ("dif_verrouille",)},
+    refusals=refusals(hours.DIF_LOCKED),
     authenticated=True,
 )
-def set_dif(session, form: forms.DifForm):
+def set_dif(session: Session, form: forms.DifForm) -> Answer:
     entered = hours.set_dif(dependencies.store(), dependencies.clock(), session.account_id, form.solde_dif, session.nir)
     return answers.DifEntered(solde_dif=entered, detail=hours.UPDATED)
 
@@ -145,10 +143,10 @@ def set_dif(session, form: forms.DifForm):
     summary="Créer un dossier de formation (en cours d'élaboration)",
     body=forms.DossierForm,
     answers={201: answers.Dossier},
-    refusals={400: ("champs_invalides", "caracteres_invalides", "date_invalide"), 409: ("dif_non_renseigne",)},
+    refusals=refusals("champs_invalides", "caracteres_invalides", "date_invalide", dossiers.DIF_NOT_ENTERED),
     authenticated=True,
 )
-def create_dossier(session, form: forms.DossierForm):
+def create_dossier(session: Session, form: forms.DossierForm) -> Response:
     dossier = dossiers.create(
         dependencies.store(),
         dependencies.clock(),
@@ -157,7 +155,7 @@ def create_dossier(session, form: forms.DossierForm):
         session.nir,
     )
     return json_response(
-        answers.Dossier(**dossier), status=201, headers={"Location": f"/titulaire/dossiers/{dossier['id']}"}
+        answers.Dossier.of(dossier), status=201, headers={"Location": f"/titulaire/dossiers/{dossier.id}"}
     )
 
 
@@ -166,13 +164,13 @@ def create_dossier(session, form: forms.DossierForm):
     methods=["GET"],
     summary="Mes dossiers de formation, du plus récent au plus ancien",
     answers={200: answers.Dossiers},
-    refusals={400: ("etat_invalide",)},
+    refusals=refusals(dossiers.BAD_STATE_FILTER),
     query={"etat": "« en_cours » (en cours d'élaboration ou validés) ou « clos »."},
     authenticated=True,
 )
-def list_dossiers(session):
+def list_dossiers(session: Session) -> Answer:
     found = dossiers.list_all(dependencies.store(), session.account_id, _query_parameter("etat"))
-    return answers.Dossiers(dossiers=[answers.Dossier(**dossier) for dossier in found])
+    return answers.Dossiers.of(found)
 
 
 @blueprint.route(
@@ -183,11 +181,9 @@ def list_dossiers(session):
     refusals=DOSSIER_GONE,
     authenticated="ticket",  # the session read with the dossier: 1 request
 )
-def read_dossier(ticket, dossier_id):
-    idle = get_settings().session_idle_seconds
-    return answers.Dossier(
-        **dossiers.read(dependencies.store(), dependencies.clock(), ticket, dossier_id, idle_seconds=idle)
-    )
+def read_dossier(ticket: Ticket, dossier_id: str) -> Answer:
+    store, clock, idle = dependencies.store(), dependencies.clock(), get_settings().session_idle_seconds
+    return answers.Dossier.of(dossiers.read(store, clock, ticket, dossier_id, idle_seconds=idle))
 
 
 @blueprint.route(
@@ -197,13 +193,13 @@ def read_dossier(ticket, dossier_id):
     body=forms.EmptyForm,
     optional_body=True,
     answers={200: answers.Dossier},
-    refusals={**DOSSIER_GONE, 409: ("heures_insuffisantes", "etat_dossier_invalide")},
+    refusals=refusals(dossiers.NOT_FOUND, dossiers.NOT_ENOUGH_HOURS, dossiers.BAD_STATE),
     authenticated="ticket",  # the session and the dossier read together: 2 requests in all
 )
-def validate_dossier(ticket, dossier_id, form: forms.EmptyForm):
+def validate_dossier(ticket: Ticket, dossier_id: str, form: forms.EmptyForm) -> Answer:
     idle = get_settings().session_idle_seconds
-    return answers.Dossier(
-        **dossiers.validate(dependencies.store(), dependencies.clock(), ticket, dossier_id, idle_seconds=idle)
+    return answers.Dossier.of(
+        dossiers.validate(dependencies.store(), dependencies.clock(), ticket, dossier_id, idle_seconds=idle)
     )
 
 
@@ -214,13 +210,13 @@ def validate_dossier(ticket, dossier_id, form: forms.EmptyForm):
     body=forms.EmptyForm,
     optional_body=True,
     answers={200: answers.Dossier},
-    refusals={**DOSSIER_GONE, 409: ("etat_dossier_invalide",)},
+    refusals=refusals(dossiers.NOT_FOUND, dossiers.BAD_STATE),
     authenticated="ticket",  # as validation: 2 requests in all
 )
-def close_dossier(ticket, dossier_id, form: forms.EmptyForm):
+def close_dossier(ticket: Ticket, dossier_id: str, form: forms.EmptyForm) -> Answer:
     idle = get_settings().session_idle_seconds
-    return answers.Dossier(
-        **dossiers.close(dependencies.store(), dependencies.clock(), ticket, dossier_id, idle_seconds=idle)
+    return answers.Dossier.of(
+        dossiers.close(dependencies.store(), dependencies.clock(), ticket, dossier_id, idle_seconds=idle)
     )
 
 
@@ -232,10 +228,10 @@ def close_dossier(ticket, dossier_id, form: forms.EmptyForm):
     methods=["GET"],
     summary="Consulter mon historique : les événements du compte, du plus récent, 20 par page",
     answers={200: answers.HistoryPage},
-    refusals={400: ("curseur_invalide",)},
+    refusals=refusals(holder.INVALID_CURSOR),
     query={"curseur": "Le curseur_suivant de la page précédente."},
     authenticated=True,
 )
-def read_history(session):
+def read_history(session: Session) -> Answer:
     page = holder.history_page(dependencies.store(), session.account_id, _query_parameter("curseur"))
-    return answers.HistoryPage(**page)
+    return answers.HistoryPage.of(page)

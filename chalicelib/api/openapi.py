@@ -6,18 +6,22 @@ the words: a route cannot exist without being described, nor be described otherw
 
 import re
 from functools import lru_cache
+from typing import Any, Literal, TypeGuard
 
+from chalice.app import Chalice, Response
 from pydantic import BaseModel
 
 from .answers import Answer
-from .blueprint import ApiBlueprint, Operation
+from .blueprint import ApiBlueprint, Operation, operation_of
 from .problems import FRAMEWORK_PROBLEMS, PROBLEM_TYPE, SERVICE_UNAVAILABLE, TITLES
 
 VERSION = "1.0.0"
 REFERENCE = "#/components/schemas/{model}"
+Json = dict[str, Any]  # a part of the description
+Codes = dict[int, tuple[str, ...]]
 
 # Problems every route may answer, besides its own.
-BODY_PROBLEMS = {
+BODY_PROBLEMS: Codes = {
     400: (
         "json_invalide",
         "champs_invalides",
@@ -32,8 +36,8 @@ BODY_PROBLEMS = {
     413: ("corps_trop_volumineux",),
     415: (FRAMEWORK_PROBLEMS[415][0],),
 }
-SESSION_PROBLEMS = {401: ("session_invalide",)}
-AWS_PROBLEMS = {503: (SERVICE_UNAVAILABLE[0],)}
+SESSION_PROBLEMS: Codes = {401: ("session_invalide",)}
+AWS_PROBLEMS: Codes = {503: (SERVICE_UNAVAILABLE[0],)}
 # Routes that answer without AWS.
 WITHOUT_AWS = {("GET", "/cgu"), ("GET", "/openapi.json"), ("GET", "/mots-de-passe/regles")}
 
@@ -69,22 +73,22 @@ blueprint = ApiBlueprint(__name__)
     summary="Cette description de l'API, au format OpenAPI 3.1",
     answers={200: "application/json"},
 )
-def openapi_document():
+def openapi_document() -> Response:
     from .problems import json_response
 
     return json_response(describe(blueprint.app))
 
 
 @lru_cache(maxsize=4)
-def describe(app) -> dict:
+def describe(app: Chalice) -> Json:
     """The OpenAPI document of `app`: the same for the life of the process, so built once."""
     operations = [
-        (path, method, entry.view_function.operation, _operation_id(entry.view_function))
+        (path, method, operation_of(entry.view_function), _operation_id(entry.view_function))
         for path, methods in sorted(app.routes.items())
         for method, entry in sorted(methods.items())
     ]
     schemas = _schemas([op for _, _, op, _ in operations])
-    paths: dict = {}
+    paths: Json = {}
     for path, method, operation, name in operations:
         paths.setdefault(path, {})[method.lower()] = _operation(path, method, operation, name)
     return {
@@ -114,18 +118,20 @@ def describe(app) -> dict:
     }
 
 
-def _schemas(operations: list[Operation]) -> dict:
-    models = {op.body for op in operations if op.body is not None}
+def _schemas(operations: list[Operation]) -> Json:
+    models: set[type[BaseModel]] = {op.body for op in operations if op.body is not None}
     models |= {answer for op in operations for answer in op.answers.values() if _is_model(answer)}
     from pydantic.json_schema import models_json_schema
 
-    pairs = [(model, "validation" if not issubclass(model, Answer) else "serialization") for model in models]
+    mode: dict[bool, Literal["validation", "serialization"]] = {False: "validation", True: "serialization"}
+    pairs = [(model, mode[issubclass(model, Answer)]) for model in models]
     _, top = models_json_schema(sorted(pairs, key=lambda pair: pair[0].__name__), ref_template=REFERENCE)
-    return top.get("$defs", {})
+    definitions: Json = top.get("$defs", {})
+    return definitions
 
 
-def _operation(path: str, method: str, operation: Operation, name: str) -> dict:
-    described = {
+def _operation(path: str, method: str, operation: Operation, name: str) -> Json:
+    described: Json = {
         "operationId": name,
         "summary": operation.summary,
         "parameters": _parameters(path, operation),
@@ -143,7 +149,7 @@ def _operation(path: str, method: str, operation: Operation, name: str) -> dict:
     return described
 
 
-def _parameters(path: str, operation: Operation) -> list[dict]:
+def _parameters(path: str, operation: Operation) -> list[Json]:
     in_path = [
         {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
         for name in re.findall(r"{(\w+)}", path)
@@ -155,26 +161,26 @@ def _parameters(path: str, operation: Operation) -> list[dict]:
     return in_path + in_query
 
 
-def _answers(operation: Operation) -> dict:
-    responses = {}
+def _answers(operation: Operation) -> Json:
+    responses: Json = {}
     for status, answer in operation.answers.items():
         if answer is None:
             responses[str(status)] = {"description": "Fait ; pas de contenu."}
         elif _is_model(answer):
-            schema = {"$ref": REFERENCE.format(model=answer.__name__)}
+            schema: Json = {"$ref": REFERENCE.format(model=answer.__name__)}
             responses[str(status)] = {
                 "description": answer.__doc__.strip().splitlines()[0] if answer.__doc__ else "Réussite.",
                 "content": {"application/json": {"schema": schema}},
             }
-        else:  # a media type: audio, or a document of its own kind
+        elif isinstance(answer, str):  # a media type: audio, or a document of its own kind
             schema = {"type": "object"} if answer.endswith("json") else {"type": "string", "format": "binary"}
             responses[str(status)] = {"description": "Réussite.", "content": {answer: {"schema": schema}}}
     return responses
 
 
-def _problems(path: str, method: str, operation: Operation) -> dict:
+def _problems(path: str, method: str, operation: Operation) -> Json:
     codes: dict[int, list[str]] = {}
-    shared = [operation.refusals]
+    shared: list[Codes] = [operation.refusals]
     if operation.body is not None:
         shared.append(BODY_PROBLEMS)
     if operation.authenticated:
@@ -197,7 +203,7 @@ def _problems(path: str, method: str, operation: Operation) -> dict:
     }
 
 
-def _codes(status_codes: list[str]) -> dict:
+def _codes(status_codes: list[str]) -> Json:
     """The route's codes, beside the reference to Probleme (OpenAPI 3.1 allows it): JSON Schema
     validators apply both, and code generators, which read a reference alone, make one Probleme class
     for every error. `status` is not narrowed, nor is anything merged with allOf: generators that merge
@@ -205,7 +211,7 @@ def _codes(status_codes: list[str]) -> dict:
     return {"properties": {"code": {"enum": status_codes}}}
 
 
-def _problem_headers(status: int) -> dict:
+def _problem_headers(status: int) -> Json:
     if status in (429, 503):
         return {"Retry-After": {"description": "Secondes avant de réessayer.", "schema": {"type": "integer"}}}
     if status == 401:
@@ -213,11 +219,11 @@ def _problem_headers(status: int) -> dict:
     return {}
 
 
-def _operation_id(view) -> str:
+def _operation_id(view: Any) -> str:
     """Unique and fit for generated code: the route module's name, then the view's (holder_create_dossier)."""
     module = view.__module__.rsplit(".", 1)[-1].removesuffix("_routes")
     return f"{module}_{view.__name__}"
 
 
-def _is_model(answer) -> bool:
+def _is_model(answer: object) -> TypeGuard[type[BaseModel]]:
     return isinstance(answer, type) and issubclass(answer, BaseModel)

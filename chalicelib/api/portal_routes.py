@@ -4,6 +4,7 @@ rules in force (PASSWORD_POLICY is a server setting), so that a page ticks each 
 from ..domain import passwords
 from ..settings import get_settings
 from . import answers
+from .answers import Answer
 from .blueprint import ApiBlueprint
 
 blueprint = ApiBlueprint(__name__)
@@ -15,6 +16,6 @@ blueprint = ApiBlueprint(__name__)
     summary="Les règles du mot de passe en vigueur, à cocher au fil de la saisie",
     answers={200: answers.PasswordRules},
 )
-def password_rules():
+def password_rules() -> Answer:
     policy = get_settings().password_policy
-    return answers.PasswordRules(politique=policy, regles=passwords.policy_rules(policy))
+    return answers.PasswordRules.model_validate({"politique": policy, "regles": passwords.policy_rules(policy)})

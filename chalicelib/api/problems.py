@@ -2,8 +2,10 @@
 
 import json
 import logging
+from collections.abc import Callable
+from typing import Any
 
-from chalice import Response
+from chalice.app import Response
 
 from ..domain import errors
 
@@ -90,12 +92,38 @@ def service_unavailable() -> Response:
 class HttpProblem(Exception):
     """A refusal that belongs to HTTP rather than to the domain (body too large, wrong Accept...)."""
 
-    def __init__(self, status: int, code: str, detail: str, erreurs: list | tuple = ()):
+    def __init__(
+        self, status: int, code: str, detail: str, erreurs: list[errors.FieldError] | tuple[errors.FieldError, ...] = ()
+    ) -> None:
         super().__init__(code)
         self.status, self.code, self.detail, self.erreurs = status, code, detail, list(erreurs)
 
 
-def json_response(body, status: int = 200, headers: dict | None = None) -> Response:
+# What a route declares it may refuse: a domain refusal (its class says its status), an HTTP one, or
+# the code of a field its form refuses (400).
+Declared = errors.DomainError | errors.Refusal | HttpProblem | str
+
+
+def refusals(*declared: Declared) -> dict[int, tuple[str, ...]]:
+    """The codes a route may answer, by status, in the order given (for the OpenAPI description)."""
+    by_status: dict[int, tuple[str, ...]] = {}
+    for refusal in declared:
+        status, code = _status_and_code(refusal)
+        if code not in by_status.get(status, ()):
+            by_status[status] = (*by_status.get(status, ()), code)
+    return by_status
+
+
+def _status_and_code(refusal: Declared) -> tuple[int, str]:
+    if isinstance(refusal, str):
+        return 400, refusal
+    if isinstance(refusal, HttpProblem):
+        return refusal.status, refusal.code
+    kind = refusal.kind if isinstance(refusal, errors.Refusal) else type(refusal)
+    return next(status for cls, status in STATUS_OF.items() if issubclass(kind, cls)), refusal.code
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     """A JSON answer: an Answer model (its fields as set) or a plain dict."""
     text = (
         body.model_dump_json(exclude_unset=True)
@@ -109,8 +137,15 @@ def json_response(body, status: int = 200, headers: dict | None = None) -> Respo
     )
 
 
-def problem(status: int, code: str, detail: str, erreurs=(), headers: dict | None = None) -> Response:
-    document = {"status": status, "title": TITLES.get(status, "Erreur"), "detail": detail, "code": code}
+def problem(
+    status: int,
+    code: str,
+    detail: str,
+    erreurs: list[errors.FieldError] | tuple[errors.FieldError, ...] = (),
+    headers: dict[str, str] | None = None,
+) -> Response:
+    title = TITLES.get(status, "Erreur")
+    document: dict[str, object] = {"status": status, "title": title, "detail": detail, "code": code}
     if erreurs:
         document["erreurs"] = [{"champ": e.champ, "code": e.code, "message": e.message} for e in erreurs]
     return Response(
@@ -120,11 +155,11 @@ def problem(status: int, code: str, detail: str, erreurs=(), headers: dict | Non
     )
 
 
-def from_exception(error: Exception) -> Response:
+def from_exception(error: errors.DomainError | HttpProblem) -> Response:
     if isinstance(error, HttpProblem):
         return problem(error.status, error.code, error.detail, error.erreurs)
     status = next(status for kind, status in STATUS_OF.items() if isinstance(error, kind))
-    headers = {}
+    headers: dict[str, str] = {}
     if isinstance(error, errors.TooManyAttempts):
         headers["Retry-After"] = str(error.retry_after_seconds)
     if status == 401 and error.code == "session_invalide":
@@ -132,7 +167,7 @@ def from_exception(error: Exception) -> Response:
     return problem(status, error.code, error.detail, error.erreurs, headers)
 
 
-def problem_documents(event, get_response):
+def problem_documents(event: Any, get_response: Callable[[Any], Response]) -> Response:
     """Middleware: whatever happens, the client gets a problem document, never a stack trace."""
     try:
         response = get_response(event)
@@ -150,9 +185,9 @@ def problem_documents(event, get_response):
 def _content_type(response: Response) -> str:
     for name, value in response.headers.items():
         if name.lower() == "content-type":
-            return value
+            return str(value)
     return ""
 
 
-def _kept_headers(response: Response) -> dict:
-    return {name: value for name, value in response.headers.items() if name.lower() in ("allow", "retry-after")}
+def _kept_headers(response: Response) -> dict[str, str]:
+    return {name: str(value) for name, value in response.headers.items() if name.lower() in ("allow", "retry-after")}

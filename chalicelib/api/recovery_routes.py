@@ -4,13 +4,16 @@ Both answer the same whatever they are given, and in the same time: a matching a
 more requests and an email, so every answer waits until RESPONSE_FLOOR_SECONDS have passed.
 """
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from .. import dependencies
 from ..domain import passwords, recovery
 from ..settings import get_settings
 from . import answers, forms
+from .answers import Answer
 from .blueprint import ApiBlueprint
+from .problems import refusals
 
 blueprint = ApiBlueprint(__name__)
 
@@ -19,7 +22,7 @@ RESPONSE_FLOOR_SECONDS = 0.5
 
 
 @contextmanager
-def answering_in_constant_time():
+def answering_in_constant_time() -> Iterator[None]:
     started = dependencies.monotonic()
     yield
     remaining = RESPONSE_FLOOR_SECONDS - (dependencies.monotonic() - started)
@@ -27,7 +30,7 @@ def answering_in_constant_time():
         dependencies.sleep(remaining)
 
 
-PASSWORD_REFUSALS = ("mot_de_passe_invalide", *passwords.RULE_CODES)
+PASSWORD_REFUSALS = (passwords.REFUSED, *passwords.RULE_CODES)
 
 
 @blueprint.route(
@@ -37,7 +40,7 @@ PASSWORD_REFUSALS = ("mot_de_passe_invalide", *passwords.RULE_CODES)
     body=forms.RecoveryForm,
     answers={202: answers.Detail},
 )
-def resend_activation(form: forms.RecoveryForm):
+def resend_activation(form: forms.RecoveryForm) -> Answer:
     with answering_in_constant_time():
         recovery.resend_activation(
             dependencies.store(),
@@ -57,7 +60,7 @@ def resend_activation(form: forms.RecoveryForm):
     body=forms.RecoveryForm,
     answers={202: answers.Detail},
 )
-def forgotten_password(form: forms.RecoveryForm):
+def forgotten_password(form: forms.RecoveryForm) -> Answer:
     with answering_in_constant_time():
         recovery.request_reset(
             dependencies.store(),
@@ -76,9 +79,9 @@ def forgotten_password(form: forms.RecoveryForm):
     summary="Choisir un nouveau mot de passe avec le code du lien reçu ; toutes les sessions sont fermées",
     body=forms.PasswordResetForm,
     answers={200: answers.Detail},
-    refusals={400: PASSWORD_REFUSALS, 404: ("code_invalide",), 410: ("code_expire",)},
+    refusals=refusals(*PASSWORD_REFUSALS, recovery.CODE_UNKNOWN, recovery.CODE_EXPIRED),
 )
-def reset_password(form: forms.PasswordResetForm):
+def reset_password(form: forms.PasswordResetForm) -> Answer:
     recovery.reset_password(
         dependencies.store(),
         dependencies.clock(),

@@ -1,26 +1,43 @@
 """Registration ("S'inscrire"): CGU, draft, security check, identity, password, activation."""
 
-from chalice import Response
+from chalice.app import Response
 
-from .. import dependencies
+from .. import captcha_media, dependencies
 from ..clock import to_iso
-from ..domain import activation, captchas, cgu, identity, passwords, registration
+from ..domain import activation, captchas, cgu, passwords, registration
 from ..settings import get_settings
 from . import answers, bodies, forms
+from .answers import Answer
 from .blueprint import ApiBlueprint
-from .problems import HttpProblem, json_response
+from .problems import HttpProblem, json_response, refusals
 
 blueprint = ApiBlueprint(__name__)
 
 AUDIO_TYPE = "audio/wav"
-DRAFT_GONE = {404: ("inscription_introuvable",)}
+DRAFT_GONE = refusals(registration.DRAFT_NOT_FOUND)
+# What the identity form refuses, field by field.
+IDENTITY_FIELD_REFUSALS = (
+    "nir_invalide",
+    "nir_cle_invalide",
+    "courriel_invalide",
+    "courriel_confirmation_differente",
+    "telephone_fixe_invalide",
+    "telephone_portable_invalide",
+    "civilite_invalide",
+    "nom_longueur",
+    "nom_caracteres",
+)
+NOT_AUDIO = HttpProblem(
+    406, "format_non_disponible", "La version sonore est disponible au format audio/wav (en-tête Accept)."
+)
+CAPTCHA_GONE = HttpProblem(404, captchas.EXPIRED.code, captchas.EXPIRED.message)
 
 
 @blueprint.route(
     "/cgu", methods=["GET"], summary="Les Conditions Générales d'Utilisation en vigueur", answers={200: answers.Cgu}
 )
-def read_cgu():
-    return answers.Cgu(**cgu.current(get_settings().cgu_version))
+def read_cgu() -> Answer:
+    return answers.Cgu.model_validate(cgu.current(get_settings().cgu_version))
 
 
 @blueprint.route(
@@ -29,9 +46,9 @@ def read_cgu():
     summary="Étape 1 : valider les CGU, ce qui ouvre une inscription",
     body=forms.CguAcceptance,
     answers={201: answers.RegistrationStep},
-    refusals={400: ("cgu_non_acceptees",), 409: ("cgu_version_perimee",)},
+    refusals=refusals(registration.CGU_REFUSED, registration.CGU_OUTDATED),
 )
-def start_registration(form: forms.CguAcceptance):
+def start_registration(form: forms.CguAcceptance) -> Response:
     settings = get_settings()
     draft = registration.start(
         dependencies.clock(),
@@ -51,26 +68,9 @@ def start_registration(form: forms.CguAcceptance):
     answers={200: answers.RegistrationDraft},
     refusals=DRAFT_GONE,
 )
-def read_registration(draft_id):
+def read_registration(draft_id: str) -> Answer:
     draft = registration.find(dependencies.store(), dependencies.clock(), draft_id, get_settings().captcha_key())
-    shown = {
-        "id": draft.id,
-        "etape": draft.etape,
-        "expire_le": to_iso(draft.expires_at),
-        "cgu_version": draft.cgu_version,
-    }
-    if draft.identity:
-        person = draft.identity
-        shown.update(
-            nir_masque=identity.mask_nir(person.nir),
-            civilite=person.civilite,
-            prenom=person.prenom,
-            nom_naissance=person.nom_naissance,
-            telephone_fixe=person.telephone_fixe,
-            telephone_portable=person.telephone_portable,
-            courriel=person.courriel,
-        )
-    return answers.RegistrationDraft(**shown)
+    return answers.RegistrationDraft.of(draft)
 
 
 @blueprint.route(
@@ -80,7 +80,7 @@ def read_registration(draft_id):
     answers={204: None},
     refusals=DRAFT_GONE,
 )
-def cancel_registration(draft_id):
+def cancel_registration(draft_id: str) -> Response:
     registration.cancel(dependencies.store(), dependencies.clock(), draft_id, get_settings().captcha_key())
     return Response(body="", status_code=204)
 
@@ -92,29 +92,19 @@ def cancel_registration(draft_id):
     body=forms.IdentityForm,
     parse_body=False,
     answers={200: answers.RegistrationStep},
-    refusals={
-        400: (
-            "captcha_incorrect",
-            "captcha_expire",
-            "nir_invalide",
-            "nir_cle_invalide",
-            "courriel_invalide",
-            "courriel_confirmation_differente",
-            "telephone_fixe_invalide",
-            "telephone_portable_invalide",
-            "civilite_invalide",
-            "nom_longueur",
-            "nom_caracteres",
-        ),
-        404: ("inscription_introuvable",),
-        409: ("etape_invalide", "nir_deja_inscrit", "courriel_deja_utilise"),
-    },
+    refusals=refusals(
+        *registration.CAPTCHA_REFUSED,
+        *IDENTITY_FIELD_REFUSALS,
+        registration.DRAFT_NOT_FOUND,
+        registration.WRONG_STEP,
+        *registration.TAKEN,
+    ),
 )
-def submit_identity(draft_id):
+def submit_identity(draft_id: str) -> Answer:
     data = bodies.json_object(blueprint.current_request)
     form, errors = bodies.check(forms.IdentityForm, data)
     store, clock = dependencies.store(), dependencies.clock()
-    if errors:
+    if form is None:
         # Every invalid field in one answer, the security check included: it is spent either way.
         captcha_error = captchas.spend(
             store, clock, data.get("captcha_id"), data.get("captcha_reponse"), get_settings().captcha_key()
@@ -135,13 +125,15 @@ def submit_identity(draft_id):
     summary="Étape 3 : le mot de passe ; le compte est créé et le courriel d'activation envoyé",
     body=forms.PasswordForm,
     answers={201: answers.Registered},
-    refusals={
-        400: ("mot_de_passe_invalide", *passwords.RULE_CODES),
-        404: ("inscription_introuvable",),
-        409: ("etape_invalide", "nir_deja_inscrit", "courriel_deja_utilise"),
-    },
+    refusals=refusals(
+        passwords.REFUSED,
+        *passwords.RULE_CODES,
+        registration.DRAFT_NOT_FOUND,
+        registration.WRONG_STEP,
+        *registration.TAKEN,
+    ),
 )
-def submit_password(draft_id, form: forms.PasswordForm):
+def submit_password(draft_id: str, form: forms.PasswordForm) -> Answer:
     settings = get_settings()
     pending = registration.submit_password(
         dependencies.store(),
@@ -160,11 +152,13 @@ def submit_password(draft_id, form: forms.PasswordForm):
             ", mais le courriel d'activation n'a pas pu être envoyé pour le moment : vous pourrez demander "
             "un nouveau lien (« Je n'ai pas reçu le courriel »)."
         )
-    return answers.Registered(
-        etape=registration.STEP_ACTIVATION,
-        detail=detail,
-        activation_expire_le=to_iso(pending.activation_expires_at),
-        courriel_envoye=pending.email_sent,
+    return answers.Registered.model_validate(
+        {
+            "etape": registration.STEP_ACTIVATION,
+            "detail": detail,
+            "activation_expire_le": to_iso(pending.activation_expires_at),
+            "courriel_envoye": pending.email_sent,
+        }
     )
 
 
@@ -176,14 +170,14 @@ def submit_password(draft_id, form: forms.PasswordForm):
     optional_body=True,
     answers={201: answers.Captcha},
 )
-def create_captcha(form: forms.EmptyForm):
+def create_captcha(form: forms.EmptyForm) -> Answer:
     settings = get_settings()
     captcha = captchas.create(
         dependencies.clock(), settings.captcha_ttl_seconds, settings.captcha_key(), settings.captcha_fixed_answer
     )
     return answers.Captcha(
         id=captcha.id,
-        image=captchas.image_data_uri(captcha.answer),
+        image=captcha_media.image_data_uri(captcha.answer),
         audio=f"/captchas/{captcha.id}/audio",
         expire_le=to_iso(captcha.expires_at),
     )
@@ -194,18 +188,16 @@ def create_captcha(form: forms.EmptyForm):
     methods=["GET"],
     summary="La version sonore du contrôle de sécurité, en français (« écouter »)",
     answers={200: AUDIO_TYPE},
-    refusals={404: ("captcha_expire",), 406: ("format_non_disponible",)},
+    refusals=refusals(CAPTCHA_GONE, NOT_AUDIO),
 )
-def captcha_audio(captcha_id):
+def captcha_audio(captcha_id: str) -> Response:
     accept = blueprint.current_request.headers.get("accept") or ""
     if AUDIO_TYPE not in accept and "audio/*" not in accept:
-        raise HttpProblem(
-            406, "format_non_disponible", "La version sonore est disponible au format audio/wav (en-tête Accept)."
-        )
+        raise NOT_AUDIO
     captcha = captchas.find_live(dependencies.store(), dependencies.clock(), captcha_id, get_settings().captcha_key())
     if captcha is None:
-        raise HttpProblem(404, captchas.EXPIRED.code, captchas.EXPIRED.message)
-    return Response(body=captchas.audio_wav(captcha.answer), headers={"Content-Type": AUDIO_TYPE})
+        raise CAPTCHA_GONE
+    return Response(body=captcha_media.audio_wav(captcha.answer), headers={"Content-Type": AUDIO_TYPE})
 
 
 @blueprint.route(
@@ -214,12 +206,14 @@ def captcha_audio(captcha_id):
     summary="Étape 4 : valider son inscription avec le code du lien reçu par courriel",
     body=forms.ActivationForm,
     answers={200: answers.Activated},
-    refusals={404: ("activation_invalide",), 409: ("compte_deja_active",), 410: ("activation_expiree",)},
+    refusals=refusals(activation.UNKNOWN, activation.ALREADY_USED, activation.EXPIRED),
 )
-def activate(form: forms.ActivationForm):
+def activate(form: forms.ActivationForm) -> Answer:
     activation.activate(dependencies.store(), dependencies.clock(), form.code, get_settings().captcha_key())
     return answers.Activated(statut="actif", detail=activation.ACTIVATED)
 
 
 def _step(draft: registration.Draft | registration.Step) -> answers.RegistrationStep:
-    return answers.RegistrationStep(id=draft.id, etape=draft.etape, expire_le=to_iso(draft.expires_at))
+    return answers.RegistrationStep.model_validate(
+        {"id": draft.id, "etape": draft.step, "expire_le": to_iso(draft.expires_at)}
+    )

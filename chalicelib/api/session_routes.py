@@ -1,13 +1,15 @@
 """Log in ("Je m'identifie") and log out ("Déconnexion")."""
 
-from chalice import Response
+from chalice.app import Response
 
 from .. import dependencies
 from ..clock import to_iso
 from ..domain import sessions
 from ..settings import get_settings
 from . import answers, forms
+from .answers import Answer
 from .blueprint import ApiBlueprint
+from .problems import refusals
 
 blueprint = ApiBlueprint(__name__)
 
@@ -18,9 +20,9 @@ blueprint = ApiBlueprint(__name__)
     summary="« Je m'identifie » : se connecter avec son numéro de sécurité sociale et son mot de passe",
     body=forms.LoginForm,
     answers={201: answers.NewSession},
-    refusals={401: ("identifiants_invalides",), 403: ("compte_non_active",), 429: ("compte_verrouille",)},
+    refusals=refusals(sessions.BAD_CREDENTIALS, sessions.NOT_ACTIVATED, sessions.LOCKED),
 )
-def log_in(form: forms.LoginForm):
+def log_in(form: forms.LoginForm) -> Answer:
     settings = get_settings()
     session = sessions.log_in(
         dependencies.store(),
@@ -47,6 +49,6 @@ def log_in(form: forms.LoginForm):
     answers={204: None},
     authenticated=True,
 )
-def log_out(session):
+def log_out(session: sessions.Session) -> Response:
     sessions.log_out(dependencies.store(), dependencies.clock(), session)
     return Response(body="", status_code=204)

@@ -9,15 +9,17 @@ records the refused conditions return, without a read.
 from datetime import datetime
 from typing import Protocol
 
+from ..clock import Clock
 from . import history, tokens
 from .errors import Conflict, Expired, NotFound, WriteConflict
 from .expiry import has_expired
+from .records.tokens import Activation, ActivationUse
 
 
 class ActivationStore(Protocol):
-    def get_activation(self, activation_digest: str) -> dict | None: ...
+    def get_activation(self, activation_digest: str) -> Activation | None: ...
 
-    def activate_account(self, *, activation_digest: str, activation: dict, event: dict, now: datetime) -> None: ...
+    def activate_account(self, use: ActivationUse) -> None: ...
 
 
 ACTIVATED = (
@@ -36,33 +38,30 @@ EXPIRED = Expired(
 )
 
 
-def activate(store: ActivationStore, clock, code: str, key: bytes) -> None:
+def activate(store: ActivationStore, clock: Clock, code: str, key: bytes) -> None:
     named = tokens.read_activation_code(code, key)
     now = clock()
     if named is not None:
-        digest, activation = named.digest, named.records()
+        activation = named.activation()
     elif tokens.is_well_formed_token(code):
         # A link mailed before codes named their records (15 days at most): its token says what.
-        digest = tokens.digest(code)
-        activation = store.get_activation(digest)
-        _refuse_unusable(activation, now)
+        activation = _usable(store.get_activation(tokens.digest(code)), now)
     else:
         raise UNKNOWN
     try:
-        store.activate_account(
-            activation_digest=digest, activation=activation, event=history.event(history.ACTIVATION, now), now=now
-        )
+        store.activate_account(ActivationUse(activation, history.event(history.ACTIVATION, now), now))
     except WriteConflict as conflict:
         if "activation" in conflict.failed:
-            _refuse_unusable(conflict.current.get("activation"), now)
+            _usable(conflict.found("activation", Activation), now)
         # The token was fine but the account is no longer the pending one it named: its time is over.
         raise EXPIRED from None
 
 
-def _refuse_unusable(activation: dict | None, now) -> None:
+def _usable(activation: Activation | None, now: datetime) -> Activation:
     if activation is None:
         raise UNKNOWN
-    if "utilise_le" in activation:
+    if activation.used_at is not None:
         raise ALREADY_USED
     if has_expired(activation, now):
         raise EXPIRED
+    return activation

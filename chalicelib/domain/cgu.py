@@ -12,5 +12,5 @@ TEXT = (
 )
 
 
-def current(version: str) -> dict:
+def current(version: str) -> dict[str, str]:
     return {"version": version, "texte": TEXT}

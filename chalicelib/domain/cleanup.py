@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from ..clock import Clock
 from .identity import email_key
+from .records.registrations import ExpiredAccount, ExpiredDraft, ExpiredPage
 
 # Stop with this much of the invocation's time left: a share of it, at most the cap. One deletion
 # is a few requests (well under a second), so a 300 s Lambda keeps 10 s, and a 3 s invocation (what
@@ -24,19 +26,12 @@ SAFETY_MARGIN_CAP_SECONDS = 10.0
 
 
 class CleanupStore(Protocol):
-    def expired_registrations(self, now: datetime, page_size: int = ...) -> Iterator[tuple[list[dict], int]]: ...
+    def expired_registrations(self, now: datetime, page_size: int = ...) -> Iterator[ExpiredPage]: ...
 
     def delete_expired_draft(self, draft_id: str, now: datetime) -> bool: ...
 
     def delete_expired_account(
-        self,
-        *,
-        account_id: str,
-        nir: str | None,
-        email_key_value: str | None,
-        activation_digest: str | None,
-        now: datetime,
-        only_expired: bool = ...,
+        self, account: ExpiredAccount, email_key_value: str | None, now: datetime, only_expired: bool = ...
     ) -> bool: ...
 
     def delete_account_events(self, account_id: str) -> tuple[int, int]: ...
@@ -52,7 +47,7 @@ class Report:
     elements_lus: int = 0
     termine: bool = True
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, int | bool]:
         return dict(self.__dict__)
 
 
@@ -60,7 +55,7 @@ def safety_margin(seconds_at_start: float) -> float:
     return min(SAFETY_MARGIN_CAP_SECONDS, SAFETY_MARGIN_SHARE * seconds_at_start)
 
 
-def clean_up(store: CleanupStore, clock, time_left: Callable[[], float] | None = None) -> Report:
+def clean_up(store: CleanupStore, clock: Clock, time_left: Callable[[], float] | None = None) -> Report:
     now = clock()
     report = Report()
     margin = safety_margin(time_left()) if time_left is not None else 0.0
@@ -75,20 +70,19 @@ def clean_up(store: CleanupStore, clock, time_left: Callable[[], float] | None =
         page = next(pages, None)  # the next Query is made only now
         if page is None:
             break
-        records, read = page
-        report.elements_lus += read
-        for record in records:
+        report.elements_lus += page.items_read
+        for expired in page.expired:
             if out_of_time():
                 return report
-            _remove(store, record, now, report)
+            _remove(store, expired, now, report)
     return report
 
 
-def _remove(store: CleanupStore, record: dict, now, report: Report) -> None:
-    if record["genre"] == "inscription":
-        report.brouillons_supprimes += store.delete_expired_draft(record["id"], now)
+def _remove(store: CleanupStore, expired: ExpiredDraft | ExpiredAccount, now: datetime, report: Report) -> None:
+    if isinstance(expired, ExpiredDraft):
+        report.brouillons_supprimes += store.delete_expired_draft(expired.id, now)
         return
-    released = release_pending_account(store, record, now)
+    released = release_pending_account(store, expired, now)
     if released is not None:
         events, read = released
         report.supprimees += 1
@@ -97,22 +91,14 @@ def _remove(store: CleanupStore, record: dict, now, report: Report) -> None:
 
 
 def release_pending_account(
-    store: CleanupStore, record: dict, now: datetime, *, only_expired: bool = True
+    store: CleanupStore, account: ExpiredAccount, now: datetime, *, only_expired: bool = True
 ) -> tuple[int, int] | None:
     """Remove a pending account with its NIR and email reservations, its activation token and its
-    history, so that its NIR and address are free at once. `record` is the expiry index's (`id`,
-    `nir`, `courriel`, `activation_empreinte`). The cleanup releases only what has expired; a bounced
-    activation email releases it before (`only_expired=False`, chalicelib/domain/email_feedback.py).
-    An account activated meanwhile is never touched. Returns (events deleted, items read), or None
-    when there was nothing to release."""
-    deleted = store.delete_expired_account(
-        account_id=record["id"],
-        nir=record.get("nir"),
-        email_key_value=email_key(record["courriel"]) if record.get("courriel") else None,
-        activation_digest=record.get("activation_empreinte"),
-        now=now,
-        only_expired=only_expired,
-    )
-    if not deleted:
+    history, so that its NIR and address are free at once. The cleanup releases only what has
+    expired; a bounced activation email releases it before (`only_expired=False`,
+    chalicelib/domain/email_feedback.py). An account activated meanwhile is never touched. Returns
+    (events deleted, items read), or None when there was nothing to release."""
+    key = email_key(account.email) if account.email else None
+    if not store.delete_expired_account(account, key, now, only_expired):
         return None
-    return store.delete_account_events(record["id"])
+    return store.delete_account_events(account.id)

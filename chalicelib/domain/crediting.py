@@ -10,7 +10,7 @@ Two steps, each one Lambda function, scaled out by Lambda itself:
   it names are read together (BatchGetItem, 100 keys a request); then each line that changes
   something is one transaction, conditioned on the versions read. A conflict (another chunk, a
   closure, a DIF entry on the same NIR meanwhile) comes back with the records as they now are (no
-  read again), and the line is decided again: at most CREDIT_ATTEMPTS transactions, so that a line
+  read again), and the line is decided again: at most retry.ATTEMPTS transactions, so that a line
   never costs more than 3 requests; then the chunk goes back to the queue, which delivers it later.
 
 Delivery is at least once and a file may be deposited twice: every step is idempotent. A line that
@@ -30,49 +30,49 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from ..clock import to_iso
-from . import declaration_file, hours, rights
+from ..clock import Clock, to_iso
+from . import declaration_file, rights
 from .errors import WriteConflict
+from .records.crediting import (
+    AppliedChunk,
+    Credit,
+    DeclarationFile,
+    LineCounts,
+    Rejection,
+    RightsCondition,
+    YearCredit,
+)
+from .records.hours import Movement
+from .records.hours import Rights as RightsRecord
+from .retry import on_conflict_retry
 
 DECLARATIONS_PREFIX = "declarations/"
 REPORTS_PREFIX = "rapports/"
 SEND_BATCH = 10  # SQS's SendMessageBatch limit
-CREDIT_ATTEMPTS = 3  # transactions per line, before the chunk goes back to the queue
 # The file's bookkeeping (counts, chunks done) outlives any redelivery, then goes.
 BOOKKEEPING_DAYS = 90
 
 
 class CreditStore(Protocol):
-    def start_declaration_file(self, file_id: str, record: dict, expires: datetime) -> dict | None: ...
+    def start_declaration_file(self, file: DeclarationFile) -> DeclarationFile | None: ...
 
-    def finish_declaration_split(self, file_id: str, chunk_count: int, rejection: str | None = None) -> dict: ...
+    def finish_declaration_split(
+        self, file_id: str, chunk_count: int, rejection: str | None = None
+    ) -> DeclarationFile | None: ...
 
-    def record_declaration_chunk(
-        self, file_id: str, index: int, counts: dict, rejected: list[dict], expires: datetime
-    ) -> dict: ...
+    def record_declaration_chunk(self, chunk: AppliedChunk) -> DeclarationFile | None: ...
 
-    def declaration_file_rejections(self, file_id: str) -> list[dict]: ...
+    def declaration_file_rejections(self, file_id: str) -> list[Rejection]: ...
 
     def read_rights(
         self, years: Iterable[tuple[str, int]]
-    ) -> tuple[dict[str, dict | None], dict[tuple[str, int], dict | None]]: ...
+    ) -> tuple[dict[str, RightsRecord | None], dict[tuple[str, int], YearCredit | None]]: ...
 
-    def credit_declaration(
-        self,
-        nir: str,
-        year: int,
-        year_record: dict,
-        year_version: int | None,
-        delta: int,
-        check_rights: bool,
-        rights_version: int | None,
-        movement: dict | None,
-        now: datetime,
-    ) -> None: ...
+    def credit_declaration(self, credit: Credit) -> None: ...
 
 
 class CreditContention(Exception):
-    """A line could not be written after CREDIT_ATTEMPTS tries: the chunk goes back to the queue."""
+    """A line could not be written after retry.ATTEMPTS tries: the chunk goes back to the queue."""
 
 
 class NotADeclaration(Exception):
@@ -123,25 +123,25 @@ OUTCOMES = (rights.APPLIED, rights.UNCHANGED, rights.REGULARISED)
 COUNTERS = {rights.APPLIED: "appliquees", rights.UNCHANGED: "inchangees", rights.REGULARISED: "regularisees"}
 
 
-def empty_counts() -> dict:
+def empty_counts() -> dict[str, int]:
     return {"lignes": 0, **dict.fromkeys(COUNTERS.values(), 0)}
 
 
-def is_complete(record: dict | None) -> bool:
-    return record is not None and "morceaux" in record and record.get("morceaux_faits", 0) >= record["morceaux"]
+def is_complete(file: DeclarationFile | None) -> bool:
+    return file is not None and file.chunks is not None and file.chunks_done >= file.chunks
 
 
-def report(store: CreditStore, upload: Upload, record: dict) -> dict:
+def report(store: CreditStore, upload: Upload, file: DeclarationFile) -> dict[str, object]:
     """The file's report: its counts, and every rejected line in file order; or why it was
     rejected whole."""
-    counts = {name: record.get(name, 0) for name in empty_counts()}
-    if record.get("rejet"):
-        return {"fichier": upload.name, **counts, "rejetees": [], "fichier_rejete": _rejection(record["rejet"])}
-    rejected = sorted(store.declaration_file_rejections(upload.file_id), key=lambda r: r["ligne"])
-    return {"fichier": upload.name, **counts, "rejetees": rejected}
+    counts = asdict(file.counts)
+    if file.rejection:
+        return {"fichier": upload.name, **counts, "rejetees": [], "fichier_rejete": _rejection(file.rejection)}
+    rejected = sorted(store.declaration_file_rejections(upload.file_id), key=lambda r: r.line)
+    return {"fichier": upload.name, **counts, "rejetees": [line.as_dict() for line in rejected]}
 
 
-def _rejection(code: str) -> dict:
+def _rejection(code: str) -> dict[str, str]:
     return {"code": code, "detail": declaration_file.FILE_PROBLEMS[code]}
 
 
@@ -150,30 +150,32 @@ def _rejection(code: str) -> dict:
 
 def split_file(
     store: CreditStore,
-    clock,
+    clock: Clock,
     upload: Upload,
     blocks: Iterable[bytes],
     send: Callable[[list[str]], None],
-    write_report: Callable[[str, dict], None],
+    write_report: Callable[[str, dict[str, object]], None],
     chunk_lines: int,
-) -> dict:
+) -> dict[str, object]:
     """Check the header, cut the file into chunks and send them. Returns counts for the log."""
     if not upload.key.startswith(DECLARATIONS_PREFIX):
         raise NotADeclaration("not under declarations/")
     now = clock()
-    record = {"fichier": upload.name, "depose_le": upload.deposited, "recu_le": to_iso(now)}
-    existing = store.start_declaration_file(upload.file_id, record, now + timedelta(days=BOOKKEEPING_DAYS))
-    if existing is not None and "morceaux" in existing:
+    expires = now + timedelta(days=BOOKKEEPING_DAYS)
+    file = DeclarationFile(upload.file_id, upload.name, upload.deposited, to_iso(now), expires_at=expires)
+    existing = store.start_declaration_file(file)
+    if existing is not None and existing.chunks is not None:
         # S3 delivered this event again: the chunks went out already. The report may be lost.
         if is_complete(existing):
             write_report(upload.report_key, report(store, upload, existing))
-        return {"morceaux": existing["morceaux"], "deja_decoupe": True}
+        return {"morceaux": existing.chunks, "deja_decoupe": True}
 
     lines = declaration_file.physical_lines(blocks)
     problem = declaration_file.check_header(next(lines, None))
     if problem is not None:
         done = store.finish_declaration_split(upload.file_id, 0, rejection=problem)
-        write_report(upload.report_key, report(store, upload, done))
+        if done is not None:
+            write_report(upload.report_key, report(store, upload, done))
         return {"morceaux": 0, "rejet": problem}
 
     batch, count = [], 0
@@ -186,7 +188,7 @@ def split_file(
     if batch:
         send(batch)
     done = store.finish_declaration_split(upload.file_id, count)
-    if is_complete(done):  # every chunk was applied before the split ended (or there was none)
+    if done is not None and is_complete(done):  # every chunk was applied before the split ended (or there was none)
         write_report(upload.report_key, report(store, upload, done))
     return {"morceaux": count}
 
@@ -196,79 +198,87 @@ def split_file(
 
 def apply_chunk(
     store: CreditStore,
-    clock,
+    clock: Clock,
     upload: Upload,
     chunk: declaration_file.Chunk,
     blocks: Iterable[bytes],
-    write_report: Callable[[str, dict], None],
+    write_report: Callable[[str, dict[str, object]], None],
     pause: Callable[[int], None] = lambda attempt: None,
-) -> dict:
+) -> dict[str, int]:
     """Apply one chunk's lines and add its counts to the file's. Returns the chunk's counts."""
     now = clock()
-    counts, rejected, declarations = empty_counts(), [], []
+    counts = empty_counts()
+    rejected: list[Rejection] = []
+    declarations: list[tuple[int, rights.Declaration]] = []
     for line in declaration_file.physical_lines(blocks, chunk.first_line, chunk.start):
         if declaration_file.is_blank(line):
             continue
         counts["lignes"] += 1
         parsed = declaration_file.parse_line(line, last_year=now.year - 1)
-        if isinstance(parsed, declaration_file.Rejection):
-            rejected.append(parsed.as_dict())
+        if isinstance(parsed, Rejection):
+            rejected.append(parsed)
         else:
             declarations.append((line.number, parsed))
 
-    state = Rights(*store.read_rights({(d.nir, d.annee) for _, d in declarations}))
+    state = KnownRights(*store.read_rights({(d.nir, d.annee) for _, d in declarations}))
     for number, declaration in declarations:
         source = rights.Source(upload.file_id, number, upload.deposited)
-        outcome = _credit(store, now, state, declaration, source, pause)
+        outcome = _credit(store, now, state, (declaration, source), pause)
         counts[COUNTERS[outcome]] += 1
 
-    record = store.record_declaration_chunk(
-        upload.file_id, chunk.index, counts, rejected, now + timedelta(days=BOOKKEEPING_DAYS)
+    applied = AppliedChunk(
+        upload.file_id, chunk.index, LineCounts(**counts), tuple(rejected), now + timedelta(days=BOOKKEEPING_DAYS)
     )
-    if is_complete(record):
-        write_report(upload.report_key, report(store, upload, record))
+    file = store.record_declaration_chunk(applied)
+    if file is not None and is_complete(file):
+        write_report(upload.report_key, report(store, upload, file))
     return {**counts, "rejetees": len(rejected)}
 
 
 @dataclass
-class Rights:
+class KnownRights:
     """What a chunk knows of its NIRs: rights by NIR, year records by (NIR, year), kept up to date
     with its own writes."""
 
-    by_nir: dict
-    by_year: dict
+    by_nir: dict[str, RightsRecord | None]
+    by_year: dict[tuple[str, int], YearCredit | None]
 
 
-def _credit(store: CreditStore, now: datetime, state: Rights, declaration, source, pause) -> str:
-    nir, year = declaration.nir, declaration.annee
-    for attempt in range(CREDIT_ATTEMPTS):
+def _credit(
+    store: CreditStore,
+    now: datetime,
+    state: KnownRights,
+    line: tuple[rights.Declaration, rights.Source],
+    pause: Callable[[int], None],
+) -> str:
+    (declaration, source), nir, year = line, line[0].nir, line[0].annee
+
+    def attempt(_: int) -> str:
         current = state.by_nir.get(nir)
         decision = rights.decide(current, state.by_year.get((nir, year)), declaration, source)
         if decision.year_record is None:
             return decision.outcome
-        movement = hours.movement(to_iso(now), decision.delta, decision.label) if decision.delta else None
-        try:
-            store.credit_declaration(
-                nir,
-                year,
-                decision.year_record,
-                decision.year_version,
-                decision.delta,
-                decision.checks_rights,
-                decision.rights_version,
-                movement,
-                now,
-            )
-        except WriteConflict as conflict:
-            # Someone wrote this NIR meanwhile: the refusal carries the records as they now are
-            # (none when DynamoDB cancelled us for another transaction in flight: try again as is).
-            pause(attempt)
-            if "droits" in conflict.failed:
-                state.by_nir[nir] = conflict.current.get("droits")
-            if "annee" in conflict.failed:
-                state.by_year[(nir, year)] = conflict.current.get("annee")
-            continue
+        store.credit_declaration(_credit_of(nir, decision, decision.year_record, now))
         state.by_nir[nir] = rights.after(current, decision)
         state.by_year[(nir, year)] = decision.year_record
         return decision.outcome
-    raise CreditContention(f"line {source.line} kept conflicting")
+
+    def read_again(conflict: WriteConflict, number: int) -> None:
+        # Someone wrote this NIR meanwhile: the refusal carries the records as they now are
+        # (none when DynamoDB cancelled us for another transaction in flight: try again as is).
+        pause(number)
+        if "droits" in conflict.failed:
+            state.by_nir[nir] = conflict.found("droits", RightsRecord)
+        if "annee" in conflict.failed:
+            state.by_year[(nir, year)] = conflict.found("annee", YearCredit)
+
+    return on_conflict_retry(
+        attempt, lambda: CreditContention(f"line {source.line} kept conflicting"), after_conflict=read_again
+    )
+
+
+def _credit_of(nir: str, decision: rights.Decision, year: YearCredit, now: datetime) -> Credit:
+    """What a decision writes: the year, the rights (a change or a check), the movement when hours move."""
+    movement = Movement(to_iso(now), decision.delta, decision.label or "") if decision.delta else None
+    condition = RightsCondition(decision.delta, decision.checks_rights, decision.rights_version)
+    return Credit(nir, year, decision.year_version, condition, movement, now)

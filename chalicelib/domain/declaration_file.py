@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 
 from . import identity
 from .errors import InvalidValue
+from .records.crediting import Rejection
 from .rights import Declaration
 
 HEADER = ("siret", "nir", "annee", "heures_travaillees", "duree_reference")
@@ -61,15 +62,6 @@ class Line:
     start: int
     end: int
     content: bytes | None
-
-
-@dataclass(frozen=True)
-class Rejection:
-    line: int
-    code: str
-
-    def as_dict(self) -> dict:
-        return {"ligne": self.line, "code": self.code}
 
 
 def physical_lines(blocks: Iterable[bytes], first_number: int = 1, offset: int = 0) -> Iterator[Line]:
@@ -149,7 +141,7 @@ def parse_line(line: Line, last_year: int) -> Declaration | Rejection:
         if value is None:
             return Rejection(line.number, code)
         values.append(value)
-    return Declaration(*values)
+    return Declaration(*values)  # type: ignore[arg-type]  # each check gives its field, in order
 
 
 def _siret(raw: str) -> str | None:

@@ -5,54 +5,32 @@ dossier is simply not found. Each transition is one transaction whose conditions
 (the dossier's status, the free hours), so that racing requests give one success and a clear 409.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from ..clock import to_iso
+from ..clock import Clock, to_iso
 from . import history, hours, sessions, tokens
-from .errors import Conflict, InvalidInput, NotFound, WriteConflict
+from .errors import Conflict, InvalidInput, NotFound, Refusal, WriteConflict
+from .records.hours import Dossier, DossierCreation, DossierTransition, Movement
+from .records.sessions import SessionRecord, SessionTouch
 from .states import DossierStatus
 
 
 class DossierStore(hours.HolderNirStore, sessions.SessionStore, Protocol):
-    def create_dossier(
-        self, account_id: str, nir: str, dossier_id: str, dossier: dict, event: dict, now: datetime
-    ) -> None: ...
+    def create_dossier(self, creation: DossierCreation) -> None: ...
 
-    def get_dossier(self, account_id: str, dossier_id: str) -> dict | None: ...
+    def get_dossier(self, account_id: str, dossier_id: str) -> Dossier | None: ...
 
-    def list_dossiers(self, account_id: str, statuses: tuple[str, ...] | None = None) -> list[dict]: ...
+    def list_dossiers(self, account_id: str, statuses: tuple[str, ...] | None = None) -> list[Dossier]: ...
 
     def get_session_and_dossier(
         self, session_digest: str, account_id: str, dossier_id: str | None
-    ) -> tuple[dict | None, dict | None]: ...
+    ) -> tuple[SessionRecord | None, Dossier | None]: ...
 
-    def validate_dossier(
-        self,
-        account_id: str,
-        nir: str,
-        dossier_id: str,
-        hours: int,
-        moment: str,
-        event: dict,
-        now: datetime,
-        session: tuple[str, datetime] | None = None,
-    ) -> None: ...
+    def validate_dossier(self, validation: DossierTransition) -> None: ...
 
-    def close_dossier(
-        self,
-        account_id: str,
-        nir: str,
-        dossier_id: str,
-        hours: int,
-        moment: str,
-        movement: dict,
-        event: dict,
-        now: datetime,
-        confidential: bool = False,
-        session: tuple[str, datetime] | None = None,
-    ) -> None: ...
+    def close_dossier(self, closure: DossierTransition) -> None: ...
 
 
 DRAFT, VALIDATED, CLOSED = DossierStatus.DRAFT, DossierStatus.VALIDATED, DossierStatus.CLOSED
@@ -72,9 +50,12 @@ NOT_ENOUGH_HOURS = Conflict(
 BAD_STATE_FILTER = InvalidInput("etat_invalide", "Le filtre « etat » doit valoir « en_cours » ou « clos ».")
 
 
+BAD_STATE = Refusal(Conflict, "etat_dossier_invalide")
+
+
 def _bad_state(expected: str) -> Conflict:
     return Conflict(
-        "etat_dossier_invalide", f"Ce dossier de formation n'est pas {expected} : cette action n'est pas possible."
+        BAD_STATE.code, f"Ce dossier de formation n'est pas {expected} : cette action n'est pas possible."
     )
 
 
@@ -88,63 +69,59 @@ class NewDossier:
     confidentiel: bool = False
 
 
-FIELDS = (
-    "intitule",
-    "organisme",
-    "heures",
-    "statut",
-    "cree_le",
-    "code_cpf",
-    "date_debut",
-    "confidentiel",
-    "valide_le",
-    "clos_le",
-)
+def new_draft(new: NewDossier, now: datetime, delegation_id: str | None = None) -> Dossier:
+    """A dossier en cours d'élaboration (prepared by a delegate through `delegation_id`)."""
+    return Dossier(
+        id=tokens.new_id(),
+        intitule=new.intitule,
+        organisme=new.organisme,
+        heures=new.heures,
+        statut=DRAFT,
+        cree_le=to_iso(now),
+        code_cpf=new.code_cpf,
+        date_debut=new.date_debut,
+        confidentiel=new.confidentiel,
+        cree_par_delegation=delegation_id,
+    )
 
 
-def shown(dossier_id: str, record: dict) -> dict:
-    return {"id": dossier_id, **{name: record.get(name) for name in FIELDS}}
-
-
-def described(record: dict) -> str:
+def described(dossier: Dossier) -> str:
     """How history and movements name a dossier: a confidential one's title is not repeated there."""
-    if record.get("confidentiel"):
-        return f"dossier confidentiel ({record['heures']} h)"
-    return f"« {record['intitule']} » ({record['heures']} h)"
+    if dossier.confidentiel:
+        return f"dossier confidentiel ({dossier.heures} h)"
+    return f"« {dossier.intitule} » ({dossier.heures} h)"
 
 
-def create(store: DossierStore, clock, account_id: str, new: NewDossier, nir: str | None = None) -> dict:
+def create(store: DossierStore, clock: Clock, account_id: str, new: NewDossier, nir: str | None = None) -> Dossier:
     nir = hours.nir_of(store, account_id, nir)
     now = clock()
-    dossier_id = tokens.new_id()
-    record = {**vars(new), "statut": DRAFT, "cree_le": to_iso(now)}
-    event = history.event(history.DOSSIER_CREE, now, dossier=described(record))
+    dossier = new_draft(new, now)
+    event = history.event(history.DOSSIER_CREE, now, dossier=described(dossier))
     try:
-        store.create_dossier(account_id, nir, dossier_id, record, event, now)
+        store.create_dossier(DossierCreation(account_id, nir, dossier, event, now))
     except WriteConflict:
         raise DIF_NOT_ENTERED from None
-    return shown(dossier_id, record)
+    return dossier
 
 
-def find(store: DossierStore, account_id: str, dossier_id: str) -> dict:
+def find(store: DossierStore, account_id: str, dossier_id: str) -> Dossier:
     if not tokens.is_well_formed_id(dossier_id):
         raise NOT_FOUND  # junk never reaches the table
-    record = store.get_dossier(account_id, dossier_id)
-    if record is None:
+    dossier = store.get_dossier(account_id, dossier_id)
+    if dossier is None:
         raise NOT_FOUND
-    return shown(dossier_id, record)
+    return dossier
 
 
-def list_all(store: DossierStore, account_id: str, state: str | None = None) -> list[dict]:
+def list_all(store: DossierStore, account_id: str, state: str | None = None) -> list[Dossier]:
     """Newest first."""
     if state is not None and state not in STATES:
         raise BAD_STATE_FILTER
-    records = store.list_dossiers(account_id, STATES[state] if state else None)
-    dossiers = [shown(record.pop("id"), record) for record in records]
-    return sorted(dossiers, key=lambda d: (d["cree_le"], d["id"]), reverse=True)
+    dossiers = store.list_dossiers(account_id, STATES[state] if state else None)
+    return sorted(dossiers, key=lambda d: (d.cree_le, d.id), reverse=True)
 
 
-def read(store: DossierStore, clock, ticket: sessions.Ticket, dossier_id: str, *, idle_seconds: int) -> dict:
+def read(store: DossierStore, clock: Clock, ticket: sessions.Ticket, dossier_id: str, *, idle_seconds: int) -> Dossier:
     """A dossier of the caller's: the session and the dossier in one BatchGetItem (and the session's
     idle deadline pushed back when it has aged)."""
     well_formed = tokens.is_well_formed_id(dossier_id)  # junk never reaches the table
@@ -152,83 +129,69 @@ def read(store: DossierStore, clock, ticket: sessions.Ticket, dossier_id: str, *
     sessions.admit_and_keep_alive(store, record, ticket, clock(), idle_seconds=idle_seconds)
     if found is None:
         raise NOT_FOUND
-    return shown(dossier_id, found)
+    return found
 
 
-def validate(store: DossierStore, clock, ticket: sessions.Ticket, dossier_id: str, *, idle_seconds: int) -> dict:
+def validate(
+    store: DossierStore, clock: Clock, ticket: sessions.Ticket, dossier_id: str, *, idle_seconds: int
+) -> Dossier:
     """Reserve the dossier's hours (DIF first, then CPF) and lock the DIF. Two requests, the session's
     included: the session and the dossier read together, then one write that also pushes the
     session's idle deadline back."""
     now = clock()
     session, dossier = _session_and_dossier(store, ticket, dossier_id, now)
-    if dossier["statut"] != DRAFT:
+    if dossier.statut != DRAFT:
         raise _bad_state("en cours d'élaboration")
-    nir = hours.nir_of(store, session.account_id, session.nir)
     moment = to_iso(now)
     event = history.event(history.DOSSIER_VALIDE, now, dossier=described(dossier))
+    nir = hours.nir_of(store, session.account_id, session.nir)
+    touch = _touch(session, now, idle_seconds)
     try:
-        store.validate_dossier(
-            session.account_id,
-            nir,
-            dossier_id,
-            dossier["heures"],
-            moment,
-            event,
-            now,
-            session=_touch(session, now, idle_seconds),
-        )
+        store.validate_dossier(DossierTransition(session.account_id, nir, dossier, moment, event, now, touch))
     except WriteConflict as conflict:
         if "session" in conflict.failed:
             raise sessions.INVALID_SESSION from None  # logged out meanwhile
         if "dossier" in conflict.failed:
             raise _bad_state("en cours d'élaboration") from None  # validated meanwhile
         raise NOT_ENOUGH_HOURS from None
-    return {**dossier, "statut": VALIDATED, "valide_le": moment}
+    return replace(dossier, statut=VALIDATED, valide_le=moment)
 
 
-def close(store: DossierStore, clock, ticket: sessions.Ticket, dossier_id: str, *, idle_seconds: int) -> dict:
+def close(
+    store: DossierStore, clock: Clock, ticket: sessions.Ticket, dossier_id: str, *, idle_seconds: int
+) -> Dossier:
     """Debit the reserved hours (the CPF balance goes down by what the DIF did not cover: hours can
     then be earned again up to the ceiling) and record the movement. Two requests, as validation."""
     now = clock()
     session, dossier = _session_and_dossier(store, ticket, dossier_id, now)
-    if dossier["statut"] != VALIDATED:
+    if dossier.statut != VALIDATED:
         raise _bad_state("validé")
-    nir = hours.nir_of(store, session.account_id, session.nir)
     moment = to_iso(now)
-    movement = hours.movement(moment, -dossier["heures"], f"Formation : {described(dossier)}")
-    confidential = bool(dossier["confidentiel"])
-    if confidential:
-        movement["confidentiel"] = True  # a delegate reads its hours, not its label
+    # A confidential dossier's movement: a delegate reads its hours, not its label.
+    movement = Movement(moment, -dossier.heures, f"Formation : {described(dossier)}", dossier.confidentiel)
     event = history.event(history.DOSSIER_CLOS, now, dossier=described(dossier))
+    nir = hours.nir_of(store, session.account_id, session.nir)
+    touch = _touch(session, now, idle_seconds)
     try:
-        store.close_dossier(
-            session.account_id,
-            nir,
-            dossier_id,
-            dossier["heures"],
-            moment,
-            movement,
-            event,
-            now,
-            confidential=confidential,
-            session=_touch(session, now, idle_seconds),
-        )
+        store.close_dossier(DossierTransition(session.account_id, nir, dossier, moment, event, now, touch, movement))
     except WriteConflict as conflict:
         if "session" in conflict.failed:
             raise sessions.INVALID_SESSION from None
         raise _bad_state("validé") from None  # closed meanwhile
-    return {**dossier, "statut": CLOSED, "clos_le": moment}
+    return replace(dossier, statut=CLOSED, clos_le=moment)
 
 
-def _session_and_dossier(store: DossierStore, ticket: sessions.Ticket, dossier_id: str, now) -> tuple:
+def _session_and_dossier(
+    store: DossierStore, ticket: sessions.Ticket, dossier_id: str, now: datetime
+) -> tuple[sessions.Session, Dossier]:
     """The caller's session (401 unless live) and the dossier (404 unless theirs), in one read."""
     well_formed = tokens.is_well_formed_id(dossier_id)  # junk never reaches the table
     record, found = store.get_session_and_dossier(ticket.digest, ticket.account_id, dossier_id if well_formed else None)
     session = sessions.admit(record, ticket, now)
     if found is None:
         raise NOT_FOUND
-    return session, shown(dossier_id, found)
+    return session, found
 
 
-def _touch(session: sessions.Session, now, idle_seconds: int) -> tuple:
-    return session.digest, now + timedelta(seconds=idle_seconds)
+def _touch(session: sessions.Session, now: datetime, idle_seconds: int) -> SessionTouch:
+    return SessionTouch(session.digest, now + timedelta(seconds=idle_seconds))

@@ -6,18 +6,23 @@ stolen session cannot guess it without limit. The new address is reserved only w
 in the same transaction that frees the old one; a newer request voids the older link.
 """
 
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
+from ..clock import Clock
 from . import history, identity, passwords, recovery, sessions, tokens
 from .errors import Conflict, DeliveryFailed, Expired, FieldError, Forbidden, InvalidInput, NotFound, WriteConflict
 from .expiry import has_expired, is_live
+from .ports import Mailer
+from .records.accounts import Account, LoginRecordsAndReservation
+from .records.tokens import EmailChange, EmailChangeUse, EmailLog, NewEmailChangeLink
+from .retry import on_conflict_retry
 from .states import AccountStatus
 
 EMAILS = 2  # the link to the new address, the notice to the current one: both count in the hour's allowance
-ATTEMPTS = 3  # a request that meets another email sent meanwhile reads again, this many times at most
 
 REQUESTED = (
     "Un lien de confirmation a été envoyé à votre nouvelle adresse courriel : votre adresse ne changera que "
@@ -60,32 +65,30 @@ ACCOUNT_NOT_FOUND = NotFound("compte_introuvable", "Ce compte est introuvable.")
 class EmailChangeStore(sessions.LoginStore, Protocol):
     """The request checks the password like a login (lockout included); the link moves the address."""
 
-    def get_account(self, account_id: str) -> dict | None: ...
+    def get_account(self, account_id: str) -> Account | None: ...
 
-    def get_login_records_and_reservation(
-        self, nir: str, email_key_value: str
-    ) -> tuple[dict | None, dict | None, dict | None]: ...
+    def get_login_records_and_reservation(self, nir: str, email_key_value: str) -> LoginRecordsAndReservation: ...
 
-    def issue_email_change_token(
-        self,
-        *,
-        account_id: str,
-        current_email: str,
-        old_digest: str | None,
-        new_digest: str,
-        change: dict,
-        expires: datetime,
-        old_log: list[int],
-        new_log: list[int],
-        event: dict,
-        now: datetime,
-    ) -> None: ...
+    def issue_email_change_token(self, link: NewEmailChangeLink) -> None: ...
 
-    def give_back_emails(self, account_id: str, sent_log: list[int], previous_log: list[int]) -> bool: ...
+    def give_back_emails(self, account_id: str, log: EmailLog) -> bool: ...
 
-    def get_email_change(self, change_digest: str) -> dict | None: ...
+    def get_email_change(self, change_digest: str) -> EmailChange | None: ...
 
-    def change_email(self, *, change_digest: str, change: dict, event: dict, now: datetime) -> None: ...
+    def change_email(self, use: EmailChangeUse) -> None: ...
+
+
+@dataclass(frozen=True)
+class PasswordCheck:
+    """The password a request is made with, checked as a login checks it (lockout included)."""
+
+    password: str
+    lockout: sessions.Lockout
+
+
+class _Issued(NamedTuple):
+    link: NewEmailChangeLink
+    notice_bounces: bool  # the current address is marked `courriel_invalide`
 
 
 @dataclass(frozen=True)
@@ -99,8 +102,8 @@ class Requested:
 
 def request_change(
     store: EmailChangeStore,
-    mailer,
-    clock,
+    mailer: Mailer,
+    clock: Clock,
     session: sessions.Session,
     *,
     courriel: str,
@@ -112,102 +115,107 @@ def request_change(
     """`courriel` is a valid address (the form checked it and its confirmation). Checks, in order:
     the address differs from the current one, the account is not locked, the password, the
     address is free, the hour's allowance; then the link and the notice."""
-    password = passwords.normalize(password)
-    new_key = identity.email_key(courriel)
-    for attempt in range(ATTEMPTS):
-        account = store.get_account(session.account_id)
-        if account is None or account.get("statut") != AccountStatus.ACTIVE:
-            raise ACCOUNT_NOT_FOUND
-        if identity.email_key(account["courriel"]) == new_key:
-            raise UNCHANGED
-        credentials, attempts, holder = store.get_login_records_and_reservation(account["nir"], new_key)
-        if credentials is None or credentials.get("compte_id") != session.account_id:
-            raise ACCOUNT_NOT_FOUND
-        now = clock()
-        if attempt == 0:  # the password is checked once; a retry only reads the account's state again
-            sessions.refuse_while_locked(attempts, now)
-            if not passwords.verify_password(credentials["mot_de_passe"], password):
-                sessions.count_failure(
-                    store, account["nir"], attempts, now, lockout_threshold, lockout_seconds, session.account_id
-                )
-                raise WRONG_PASSWORD
-        if is_live(holder, now):
-            raise TAKEN
-        log = recovery.email_log_with(account, now, EMAILS)
-        if log is None:
-            raise recovery.allowance_refused(account, now, EMAILS)
-        token = tokens.new_secret_token()
-        expires = now + timedelta(seconds=ttl_seconds)
-        try:
-            store.issue_email_change_token(
-                account_id=session.account_id,
-                current_email=account["courriel"],
-                old_digest=account.get("changement_courriel_empreinte"),
-                new_digest=tokens.digest(token),
-                change={
-                    "compte_id": session.account_id,
-                    "courriel": courriel,
-                    "courriel_cle": new_key,
-                    "ancien_courriel": account["courriel"],
-                    "ancien_courriel_cle": identity.email_key(account["courriel"]),
-                },
-                expires=expires,
-                old_log=account.get("envois_courriel", []),
-                new_log=log,
-                event=history.event(history.COURRIEL_DEMANDE, now, nouveau=identity.mask_email(courriel)),
-                now=now,
-            )
-        except WriteConflict:
-            continue  # another request or email on this account meanwhile: read its state again
-        break
-    else:
-        raise BUSY
-    if not _deliver(mailer.send_email_change_link, courriel, token, expires, record_id=session.account_id):
+    check = PasswordCheck(passwords.normalize(password), sessions.Lockout(lockout_threshold, lockout_seconds))
+    token = tokens.new_secret_token()
+
+    def attempt(number: int) -> _Issued:
+        # The password is checked once; a retry only reads the account's state again.
+        issued = _link(store, clock, session, courriel, token, ttl_seconds, check if number == 0 else None)
+        store.issue_email_change_token(issued.link)
+        return issued
+
+    # Another request or email on this account meanwhile: read its state again.
+    link, notice_bounces = on_conflict_retry(attempt, lambda: BUSY)
+    expires_at = link.now + timedelta(seconds=ttl_seconds)  # the link's, as written
+    if not _deliver(mailer.send_email_change_link, courriel, token, expires_at, record_id=session.account_id):
         # Nothing reached anyone: the allowance is given back so that the person can ask again at
         # once; the notice goes with the request that succeeds.
-        store.give_back_emails(session.account_id, log, account.get("envois_courriel", []))
+        store.give_back_emails(session.account_id, link.log)
         return Requested(email_sent=False)
     # The notice matters less than the link: if it fails, the change still waits for the link. It is
     # not sent to an address known to bounce (contract §10): the person is changing it, precisely.
-    if not account.get("courriel_invalide"):
-        notice = (account["courriel"], identity.mask_email(courriel), expires)
+    if not notice_bounces:
+        notice = (link.change.old_email, identity.mask_email(courriel), expires_at)
         _deliver(mailer.send_email_change_notice, *notice, record_id=session.account_id)
     return Requested(email_sent=True)
 
 
-def confirm_change(store: EmailChangeStore, clock, code: str) -> str:
+def _link(
+    store: EmailChangeStore,
+    clock: Clock,
+    session: sessions.Session,
+    courriel: str,
+    token: str,
+    ttl_seconds: int,
+    check: PasswordCheck | None,
+) -> _Issued:
+    """What the request writes, from the account's state as read now, if every rule holds."""
+    new_key = identity.email_key(courriel)
+    account = store.get_account(session.account_id)
+    if account is None or account.status != AccountStatus.ACTIVE:
+        raise ACCOUNT_NOT_FOUND
+    if identity.email_key(account.courriel) == new_key:
+        raise UNCHANGED
+    credentials, attempts, reservation = store.get_login_records_and_reservation(account.nir, new_key)
+    if credentials is None or credentials.account_id != session.account_id:
+        raise ACCOUNT_NOT_FOUND
+    now = clock()
+    if check is not None:
+        sessions.refuse_while_locked(attempts, now)
+        if not passwords.verify_password(credentials.password_hash, check.password):
+            sessions.count_failure(store, account.nir, attempts, now, check.lockout, session.account_id)
+            raise WRONG_PASSWORD
+    if is_live(reservation, now):  # the new address is held by another account (or registration)
+        raise TAKEN
+    log = recovery.email_log_with(account, now, EMAILS)
+    if log is None:
+        raise recovery.allowance_refused(account, now, EMAILS)
+    change = EmailChange(
+        tokens.digest(token),
+        session.account_id,
+        courriel,
+        new_key,
+        account.courriel,
+        identity.email_key(account.courriel),
+        now + timedelta(seconds=ttl_seconds),
+    )
+    event = history.event(history.COURRIEL_DEMANDE, now, nouveau=identity.mask_email(courriel))
+    return _Issued(NewEmailChangeLink(account.email_change_digest, change, log, event, now), account.email_invalid)
+
+
+def confirm_change(store: EmailChangeStore, clock: Clock, code: str) -> str:
     """Move the address from the link; returns the new address."""
     if not tokens.is_well_formed_token(code):
         raise CODE_UNKNOWN
     digest = tokens.digest(code)
     now = clock()
-    change = store.get_email_change(digest)
-    _refuse_unusable(change, now)
+    change = _usable(store.get_email_change(digest), now)
     event = history.event(
         history.COURRIEL,
         now,
-        ancien=identity.mask_email(change["ancien_courriel"]),
-        nouveau=identity.mask_email(change["courriel"]),
+        ancien=identity.mask_email(change.old_email),
+        nouveau=identity.mask_email(change.new_email),
     )
     try:
-        store.change_email(change_digest=digest, change=change, event=event, now=now)
+        store.change_email(EmailChangeUse(change, event, now))
     except WriteConflict as conflict:
         if "changement" in conflict.failed:
-            _refuse_unusable(conflict.current.get("changement"), now)
+            _usable(conflict.found("changement", EmailChange), now)
         if "courriel" in conflict.failed:
             raise TAKEN from None  # taken meanwhile: nothing changed, the old address stays
         raise CODE_UNKNOWN from None  # a newer request has voided this link
-    return change["courriel"]
+    return change.new_email
 
 
-def _refuse_unusable(change: dict | None, now: datetime) -> None:
+def _usable(change: EmailChange | None, now: datetime) -> EmailChange:
     if change is None:
         raise CODE_UNKNOWN
     if has_expired(change, now):
         raise CODE_EXPIRED
+    return change
 
 
-def _deliver(send, *arguments, record_id: str) -> bool:
+def _deliver(send: Callable[..., None], *arguments: object, record_id: str) -> bool:
     """The link is written whatever SES says: if it fails, the person asks again (the mailer logs
     the failure, without the address)."""
     with suppress(DeliveryFailed):

@@ -27,6 +27,10 @@ from ..clock import Clock, to_iso
 from . import identity
 from .cleanup import CleanupStore, release_pending_account
 from .delegations import status_of
+from .records.accounts import Account
+from .records.delegations import Delegation
+from .records.registrations import ExpiredAccount
+from .records.tokens import EmailChange
 from .states import AccountStatus, DelegationStatus
 
 # The message tags' names (SES allows letters, digits, "_" and "-" in both names and values).
@@ -71,11 +75,11 @@ class MalformedNotification(ValueError):
 
 
 class FeedbackStore(CleanupStore, Protocol):
-    def get_account(self, account_id: str) -> dict | None: ...
+    def get_account(self, account_id: str) -> Account | None: ...
 
-    def get_email_change(self, change_digest: str) -> dict | None: ...
+    def get_email_change(self, change_digest: str) -> EmailChange | None: ...
 
-    def get_delegation(self, delegation_id: str) -> dict | None: ...
+    def get_delegation(self, delegation_id: str) -> Delegation | None: ...
 
     def mark_email_invalid(self, account_id: str, address: str) -> bool: ...
 
@@ -109,7 +113,7 @@ def read_notification(message: str) -> Feedback:
     return Feedback(message_id, event, kind, record_id, recipients)
 
 
-def _event_and_recipients(name: str, details: dict) -> tuple[Event, tuple[str, ...]]:
+def _event_and_recipients(name: str, details: dict[str, Any]) -> tuple[Event, tuple[str, ...]]:
     if name == "Complaint":
         event, listed = Event.COMPLAINT, details.get("complainedRecipients")
     else:
@@ -142,20 +146,21 @@ def _tags(tags: Any) -> tuple[MessageKind | None, str | None]:
 
 def apply(store: FeedbackStore, clock: Clock, feedback: Feedback) -> Outcome:
     """Apply one event; never raises for what it finds (only for the table's own failures)."""
-    if feedback.kind is None or feedback.record_id is None or not feedback.recipients:
+    record_id = feedback.record_id
+    if feedback.kind is None or record_id is None or not feedback.recipients:
         return Outcome.MALFORMED
     if feedback.event == Event.TRANSIENT_BOUNCE:
         return Outcome.IGNORED
     now = clock()
     if feedback.kind in (MessageKind.RESET, MessageKind.EMAIL_CHANGE_NOTICE):
-        return _mark_address(store, feedback)
+        return _mark_address(store, record_id, feedback)
     if feedback.event == Event.COMPLAINT:
         return Outcome.IGNORED  # a link the person has not used yet: it expires on its own
     if feedback.kind == MessageKind.ACTIVATION:
-        return _release_registration(store, feedback, now)
+        return _release_registration(store, record_id, feedback, now)
     if feedback.kind == MessageKind.EMAIL_CHANGE:
-        return _void_email_change(store, feedback)
-    return _invalidate_invitation(store, feedback, now)
+        return _void_email_change(store, record_id, feedback)
+    return _invalidate_invitation(store, record_id, feedback, now)
 
 
 def _same_address(address: str, feedback: Feedback) -> bool:
@@ -163,50 +168,49 @@ def _same_address(address: str, feedback: Feedback) -> bool:
     return any(identity.email_key(recipient) == key for recipient in feedback.recipients)
 
 
-def _release_registration(store: FeedbackStore, feedback: Feedback, now: datetime) -> Outcome:
-    account = store.get_account(feedback.record_id)
-    if account is None or account.get("statut") != AccountStatus.PENDING:
+def _release_registration(store: FeedbackStore, record_id: str, feedback: Feedback, now: datetime) -> Outcome:
+    account = store.get_account(record_id)
+    if account is None or account.status != AccountStatus.PENDING:
         return Outcome.ALREADY_APPLIED  # released already, or activated: an active account is never touched
-    if not _same_address(account["courriel"], feedback):
+    if not _same_address(account.courriel, feedback):
         return Outcome.ALREADY_APPLIED
-    record = {"id": feedback.record_id, **{name: account.get(name) for name in ("nir", "courriel")}}
-    record["activation_empreinte"] = account.get("activation_empreinte")
-    released = release_pending_account(store, record, now, only_expired=False)
+    pending = ExpiredAccount(record_id, account.nir, account.courriel, account.activation_digest)
+    released = release_pending_account(store, pending, now, only_expired=False)
     return Outcome.APPLIED if released is not None else Outcome.ALREADY_APPLIED
 
 
-def _mark_address(store: FeedbackStore, feedback: Feedback) -> Outcome:
-    account = store.get_account(feedback.record_id)
-    if account is None or account.get("statut") != AccountStatus.ACTIVE:
+def _mark_address(store: FeedbackStore, record_id: str, feedback: Feedback) -> Outcome:
+    account = store.get_account(record_id)
+    if account is None or account.status != AccountStatus.ACTIVE:
         return Outcome.ALREADY_APPLIED
-    if account.get("courriel_invalide") or not _same_address(account["courriel"], feedback):
+    if account.email_invalid or not _same_address(account.courriel, feedback):
         return Outcome.ALREADY_APPLIED  # marked already, or the address has changed since
-    marked = store.mark_email_invalid(feedback.record_id, account["courriel"])
+    marked = store.mark_email_invalid(record_id, account.courriel)
     return Outcome.APPLIED if marked else Outcome.ALREADY_APPLIED
 
 
-def _void_email_change(store: FeedbackStore, feedback: Feedback) -> Outcome:
-    account = store.get_account(feedback.record_id)
-    digest = (account or {}).get("changement_courriel_empreinte")
+def _void_email_change(store: FeedbackStore, record_id: str, feedback: Feedback) -> Outcome:
+    account = store.get_account(record_id)
+    digest = account.email_change_digest if account is not None else None
     if not digest:
         return Outcome.ALREADY_APPLIED  # used, voided or replaced by a newer request already
     change = store.get_email_change(digest)
-    if change is None or not _same_address(change["courriel"], feedback):
+    if change is None or not _same_address(change.new_email, feedback):
         return Outcome.ALREADY_APPLIED  # the pending change is a newer one, to another address
-    voided = store.void_email_change(feedback.record_id, digest)
+    voided = store.void_email_change(record_id, digest)
     return Outcome.APPLIED if voided else Outcome.ALREADY_APPLIED
 
 
-def _invalidate_invitation(store: FeedbackStore, feedback: Feedback, now: datetime) -> Outcome:
-    delegation = store.get_delegation(feedback.record_id)
+def _invalidate_invitation(store: FeedbackStore, record_id: str, feedback: Feedback, now: datetime) -> Outcome:
+    delegation = store.get_delegation(record_id)
     if delegation is None or status_of(delegation, now) != DelegationStatus.PENDING:
         return Outcome.ALREADY_APPLIED  # accepted, revoked, expired or invalidated already
-    if not _same_address(delegation["courriel"], feedback):
+    if not _same_address(delegation.email, feedback):
         return Outcome.ALREADY_APPLIED
     invalidated = store.invalidate_invitation(
-        delegation_id=feedback.record_id,
-        holder_id=delegation["titulaire_id"],
-        invitation_digest=delegation.get("invitation_empreinte"),
+        delegation_id=record_id,
+        holder_id=delegation.holder_id,
+        invitation_digest=delegation.invitation_digest,
         moment=to_iso(now),
     )
     return Outcome.APPLIED if invalidated else Outcome.ALREADY_APPLIED

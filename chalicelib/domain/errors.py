@@ -22,7 +22,7 @@ class InvalidValue(ValueError):
 class DomainError(Exception):
     """A refusal with a stable code and a French sentence that the portal can show as it is."""
 
-    def __init__(self, code: str, detail: str, erreurs: list[FieldError] | tuple = ()):
+    def __init__(self, code: str, detail: str, erreurs: list[FieldError] | tuple[FieldError, ...] = ()):
         super().__init__(code)
         self.code = code
         self.detail = detail
@@ -61,18 +61,33 @@ class TooManyAttempts(DomainError):
         self.retry_after_seconds = retry_after_seconds
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """A kind of refusal whose sentence depends on the case (a delay, a state): its class, which says
+    its status, and its stable code. The routes declare it; the domain makes each one with `code`."""
+
+    kind: type[DomainError]
+    code: str
+
+
 class DeliveryFailed(Exception):
     """The mailer could not hand a message over; raised by the mailer, handled by the domain."""
 
 
 class WriteConflict(Exception):
     """A conditional write found things changed. `failed` names the records whose condition failed;
-    `current` holds what the store found for them (None when the record does not exist)."""
+    `current` holds, for those the store method says it reads back, the record it found (None when
+    the record does not exist)."""
 
-    def __init__(self, failed: set[str], current: dict[str, dict | None] | None = None):
+    def __init__(self, failed: set[str], current: dict[str, object] | None = None):
         super().__init__(", ".join(sorted(failed)))
         self.failed = failed
         self.current = current or {}
+
+    def found[R](self, name: str, kind: type[R]) -> R | None:
+        """The record named `name` as the refused write found it, None when absent (or not read back)."""
+        record = self.current.get(name)
+        return record if isinstance(record, kind) else None
 
 
 class UnknownPosition(Exception):

@@ -2,21 +2,18 @@
 never), so every read checks the record's own expiry against the clock."""
 
 from datetime import datetime
-
-from ..clock import from_epoch
-from ..store.keys import TTL_ATTRIBUTE
+from typing import Protocol, TypeGuard
 
 
-def expiry(record: dict) -> datetime | None:
-    seconds = record.get(TTL_ATTRIBUTE)
-    return None if seconds is None else from_epoch(seconds)
+class Expiring(Protocol):
+    @property
+    def expires_at(self) -> datetime | None: ...
 
 
-def has_expired(record: dict, now: datetime) -> bool:
-    moment = expiry(record)
-    return moment is not None and moment <= now
+def has_expired(record: Expiring, now: datetime) -> bool:
+    return record.expires_at is not None and record.expires_at <= now
 
 
-def is_live(record: dict | None, now: datetime) -> bool:
+def is_live[R: Expiring](record: R | None, now: datetime) -> TypeGuard[R]:
     """Present and not past its expiry (records without one live until deleted)."""
     return record is not None and not has_expired(record, now)

@@ -1,8 +1,10 @@
 """The events of an account's history ("Consulter mon historique"), each with its French wording."""
 
 from datetime import datetime
+from typing import Any
 
 from ..clock import to_iso
+from .records.history import Event
 
 INSCRIPTION = "inscription"
 ACTIVATION = "activation"
@@ -48,6 +50,6 @@ DETAILS = {
 }
 
 
-def event(kind: str, moment: datetime, **values) -> dict:
+def event(kind: str, moment: datetime, **values: Any) -> Event:
     """`values` fill the detail's blanks (hours, the dossier, the fields changed)."""
-    return {"date": to_iso(moment), "type": kind, "detail": DETAILS[kind].format(**values)}
+    return Event(to_iso(moment), kind, DETAILS[kind].format(**values))

@@ -1,13 +1,32 @@
 """The holder space ("Espace Titulaire") once logged in: the synthesis, the personal information,
 the password, the history."""
 
-from datetime import datetime
+from dataclasses import dataclass
 from typing import Protocol
 
-from . import history, hours, identity, passwords, sessions
+from ..clock import Clock
+from . import history, hours, passwords, sessions
 from .errors import Conflict, FieldError, InvalidInput, NotFound, UnknownPosition, WriteConflict
+from .records.accounts import Account, InformationsChange, PasswordChange
+from .records.history import HistoryPage
+from .records.hours import Rights
+from .records.people import Names
+from .records.sessions import SessionRecord
 
 HISTORY_PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class Synthesis:
+    """ "Synthèse de votre compte": who, the hours still free, the dossiers."""
+
+    names: Names
+    cpf_free: int
+    dif_free: int | None  # None until the DIF is entered
+    dif_editable: bool
+    dossiers_open: int
+    dossiers_closed: int
+    email_invalid: bool  # mails to the account's address come back (a bounce or a complaint)
 UPDATED = hours.UPDATED
 
 # What "Mes informations personnelles" lets the holder change, in the order the portal shows them.
@@ -49,50 +68,43 @@ INVALID_CURSOR = InvalidInput(
 )
 
 
-class AccountStore(sessions.SessionStore, Protocol):
+class AccountStore(hours.HolderNirStore, sessions.SessionStore, Protocol):
     """The synthesis and "Mes informations personnelles", each read beside the caller's session."""
 
-    def get_account(self, account_id: str) -> dict | None: ...
+    def get_account_and_rights(self, account_id: str, nir: str) -> tuple[Account | None, Rights | None]: ...
 
     def get_session_account_and_rights(
         self, session_digest: str, account_id: str, nir: str
-    ) -> tuple[dict | None, dict | None, dict | None]: ...
+    ) -> tuple[SessionRecord | None, Account | None, Rights | None]: ...
 
-    def get_session_and_account(self, session_digest: str, account_id: str) -> tuple[dict | None, dict | None]: ...
+    def get_session_and_account(
+        self, session_digest: str, account_id: str
+    ) -> tuple[SessionRecord | None, Account | None]: ...
 
-    def update_account_fields(self, account_id: str, changes: dict, event: dict, now: datetime) -> None: ...
+    def update_account_fields(self, change: InformationsChange) -> None: ...
 
 
 class PasswordChangeStore(sessions.LoginStore, sessions.SessionStore, Protocol):
     """A password change checks the current password like a login (lockout included), then ends
     the other sessions."""
 
-    def get_account(self, account_id: str) -> dict | None: ...
+    def get_account(self, account_id: str) -> Account | None: ...
 
-    def change_password(
-        self,
-        nir: str,
-        account_id: str,
-        old_hash: str,
-        new_hash: str,
-        event: dict,
-        now: datetime,
-        ended_sessions: list[str] = ...,
-    ) -> None: ...
+    def change_password(self, change: PasswordChange) -> None: ...
 
 
 class HistoryStore(Protocol):
-    def history_page(self, account_id: str, cursor: str | None, limit: int) -> tuple[list[dict], str | None]: ...
+    def history_page(self, account_id: str, cursor: str | None, limit: int) -> HistoryPage: ...
 
 
-def _account(store: AccountStore | PasswordChangeStore, account_id: str) -> dict:
+def _account(store: hours.HolderNirStore, account_id: str) -> Account:
     account = store.get_account(account_id)
     if account is None:
         raise hours.ACCOUNT_NOT_FOUND
     return account
 
 
-def synthesis(store: AccountStore, clock, ticket: sessions.Ticket, *, idle_seconds: int) -> dict:
+def synthesis(store: AccountStore, clock: Clock, ticket: sessions.Ticket, *, idle_seconds: int) -> Synthesis:
     """ "Synthèse de votre compte": the session, the account (names, dossier counts) and its NIR's
     rights (the hours), one BatchGetItem (and the session's idle deadline pushed back when it has
     aged). Hours are those still free: not held by a validated dossier nor spent."""
@@ -103,49 +115,45 @@ def synthesis(store: AccountStore, clock, ticket: sessions.Ticket, *, idle_secon
     return synthesis_of(account, rights)
 
 
-def synthesis_of(account: dict, rights: dict | None) -> dict:
+def synthesis_of(account: Account, rights: Rights | None, *, for_delegate: bool = False) -> Synthesis:
+    """The counts of a delegate's synthesis leave confidential dossiers out."""
     figures = hours.figures(rights)
-    return {
-        "civilite": account["civilite"],
-        "prenom": account.get("prenom"),
-        "nom_naissance": account["nom_naissance"],
-        "heures_cpf_disponibles": figures.cpf_free,
-        "heures_dif": figures.dif_free if figures.dif_entered else None,
-        "dif_modifiable": not (rights or {}).get("dif_verrouille", False),
-        "dossiers_en_cours": account.get("dossiers_en_cours", 0),
-        "dossiers_clos": account.get("dossiers_clos", 0),
-        "courriel_invalide": bool(account.get("courriel_invalide")),
-    }
+    counts = account.dossiers
+    hidden = (counts.confidential_open, counts.confidential_closed) if for_delegate else (0, 0)
+    return Synthesis(
+        account.names,
+        cpf_free=figures.cpf_free,
+        dif_free=figures.dif_free if figures.dif_entered else None,
+        dif_editable=not (rights is not None and rights.dif_locked),
+        dossiers_open=counts.open - hidden[0],
+        dossiers_closed=counts.closed - hidden[1],
+        email_invalid=account.email_invalid and not for_delegate,  # the holder's business (§10)
+    )
 
 
-def informations(store: AccountStore, clock, ticket: sessions.Ticket, *, idle_seconds: int) -> dict:
-    """ "Mes informations personnelles": the NIR masked, never in full. The session and the account
-    in one BatchGetItem, as the synthesis."""
+def informations(store: AccountStore, clock: Clock, ticket: sessions.Ticket, *, idle_seconds: int) -> Account:
+    """ "Mes informations personnelles" (the answer masks the NIR). The session and the account in
+    one BatchGetItem, as the synthesis."""
     record, account = store.get_session_and_account(ticket.digest, ticket.account_id)
     sessions.admit_and_keep_alive(store, record, ticket, clock(), idle_seconds=idle_seconds)
     if account is None:
         raise hours.ACCOUNT_NOT_FOUND
-    return {
-        "civilite": account["civilite"],
-        "prenom": account.get("prenom"),
-        "nom_naissance": account["nom_naissance"],
-        "nir_masque": identity.mask_nir(account["nir"]),
-        "courriel": account["courriel"],
-        "telephone_fixe": account.get("telephone_fixe"),
-        "telephone_portable": account.get("telephone_portable"),
-        "courriel_invalide": bool(account.get("courriel_invalide")),
-    }
+    return account
 
 
-def change_informations(store: AccountStore, clock, account_id: str, changes: dict) -> dict:
+def change_informations(
+    store: AccountStore, clock: Clock, account_id: str, changes: dict[str, str | None]
+) -> dict[str, str | None]:
     """`changes` holds validated values; None clears an optional field. Returns what was changed."""
     changes = {name: changes[name] for name in EDITABLE_FIELDS if name in changes}
     if not changes:
         raise NOTHING_TO_CHANGE
     now = clock()
     event = history.event(history.INFORMATIONS, now, champs=", ".join(FIELD_NAMES[name] for name in changes))
+    values = tuple((name, value) for name, value in changes.items() if value is not None)
+    cleared = tuple(name for name, value in changes.items() if value is None)
     try:
-        store.update_account_fields(account_id, changes, event, now)
+        store.update_account_fields(InformationsChange(account_id, values, cleared, event, now))
     except WriteConflict:
         raise hours.ACCOUNT_NOT_FOUND from None
     return changes
@@ -153,7 +161,7 @@ def change_informations(store: AccountStore, clock, account_id: str, changes: di
 
 def change_password(
     store: PasswordChangeStore,
-    clock,
+    clock: Clock,
     session: sessions.Session,
     *,
     current: str,
@@ -173,43 +181,34 @@ def change_password(
         policy, new, confirmation, field="nouveau_mot_de_passe", confirmation_field="confirmation"
     )
     account = _account(store, session.account_id)
-    credentials, attempts = store.get_login_records(account["nir"])
-    if credentials is None or credentials.get("compte_id") != session.account_id:
+    credentials, attempts = store.get_login_records(account.nir)
+    if credentials is None or credentials.account_id != session.account_id:
         raise NotFound("compte_introuvable", "Ce compte est introuvable.")
     sessions.refuse_while_locked(attempts, clock())
-    if not passwords.verify_password(credentials["mot_de_passe"], current):
-        sessions.count_failure(
-            store, account["nir"], attempts, clock(), lockout_threshold, lockout_seconds, session.account_id
-        )
+    if not passwords.verify_password(credentials.password_hash, current):
+        lockout = sessions.Lockout(lockout_threshold, lockout_seconds)
+        sessions.count_failure(store, account.nir, attempts, clock(), lockout, session.account_id)
         raise InvalidInput(
             WRONG_CURRENT_PASSWORD.code, WRONG_CURRENT_PASSWORD.detail, WRONG_CURRENT_PASSWORD.erreurs + errors
         )
     if errors:
-        raise InvalidInput("mot_de_passe_invalide", "Le mot de passe ne respecte pas les règles indiquées.", errors)
+        raise passwords.refused(errors)
     now = clock()
-    ended = sessions.other_sessions(store, session)
+    ended = tuple(sessions.other_sessions(store, session))
+    event = history.event(history.MOT_DE_PASSE, now)
+    change = PasswordChange(
+        account.nir, session.account_id, credentials.password_hash, passwords.hash_password(new), event, now, ended
+    )
     try:
-        store.change_password(
-            account["nir"],
-            session.account_id,
-            credentials["mot_de_passe"],
-            passwords.hash_password(new),
-            history.event(history.MOT_DE_PASSE, now),
-            now,
-            ended_sessions=ended,
-        )
+        store.change_password(change)
     except WriteConflict:
         raise PASSWORD_CHANGED_MEANWHILE from None
     return len(ended)
 
 
-def history_page(store: HistoryStore, account_id: str, cursor: str | None) -> dict:
+def history_page(store: HistoryStore, account_id: str, cursor: str | None) -> HistoryPage:
     """ "Consulter mon historique": newest first, HISTORY_PAGE_SIZE a page; the cursor is opaque."""
     try:
-        events, following = store.history_page(account_id, cursor, HISTORY_PAGE_SIZE)
+        return store.history_page(account_id, cursor, HISTORY_PAGE_SIZE)
     except UnknownPosition:
         raise INVALID_CURSOR from None
-    return {
-        "evenements": [{"date": e["date"], "type": e["type"], "detail": e["detail"]} for e in events],
-        "curseur_suivant": following,
-    }

@@ -12,13 +12,15 @@ The session knows its NIR; a caller that has only the account id (a session open
 carried it) pays one read of the account to learn it.
 """
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
 
+from ..clock import Clock
 from . import history
 from .errors import Conflict, NotFound, WriteConflict
+from .records.accounts import Account
+from .records.hours import DifEntry, Movement, Rights
 
 DIF_MAX_HOURS = 120
 UPDATED = "La modification a bien été effectuée."
@@ -31,13 +33,13 @@ ACCOUNT_NOT_FOUND = NotFound("compte_introuvable", "Ce compte est introuvable.")
 
 
 class HolderNirStore(Protocol):
-    def get_account(self, account_id: str) -> dict | None: ...
+    def get_account(self, account_id: str) -> Account | None: ...
 
 
 class HoursStore(HolderNirStore, Protocol):
-    def get_rights_and_movements(self, nir: str) -> tuple[dict | None, list[dict]]: ...
+    def get_rights_and_movements(self, nir: str) -> tuple[Rights | None, list[Movement]]: ...
 
-    def set_dif(self, account_id: str, nir: str, hours: int, event: dict, now: datetime) -> None: ...
+    def set_dif(self, entry: DifEntry) -> None: ...
 
 
 def nir_of(store: HolderNirStore, account_id: str, nir: str | None = None) -> str:
@@ -47,7 +49,7 @@ def nir_of(store: HolderNirStore, account_id: str, nir: str | None = None) -> st
     account = store.get_account(account_id)
     if account is None:
         raise ACCOUNT_NOT_FOUND
-    return account["nir"]
+    return account.nir
 
 
 @dataclass(frozen=True)
@@ -67,18 +69,16 @@ class Figures:
         return self.cpf_balance - self.cpf_reserved
 
 
-def figures(rights: dict | None) -> Figures:
+def figures(rights: Rights | None) -> Figures:
     """Balances and reservations by kind of hours, DIF first: debits, then reservations, eat the DIF
     before the CPF. A NIR with no rights record yet has none of either."""
-    rights = rights or {}
-    dif = rights.get("heures_dif") or 0
-    cpf = rights.get("heures_cpf", 0)
-    debited = rights.get("heures_debitees", 0)
-    reserved = rights.get("heures_reservees", 0)
+    rights = rights or Rights()
+    dif = rights.dif or 0
+    debited, reserved = rights.debited, rights.reserved
     dif_balance = dif - min(dif, debited)
-    cpf_balance = cpf - (debited - min(dif, debited))
+    cpf_balance = rights.cpf - (debited - min(dif, debited))
     dif_reserved = min(dif_balance, reserved)
-    return Figures("heures_dif" in rights, dif_balance, cpf_balance, dif_reserved, reserved - dif_reserved)
+    return Figures(rights.dif is not None, dif_balance, cpf_balance, dif_reserved, reserved - dif_reserved)
 
 
 def round_dif(value: float | int) -> int:
@@ -86,13 +86,13 @@ def round_dif(value: float | int) -> int:
     return int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def set_dif(store: HoursStore, clock, account_id: str, value: float | int, nir: str | None = None) -> int:
+def set_dif(store: HoursStore, clock: Clock, account_id: str, value: float | int, nir: str | None = None) -> int:
     """Enter or change the DIF balance, until a dossier is validated. Returns the rounded hours."""
     hours = round_dif(value)
     nir = nir_of(store, account_id, nir)
     now = clock()
     try:
-        store.set_dif(account_id, nir, hours, history.event(history.DIF, now, heures=hours), now)
+        store.set_dif(DifEntry(account_id, nir, hours, history.event(history.DIF, now, heures=hours), now))
     except WriteConflict:
         raise DIF_LOCKED from None
     return hours
@@ -102,30 +102,26 @@ def set_dif(store: HoursStore, clock, account_id: str, value: float | int, nir: 
 CONFIDENTIAL_MOVEMENT = "Formation ({heures} h)"
 
 
-def statement(store: HoursStore, account_id: str, nir: str | None = None, *, for_delegate: bool = False) -> dict:
+@dataclass(frozen=True)
+class Statement:
+    """ "Mon compte d'heures": the figures and the movements, newest first."""
+
+    figures: Figures
+    dif_editable: bool
+    movements: list[Movement]
+
+
+def statement(
+    store: HoursStore, account_id: str, nir: str | None = None, *, for_delegate: bool = False
+) -> Statement:
     """The balances and the movements (credits and debits), newest first, in one Query. A delegate
     reads the same figures, but a confidential dossier's movement without its label."""
     rights, movements = store.get_rights_and_movements(nir_of(store, account_id, nir))
-    figures_now = figures(rights)
-    return {
-        "solde_dif": figures_now.dif_balance if figures_now.dif_entered else None,
-        "heures_cpf": figures_now.cpf_balance,
-        "heures_dif_reservees": figures_now.dif_reserved,
-        "heures_cpf_reservees": figures_now.cpf_reserved,
-        "heures_libres": figures_now.dif_free + figures_now.cpf_free,
-        "dif_modifiable": not (rights or {}).get("dif_verrouille", False),
-        "mouvements": [
-            {"date": m["date"], "heures": m["heures"], "libelle": _label(m, for_delegate)} for m in reversed(movements)
-        ],
-    }
+    shown = [_as_seen(movement, for_delegate) for movement in reversed(movements)]
+    return Statement(figures(rights), not (rights is not None and rights.dif_locked), shown)
 
 
-def _label(movement: dict, for_delegate: bool) -> str:
-    if for_delegate and movement.get("confidentiel"):
-        return CONFIDENTIAL_MOVEMENT.format(heures=abs(movement["heures"]))
-    return movement["libelle"]
-
-
-def movement(moment: str, hours: int, label: str) -> dict:
-    """The shape every movement has, debits (negative) and CPF credits and regularisations alike."""
-    return {"date": moment, "heures": hours, "libelle": label}
+def _as_seen(movement: Movement, for_delegate: bool) -> Movement:
+    if for_delegate and movement.confidential:
+        return replace(movement, label=CONFIDENTIAL_MOVEMENT.format(heures=abs(movement.hours)))
+    return movement

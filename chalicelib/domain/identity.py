@@ -7,6 +7,7 @@ are imported on first use so that routes which never see a form do not pay for t
 """
 
 import unicodedata
+from typing import Any
 
 from .errors import InvalidValue
 
@@ -133,7 +134,7 @@ def normalize_mobile_phone(raw: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def _parse_phone(raw: str, code: str, what: str):
+def _parse_phone(raw: str, code: str, what: str) -> Any:
     import phonenumbers
 
     text = clean_text(raw)

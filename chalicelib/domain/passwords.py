@@ -8,8 +8,9 @@ imported on first use, by the routes that hash or verify.
 
 import unicodedata
 from functools import lru_cache
+from typing import Any
 
-from .errors import FieldError
+from .errors import FieldError, InvalidInput
 
 MAX_LENGTH = 128
 CNIL_MIN_LENGTH = 12
@@ -96,6 +97,14 @@ def _cnil_2022_errors(password: str, field: str) -> list[FieldError]:
 _PROFILES = {"cpf-2015": _cpf_2015_errors, "cnil-2022": _cnil_2022_errors}
 
 
+REFUSED = InvalidInput("mot_de_passe_invalide", "Le mot de passe ne respecte pas les règles indiquées.")
+
+
+def refused(errors: list[FieldError]) -> InvalidInput:
+    """A new password that breaks the rule: every rule it breaks, each in its field."""
+    return InvalidInput(REFUSED.code, REFUSED.detail, errors)
+
+
 def check_new_password(
     policy: str,
     password: str,
@@ -117,7 +126,7 @@ def check_new_password(
 
 
 @lru_cache(maxsize=1)
-def _hasher():
+def _hasher() -> Any:
     from argon2 import PasswordHasher, Type
 
     return PasswordHasher(
@@ -129,14 +138,15 @@ def _hasher():
 
 
 def hash_password(password: str) -> str:
-    return _hasher().hash(password)
+    hashed: str = _hasher().hash(password)
+    return hashed
 
 
 def verify_password(password_hash: str, password: str) -> bool:
     from argon2.exceptions import InvalidHashError, VerificationError
 
     try:
-        return _hasher().verify(password_hash, password)
+        return bool(_hasher().verify(password_hash, password))
     except (VerificationError, InvalidHashError):
         return False
 
@@ -151,7 +161,7 @@ def spend_verification_time(password: str) -> None:
     verify_password(_dummy_hash(), password)
 
 
-def policy_rules(policy: str) -> list[dict]:
+def policy_rules(policy: str) -> list[dict[str, object]]:
     """The rules of a profile as the portal lists them, so that its page ticks each one while the
     person types, for whichever profile the server runs (the page cannot know PASSWORD_POLICY).
 
@@ -159,7 +169,7 @@ def policy_rules(policy: str) -> list[dict]:
     chiffres, categories among the four of _categories, longueur in code points) and its bounds
     (`min`, `max`, null when open), and carries the code check_new_password reports when it is
     unmet: tests/api/test_portal_routes_api.py checks both agree on many passwords."""
-    listed = {
+    profiles: dict[str, list[tuple[str, str, str, int | None, int | None]]] = {
         "cpf-2015": [
             ("mdp_lettres", "5 lettres minimum", "lettres", 5, None),
             ("mdp_majuscule", "dont 1 majuscule minimum", "majuscules", 1, None),
@@ -189,7 +199,8 @@ def policy_rules(policy: str) -> list[dict]:
                 None,
             ),
         ],
-    }[policy]
+    }
+    listed = profiles[policy]
     return [
         {"code": code, "message": message, "mesure": measure, "min": low, "max": high}
         for code, message, measure, low, high in listed

@@ -8,16 +8,22 @@ password step turns it into a pending account, whose activation link lives
 `activation_ttl_seconds`; from then on the draft keeps no personal data, only the step it reached.
 """
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from ..clock import to_epoch, to_iso
+from ..clock import Clock, to_epoch, to_iso
 from . import captchas, history, passwords, tokens
 from . import identity as rules
-from .errors import Conflict, DeliveryFailed, FieldError, InvalidInput, NotFound, WriteConflict
-from .expiry import expiry, is_live
+from .errors import Conflict, DeliveryFailed, DomainError, FieldError, InvalidInput, NotFound, Refusal, WriteConflict
+from .expiry import is_live
+from .ports import Mailer
+from .records.accounts import Account, Credentials, Identity
+from .records.registrations import Draft, IdentityStep, PendingAccount, SpentCaptcha
+from .records.tokens import Activation
 from .states import AccountStatus, DraftStep
+
+__all__ = ["Draft", "Identity"]
 
 STEP_ACTIVATION = DraftStep.ACTIVATION  # what the password step answers
 
@@ -25,39 +31,15 @@ STEP_ACTIVATION = DraftStep.ACTIVATION  # what the password step answers
 class RegistrationStore(Protocol):
     """What the registration steps read and write."""
 
-    def get_draft(self, draft_id: str) -> dict | None: ...
+    def get_draft(self, draft_id: str) -> Draft | None: ...
 
-    def cancel_draft(self, draft_id: str, identity_fields: list[str], now: datetime, expires: datetime) -> None: ...
+    def cancel_draft(self, draft_id: str, now: datetime, expires: datetime) -> None: ...
 
     def spend_captcha_on_draft(self, draft_id: str, nonce: str, expires: datetime, now: datetime) -> None: ...
 
-    def save_identity(
-        self,
-        draft_id: str,
-        identity: dict,
-        email_key_value: str,
-        captcha_nonce: str,
-        captcha_expires: datetime,
-        now: datetime,
-        draft: dict,
-        draft_expires: datetime,
-    ) -> None: ...
+    def save_identity(self, step: IdentityStep) -> None: ...
 
-    def create_pending_account(
-        self,
-        *,
-        draft_id: str,
-        draft_identity_fields: list[str],
-        account_id: str,
-        account: dict,
-        credentials: dict,
-        email_key_value: str,
-        activation_digest: str,
-        activation: dict,
-        event: dict,
-        now: datetime,
-        expires: datetime,
-    ) -> str: ...
+    def create_pending_account(self, pending: PendingAccount) -> str: ...
 
 
 CGU_NOT_ACCEPTED = (
@@ -72,20 +54,18 @@ DRAFT_NOT_FOUND = NotFound(
     "Cette inscription est introuvable ou a expiré : merci de recommencer votre inscription.",
 )
 REGISTERED = "Votre inscription a bien été enregistrée"
-
-
-@dataclass(frozen=True)
-class Identity:
-    nir: str
-    civilite: str
-    nom_naissance: str
-    courriel: str
-    prenom: str | None = None
-    telephone_fixe: str | None = None
-    telephone_portable: str | None = None
-
-
-IDENTITY_FIELDS = tuple(Identity.__dataclass_fields__)
+CGU_REFUSED = InvalidInput(
+    "cgu_non_acceptees", CGU_NOT_ACCEPTED, [FieldError("cgu_acceptees", "cgu_non_acceptees", CGU_NOT_ACCEPTED)]
+)
+CGU_OUTDATED = Conflict(
+    "cgu_version_perimee",
+    "Les Conditions Générales d'Utilisation ont changé : merci de prendre connaissance de la "
+    "version en vigueur et de l'accepter.",
+)
+WRONG_STEP = Refusal(Conflict, "etape_invalide")
+# The identity step's refusals that name a field: the security check's, a NIR or an email taken.
+CAPTCHA_REFUSED = (Refusal(InvalidInput, captchas.INCORRECT.code), Refusal(InvalidInput, captchas.EXPIRED.code))
+TAKEN = (Refusal(Conflict, NIR_TAKEN.code), Refusal(Conflict, EMAIL_TAKEN.code))
 
 
 @dataclass(frozen=True)
@@ -93,18 +73,8 @@ class Step:
     """Where a registration stands, as each step answers it."""
 
     id: str
-    etape: str
+    step: str
     expires_at: datetime
-
-
-@dataclass(frozen=True)
-class Draft:
-    id: str
-    etape: str
-    expires_at: datetime
-    cgu_version: str
-    cgu_accepted_at: str
-    identity: Identity | None = None
 
 
 @dataclass(frozen=True)
@@ -113,43 +83,45 @@ class PendingRegistration:
     email_sent: bool
 
 
-def start(clock, *, ttl_seconds: int, current_cgu_version: str, accepted: bool, version: str, key: bytes) -> Draft:
+def start(
+    clock: Clock,
+    *,
+    ttl_seconds: int,
+    current_cgu_version: str,
+    accepted: bool,
+    version: str | None,
+    key: bytes,
+) -> Draft:
     """Step 1: the CGU accepted, sealed in a new draft's id; nothing is written."""
     if not accepted:
-        raise InvalidInput(
-            "cgu_non_acceptees", CGU_NOT_ACCEPTED, [FieldError("cgu_acceptees", "cgu_non_acceptees", CGU_NOT_ACCEPTED)]
-        )
+        raise CGU_REFUSED
     if version != current_cgu_version:
-        raise Conflict(
-            "cgu_version_perimee",
-            "Les Conditions Générales d'Utilisation ont changé : merci de prendre connaissance de la "
-            "version en vigueur et de l'accepter.",
-        )
+        raise CGU_OUTDATED
     now = clock()
-    sealed = tokens.SealedDraft(now + timedelta(seconds=ttl_seconds), version, now)
+    sealed = tokens.SealedDraft(now + timedelta(seconds=ttl_seconds), current_cgu_version, now)  # == version
     return _unwritten(tokens.new_draft_id(sealed, key), sealed)
 
 
-def find(store: RegistrationStore, clock, draft_id: str, key: bytes) -> Draft:
+def find(store: RegistrationStore, clock: Clock, draft_id: str, key: bytes) -> Draft:
     """The draft an id names: its item, or, while none is written, the first step its id seals.
     One GetItem for a live, well-sealed id; none otherwise."""
     now = clock()
     sealed = _live_seal(draft_id, key, now)
-    record = store.get_draft(draft_id)
-    if record is None:
+    draft = store.get_draft(draft_id)
+    if draft is None:
         return _unwritten(draft_id, sealed)
-    if not is_live(record, now) or record["etape"] == DraftStep.CANCELLED:
+    if not is_live(draft, now) or draft.step == DraftStep.CANCELLED:
         raise DRAFT_NOT_FOUND
-    return _draft(draft_id, record)
+    return draft
 
 
-def cancel(store: RegistrationStore, clock, draft_id: str, key: bytes) -> None:
+def cancel(store: RegistrationStore, clock: Clock, draft_id: str, key: bytes) -> None:
     """ "Annuler": whatever the draft holds of the person is erased at once; the draft, cancelled,
     is found no more (a draft never written gets its "cancelled" mark, which lives its hour)."""
     now = clock()
     sealed = _live_seal(draft_id, key, now)
     try:
-        store.cancel_draft(draft_id, list(IDENTITY_FIELDS), now, sealed.expires_at)
+        store.cancel_draft(draft_id, now, sealed.expires_at)
     except WriteConflict:
         raise DRAFT_NOT_FOUND from None
 
@@ -163,12 +135,13 @@ def _live_seal(draft_id: str, key: bytes, now: datetime) -> tokens.SealedDraft:
 
 
 def _unwritten(draft_id: str, sealed: tokens.SealedDraft) -> Draft:
-    return Draft(draft_id, DraftStep.IDENTITY, sealed.expires_at, sealed.cgu_version, to_iso(sealed.cgu_accepted_at))
+    accepted_at = to_iso(sealed.cgu_accepted_at)
+    return Draft(draft_id, DraftStep.IDENTITY, sealed.expires_at, sealed.cgu_version, accepted_at, accepted_at)
 
 
 def submit_identity(
     store: RegistrationStore,
-    clock,
+    clock: Clock,
     draft_id: str,
     person: Identity,
     captcha_id: str,
@@ -197,20 +170,9 @@ def submit_identity(
             raise _captcha_refused(captchas.EXPIRED) from None
         raise _captcha_refused(captchas.INCORRECT)
     try:
-        store.save_identity(
-            draft_id,
-            asdict(person),
-            rules.email_key(person.courriel),
-            captcha.nonce,
-            captcha.expires_at,
-            now,
-            draft={
-                "cgu_version": sealed.cgu_version,
-                "cgu_acceptees_le": to_iso(sealed.cgu_accepted_at),
-                "cree_le": to_iso(sealed.cgu_accepted_at),
-            },
-            draft_expires=sealed.expires_at,
-        )
+        spent = SpentCaptcha(captcha.nonce, captcha.expires_at)
+        first_step = _unwritten(draft_id, sealed)
+        store.save_identity(IdentityStep(first_step, person, rules.email_key(person.courriel), spent, now))
     except WriteConflict as conflict:
         if "inscription" in conflict.failed:  # cancelled, past this step: the captcha stays unspent
             raise _state_error(store, clock, draft_id, captcha_key) from None
@@ -224,14 +186,14 @@ def _captcha_refused(error: FieldError) -> InvalidInput:
     return InvalidInput(error.code, error.message, [error])
 
 
-def _refuse_unless_awaiting_identity(store: RegistrationStore, clock, draft_id: str, key: bytes) -> None:
+def _refuse_unless_awaiting_identity(store: RegistrationStore, clock: Clock, draft_id: str, key: bytes) -> None:
     _require_step(find(store, clock, draft_id, key), DraftStep.IDENTITY, DraftStep.PASSWORD)
 
 
 def submit_password(
     store: RegistrationStore,
-    mailer,
-    clock,
+    mailer: Mailer,
+    clock: Clock,
     *,
     draft_id: str,
     password: str,
@@ -246,71 +208,65 @@ def submit_password(
     password, confirmation = passwords.normalize(password), passwords.normalize(confirmation)
     errors = passwords.check_new_password(policy, password, confirmation)
     if errors:
-        raise InvalidInput("mot_de_passe_invalide", "Le mot de passe ne respecte pas les règles indiquées.", errors)
+        raise passwords.refused(errors)
 
     person = draft.identity
+    if person is None:  # a draft at the password step holds its identity
+        raise _wrong_step(DraftStep.IDENTITY)
     now = clock()
-    expires_at = now + timedelta(seconds=activation_ttl_seconds)
-    account_id = tokens.new_id()
     secret = tokens.new_secret_token()
-    activation = {"compte_id": account_id, "nir": person.nir, "courriel_cle": rules.email_key(person.courriel)}
+    ttl = timedelta(seconds=activation_ttl_seconds)
+    pending = _pending_account(draft, person, passwords.hash_password(password), tokens.digest(secret), now, ttl)
     try:
-        registration_event = store.create_pending_account(
-            draft_id=draft_id,
-            draft_identity_fields=list(IDENTITY_FIELDS),
-            account_id=account_id,
-            account=_pending_account(draft, now, expires_at),
-            credentials={
-                "compte_id": account_id,
-                "mot_de_passe": passwords.hash_password(password),
-                "statut": AccountStatus.PENDING,
-            },
-            email_key_value=rules.email_key(person.courriel),
-            activation_digest=tokens.digest(secret),
-            activation=activation,
-            event=history.event(history.INSCRIPTION, now),
-            now=now,
-            expires=expires_at,
-        )
+        registration_event = store.create_pending_account(pending)
     except WriteConflict as conflict:
         if "inscription" in conflict.failed:
             raise _state_error(store, clock, draft_id, key) from None
         raise _taken(conflict.failed) from None
 
-    code = tokens.new_activation_code(secret, {**activation, "evenement_inscription": registration_event}, key)
+    expires_at = now + ttl
+    code = tokens.new_activation_code(secret, replace(pending.activation, registration_event=registration_event), key)
     try:
-        mailer.send_activation(person.courriel, code, expires_at, record_id=account_id)
+        mailer.send_activation(person.courriel, code, expires_at, record_id=pending.account.id)
         email_sent = True
     except DeliveryFailed:
         email_sent = False  # the account is written: the person can ask for a new link
     return PendingRegistration(expires_at, email_sent)
 
 
-def _pending_account(draft: Draft, now: datetime, expires_at: datetime) -> dict:
-    """The account a completed draft becomes, waiting for its activation link to be used."""
-    return {
-        **{name: value for name, value in asdict(draft.identity).items() if value is not None},
-        "statut": AccountStatus.PENDING,
-        "cgu_version": draft.cgu_version,
-        "cgu_acceptees_le": draft.cgu_accepted_at,
-        "cree_le": to_iso(now),
-        "activation_expire_le": to_iso(expires_at),
-        "dossiers_en_cours": 0,
-        "dossiers_clos": 0,
-        "envois_courriel": [to_epoch(now)],  # the activation email counts towards the hourly limit
-    }
-
-
-def _draft(draft_id: str, record: dict) -> Draft:
-    person = None
-    if record.get("nir"):
-        person = Identity(**{name: record.get(name) for name in IDENTITY_FIELDS})
-    return Draft(draft_id, record["etape"], expiry(record), record["cgu_version"], record["cgu_acceptees_le"], person)
+def _pending_account(
+    draft: Draft, person: Identity, password_hash: str, digest: str, now: datetime, ttl: timedelta
+) -> PendingAccount:
+    """The account a completed draft becomes, waiting for its activation link to be used, with all
+    it holds."""
+    account_id, expires_at = tokens.new_id(), now + ttl
+    account = Account(
+        id=account_id,
+        identity=person,
+        status=AccountStatus.PENDING,
+        cgu_version=draft.cgu_version,
+        cgu_accepted_at=draft.cgu_accepted_at,
+        created_at=to_iso(now),
+        activation_expires_at=to_iso(expires_at),
+        email_log=(to_epoch(now),),  # the activation email counts towards the hourly limit
+        activation_digest=digest,
+        expires_at=expires_at,
+    )
+    email_key = rules.email_key(person.courriel)
+    return PendingAccount(
+        draft.id,
+        account,
+        Credentials(account_id, password_hash, AccountStatus.PENDING),
+        email_key,
+        Activation(digest, account_id, person.nir, email_key),
+        history.event(history.INSCRIPTION, now),
+        now,
+    )
 
 
 def _require_step(draft: Draft, *expected: str) -> None:
-    if draft.etape not in expected:
-        raise _wrong_step(draft.etape)
+    if draft.step not in expected:
+        raise _wrong_step(draft.step)
 
 
 def _wrong_step(step: str) -> Conflict:
@@ -318,13 +274,13 @@ def _wrong_step(step: str) -> Conflict:
         detail = "Votre inscription est déjà enregistrée : un courriel d'activation vous a été envoyé."
     else:
         detail = "Cette étape de l'inscription n'est pas encore accessible : merci de compléter les étapes précédentes."
-    return Conflict("etape_invalide", detail)
+    return Conflict(WRONG_STEP.code, detail)
 
 
-def _state_error(store: RegistrationStore, clock, draft_id: str, key: bytes):
+def _state_error(store: RegistrationStore, clock: Clock, draft_id: str, key: bytes) -> DomainError:
     """After a refused write: the draft is gone, expired, or was moved on by a concurrent request."""
     try:
-        return _wrong_step(find(store, clock, draft_id, key).etape)
+        return _wrong_step(find(store, clock, draft_id, key).step)
     except NotFound as not_found:
         return not_found
 

@@ -15,11 +15,14 @@ credited so far, and each employer's declaration with where it came from.
 """
 
 import math
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 
 from . import hours
+from .records.crediting import DeclarationEntry, YearCredit
+from .records.hours import Rights
 
 FULL_RATE = 24  # hours per full-time year while the balance is below FULL_RATE_UNTIL
 REDUCED_RATE = 12
@@ -43,7 +46,7 @@ def regularisation_label(year: int) -> str:
 # The rule --------------------------------------------------------------------------------------
 
 
-def work_fraction(declarations) -> Fraction:
+def work_fraction(declarations: Iterable[tuple[Decimal, Decimal]]) -> Fraction:
     """min(1, Σ worked / reference) over (worked, reference) pairs of exact numbers."""
     total = sum((Fraction(worked) / Fraction(reference) for worked, reference in declarations), Fraction(0))
     return min(Fraction(1), total)
@@ -98,19 +101,15 @@ def decimal_text(value: Decimal) -> str:
     return format(normalized if normalized != normalized.to_integral_value() else normalized.quantize(1), "f")
 
 
-def _stored(declaration: Declaration, source: Source, outcome: str) -> dict:
-    return {
-        "heures": decimal_text(declaration.heures_travaillees),
-        "duree": decimal_text(declaration.duree_reference),
-        "fichier": source.file_id,
-        "ligne": source.line,
-        "depose_le": source.deposited,
-        "resultat": outcome,
-    }
-
-
-def _order(entry: dict) -> tuple[str, str, int]:
-    return entry["depose_le"], entry["fichier"], entry["ligne"]
+def _entry(declaration: Declaration, source: Source, outcome: str) -> DeclarationEntry:
+    return DeclarationEntry(
+        decimal_text(declaration.heures_travaillees),
+        decimal_text(declaration.duree_reference),
+        source.file_id,
+        source.line,
+        source.deposited,
+        outcome,
+    )
 
 
 # What a line does to a NIR's rights -------------------------------------------------------------
@@ -126,7 +125,7 @@ class Decision:
     rights (`checks_rights`), theirs (`rights_version`, None when the NIR had no record)."""
 
     outcome: str
-    year_record: dict | None = None
+    year_record: YearCredit | None = None
     year_version: int | None = None
     delta: int = 0
     label: str | None = None
@@ -134,12 +133,12 @@ class Decision:
     rights_version: int | None = None
 
 
-def balance(rights: dict | None) -> int:
+def balance(rights: Rights | None) -> int:
     """The CPF balance b: credited less what closed dossiers took from the CPF (DIF first)."""
-    return hours.figures(rights or {}).cpf_balance
+    return hours.figures(rights).cpf_balance
 
 
-def decide(rights: dict | None, year: dict | None, declaration: Declaration, source: Source) -> Decision:
+def decide(rights: Rights | None, year: YearCredit | None, declaration: Declaration, source: Source) -> Decision:
     """What `declaration` does, given the NIR's rights record and its year's record as read now.
 
     - The line that wrote the stored declaration, seen again (a redelivered chunk, a retried
@@ -151,39 +150,45 @@ def decide(rights: dict | None, year: dict | None, declaration: Declaration, sou
       a new employer): the difference is one movement, never taking the balance past CEILING nor
       taking back hours that validated dossiers hold (so it never falls below 0 either).
     """
-    year_version = year.get("version", 0) if year is not None else None
-    entries = dict((year or {}).get("declarations", {}))
-    stored = entries.get(declaration.siret)
-    if stored is not None:
-        if stored["fichier"] == source.file_id and stored["ligne"] == source.line:
-            return Decision(stored["resultat"])
-        if _order(stored) > source.order():
-            return Decision(UNCHANGED)
-        figures_now = (decimal_text(declaration.heures_travaillees), decimal_text(declaration.duree_reference))
-        if (stored["heures"], stored["duree"]) == figures_now:
-            entries[declaration.siret] = _stored(declaration, source, UNCHANGED)
-            kept = {**year, "declarations": entries, "version": year_version + 1}
-            return Decision(UNCHANGED, year_record=kept, year_version=year_version)
+    stored = year.declarations.get(declaration.siret) if year is not None else None
+    if year is not None and stored is not None:
+        seen = _seen_before(year, stored, declaration, source)
+        if seen is not None:
+            return seen
+    return _computed(rights, year, declaration, source)
 
+
+def _seen_before(
+    year: YearCredit, stored: DeclarationEntry, declaration: Declaration, source: Source
+) -> Decision | None:
+    """The decision when this employer's year was declared before, unless it must be computed again."""
+    if stored.file_id == source.file_id and stored.line == source.line:
+        return Decision(stored.outcome)
+    if stored.order() > source.order():
+        return Decision(UNCHANGED)
+    figures_now = (decimal_text(declaration.heures_travaillees), decimal_text(declaration.duree_reference))
+    if (stored.hours, stored.reference) != figures_now:
+        return None
+    entries = {**year.declarations, declaration.siret: _entry(declaration, source, UNCHANGED)}
+    kept = replace(year, declarations=entries, version=year.version + 1)
+    return Decision(UNCHANGED, year_record=kept, year_version=year.version)
+
+
+def _computed(rights: Rights | None, year: YearCredit | None, declaration: Declaration, source: Source) -> Decision:
     first = year is None
     outcome = APPLIED if first else REGULARISED
-    entries[declaration.siret] = _stored(declaration, source, outcome)
-    fraction = work_fraction((Decimal(e["heures"]), Decimal(e["duree"])) for e in entries.values())
-    figures = hours.figures(rights or {})
-    base = figures.cpf_balance if first else year["base"]
-    credited_so_far = 0 if first else year["heures"]
+    entries = {**(year.declarations if year else {}), declaration.siret: _entry(declaration, source, outcome)}
+    fraction = work_fraction((Decimal(e.hours), Decimal(e.reference)) for e in entries.values())
+    figures = hours.figures(rights)
+    base = year.base if year else figures.cpf_balance
+    credited_so_far = year.hours if year else 0
     wanted = year_hours(base, fraction) - credited_so_far
     delta = max(-figures.cpf_free, min(wanted, CEILING - figures.cpf_balance))
     label = None
     if delta:
         label = credit_label(declaration.annee) if first else regularisation_label(declaration.annee)
-    record = {
-        "annee": declaration.annee,
-        "base": base,
-        "heures": credited_so_far + delta,
-        "declarations": entries,
-        "version": (year_version or 0) + 1,
-    }
+    year_version = year.version if year else None
+    record = YearCredit(declaration.annee, base, credited_so_far + delta, entries, (year_version or 0) + 1)
     return Decision(
         outcome,
         year_record=record,
@@ -191,17 +196,16 @@ def decide(rights: dict | None, year: dict | None, declaration: Declaration, sou
         delta=delta,
         label=label,
         checks_rights=True,
-        rights_version=None if rights is None else rights.get("version", 0),
+        rights_version=None if rights is None else rights.version,
     )
 
 
-def after(rights: dict | None, decision: Decision) -> dict | None:
+def after(rights: Rights | None, decision: Decision) -> Rights | None:
     """The rights record as it is once `decision` is written (the write was conditioned on the
     version read, so nothing else changed it)."""
     if not decision.delta:
         return rights
-    record = dict(rights or {})
-    record["heures_cpf"] = record.get("heures_cpf", 0) + decision.delta
-    record["heures_libres"] = record.get("heures_libres", 0) + decision.delta
-    record["version"] = record.get("version", 0) + 1
-    return record
+    record = rights or Rights()
+    return replace(
+        record, cpf=record.cpf + decision.delta, free=record.free + decision.delta, version=record.version + 1
+    )

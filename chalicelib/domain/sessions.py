@@ -21,41 +21,31 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from ..clock import to_epoch, to_iso
+from ..clock import Clock, to_epoch, to_iso
 from . import history, identity, passwords, tokens
-from .errors import Forbidden, TooManyAttempts, Unauthenticated
-from .expiry import expiry, is_live
+from .errors import Forbidden, Refusal, TooManyAttempts, Unauthenticated
+from .expiry import is_live
+from .records.accounts import AccountEvent, FailedLogin, FailedLogins, LoginRecords
+from .records.sessions import Login, SessionRecord
 from .states import AccountStatus
 
 
 class LoginStore(Protocol):
     """What a login reads and writes, and the count of failures that leads to a lockout."""
 
-    def get_login_records(self, nir: str) -> tuple[dict | None, dict | None]: ...
+    def get_login_records(self, nir: str) -> LoginRecords: ...
 
-    def record_failed_login(
-        self,
-        nir: str,
-        *,
-        fresh: bool,
-        expires: datetime,
-        account_id: str | None,
-        event: dict,
-        now: datetime,
-        locked_until: datetime | None = None,
-    ) -> None: ...
+    def record_failed_login(self, failure: FailedLogin) -> None: ...
 
-    def open_session(
-        self, session_digest: str, session: dict, expires: datetime, event: dict, now: datetime, nir: str
-    ) -> None: ...
+    def open_session(self, login: Login) -> None: ...
 
 
 class SessionStore(Protocol):
     """What a session needs once open: each call, the logout, the end of every session."""
 
-    def touch_session(self, session_digest: str, now: datetime, idle_until: datetime) -> dict | None: ...
+    def touch_session(self, session_digest: str, now: datetime, idle_until: datetime) -> SessionRecord | None: ...
 
-    def close_session(self, session_digest: str, account_id: str, event: dict, now: datetime) -> None: ...
+    def close_session(self, session_digest: str, logout: AccountEvent) -> None: ...
 
     def session_digests(self, account_id: str) -> list[str]: ...
 
@@ -91,7 +81,7 @@ class Session:
 
 def log_in(
     store: LoginStore,
-    clock,
+    clock: Clock,
     *,
     nir: str,
     password: str,
@@ -110,52 +100,65 @@ def log_in(
     now = clock()
     refuse_while_locked(attempts, now)
     # A pending account whose link has expired counts as no account.
-    account_id = credentials["compte_id"] if is_live(credentials, now) else None
-    if account_id is None:
+    if not is_live(credentials, now):
         passwords.spend_verification_time(password)
-    if account_id is None or not passwords.verify_password(credentials["mot_de_passe"], password):
-        count_failure(store, compact_nir, attempts, now, lockout_threshold, lockout_seconds, account_id)
+        count_failure(store, compact_nir, attempts, now, Lockout(lockout_threshold, lockout_seconds), None)
         raise BAD_CREDENTIALS
-    if credentials["statut"] != AccountStatus.ACTIVE:
+    if not passwords.verify_password(credentials.password_hash, password):
+        lockout = Lockout(lockout_threshold, lockout_seconds)
+        count_failure(store, compact_nir, attempts, now, lockout, credentials.account_id)
+        raise BAD_CREDENTIALS
+    if credentials.status != AccountStatus.ACTIVE:
         raise NOT_ACTIVATED
+    return _open(store, credentials.account_id, compact_nir, now, (idle_seconds, max_seconds), key)
 
-    token = tokens.new_session_token(account_id, compact_nir, key)
+
+def _open(
+    store: LoginStore, account_id: str, nir: str, now: datetime, limits: tuple[int, int], key: bytes
+) -> NewSession:
+    idle_seconds, max_seconds = limits
+    token = tokens.new_session_token(account_id, nir, key)
     expires_at = now + timedelta(seconds=max_seconds)
     idle_expires_at = min(now + timedelta(seconds=idle_seconds), expires_at)
-    store.open_session(
-        tokens.digest(token),
-        {
-            "compte_id": account_id,
-            "nir": compact_nir,
-            "cree_le": to_iso(now),
-            "inactive_apres": to_epoch(idle_expires_at),
-        },
-        expires_at,
-        history.event(history.CONNEXION, now),
-        now,
-        nir=compact_nir,
-    )
+    session = SessionRecord(tokens.digest(token), account_id, nir, to_iso(now), to_epoch(idle_expires_at), expires_at)
+    store.open_session(Login(session, nir, history.event(history.CONNEXION, now), now))
     return NewSession(token, idle_expires_at, expires_at)
+
+
+LOCKED = Refusal(TooManyAttempts, "compte_verrouille")
 
 
 def _locked(seconds: int) -> TooManyAttempts:
     minutes = max(1, math.ceil(seconds / 60))
     return TooManyAttempts(
-        "compte_verrouille",
+        LOCKED.code,
         f"Trop de tentatives de connexion : l'accès est bloqué pour {minutes} minute{'s' if minutes > 1 else ''}. "
         "Vous pourrez alors réessayer, ou utiliser « Mot de passe oublié ».",
         seconds,
     )
 
 
-def refuse_while_locked(attempts: dict | None, now: datetime) -> None:
+def refuse_while_locked(attempts: FailedLogins | None, now: datetime) -> None:
     """Every login is refused while locked, the right password included."""
-    if is_live(attempts, now) and attempts.get("verrouille_jusqu_au", 0) > to_epoch(now):
-        raise _locked(attempts["verrouille_jusqu_au"] - to_epoch(now))
+    if is_live(attempts, now) and (attempts.locked_until or 0) > to_epoch(now):
+        raise _locked((attempts.locked_until or 0) - to_epoch(now))
+
+
+@dataclass(frozen=True)
+class Lockout:
+    """How many failures in a row lock a NIR's logins, and for how long."""
+
+    threshold: int
+    seconds: int
 
 
 def count_failure(
-    store: LoginStore, nir, attempts, now, threshold: int, lockout_seconds: int, account_id: str | None
+    store: LoginStore,
+    nir: str,
+    attempts: FailedLogins | None,
+    now: datetime,
+    lockout: Lockout,
+    account_id: str | None,
 ) -> None:
     """Failures in a row are counted for every well-formed NIR, known or not, so a lockout tells
     nothing about who has an account; failures further apart than the lockout are forgotten.
@@ -164,19 +167,20 @@ def count_failure(
     so a burst of concurrent failures is locked out by the next attempt at the latest. The failure
     that reaches the threshold writes the lock instead of the count, in the same single request."""
     fresh = not is_live(attempts, now)
-    count = 1 if fresh else attempts.get("echecs", 0) + 1
-    locked_until = now + timedelta(seconds=lockout_seconds) if count >= threshold else None
+    count = 1 if not is_live(attempts, now) else attempts.count + 1
+    locked_until = now + timedelta(seconds=lockout.seconds) if count >= lockout.threshold else None
+    event = history.event(history.ECHEC_CONNEXION, now)
     store.record_failed_login(
-        nir,
-        fresh=fresh,
-        expires=now + timedelta(seconds=lockout_seconds),
-        account_id=account_id,
-        event=history.event(history.ECHEC_CONNEXION, now),
-        now=now,
-        locked_until=locked_until,
+        FailedLogin(
+            nir,
+            fresh,
+            now + timedelta(seconds=lockout.seconds),
+            locked_until,
+            None if account_id is None else AccountEvent(account_id, event, now),
+        )
     )
     if locked_until is not None:
-        raise _locked(lockout_seconds)
+        raise _locked(lockout.seconds)
 
 
 @dataclass(frozen=True)
@@ -191,49 +195,53 @@ class Ticket:
 
 def ticket(token: str | None, key: bytes) -> Ticket:
     named = tokens.read_session_token(token, key)
-    if named is None:
+    if named is None or token is None:
         raise INVALID_SESSION
     account_id, nir = named
     return Ticket(tokens.digest(token), account_id, nir)
 
 
-def admit(record: dict | None, ticket: Ticket, now: datetime) -> Session:
+def admit(record: SessionRecord | None, ticket: Ticket, now: datetime) -> Session:
     """The session a read found for a ticket, if it is live and belongs to the account and the NIR
     the token names; 401 otherwise (so data read beside it under a forged name is never shown)."""
     if (
-        record is None
-        or record.get("compte_id") != ticket.account_id
-        or record.get("nir") != ticket.nir
-        or record.get("inactive_apres", 0) <= to_epoch(now)
-        or not is_live(record, now)
+        not is_live(record, now)
+        or record.account_id != ticket.account_id
+        or record.nir != ticket.nir
+        or record.idle_until <= to_epoch(now)
     ):
         raise INVALID_SESSION
     return Session(ticket.digest, ticket.account_id, ticket.nir)
 
 
-def aged_idle_deadline(record: dict, now: datetime, idle_seconds: int) -> datetime | None:
+def aged_idle_deadline(record: SessionRecord, now: datetime, idle_seconds: int) -> datetime | None:
     """The idle deadline a call must write, or None when the session's is recent enough to stand
     (more than REFRESH_BELOW of the idle time left, or already at the session's absolute end)."""
-    pushed_back = min(now + timedelta(seconds=idle_seconds), expiry(record))
-    left = record["inactive_apres"] - to_epoch(now)
-    if left >= REFRESH_BELOW * idle_seconds or to_epoch(pushed_back) <= record["inactive_apres"]:
+    pushed_back = now + timedelta(seconds=idle_seconds)
+    if record.expires_at is not None:
+        pushed_back = min(pushed_back, record.expires_at)
+    left = record.idle_until - to_epoch(now)
+    if left >= REFRESH_BELOW * idle_seconds or to_epoch(pushed_back) <= record.idle_until:
         return None
     return pushed_back
 
 
 def admit_and_keep_alive(
-    store: SessionStore, record: dict | None, ticket: Ticket, now: datetime, *, idle_seconds: int
+    store: SessionStore, record: SessionRecord | None, ticket: Ticket, now: datetime, *, idle_seconds: int
 ) -> Session:
     """`admit`, then push the idle deadline back if it has aged (one more request, conditional on the
     session being still live: a logout in between ends this call with a 401 too)."""
     session = admit(record, ticket, now)
+    assert record is not None  # admitted
     idle_until = aged_idle_deadline(record, now, idle_seconds)
     if idle_until is not None and store.touch_session(ticket.digest, now, idle_until) is None:
         raise INVALID_SESSION
     return session
 
 
-def authenticate(store: SessionStore, clock, token: str | None, *, idle_seconds: int, key: bytes) -> Session:
+def authenticate(
+    store: SessionStore, clock: Clock, token: str | None, *, idle_seconds: int, key: bytes
+) -> Session:
     """The session behind a bearer token, for a route whose data cannot be read in the session's
     request (a Query, or a write): one conditional UpdateItem that checks the session and pushes
     its idle deadline back, as cheap in requests as a read; 401 otherwise."""
@@ -243,9 +251,9 @@ def authenticate(store: SessionStore, clock, token: str | None, *, idle_seconds:
     return admit(record, presented, now)
 
 
-def log_out(store: SessionStore, clock, session: Session) -> None:
+def log_out(store: SessionStore, clock: Clock, session: Session) -> None:
     now = clock()
-    store.close_session(session.digest, session.account_id, history.event(history.DECONNEXION, now), now)
+    store.close_session(session.digest, AccountEvent(session.account_id, history.event(history.DECONNEXION, now), now))
 
 
 def other_sessions(store: SessionStore, session: Session) -> list[str]:

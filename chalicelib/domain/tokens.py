@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..clock import from_epoch, to_epoch
+from .records.tokens import Activation
 
 _TOKEN_BYTES = 32
 _ID_BYTES = 16
@@ -148,16 +149,12 @@ class ActivationCode:
     email_key: str
     registration_event: str
 
-    def records(self) -> dict:
-        return {
-            "compte_id": self.account_id,
-            "nir": self.nir,
-            "courriel_cle": self.email_key,
-            "evenement_inscription": self.registration_event,
-        }
+    def activation(self) -> Activation:
+        """The activation token's record as the code names it (its use and expiry are the table's)."""
+        return Activation(self.digest, self.account_id, self.nir, self.email_key, self.registration_event)
 
 
-def new_activation_code(secret: str, records: dict, key: bytes) -> str:
+def new_activation_code(secret: str, activation: Activation, key: bytes) -> str:
     """An activation link's code: the token's secret (256 random bits, the only thing stored, as its
     digest), then the account, the NIR, the email's key and the registration event it activates,
     encrypted and authenticated with the server's key (the captcha's construction: HMAC-SHA256 as a
@@ -165,7 +162,9 @@ def new_activation_code(secret: str, records: dict, key: bytes) -> str:
     activation is one conditional transaction on records it names, without a read. One URL-safe
     base64 string: 43 characters of secret and about 120 more for an address of 30 characters."""
     raw_secret = base64.urlsafe_b64decode(secret + "=")
-    fields = (records["compte_id"], records["nir"], records["courriel_cle"], records["evenement_inscription"])
+    if activation.registration_event is None:
+        raise ValueError("an activation code names its registration event")
+    fields = (activation.account_id, activation.nir, activation.email_key, activation.registration_event)
     plaintext = _FIELD_SEPARATOR.join(fields).encode("utf-8")
     ciphertext = _xor(plaintext, _activation_stream(key, raw_secret, len(plaintext)))
     return _b64(raw_secret + ciphertext + _activation_tag(key, raw_secret, ciphertext))

@@ -8,6 +8,9 @@ its conditions fails, `transact` raises WriteConflict naming the records (and wh
 
 import secrets
 import time
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
 
 from botocore.exceptions import ClientError
 
@@ -15,6 +18,7 @@ from ..domain.errors import WriteConflict
 from .keys import (
     PARTITION_KEY,
     SORT_KEY,
+    Item,
     Key,
     expression_values,
     from_attributes,
@@ -30,6 +34,13 @@ TRANSACTION_LIMIT = 100  # items in one TransactWriteItems
 # The attribute in which a transaction marks what it writes (see TableAccess._transact).
 WRITE_MARK = "ecriture"
 
+# One item of a TransactWriteItems (Put, Update, ConditionCheck or Delete), and a list of them by name
+# (WriteConflict names the ones whose condition failed).
+Action = dict[str, Any]
+NamedActions = list[tuple[str, Action]]
+# How a transaction decodes what a refused condition found, by the name of its action.
+ReadBack = Mapping[str, Callable[[Item | None], object]]
+
 
 def exists() -> str:
     return f"attribute_exists({PARTITION_KEY})"
@@ -42,20 +53,20 @@ def absent() -> str:
 class TableAccess:
     """The client and the table's name, and the requests every aggregate's records are made of."""
 
-    def __init__(self, client, table_name: str):
+    def __init__(self, client: Any, table_name: str) -> None:
         self._client = client
         self._table = table_name
 
     # Single requests ----------------------------------------------------------------------------
 
-    def _get(self, key: Key) -> dict | None:
+    def _get(self, key: Key) -> Item | None:
         response = self._client.get_item(TableName=self._table, Key=key_attributes(key), ConsistentRead=True)
         return from_attributes(response.get("Item"))
 
-    def _put(self, key: Key, record: dict, expires=None) -> None:
+    def _put(self, key: Key, record: Item, expires: datetime | None = None) -> None:
         self._client.put_item(TableName=self._table, Item=item(key, record, expires))
 
-    def _update_if(self, key: Key, update: str, condition: str, **values) -> dict | None:
+    def _update_if(self, key: Key, update: str, condition: str, **values: Any) -> Item | None:
         """A conditional update that returns the record as it now is, or None when the condition failed."""
         try:
             response = self._client.update_item(
@@ -72,7 +83,7 @@ class TableAccess:
             raise
         return from_attributes(response["Attributes"])
 
-    def _delete_if(self, key: Key, condition: str, **values) -> bool:
+    def _delete_if(self, key: Key, condition: str, **values: Any) -> bool:
         """A conditional delete; False when the condition failed (already gone, or not as expected)."""
         try:
             self._client.delete_item(
@@ -87,12 +98,14 @@ class TableAccess:
             raise
         return True
 
-    def _get_many(self, keys: dict[str, Key]) -> dict[str, dict | None]:
+    def _get_many[N](self, keys: dict[N, Key]) -> dict[N, Item | None]:
         """Several records by name (100 at most: DynamoDB's limit), in one BatchGetItem (plus retries
         of what was left unprocessed)."""
         names = {tuple(key): name for name, key in keys.items()}
-        found = dict.fromkeys(keys)
-        request = {self._table: {"Keys": [key_attributes(key) for key in keys.values()], "ConsistentRead": True}}
+        found: dict[N, Item | None] = dict.fromkeys(keys)
+        request: dict[str, Any] = {
+            self._table: {"Keys": [key_attributes(key) for key in keys.values()], "ConsistentRead": True}
+        }
         for attempt in range(BATCH_ATTEMPTS):
             response = self._client.batch_get_item(RequestItems=request)
             for got in response["Responses"].get(self._table, []):
@@ -108,14 +121,15 @@ class TableAccess:
         partition: str,
         prefix: str,
         filter_expression: str | None = None,
-        filter_values: dict | None = None,
+        filter_values: dict[str, Any] | None = None,
         keys_only: bool = False,
-    ) -> list[dict]:
+    ) -> list[Item]:
         """Every item of a partition whose sort key starts with `prefix`, raw, every page (only
         their keys with `keys_only`)."""
-        items, start_key = [], None
+        items: list[Item] = []
+        start_key = None
         while True:
-            arguments = {
+            arguments: dict[str, Any] = {
                 "TableName": self._table,
                 "KeyConditionExpression": f"{PARTITION_KEY} = :pk AND begins_with({SORT_KEY}, :prefix)",
                 "ExpressionAttributeValues": expression_values(pk=partition, prefix=prefix, **(filter_values or {})),
@@ -133,10 +147,10 @@ class TableAccess:
             if not start_key:
                 return items
 
-    def _delete_keys(self, keys: list[dict]) -> None:
+    def _delete_keys(self, keys: list[Item]) -> None:
         """Delete items by raw key, BATCH_WRITE_LIMIT a request."""
         for start in range(0, len(keys), BATCH_WRITE_LIMIT):
-            requests = {
+            requests: dict[str, Any] = {
                 self._table: [{"DeleteRequest": {"Key": key}} for key in keys[start : start + BATCH_WRITE_LIMIT]]
             }
             for attempt in range(BATCH_ATTEMPTS):
@@ -149,8 +163,9 @@ class TableAccess:
 
     # Transactions -------------------------------------------------------------------------------
 
-    def _transact(self, named_actions: list[tuple[str, dict]]) -> None:
-        """Run actions atomically; on a failed condition raise WriteConflict naming the records.
+    def _transact(self, named_actions: NamedActions, read_back: ReadBack | None = None) -> None:
+        """Run actions atomically; on a failed condition raise WriteConflict naming the records (and
+        holding, for those `read_back` decodes, the record each refusal found).
 
         A transaction may land while its reply is lost; the SDK then sends it again and it meets
         its own effect. Each one is therefore sent with a request token (DynamoDB itself answers a
@@ -167,45 +182,51 @@ class TableAccess:
             if error.response["Error"]["Code"] != "TransactionCanceledException":
                 raise
             reasons = error.response.get("CancellationReasons") or []
-            failed, current = set(), {}
+            failed: set[str] = set()
+            current: dict[str, object] = {}
             for (name, _), reason in zip(named_actions, reasons, strict=False):
                 if reason.get("Code") == "ConditionalCheckFailed":
                     if (reason.get("Item") or {}).get(WRITE_MARK, {}).get("S") == token:
                         return  # our own earlier write: this is its repeat
                     failed.add(name)
-                    current[name] = from_attributes(reason.get("Item"))
+                    if read_back and name in read_back:
+                        current[name] = read_back[name](from_attributes(reason.get("Item")))
             if not failed:
                 raise  # cancelled for another reason (throttling, conflict with another transaction)
             raise WriteConflict(failed, current) from None
 
-    def _put_action(self, key: Key, record: dict, expires=None, condition: str | None = None, **values) -> dict:
-        put = {"TableName": self._table, "Item": item(key, record, expires)}
+    def _put_action(
+        self, key: Key, record: Item, expires: datetime | None = None, condition: str | None = None, **values: Any
+    ) -> Action:
+        put: dict[str, Any] = {"TableName": self._table, "Item": item(key, record, expires)}
         if condition:
             put.update(_condition(condition, values))
         return {"Put": put}
 
-    def _update_action(self, key: Key, update: str, condition: str, names: dict | None = None, **values) -> dict:
-        action = {"TableName": self._table, "Key": key_attributes(key), "UpdateExpression": update}
+    def _update_action(
+        self, key: Key, update: str, condition: str, names: dict[str, str] | None = None, **values: Any
+    ) -> Action:
+        action: dict[str, Any] = {"TableName": self._table, "Key": key_attributes(key), "UpdateExpression": update}
         action.update(_condition(condition, values))
         if names:
             action["ExpressionAttributeNames"] = names
         return {"Update": action}
 
-    def _check_action(self, key: Key, condition: str, **values) -> dict:
+    def _check_action(self, key: Key, condition: str, **values: Any) -> Action:
         return {
             "ConditionCheck": {"TableName": self._table, "Key": key_attributes(key), **_condition(condition, values)}
         }
 
-    def _delete_action(self, key: Key, condition: str | None = None, **values) -> dict:
-        delete = {"TableName": self._table, "Key": key_attributes(key)}
+    def _delete_action(self, key: Key, condition: str | None = None, **values: Any) -> Action:
+        delete: dict[str, Any] = {"TableName": self._table, "Key": key_attributes(key)}
         if condition:
             delete.update(_condition(condition, values))
         return {"Delete": delete}
 
 
-def _condition(condition: str, values: dict) -> dict:
+def _condition(condition: str, values: dict[str, Any]) -> dict[str, Any]:
     """A transaction item's condition; a failed one returns the record, for WriteConflict.current."""
-    parts = {"ConditionExpression": condition, "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}
+    parts: dict[str, Any] = {"ConditionExpression": condition, "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}
     if values:
         parts["ExpressionAttributeValues"] = expression_values(**values)
     return parts
@@ -215,7 +236,7 @@ def _back_off(attempt: int) -> None:
     time.sleep(min(2.0, 0.05 * 2**attempt))
 
 
-def _marked(action: dict, token: str) -> dict:
+def _marked(action: Action, token: str) -> Action:
     """The action with its item marked by the transaction's token, on condition that it is not yet."""
     ((kind, body),) = action.items()
     if kind not in ("Put", "Update"):

@@ -11,12 +11,12 @@ one stored version of the file):
 Both expire after the bookkeeping time (the report, in the bucket, stays).
 """
 
-from datetime import datetime
-
 from botocore.exceptions import ClientError
 
 from ..domain.errors import WriteConflict
+from ..domain.records.crediting import AppliedChunk, DeclarationFile, Rejection
 from .base import TableAccess, absent, exists
+from .crediting_items import COUNTS, counts_attributes, file_attributes, file_from, rejection_attributes, rejection_from
 from .keys import (
     DECLARATION_CHUNK_PREFIX,
     declaration_chunk_key,
@@ -25,17 +25,15 @@ from .keys import (
     item,
 )
 
-COUNTS = ("lignes", "appliquees", "inchangees", "regularisees")
-
 
 class DeclarationFileRecords(TableAccess):
-    def start_declaration_file(self, file_id: str, record: dict, expires: datetime) -> dict | None:
+    def start_declaration_file(self, file: DeclarationFile) -> DeclarationFile | None:
         """Create the file's record; None when created, or the record already there (the same
         upload seen again)."""
         try:
             self._client.put_item(
                 TableName=self._table,
-                Item=item(declaration_file_key(file_id), record, expires),
+                Item=item(declaration_file_key(file.id), file_attributes(file), file.expires_at),
                 ConditionExpression=absent(),
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
@@ -43,35 +41,39 @@ class DeclarationFileRecords(TableAccess):
             if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
                 raise
             existing = from_attributes(error.response.get("Item"))
-            return existing if existing is not None else self._get(declaration_file_key(file_id))
+            if existing is None:
+                existing = self._get(declaration_file_key(file.id))
+            return file_from(file.id, existing)
         return None
 
-    def finish_declaration_split(self, file_id: str, chunk_count: int, rejection: str | None = None) -> dict:
+    def finish_declaration_split(
+        self, file_id: str, chunk_count: int, rejection: str | None = None
+    ) -> DeclarationFile | None:
         """Record how many chunks the file has (or why it was refused whole); returns the record as it now is."""
-        update, values = "SET morceaux = :count", {"count": chunk_count}
+        update, values = "SET morceaux = :count", dict[str, object](count=chunk_count)
         if rejection is not None:
             update += ", rejet = :rejet"
             values["rejet"] = rejection
-        return self._update_if(declaration_file_key(file_id), update, exists(), **values)
+        return file_from(file_id, self._update_if(declaration_file_key(file_id), update, exists(), **values))
 
-    def record_declaration_chunk(
-        self, file_id: str, index: int, counts: dict, rejected: list[dict], expires: datetime
-    ) -> dict:
+    def record_declaration_chunk(self, chunk: AppliedChunk) -> DeclarationFile | None:
         """Add a chunk's counts to its file's, once whatever the deliveries; returns the file's record
         as it then is. One TransactWriteItems and one GetItem."""
-        chunk = {**{name: counts[name] for name in COUNTS}, "rejetees": rejected}
-        additions = {name: counts[name] for name in COUNTS}
+        additions = counts_attributes(chunk.counts)
+        record = {**additions, "rejetees": [rejection_attributes(rejected) for rejected in chunk.rejected]}
         try:
             self._transact(
                 [
                     (
                         "morceau",
-                        self._put_action(declaration_chunk_key(file_id, index), chunk, expires, absent()),
+                        self._put_action(
+                            declaration_chunk_key(chunk.file_id, chunk.index), record, chunk.expires, absent()
+                        ),
                     ),
                     (
                         "fichier",
                         self._update_action(
-                            declaration_file_key(file_id),
+                            declaration_file_key(chunk.file_id),
                             "ADD " + ", ".join(f"{name} :{name}" for name in COUNTS) + ", morceaux_faits :one",
                             exists(),
                             one=1,
@@ -84,11 +86,11 @@ class DeclarationFileRecords(TableAccess):
             if "morceau" not in conflict.failed:
                 raise
             # Counted by an earlier delivery of this chunk.
-        return self._get(declaration_file_key(file_id))
+        return file_from(chunk.file_id, self._get(declaration_file_key(chunk.file_id)))
 
-    def declaration_file_rejections(self, file_id: str) -> list[dict]:
+    def declaration_file_rejections(self, file_id: str) -> list[Rejection]:
         """Every rejected line of the file, chunk after chunk (one Query, paged)."""
         rejected = []
         for found in self._query(declaration_file_key(file_id)[0], DECLARATION_CHUNK_PREFIX):
-            rejected += from_attributes(found).get("rejetees", [])
+            rejected += [rejection_from(line) for line in (from_attributes(found) or {}).get("rejetees", [])]
         return rejected

@@ -11,11 +11,24 @@ deleted by the revocation. Expiry (the invitation's, the end date's) is checked 
 TTL only tidies up.
 """
 
-from datetime import datetime
+from typing import Any
 
 from ..clock import to_epoch
+from ..domain.records.accounts import Account
+from ..domain.records.delegations import Acceptance, DelegatedAccount, Delegation, Grant, Invitation, Revocation
+from ..domain.records.sessions import SessionRecord
 from ..domain.states import AccountStatus, DelegationStatus
-from .base import absent, exists
+from .account_items import account_from, session_from
+from .base import Action, NamedActions, absent, exists
+from .delegation_items import (
+    delegation_attributes,
+    delegation_from,
+    invitation_attributes,
+    invitation_from,
+    names_attributes,
+    pointer_attributes,
+    pointer_from,
+)
 from .history import HistoryRecords
 from .keys import (
     ACCOUNT_SORT_KEY,
@@ -36,17 +49,17 @@ from .keys import (
     session_key,
     sort_key_of,
 )
-from .tokens import _sent_log_update
+from .tokens import sent_log_update
 
 
 class DelegationRecords(HistoryRecords):
     # The holder's side --------------------------------------------------------------------------------
 
-    def get_account_and_delegations(self, account_id: str) -> tuple[dict | None, list[dict]]:
-        """The account and the delegations it granted (each with its `id`), in one Query (every page)."""
+    def get_account_and_delegations(self, account_id: str) -> tuple[Account | None, list[Delegation]]:
+        """The account and the delegations it granted, in one Query (every page)."""
         account, delegations, start_key = None, [], None
         while True:
-            arguments = {
+            arguments: dict[str, Any] = {
                 "TableName": self._table,
                 "KeyConditionExpression": f"{PARTITION_KEY} = :pk AND {SORT_KEY} BETWEEN :first AND :last",
                 "ExpressionAttributeValues": expression_values(
@@ -60,49 +73,38 @@ class DelegationRecords(HistoryRecords):
             for found in response.get("Items", []):
                 sort_key = sort_key_of(found)
                 if sort_key == ACCOUNT_SORT_KEY:
-                    account = from_attributes(found)
+                    account = account_from(account_id, from_attributes(found))
                 elif sort_key.startswith(HOLDER_DELEGATION_PREFIX):
-                    delegations.append(
-                        {**from_attributes(found), "id": sort_key.removeprefix(HOLDER_DELEGATION_PREFIX)}
-                    )
+                    delegation_id = sort_key.removeprefix(HOLDER_DELEGATION_PREFIX)
+                    delegation = delegation_from(delegation_id, from_attributes(found))
+                    if delegation is not None:
+                        delegations.append(delegation)
             start_key = response.get("LastEvaluatedKey")
             if not start_key:
                 return account, delegations
 
-    def grant_delegation(
-        self,
-        *,
-        holder_id: str,
-        delegation_id: str,
-        delegation: dict,
-        invitation_digest: str,
-        invitation: dict,
-        invitation_expires: datetime,
-        kept_until: datetime,
-        old_log: list[int],
-        new_log: list[int],
-        event: dict,
-        now: datetime,
-    ) -> None:
+    def grant_delegation(self, grant: Grant) -> None:
         """The delegation, the holder's copy (kept until `kept_until` for "Mes délégations"), the
         invitation link, the invitation email in the holder's log and the event: all or nothing.
 
         The log changes only if no other email was sent meanwhile: two grants at once cannot both
         pass the count of delegations or the duplicate check they read. WriteConflict names `compte`."""
-        log_condition, log_values = _sent_log_update(old_log, new_log)
+        delegation, expires = grant.delegation, grant.invitation_expires
+        holder_id, record = delegation.holder_id, delegation_attributes(delegation)
+        invitation = invitation_attributes(_invitation_of(delegation))
+        log_condition, log_values = sent_log_update(grant.log)
         self._transact(
             [
-                (
-                    "delegation",
-                    self._put_action(delegation_key(delegation_id), delegation, invitation_expires, absent()),
-                ),
+                ("delegation", self._put_action(delegation_key(delegation.id), record, expires, absent())),
                 (
                     "copie",
-                    self._put_action(holder_delegation_key(holder_id, delegation_id), delegation, kept_until, absent()),
+                    self._put_action(
+                        holder_delegation_key(holder_id, delegation.id), record, grant.kept_until, absent()
+                    ),
                 ),
                 (
                     "invitation",
-                    self._put_action(invitation_key(invitation_digest), invitation, invitation_expires, absent()),
+                    self._put_action(invitation_key(delegation.invitation_digest), invitation, expires, absent()),
                 ),
                 (
                     "compte",
@@ -114,155 +116,135 @@ class DelegationRecords(HistoryRecords):
                         **log_values,
                     ),
                 ),
-                ("evenement", self._event_action(holder_id, event, now)),
+                ("evenement", self._event_action(holder_id, grant.event, grant.now)),
             ]
         )
 
-    def get_holder_delegation(self, holder_id: str, delegation_id: str) -> dict | None:
+    def get_holder_delegation(self, holder_id: str, delegation_id: str) -> Delegation | None:
         """A delegation as its holder's copy has it: another holder's is simply not there."""
-        return self._get(holder_delegation_key(holder_id, delegation_id))
+        return delegation_from(delegation_id, self._get(holder_delegation_key(holder_id, delegation_id)))
 
-    def revoke_delegation(
-        self,
-        *,
-        delegation_id: str,
-        holder_id: str,
-        status_seen: str,
-        delegate_id: str | None,
-        invitation_digest: str | None,
-        moment: str,
-        event: dict,
-        now: datetime,
-    ) -> None:
+    def revoke_delegation(self, revocation: Revocation) -> None:
         """Revoke a delegation still as it was read (`status_seen`): the delegate's pointer goes, a
         pending invitation is marked revoked (its code then answers "expired"), and the event.
 
         WriteConflict names `delegation` (it changed meanwhile: accepted, or revoked already)."""
+        delegation_id, holder_id = revocation.delegation_id, revocation.holder_id
         same = "titulaire_id = :titulaire AND statut = :vu"
-        values = {"revoquee": DelegationStatus.REVOKED, "moment": moment, "titulaire": holder_id, "vu": status_seen}
-        actions = [
-            (
-                "delegation",
-                self._update_action(
-                    delegation_key(delegation_id), "SET statut = :revoquee, revoquee_le = :moment", same, **values
-                ),
-            ),
-            (
-                "copie",
-                self._update_action(
-                    holder_delegation_key(holder_id, delegation_id),
-                    "SET statut = :revoquee, revoquee_le = :moment",
-                    same,
-                    **values,
-                ),
-            ),
-            ("evenement", self._event_action(holder_id, event, now)),
+        values: dict[str, Any] = {
+            "revoquee": DelegationStatus.REVOKED,
+            "moment": revocation.moment,
+            "titulaire": holder_id,
+            "vu": revocation.status_seen,
+        }
+        revoked = "SET statut = :revoquee, revoquee_le = :moment"
+        actions: NamedActions = [
+            ("delegation", self._update_action(delegation_key(delegation_id), revoked, same, **values)),
+            ("copie", self._update_action(holder_delegation_key(holder_id, delegation_id), revoked, same, **values)),
+            ("evenement", self._event_action(holder_id, revocation.event, revocation.now)),
         ]
-        if delegate_id is not None:
-            actions.append(("pointeur", self._delete_action(delegated_account_key(delegate_id, delegation_id))))
-        if invitation_digest is not None:
-            actions.append(
-                (
-                    "invitation",
-                    self._update_action(invitation_key(invitation_digest), "SET revoquee = :vrai", exists(), vrai=True),
-                )
-            )
+        if revocation.delegate_id is not None:
+            pointer = delegated_account_key(revocation.delegate_id, delegation_id)
+            actions.append(("pointeur", self._delete_action(pointer)))
+        if revocation.invitation_digest is not None:
+            invitation = invitation_key(revocation.invitation_digest)
+            actions.append(("invitation", self._update_action(invitation, "SET revoquee = :vrai", exists(), vrai=True)))
         self._transact(actions)
 
     # The delegate's side ------------------------------------------------------------------------------
 
-    def get_delegation(self, delegation_id: str) -> dict | None:
-        return self._get(delegation_key(delegation_id))
+    def get_delegation(self, delegation_id: str) -> Delegation | None:
+        return delegation_from(delegation_id, self._get(delegation_key(delegation_id)))
 
     def get_session_and_delegation(
         self, session_digest: str, delegation_id: str | None
-    ) -> tuple[dict | None, dict | None]:
+    ) -> tuple[SessionRecord | None, Delegation | None]:
         """A session and a delegation, in one BatchGetItem (the session alone, one GetItem, for a
         delegation id that cannot be one)."""
         if delegation_id is None:
-            return self._get(session_key(session_digest)), None
+            return session_from(session_digest, self._get(session_key(session_digest))), None
         found = self._get_many({"session": session_key(session_digest), "delegation": delegation_key(delegation_id)})
-        return found["session"], found["delegation"]
+        return session_from(session_digest, found["session"]), delegation_from(delegation_id, found["delegation"])
 
-    def get_invitation_and_account(self, invitation_digest: str, account_id: str) -> tuple[dict | None, dict | None]:
+    def get_invitation_and_account(
+        self, invitation_digest: str, account_id: str
+    ) -> tuple[Invitation | None, Account | None]:
         """An invitation and the account that would accept it, in one round trip."""
         found = self._get_many({"invitation": invitation_key(invitation_digest), "compte": account_key(account_id)})
-        return found["invitation"], found["compte"]
+        return invitation_from(invitation_digest, found["invitation"]), account_from(account_id, found["compte"])
 
-    def accept_delegation(
-        self,
-        *,
-        invitation_digest: str,
-        delegation_id: str,
-        holder_id: str,
-        delegate_id: str,
-        delegate: dict,
-        moment: str,
-        ends: datetime,
-        kept_until: datetime,
-        pointer: dict,
-        holder_event: dict,
-        delegate_event: dict,
-        now: datetime,
-    ) -> None:
+    def accept_delegation(self, acceptance: Acceptance) -> None:
         """Use the invitation up and make the delegation active until `ends`, with the delegate's
         pointer and both histories' events: all or nothing.
 
         WriteConflict names `invitation` (used, revoked or expired meanwhile) or `delegation`."""
-        epoch = to_epoch(now)
-        accepted = {
-            "actif": DelegationStatus.ACTIVE,
-            "attente": DelegationStatus.PENDING,
-            "delegataire_id": delegate_id,
-            "delegataire": delegate,
-            "moment": moment,
-            "titulaire": holder_id,
-        }
-        update = (
-            f"SET statut = :actif, delegataire_id = :delegataire_id, delegataire = :delegataire, "
-            f"acceptee_le = :moment, {TTL_ATTRIBUTE} = :fin"
-        )
-        condition = "titulaire_id = :titulaire AND statut = :attente"
+        invitation, now = acceptance.invitation, acceptance.now
+        delegation_id, holder_id, delegate_id = invitation.delegation_id, invitation.holder_id, acceptance.delegate_id
+        pointer = DelegatedAccount(delegation_id, holder_id, invitation.holder, invitation.scope, invitation.end)
         self._transact(
             [
                 (
                     "invitation",
                     self._delete_action(
-                        invitation_key(invitation_digest),
+                        invitation_key(invitation.digest),
                         f"{exists()} AND attribute_not_exists(revoquee) AND {TTL_ATTRIBUTE} > :now",
-                        now=epoch,
+                        now=to_epoch(now),
                     ),
                 ),
-                (
-                    "delegation",
-                    self._update_action(
-                        delegation_key(delegation_id), update, condition, fin=to_epoch(ends), **accepted
-                    ),
-                ),
+                ("delegation", self._accepted(delegation_key(delegation_id), acceptance, acceptance.ends)),
                 (
                     "copie",
-                    self._update_action(
-                        holder_delegation_key(holder_id, delegation_id),
-                        update,
-                        condition,
-                        fin=to_epoch(kept_until),
-                        **accepted,
-                    ),
+                    self._accepted(holder_delegation_key(holder_id, delegation_id), acceptance, acceptance.kept_until),
                 ),
                 (
                     "pointeur",
-                    self._put_action(delegated_account_key(delegate_id, delegation_id), pointer, ends, absent()),
+                    self._put_action(
+                        delegated_account_key(delegate_id, delegation_id),
+                        pointer_attributes(pointer),
+                        acceptance.ends,
+                        absent(),
+                    ),
                 ),
-                ("evenement_titulaire", self._event_action(holder_id, holder_event, now)),
-                ("evenement_delegataire", self._event_action(delegate_id, delegate_event, now)),
-            ]
+                ("evenement_titulaire", self._event_action(holder_id, acceptance.holder_event, now)),
+                ("evenement_delegataire", self._event_action(delegate_id, acceptance.delegate_event, now)),
+            ],
+            {"invitation": lambda item: invitation_from(invitation.digest, item)},
         )
 
-    def list_delegated_accounts(self, delegate_id: str) -> list[dict]:
-        """The pointers to the delegations a delegate accepted and that were not revoked (each with
-        its `delegation_id`), in one Query (every page)."""
+    def _accepted(self, key: tuple[str, str], acceptance: Acceptance, until: Any) -> Action:
+        """The delegation (or its holder's copy) made active, if still pending, until `until`."""
+        return self._update_action(
+            key,
+            f"SET statut = :actif, delegataire_id = :delegataire_id, delegataire = :delegataire, "
+            f"acceptee_le = :moment, {TTL_ATTRIBUTE} = :fin",
+            "titulaire_id = :titulaire AND statut = :attente",
+            fin=to_epoch(until),
+            actif=DelegationStatus.ACTIVE,
+            attente=DelegationStatus.PENDING,
+            delegataire_id=acceptance.delegate_id,
+            delegataire=names_attributes(acceptance.delegate),
+            moment=acceptance.moment,
+            titulaire=acceptance.invitation.holder_id,
+        )
+
+    def list_delegated_accounts(self, delegate_id: str) -> list[DelegatedAccount]:
+        """The pointers to the delegations a delegate accepted and that were not revoked, in one Query
+        (every page)."""
         found = self._query(account_partition(delegate_id), DELEGATED_ACCOUNT_PREFIX)
         return [
-            {**from_attributes(item), "delegation_id": sort_key_of(item).removeprefix(DELEGATED_ACCOUNT_PREFIX)}
+            pointer_from(sort_key_of(item).removeprefix(DELEGATED_ACCOUNT_PREFIX), from_attributes(item) or {})
             for item in found
         ]
+
+
+def _invitation_of(delegation: Delegation) -> Invitation:
+    """What the invitation's code leads to."""
+    return Invitation(
+        delegation.invitation_digest,
+        delegation.id,
+        delegation.holder_id,
+        delegation.holder,
+        delegation.email_key,
+        delegation.scope,
+        delegation.end,
+    )

@@ -6,6 +6,8 @@ Each write is conditional on the record still being as the domain read it, so a 
 notification, or one racing the person's own request, changes nothing more: False then.
 """
 
+from typing import Any
+
 from ..domain.errors import WriteConflict
 from ..domain.states import AccountStatus, DelegationStatus
 from .base import exists
@@ -56,7 +58,7 @@ class EmailFeedbackRecords(HistoryRecords):
     ) -> bool:
         """A pending délégation becomes `courriel_invalide` (and its holder's copy with it); its link
         answers "expired", as a revoked one's."""
-        values = {
+        values: dict[str, Any] = {
             "invalide": DelegationStatus.EMAIL_INVALID,
             "attente": DelegationStatus.PENDING,
             "moment": moment,

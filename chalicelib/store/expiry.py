@@ -8,19 +8,22 @@ expired before now: it never scans, and reads what it removes, not the table.
 import zlib
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 
 from botocore.exceptions import ClientError
 
 from ..clock import to_epoch
 from ..domain.errors import WriteConflict
+from ..domain.records.registrations import ExpiredAccount, ExpiredDraft, ExpiredPage
 from ..domain.states import AccountStatus
 from ..table import EXPIRY_INDEX, EXPIRY_INDEX_PROJECTION, EXPIRY_SHARDS
-from .base import absent
+from .base import NamedActions, absent
 from .history import HistoryRecords
 from .keys import (
     EXPIRY_SHARD_ATTRIBUTE,
     PARTITION_KEY,
     TTL_ATTRIBUTE,
+    Item,
     account_key,
     activation_key,
     credentials_key,
@@ -43,17 +46,14 @@ def expiry_shard(item_id: str) -> str:
 
 
 class ExpiryRecords(HistoryRecords):
-    def expired_registrations(self, now: datetime, page_size: int = PAGE_SIZE) -> Iterator[tuple[list[dict], int]]:
+    def expired_registrations(self, now: datetime, page_size: int = PAGE_SIZE) -> Iterator[ExpiredPage]:
         """The drafts and pending accounts that expired before `now`, a page (one Query) at a time,
-        shard after shard: each page is (records, items_read). A page is read only when asked for,
-        so a caller that stops early makes no further request.
-
-        Each record has `genre` ("compte" or "inscription"), `id`, and for an account `nir`,
-        `courriel`, `activation_empreinte` (what it holds, without reading the account)."""
+        shard after shard. A page is read only when asked for, so a caller that stops early makes
+        no further request. An account comes with what it holds, without reading the account."""
         for shard in expiry_shards():
             start_key = None
             while True:
-                arguments = {
+                arguments: dict[str, Any] = {
                     "TableName": self._table,
                     "IndexName": EXPIRY_INDEX,
                     "KeyConditionExpression": "#lot = :lot AND #expire < :now",
@@ -65,20 +65,13 @@ class ExpiryRecords(HistoryRecords):
                     arguments["ExclusiveStartKey"] = start_key
                 response = self._client.query(**arguments)
                 records = [_expired_record(item) for item in response.get("Items", [])]
-                yield [r for r in records if r], response.get("ScannedCount", 0)
+                yield ExpiredPage([r for r in records if r], response.get("ScannedCount", 0))
                 start_key = response.get("LastEvaluatedKey")
                 if not start_key:
                     break
 
     def delete_expired_account(
-        self,
-        *,
-        account_id: str,
-        nir: str | None,
-        email_key_value: str | None,
-        activation_digest: str | None,
-        now: datetime,
-        only_expired: bool = True,
+        self, account: ExpiredAccount, email_key_value: str | None, now: datetime, only_expired: bool = True
     ) -> bool:
         """Delete a pending account whose link has expired, with its NIR and email reservations and its
         activation token: all together, or nothing when the account is no longer an expired pending
@@ -86,17 +79,17 @@ class ExpiryRecords(HistoryRecords):
         registration took over after the expiry is left to it. Returns whether the account was deleted.
         With `only_expired` False, a pending account is released before its expiry (its activation
         email bounced): the same deletion, on the same condition that it is still pending."""
-        same_account = f"{absent()} OR compte_id = :compte"
+        account_id, same_account = account.id, f"{absent()} OR compte_id = :compte"
         still_pending = "statut = :attente"
-        values = {"attente": AccountStatus.PENDING}
+        values: dict[str, object] = {"attente": AccountStatus.PENDING}
         if only_expired:
             still_pending += f" AND {TTL_ATTRIBUTE} < :now"
             values["now"] = to_epoch(now)
-        actions = [("compte", self._delete_action(account_key(account_id), still_pending, **values))]
+        actions: NamedActions = [("compte", self._delete_action(account_key(account_id), still_pending, **values))]
         held = [
-            ("nir", nir and credentials_key(nir)),
+            ("nir", account.nir and credentials_key(account.nir)),
             ("courriel", email_key_value and email_key(email_key_value)),
-            ("activation", activation_digest and activation_key(activation_digest)),
+            ("activation", account.activation_digest and activation_key(account.activation_digest)),
         ]
         actions += [(name, self._delete_action(key, same_account, compte=account_id)) for name, key in held if key]
         while True:
@@ -116,11 +109,11 @@ class ExpiryRecords(HistoryRecords):
         return self._delete_if(draft_key(draft_id), f"{TTL_ATTRIBUTE} < :now", now=to_epoch(now))
 
 
-def _expired_record(item: dict) -> dict | None:
+def _expired_record(item: Item) -> ExpiredDraft | ExpiredAccount | None:
     kind, _, item_id = item[PARTITION_KEY]["S"].partition("#")
     if kind == "INSCRIPTION":
-        return {"genre": "inscription", "id": item_id}
+        return ExpiredDraft(item_id)
     if kind == "COMPTE":
         values = {name: deserialize(item[name]) for name in EXPIRY_INDEX_PROJECTION if name in item}
-        return {"genre": "compte", "id": item_id, **values}
+        return ExpiredAccount(item_id, values.get("nir"), values.get("courriel"), values.get("activation_empreinte"))
     return None

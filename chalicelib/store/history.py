@@ -5,9 +5,13 @@ Every change to an account writes its event in the same transaction as the chang
 """
 
 from datetime import datetime
+from typing import Any
 
 from ..domain.errors import UnknownPosition
-from .base import TableAccess
+from ..domain.records.accounts import AccountEvent
+from ..domain.records.history import Event, HistoryPage
+from .account_items import event_attributes, event_from
+from .base import Action, TableAccess
 from .keys import (
     EVENT_PREFIX,
     PARTITION_KEY,
@@ -25,14 +29,17 @@ from .keys import (
 
 
 class HistoryRecords(TableAccess):
-    def _event_action(self, account_id: str, event: dict, moment: datetime, expires: datetime | None = None) -> dict:
-        return self._put_action(event_key(account_id, time_ordered_id(moment)), event, expires)
+    def _event_action(self, account_id: str, event: Event, moment: datetime, expires: datetime | None = None) -> Action:
+        return self._put_action(event_key(account_id, time_ordered_id(moment)), event_attributes(event), expires)
 
-    def history_page(self, account_id: str, cursor: str | None, limit: int) -> tuple[list[dict], str | None]:
+    def _account_event_action(self, written: AccountEvent) -> Action:
+        return self._event_action(written.account_id, written.event, written.now)
+
+    def history_page(self, account_id: str, cursor: str | None, limit: int) -> HistoryPage:
         """Up to `limit` events, newest first, from after the opaque `cursor`; and the cursor to go on
         from, or None when nothing is left (one more is read to know it). A cursor this API did not
         hand out raises UnknownPosition."""
-        arguments = {
+        arguments: dict[str, Any] = {
             "TableName": self._table,
             "KeyConditionExpression": f"{PARTITION_KEY} = :pk AND begins_with({SORT_KEY}, :prefix)",
             "ExpressionAttributeValues": expression_values(pk=account_partition(account_id), prefix=EVENT_PREFIX),
@@ -48,7 +55,7 @@ class HistoryRecords(TableAccess):
         items = self._client.query(**arguments).get("Items", [])
         page = items[:limit]
         following = history_cursor(sort_key_of(page[-1])) if len(items) > limit else None
-        return [from_attributes(item) for item in page], following
+        return HistoryPage([event_from(from_attributes(item) or {}) for item in page], following)
 
     def delete_account_events(self, account_id: str) -> tuple[int, int]:
         """Delete the history of an account (after the account itself). Returns (deleted, items_read)."""

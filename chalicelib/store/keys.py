@@ -14,6 +14,7 @@ import re
 import secrets
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from ..clock import to_epoch
 from ..table import EXPIRY_SHARD_ATTRIBUTE, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE
@@ -21,6 +22,8 @@ from ..table import EXPIRY_SHARD_ATTRIBUTE, PARTITION_KEY, SORT_KEY, TTL_ATTRIBU
 __all__ = ["EXPIRY_SHARD_ATTRIBUTE", "PARTITION_KEY", "SORT_KEY", "TTL_ATTRIBUTE"]
 
 Key = tuple[str, str]
+# A record as plain values (its attributes by name), the way the codec reads and writes items.
+Item = dict[str, Any]
 
 # Sort-key prefixes of what lives in an account's partition (`COMPTE#<id>`).
 EVENT_PREFIX = "EVENEMENT#"
@@ -184,10 +187,10 @@ def history_sort_key(cursor: object) -> str | None:
 
 # The item codec: plain dicts in and out ------------------------------------------------------------
 
-_codec = None
+_codec: tuple[Any, Any] | None = None
 
 
-def _types():
+def _types() -> tuple[Any, Any]:
     """boto3's serializer and deserializer, loaded when the store first needs them."""
     global _codec
     if _codec is None:
@@ -197,15 +200,16 @@ def _types():
     return _codec
 
 
-def serialize(value) -> dict:
-    return _types()[0].serialize(value)
+def serialize(value: Any) -> Item:
+    attribute: Item = _types()[0].serialize(value)
+    return attribute
 
 
-def deserialize(attribute: dict):
+def deserialize(attribute: Item) -> Any:
     return _plain(_types()[1].deserialize(attribute))
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, dict):
@@ -215,11 +219,11 @@ def _plain(value):
     return value
 
 
-def to_attributes(record: dict) -> dict:
+def to_attributes(record: Item) -> Item:
     return {name: serialize(value) for name, value in record.items() if value is not None}
 
 
-def from_attributes(item: dict | None) -> dict | None:
+def from_attributes(item: Item | None) -> Item | None:
     """A record without its keys (the caller knows them)."""
     if item is None:
         return None
@@ -230,15 +234,16 @@ def from_attributes(item: dict | None) -> dict | None:
     return record
 
 
-def key_attributes(key: Key) -> dict:
+def key_attributes(key: Key) -> Item:
     return {PARTITION_KEY: {"S": key[0]}, SORT_KEY: {"S": key[1]}}
 
 
-def sort_key_of(item: dict) -> str:
-    return item[SORT_KEY]["S"]
+def sort_key_of(item: Item) -> str:
+    sort_key: str = item[SORT_KEY]["S"]
+    return sort_key
 
 
-def item(key: Key, record: dict, expires: datetime | None = None) -> dict:
+def item(key: Key, record: Item, expires: datetime | None = None) -> Item:
     attributes = to_attributes(record)
     attributes.update(key_attributes(key))
     if expires is not None:
@@ -246,5 +251,5 @@ def item(key: Key, record: dict, expires: datetime | None = None) -> dict:
     return attributes
 
 
-def expression_values(**values) -> dict:
+def expression_values(**values: Any) -> Item:
     return {f":{name}": serialize(value) for name, value in values.items()}

@@ -5,13 +5,25 @@ that the NIR and the email are free, and that the draft awaits its identity. The
 writes the pending account with everything it holds and strips the draft of its personal data.
 """
 
+from dataclasses import replace
 from datetime import datetime
 
 from ..clock import to_epoch
 from ..domain.errors import WriteConflict
+from ..domain.records.registrations import Draft, IdentityStep, PendingAccount
 from ..domain.states import DraftStep
+from .account_items import (
+    IDENTITY_ATTRIBUTES,
+    account_attributes,
+    activation_attributes,
+    credentials_attributes,
+    draft_attributes,
+    draft_from,
+    event_attributes,
+    identity_attributes,
+)
 from .accounts import FREE
-from .base import TableAccess, absent, exists
+from .base import Action, TableAccess, absent, exists
 from .expiry import expiry_shard
 from .keys import (
     EXPIRY_SHARD_ATTRIBUTE,
@@ -55,10 +67,10 @@ class RegistrationRecords(TableAccess):
             [("captcha", self._spent_mark(nonce, expires)), ("inscription", self._identity_awaited(draft_id, now))]
         )
 
-    def _spent_mark(self, nonce: str, expires: datetime) -> dict:
+    def _spent_mark(self, nonce: str, expires: datetime) -> Action:
         return self._put_action(captcha_key(nonce), {}, expires, absent())
 
-    def _identity_awaited(self, draft_id: str, now: datetime) -> dict:
+    def _identity_awaited(self, draft_id: str, now: datetime) -> Action:
         return self._check_action(
             draft_key(draft_id),
             AWAITS_IDENTITY,
@@ -69,10 +81,10 @@ class RegistrationRecords(TableAccess):
 
     # Drafts: written first by the identity step (a started draft is its id, domain/registration.py) --
 
-    def get_draft(self, draft_id: str) -> dict | None:
-        return self._get(draft_key(draft_id))
+    def get_draft(self, draft_id: str) -> Draft | None:
+        return draft_from(draft_id, self._get(draft_key(draft_id)))
 
-    def cancel_draft(self, draft_id: str, identity_fields: list[str], now: datetime, expires: datetime) -> None:
+    def cancel_draft(self, draft_id: str, now: datetime, expires: datetime) -> None:
         """Empty a live draft of its personal data and mark it cancelled, in one conditional write
         (so that a repeat of this very request, its reply lost, is recognised); a draft not written
         yet gets its mark, with its expiry. What remains (the step, the CGU's acceptance) goes with
@@ -86,9 +98,9 @@ class RegistrationRecords(TableAccess):
                     self._update_action(
                         draft_key(draft_id),
                         f"SET etape = :annulee, {TTL_ATTRIBUTE} = if_not_exists({TTL_ATTRIBUTE}, :fin) REMOVE "
-                        + ", ".join(f"#{name}" for name in identity_fields),
+                        + ", ".join(f"#{name}" for name in IDENTITY_ATTRIBUTES),
                         f"{absent()} OR (etape <> :annulee AND {TTL_ATTRIBUTE} > :now)",
-                        names={f"#{name}": name for name in identity_fields},
+                        names={f"#{name}": name for name in IDENTITY_ATTRIBUTES},
                         annulee=DraftStep.CANCELLED,
                         now=to_epoch(now),
                         fin=to_epoch(expires),
@@ -99,17 +111,7 @@ class RegistrationRecords(TableAccess):
 
     # Step 2, the identity ----------------------------------------------------------------------
 
-    def save_identity(
-        self,
-        draft_id: str,
-        identity: dict,
-        email_key_value: str,
-        captcha_nonce: str,
-        captcha_expires: datetime,
-        now: datetime,
-        draft: dict,
-        draft_expires: datetime,
-    ) -> None:
+    def save_identity(self, step: IdentityStep) -> None:
         """Mark the (rightly answered) captcha spent and store the identity on a draft that awaits
         it, if its NIR and email are free: all or nothing, in one request. The draft is written
         whole (`draft`: its first step; its expiry; its shard of the expiry index, since it now holds
@@ -117,7 +119,9 @@ class RegistrationRecords(TableAccess):
 
         WriteConflict names `captcha` (answered already), `nir`, `courriel` and/or `inscription`
         (cancelled, expired or past this step)."""
-        draft = {**draft, EXPIRY_SHARD_ATTRIBUTE: expiry_shard(draft_id)}
+        identity = identity_attributes(step.identity)
+        first_step = {name: value for name, value in draft_attributes(step.draft).items() if name != "etape"}
+        draft = {**first_step, EXPIRY_SHARD_ATTRIBUTE: expiry_shard(step.draft.id)}
         fields = {name: value for name, value in identity.items() if value is not None}
         cleared = [name for name, value in identity.items() if value is None]
         update = (
@@ -127,23 +131,23 @@ class RegistrationRecords(TableAccess):
         )
         if cleared:
             update += " REMOVE " + ", ".join(f"#{name}" for name in cleared)
-        epoch = to_epoch(now)
+        epoch = to_epoch(step.now)
         self._transact(
             [
-                ("captcha", self._spent_mark(captcha_nonce, captcha_expires)),
-                ("nir", self._check_action(credentials_key(identity["nir"]), FREE, now=epoch)),
-                ("courriel", self._check_action(email_key(email_key_value), FREE, now=epoch)),
+                ("captcha", self._spent_mark(step.captcha.nonce, step.captcha.expires)),
+                ("nir", self._check_action(credentials_key(step.identity.nir), FREE, now=epoch)),
+                ("courriel", self._check_action(email_key(step.email_key), FREE, now=epoch)),
                 (
                     "inscription",
                     self._update_action(
-                        draft_key(draft_id),
+                        draft_key(step.draft.id),
                         update,
                         AWAITS_IDENTITY,
                         names={f"#{name}": name for name in [*draft, *identity]},
                         next=DraftStep.PASSWORD,
                         identite=DraftStep.IDENTITY,
                         now=epoch,
-                        fin=to_epoch(draft_expires),
+                        fin=to_epoch(step.draft.expires_at),
                         **draft,
                         **fields,
                     ),
@@ -153,21 +157,7 @@ class RegistrationRecords(TableAccess):
 
     # Step 3, the password: the pending account ---------------------------------------------------
 
-    def create_pending_account(
-        self,
-        *,
-        draft_id: str,
-        draft_identity_fields: list[str],
-        account_id: str,
-        account: dict,
-        credentials: dict,
-        email_key_value: str,
-        activation_digest: str,
-        activation: dict,
-        event: dict,
-        now: datetime,
-        expires: datetime,
-    ) -> str:
+    def create_pending_account(self, pending: PendingAccount) -> str:
         """Write a pending account with its NIR and email reservations, its activation token and its
         first history event, and strip the draft of its personal data: all or nothing. Returns the
         registration event's id (the activation code names it).
@@ -177,39 +167,42 @@ class RegistrationRecords(TableAccess):
         The account goes in the expiry index with its token's digest, so that the cleanup can
         remove all it holds once its link has expired. Activation makes the registration event
         permanent: the account and the token name it."""
-        epoch = to_epoch(now)
-        registration_event = time_ordered_id(now)
+        epoch, expires = to_epoch(pending.now), pending.account.expires_at
+        account_id = pending.account.id
+        registration_event = time_ordered_id(pending.now)
         account = {
-            **account,
-            "evenement_inscription": registration_event,
-            "activation_empreinte": activation_digest,
+            **account_attributes(replace(pending.account, registration_event=registration_event)),
             EXPIRY_SHARD_ATTRIBUTE: expiry_shard(account_id),
         }
-        activation = {**activation, "evenement_inscription": registration_event}
+        activation = activation_attributes(replace(pending.activation, registration_event=registration_event))
+        credentials = credentials_attributes(pending.credentials)
+        event = event_attributes(pending.event)
         self._transact(
             [
-                ("nir", self._put_action(credentials_key(account["nir"]), credentials, expires, FREE, now=epoch)),
+                ("nir", self._put_action(credentials_key(pending.account.nir), credentials, expires, FREE, now=epoch)),
                 (
                     "courriel",
-                    self._put_action(email_key(email_key_value), {"compte_id": account_id}, expires, FREE, now=epoch),
+                    self._put_action(email_key(pending.email_key), {"compte_id": account_id}, expires, FREE, now=epoch),
                 ),
                 ("compte", self._put_action(account_key(account_id), account, expires, absent())),
-                ("activation", self._put_action(activation_key(activation_digest), activation, expires, absent())),
-                ("evenement", self._put_action(event_key(account_id, registration_event), event, expires)),
                 (
-                    "inscription",
-                    self._update_action(
-                        draft_key(draft_id),
-                        "SET etape = :next, compte_id = :compte REMOVE "
-                        + ", ".join(f"#{name}" for name in draft_identity_fields),
-                        f"{exists()} AND etape = :expected AND {TTL_ATTRIBUTE} > :now",
-                        names={f"#{name}": name for name in draft_identity_fields},
-                        next=DraftStep.ACTIVATION,
-                        compte=account_id,
-                        expected=DraftStep.PASSWORD,
-                        now=epoch,
-                    ),
+                    "activation",
+                    self._put_action(activation_key(pending.activation.digest), activation, expires, absent()),
                 ),
+                ("evenement", self._put_action(event_key(account_id, registration_event), event, expires)),
+                ("inscription", self._draft_completed(pending.draft_id, account_id, epoch)),
             ]
         )
         return registration_event
+
+    def _draft_completed(self, draft_id: str, account_id: str, epoch: int) -> Action:
+        return self._update_action(
+            draft_key(draft_id),
+            "SET etape = :next, compte_id = :compte REMOVE " + ", ".join(f"#{name}" for name in IDENTITY_ATTRIBUTES),
+            f"{exists()} AND etape = :expected AND {TTL_ATTRIBUTE} > :now",
+            names={f"#{name}": name for name in IDENTITY_ATTRIBUTES},
+            next=DraftStep.ACTIVATION,
+            compte=account_id,
+            expected=DraftStep.PASSWORD,
+            now=epoch,
+        )

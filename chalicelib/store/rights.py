@@ -14,15 +14,21 @@ crediting writes it here, on condition that the versions it read are still there
 """
 
 from collections.abc import Iterable
-from datetime import datetime
+from typing import Any
 
 from botocore.exceptions import ClientError
 
 from ..domain.errors import WriteConflict
-from .base import TableAccess, absent, exists
+from ..domain.records.crediting import Credit, YearCredit
+from ..domain.records.hours import Movement, Rights
+from .base import Action, NamedActions, TableAccess, absent, exists
+from .crediting_items import year_attributes, year_from
+from .hours_items import movement_attributes, movement_from, rights_from
 from .keys import (
     RIGHTS_MOVEMENT_PREFIX,
     RIGHTS_SORT_KEY,
+    Item,
+    Key,
     expression_values,
     from_attributes,
     item,
@@ -35,9 +41,11 @@ from .keys import (
 )
 
 BATCH_GET_LIMIT = 100  # keys per BatchGetItem
+# What a refused credit reads back: the records as they now are.
+READ_BACK = {"droits": rights_from, "annee": year_from}
 
 
-def version_condition(version: int | None) -> tuple[str, dict]:
+def version_condition(version: int | None) -> tuple[str, dict[str, Any]]:
     """The record is as it was read: absent (None), or at this version."""
     if version is None:
         return absent(), {}
@@ -49,89 +57,81 @@ def version_condition(version: int | None) -> tuple[str, dict]:
 class RightsRecords(TableAccess):
     # "Mon compte d'heures" ----------------------------------------------------------------------
 
-    def get_rights_and_movements(self, nir: str) -> tuple[dict | None, list[dict]]:
+    def get_rights_and_movements(self, nir: str) -> tuple[Rights | None, list[Movement]]:
         """The rights record and the movements, oldest first, in one Query."""
         rights, movements = None, []
         for found in self._query(rights_partition(nir), RIGHTS_SORT_KEY):
             if sort_key_of(found) == RIGHTS_SORT_KEY:
-                rights = from_attributes(found)
+                rights = rights_from(from_attributes(found))
             elif sort_key_of(found).startswith(RIGHTS_MOVEMENT_PREFIX):
-                movements.append(from_attributes(found))
+                movements.append(movement_from(from_attributes(found) or {}))
         return rights, movements
 
     # Crediting ----------------------------------------------------------------------------------
 
     def read_rights(
         self, years: Iterable[tuple[str, int]]
-    ) -> tuple[dict[str, dict | None], dict[tuple[str, int], dict | None]]:
+    ) -> tuple[dict[str, Rights | None], dict[tuple[str, int], YearCredit | None]]:
         """The rights record of each NIR and the record of each (NIR, year): one BatchGetItem per
         100 keys (absent records come back as None)."""
         years = set(years)
-        wanted = {("droits", nir): rights_key(nir) for nir in {nir for nir, _ in years}}
+        wanted: dict[tuple[str, str, int], Key] = {("droits", nir, 0): rights_key(nir) for nir, _ in years}
         wanted.update({("annee", nir, year): rights_year_key(nir, year) for nir, year in years})
         names = list(wanted)
-        found = {}
+        found: dict[tuple[str, str, int], Item | None] = {}
         for start in range(0, len(names), BATCH_GET_LIMIT):
             found.update(self._get_many({name: wanted[name] for name in names[start : start + BATCH_GET_LIMIT]}))
-        by_nir = {name[1]: record for name, record in found.items() if name[0] == "droits"}
-        by_year = {(name[1], name[2]): record for name, record in found.items() if name[0] == "annee"}
+        by_nir = {nir: rights_from(record) for (kind, nir, _), record in found.items() if kind == "droits"}
+        by_year = {(nir, year): year_from(record) for (kind, nir, year), record in found.items() if kind == "annee"}
         return by_nir, by_year
 
-    def credit_declaration(
-        self,
-        nir: str,
-        year: int,
-        year_record: dict,
-        year_version: int | None,
-        delta: int,
-        check_rights: bool,
-        rights_version: int | None,
-        movement: dict | None,
-        now: datetime,
-    ) -> None:
+    def credit_declaration(self, credit: Credit) -> None:
         """Write a year's record and, when hours move, the rights and the movement: one
         TransactWriteItems (one PutItem when only the year's record changes), each record on
         condition that it is still at the version read. When another write came first, WriteConflict
         names `annee` and/or `droits` and holds them as they now are (None: absent), or names
         `transaction` when DynamoDB cancelled this one for another in flight on the same items."""
-        year_condition, year_values = version_condition(year_version)
-        actions = [
-            ("annee", self._put_action(rights_year_key(nir, year), year_record, None, year_condition, **year_values))
-        ]
-        rights_condition, rights_values = version_condition(rights_version)
-        if delta:
-            actions.append(
-                (
-                    "droits",
-                    self._update_action(
-                        rights_key(nir),
-                        "SET heures_cpf = if_not_exists(heures_cpf, :zero) + :delta, "
-                        "heures_libres = if_not_exists(heures_libres, :zero) + :delta, "
-                        "version = if_not_exists(version, :zero) + :one",
-                        rights_condition,
-                        delta=delta,
-                        zero=0,
-                        one=1,
-                        **rights_values,
-                    ),
-                )
-            )
-        elif check_rights:
-            actions.append(("droits", self._check_action(rights_key(nir), rights_condition, **rights_values)))
-        if movement is not None:
-            actions.append(("mouvement", self._put_action(rights_movement_key(nir, time_ordered_id(now)), movement)))
+        year_key = rights_year_key(credit.nir, credit.year.year)
+        year_condition, year_values = version_condition(credit.year_version)
+        year_record = year_attributes(credit.year)
+        year_action = self._put_action(year_key, year_record, None, year_condition, **year_values)
+        actions: NamedActions = [("annee", year_action)]
+        rights = self._rights_action(credit)
+        if rights is not None:
+            actions.append(("droits", rights))
+        if credit.movement is not None:
+            movement_key = rights_movement_key(credit.nir, time_ordered_id(credit.now))
+            actions.append(("mouvement", self._put_action(movement_key, movement_attributes(credit.movement))))
         if len(actions) == 1:
-            self._put_if(rights_year_key(nir, year), year_record, year_condition, **year_values)
+            self._put_if(year_key, year_record, year_condition, **year_values)
             return
         try:
-            self._transact(actions)
+            self._transact(actions, READ_BACK)
         except ClientError as error:
             if _cancelled_by_another_transaction(error):
                 raise WriteConflict({"transaction"}) from None
             raise
 
-    def _put_if(self, key, record: dict, condition: str, **values) -> None:
-        arguments = {
+    def _rights_action(self, credit: Credit) -> Action | None:
+        condition, values = version_condition(credit.rights.version)
+        if credit.rights.delta:
+            return self._update_action(
+                rights_key(credit.nir),
+                "SET heures_cpf = if_not_exists(heures_cpf, :zero) + :delta, "
+                "heures_libres = if_not_exists(heures_libres, :zero) + :delta, "
+                "version = if_not_exists(version, :zero) + :one",
+                condition,
+                delta=credit.rights.delta,
+                zero=0,
+                one=1,
+                **values,
+            )
+        if credit.rights.checked:
+            return self._check_action(rights_key(credit.nir), condition, **values)
+        return None
+
+    def _put_if(self, key: Key, record: Item, condition: str, **values: Any) -> None:
+        arguments: dict[str, Any] = {
             "TableName": self._table,
             "Item": item(key, record),
             "ConditionExpression": condition,
@@ -143,7 +143,8 @@ class RightsRecords(TableAccess):
             self._client.put_item(**arguments)
         except ClientError as error:
             if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                raise WriteConflict({"annee"}, {"annee": from_attributes(error.response.get("Item"))}) from None
+                found = year_from(from_attributes(error.response.get("Item")))
+                raise WriteConflict({"annee"}, {"annee": found}) from None
             raise
 
 

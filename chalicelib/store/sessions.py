@@ -4,7 +4,10 @@ partition, so that a password change or reset can end every session of the accou
 from datetime import datetime
 
 from ..clock import to_epoch
-from .base import absent, exists
+from ..domain.records.accounts import AccountEvent
+from ..domain.records.sessions import Login, SessionRecord, SessionTouch
+from .account_items import session_attributes, session_from
+from .base import Action, NamedActions, absent, exists
 from .history import HistoryRecords
 from .keys import (
     SESSION_POINTER_PREFIX,
@@ -19,50 +22,55 @@ from .keys import (
 
 
 class SessionRecords(HistoryRecords):
-    def open_session(
-        self, session_digest: str, session: dict, expires: datetime, event: dict, now: datetime, nir: str
-    ) -> None:
+    def open_session(self, login: Login) -> None:
         """The session, its pointer in the account's partition and the login event; the failed-login
         count of the NIR starts again from zero."""
-        account_id = session["compte_id"]
+        session = login.session
+        expires = session.expires_at
         self._transact(
             [
-                ("session", self._put_action(session_key(session_digest), session, expires, absent())),
-                ("pointeur", self._put_action(session_pointer_key(account_id, session_digest), {}, expires)),
-                ("evenement", self._event_action(account_id, event, now)),
-                ("tentatives", self._delete_action(attempts_key(nir))),
+                (
+                    "session",
+                    self._put_action(session_key(session.digest), session_attributes(session), expires, absent()),
+                ),
+                ("pointeur", self._put_action(session_pointer_key(session.account_id, session.digest), {}, expires)),
+                ("evenement", self._event_action(session.account_id, login.event, login.now)),
+                ("tentatives", self._delete_action(attempts_key(login.nir))),
             ]
         )
 
-    def touch_session(self, session_digest: str, now: datetime, idle_until: datetime) -> dict | None:
+    def touch_session(self, session_digest: str, now: datetime, idle_until: datetime) -> SessionRecord | None:
         """Extend a live session's idle deadline and return it; None when it is unknown or over."""
-        return self._update_if(
-            session_key(session_digest),
-            "SET inactive_apres = :idle",
-            f"{exists()} AND inactive_apres > :now AND {TTL_ATTRIBUTE} > :now",
-            now=to_epoch(now),
-            idle=to_epoch(idle_until),
+        return session_from(
+            session_digest,
+            self._update_if(
+                session_key(session_digest),
+                "SET inactive_apres = :idle",
+                f"{exists()} AND inactive_apres > :now AND {TTL_ATTRIBUTE} > :now",
+                now=to_epoch(now),
+                idle=to_epoch(idle_until),
+            ),
         )
 
-    def _touch_action(self, session_digest: str, account_id: str, now: datetime, idle_until: datetime) -> dict:
+    def _touch_action(self, touch: SessionTouch, account_id: str, now: datetime) -> Action:
         """For a transaction that also authenticates: the session's idle deadline pushed back, on
         condition that it is still this account's, live and not idle (logged out in between: the
         transaction fails on `session`)."""
         return self._update_action(
-            session_key(session_digest),
+            session_key(touch.digest),
             "SET inactive_apres = :idle",
             f"{exists()} AND compte_id = :compte AND inactive_apres > :now AND {TTL_ATTRIBUTE} > :now",
-            idle=to_epoch(idle_until),
+            idle=to_epoch(touch.idle_until),
             compte=account_id,
             now=to_epoch(now),
         )
 
-    def close_session(self, session_digest: str, account_id: str, event: dict, now: datetime) -> None:
+    def close_session(self, session_digest: str, logout: AccountEvent) -> None:
         self._transact(
             [
                 ("session", self._delete_action(session_key(session_digest))),
-                ("pointeur", self._delete_action(session_pointer_key(account_id, session_digest))),
-                ("evenement", self._event_action(account_id, event, now)),
+                ("pointeur", self._delete_action(session_pointer_key(logout.account_id, session_digest))),
+                ("evenement", self._account_event_action(logout)),
             ]
         )
 
@@ -71,7 +79,7 @@ class SessionRecords(HistoryRecords):
         pointers = self._query(account_partition(account_id), SESSION_POINTER_PREFIX, keys_only=True)
         return [sort_key_of(pointer).removeprefix(SESSION_POINTER_PREFIX) for pointer in pointers]
 
-    def _ending_sessions(self, account_id: str, digests: list[str], room: int) -> list[tuple[str, dict]]:
+    def _ending_sessions(self, account_id: str, digests: list[str], room: int) -> NamedActions:
         """The deletes that end these sessions, for a transaction that has `room` items left (each
         session is two items: itself and its pointer)."""
         return [

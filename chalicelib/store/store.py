@@ -3,9 +3,9 @@
 from .accounts import AccountRecords
 from .declaration_files import DeclarationFileRecords
 from .delegations import DelegationRecords
+from .dossiers import DossierRecords
 from .email_feedback import EmailFeedbackRecords
 from .expiry import ExpiryRecords
-from .holder import HolderRecords
 from .registrations import RegistrationRecords
 from .rights import RightsRecords
 from .sessions import SessionRecords
@@ -16,7 +16,7 @@ class Store(
     RegistrationRecords,
     AccountRecords,
     TokenRecords,
-    HolderRecords,
+    DossierRecords,
     SessionRecords,
     DelegationRecords,
     EmailFeedbackRecords,

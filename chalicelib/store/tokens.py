@@ -6,12 +6,32 @@ and the times of the emails it was sent in the last hour (`envois_courriel`), up
 that nobody else sent meanwhile, so that racing requests cannot pass the hourly limit.
 """
 
-from datetime import datetime
+from typing import Any
 
 from ..clock import to_epoch
+from ..domain.records.tokens import (
+    Activation,
+    ActivationUse,
+    EmailChange,
+    EmailChangeUse,
+    EmailLog,
+    NewActivationLink,
+    NewEmailChangeLink,
+    NewResetLink,
+    PasswordReset,
+    Reset,
+)
 from ..domain.states import AccountStatus
+from .account_items import (
+    activation_attributes,
+    activation_from,
+    email_change_attributes,
+    email_change_from,
+    reset_attributes,
+    reset_from,
+)
 from .accounts import FREE
-from .base import TRANSACTION_LIMIT, absent, exists
+from .base import TRANSACTION_LIMIT, Action, NamedActions, absent, exists
 from .keys import (
     EXPIRY_SHARD_ATTRIBUTE,
     TTL_ATTRIBUTE,
@@ -27,117 +47,118 @@ from .keys import (
 from .sessions import SessionRecords
 
 
-def _sent_log_update(old_log: list[int], new_log: list[int]) -> tuple[str, dict]:
+def sent_log_update(log: EmailLog) -> tuple[str, dict[str, Any]]:
     """The email log changes only if nobody else sent meanwhile (the limit stays exact under races)."""
     condition = "(attribute_not_exists(envois_courriel) OR envois_courriel = :ancien_journal)"
-    return condition, {"ancien_journal": old_log, "journal": new_log}
+    return condition, {"ancien_journal": list(log.old), "journal": list(log.new)}
+
+
+def _previous_link(attribute: str, old_digest: str | None) -> tuple[str, dict[str, Any]]:
+    """The account still names the link read (or none)."""
+    if old_digest:
+        return f"{attribute} = :ancienne", {"ancienne": old_digest}
+    return f"attribute_not_exists({attribute})", {}
 
 
 class TokenRecords(SessionRecords):
-    def give_back_emails(self, account_id: str, sent_log: list[int], previous_log: list[int]) -> bool:
-        """Put the account's email log back as it was before emails that SES did not take, unless
-        another email was sent since: the person may try again at once. False when it changed."""
+    def give_back_emails(self, account_id: str, log: EmailLog) -> bool:
+        """Put the account's email log back as it was before emails that SES did not take (`log.old`),
+        unless another email was sent since `log.new`: the person may try again at once. False when it changed."""
         restored = self._update_if(
             account_key(account_id),
             "SET envois_courriel = :avant",
             "envois_courriel = :journal",
-            avant=previous_log,
-            journal=sent_log,
+            avant=list(log.old),
+            journal=list(log.new),
         )
         return restored is not None
 
     # Activation ("Valider son inscription") ----------------------------------------------------------
 
-    def get_activation(self, activation_digest: str) -> dict | None:
-        return self._get(activation_key(activation_digest))
+    def get_activation(self, activation_digest: str) -> Activation | None:
+        return activation_from(activation_digest, self._get(activation_key(activation_digest)))
 
-    def activate_account(self, *, activation_digest: str, activation: dict, event: dict, now: datetime) -> None:
+    def activate_account(self, use: ActivationUse) -> None:
         """Use the activation token up and make the account and its reservations permanent.
 
         WriteConflict names `activation` (already used, or expired) or the account's records."""
-        account_id = activation["compte_id"]
-        epoch = to_epoch(now)
+        activation = use.activation
+        account_id = activation.account_id
         same_account = "compte_id = :compte"
-        self._transact(
-            [
-                (
-                    "activation",
-                    self._update_action(
-                        activation_key(activation_digest),
-                        "SET utilise_le = :now",
-                        f"{exists()} AND attribute_not_exists(utilise_le) AND {TTL_ATTRIBUTE} > :now",
-                        now=epoch,
-                    ),
+        actions = [
+            (
+                "activation",
+                self._update_action(
+                    activation_key(activation.digest),
+                    "SET utilise_le = :now",
+                    f"{exists()} AND attribute_not_exists(utilise_le) AND {TTL_ATTRIBUTE} > :now",
+                    now=to_epoch(use.now),
                 ),
-                (
-                    "nir",
-                    self._update_action(
-                        credentials_key(activation["nir"]),
-                        f"SET statut = :actif REMOVE {TTL_ATTRIBUTE}",
-                        same_account,
-                        actif=AccountStatus.ACTIVE,
-                        compte=account_id,
-                    ),
+            ),
+            (
+                "nir",
+                self._update_action(
+                    credentials_key(activation.nir),
+                    f"SET statut = :actif REMOVE {TTL_ATTRIBUTE}",
+                    same_account,
+                    actif=AccountStatus.ACTIVE,
+                    compte=account_id,
                 ),
-                (
-                    "courriel",
-                    self._update_action(
-                        email_key(activation["courriel_cle"]),
-                        f"REMOVE {TTL_ATTRIBUTE}",
-                        same_account,
-                        compte=account_id,
-                    ),
+            ),
+            (
+                "courriel",
+                self._update_action(
+                    email_key(activation.email_key), f"REMOVE {TTL_ATTRIBUTE}", same_account, compte=account_id
                 ),
-                (
-                    "compte",
-                    self._update_action(
-                        account_key(account_id),
-                        f"SET statut = :actif, active_le = :moment REMOVE {TTL_ATTRIBUTE}, {EXPIRY_SHARD_ATTRIBUTE}",
-                        "statut = :attente",
-                        actif=AccountStatus.ACTIVE,
-                        attente=AccountStatus.PENDING,
-                        moment=event["date"],
-                    ),
+            ),
+            ("compte", self._account_activated(account_id, use.event.date)),
+            (
+                "evenement_inscription",
+                self._update_action(
+                    event_key(account_id, activation.registration_event or ""), f"REMOVE {TTL_ATTRIBUTE}", exists()
                 ),
-                (
-                    "evenement_inscription",
-                    self._update_action(
-                        event_key(account_id, activation["evenement_inscription"]), f"REMOVE {TTL_ATTRIBUTE}", exists()
-                    ),
-                ),
-                ("evenement", self._event_action(account_id, event, now)),
-            ]
+            ),
+            ("evenement", self._event_action(account_id, use.event, use.now)),
+        ]
+        self._transact(actions, {"activation": lambda item: activation_from(activation.digest, item)})
+
+    def _account_activated(self, account_id: str, moment: str) -> Action:
+        return self._update_action(
+            account_key(account_id),
+            f"SET statut = :actif, active_le = :moment REMOVE {TTL_ATTRIBUTE}, {EXPIRY_SHARD_ATTRIBUTE}",
+            "statut = :attente",
+            actif=AccountStatus.ACTIVE,
+            attente=AccountStatus.PENDING,
+            moment=moment,
         )
 
-    def replace_activation_token(
-        self,
-        *,
-        account_id: str,
-        old_digest: str,
-        new_digest: str,
-        activation: dict,
-        expires: datetime,
-        old_log: list[int],
-        new_log: list[int],
-        now: datetime,
-    ) -> None:
+    def replace_activation_token(self, link: NewActivationLink) -> None:
         """A new link for a pending account still within its time; the old one stops working."""
-        log_condition, log_values = _sent_log_update(old_log, new_log)
+        log_condition, log_values = sent_log_update(link.log)
+        activation = link.activation
         self._transact(
             [
-                ("ancienne", self._delete_action(activation_key(old_digest))),
-                ("activation", self._put_action(activation_key(new_digest), activation, expires, absent())),
+                ("ancienne", self._delete_action(activation_key(link.old_digest))),
+                (
+                    "activation",
+                    self._put_action(
+                        activation_key(activation.digest),
+                        activation_attributes(activation),
+                        activation.expires_at,
+                        absent(),
+                    ),
+                ),
                 (
                     "compte",
                     self._update_action(
-                        account_key(account_id),
+                        account_key(activation.account_id),
                         "SET activation_empreinte = :nouvelle, envois_courriel = :journal",
                         f"statut = :attente AND {TTL_ATTRIBUTE} > :now AND activation_empreinte = :ancienne "
                         f"AND {log_condition}",
-                        nouvelle=new_digest,
-                        ancienne=old_digest,
+                        nouvelle=activation.digest,
+                        ancienne=link.old_digest,
                         attente=AccountStatus.PENDING,
-                        now=to_epoch(now),
+                        now=to_epoch(link.now),
                         **log_values,
                     ),
                 ),
@@ -146,37 +167,26 @@ class TokenRecords(SessionRecords):
 
     # Password reset ("Mot de passe oublié") ------------------------------------------------------
 
-    def issue_reset_token(
-        self,
-        *,
-        account_id: str,
-        old_digest: str | None,
-        new_digest: str,
-        reset: dict,
-        expires: datetime,
-        old_log: list[int],
-        new_log: list[int],
-    ) -> None:
+    def issue_reset_token(self, link: NewResetLink) -> None:
         """A password reset link for an active account; an older one stops working."""
-        log_condition, log_values = _sent_log_update(old_log, new_log)
-        actions = []
-        if old_digest:
-            actions.append(("ancienne", self._delete_action(reset_key(old_digest))))
-        same_previous = (
-            "reinitialisation_empreinte = :ancienne"
-            if old_digest
-            else "attribute_not_exists(reinitialisation_empreinte)"
-        )
-        values = {"ancienne": old_digest} if old_digest else {}
+        log_condition, log_values = sent_log_update(link.log)
+        same_previous, values = _previous_link("reinitialisation_empreinte", link.old_digest)
+        reset = link.reset
+        actions: NamedActions = []
+        if link.old_digest:
+            actions.append(("ancienne", self._delete_action(reset_key(link.old_digest))))
         actions += [
-            ("reinitialisation", self._put_action(reset_key(new_digest), reset, expires, absent())),
+            (
+                "reinitialisation",
+                self._put_action(reset_key(reset.digest), reset_attributes(reset), reset.expires_at, absent()),
+            ),
             (
                 "compte",
                 self._update_action(
-                    account_key(account_id),
+                    account_key(reset.account_id),
                     "SET reinitialisation_empreinte = :nouvelle, envois_courriel = :journal",
                     f"statut = :actif AND {same_previous} AND {log_condition}",
-                    nouvelle=new_digest,
+                    nouvelle=reset.digest,
                     actif=AccountStatus.ACTIVE,
                     **values,
                     **log_values,
@@ -185,25 +195,17 @@ class TokenRecords(SessionRecords):
         ]
         self._transact(actions)
 
-    def get_reset(self, reset_digest: str) -> dict | None:
-        return self._get(reset_key(reset_digest))
+    def get_reset(self, reset_digest: str) -> Reset | None:
+        return reset_from(reset_digest, self._get(reset_key(reset_digest)))
 
-    def reset_password(
-        self,
-        *,
-        reset_digest: str,
-        reset: dict,
-        password_hash: str,
-        event: dict,
-        now: datetime,
-        ended_sessions: list[str] = (),
-    ) -> None:
+    def reset_password(self, done: PasswordReset) -> None:
         """Use the reset link up, set the new password, clear a lockout and end the sessions named:
         all or nothing.
 
         WriteConflict names `reinitialisation` (used or expired meanwhile) or `compte` (a newer link
         was asked for)."""
-        account_id, nir = reset["compte_id"], reset["nir"]
+        reset = done.reset
+        account_id, nir = reset.account_id, reset.nir
         actions = [
             (
                 "compte",
@@ -211,13 +213,13 @@ class TokenRecords(SessionRecords):
                     account_key(account_id),
                     "REMOVE reinitialisation_empreinte",
                     "reinitialisation_empreinte = :empreinte",
-                    empreinte=reset_digest,
+                    empreinte=reset.digest,
                 ),
             ),
             (
                 "reinitialisation",
                 self._delete_action(
-                    reset_key(reset_digest), f"{exists()} AND {TTL_ATTRIBUTE} > :now", now=to_epoch(now)
+                    reset_key(reset.digest), f"{exists()} AND {TTL_ATTRIBUTE} > :now", now=to_epoch(done.now)
                 ),
             ),
             (
@@ -226,83 +228,73 @@ class TokenRecords(SessionRecords):
                     credentials_key(nir),
                     "SET mot_de_passe = :hash",
                     "compte_id = :compte",
-                    hash=password_hash,
+                    hash=done.password_hash,
                     compte=account_id,
                 ),
             ),
             ("tentatives", self._delete_action(attempts_key(nir))),
-            ("evenement", self._event_action(account_id, event, now)),
+            ("evenement", self._event_action(account_id, done.event, done.now)),
         ]
+        ended = list(done.ended_sessions)
         room = TRANSACTION_LIMIT - len(actions)
-        self._transact(actions + self._ending_sessions(account_id, list(ended_sessions), room))
-        self._end_remaining_sessions(account_id, list(ended_sessions), room)
+        read_back = {"reinitialisation": lambda item: reset_from(reset.digest, item)}
+        self._transact(actions + self._ending_sessions(account_id, ended, room), read_back)
+        self._end_remaining_sessions(account_id, ended, room)
 
     # Email change ("Mes informations personnelles") ---------------------------------------------
 
-    def issue_email_change_token(
-        self,
-        *,
-        account_id: str,
-        current_email: str,
-        old_digest: str | None,
-        new_digest: str,
-        change: dict,
-        expires: datetime,
-        old_log: list[int],
-        new_log: list[int],
-        event: dict,
-        now: datetime,
-    ) -> None:
-        """A link to confirm a new address, for an active account whose address is still
-        `current_email`; an older link stops working; both emails go in the log; the event.
+    def issue_email_change_token(self, link: NewEmailChangeLink) -> None:
+        """A link to confirm a new address, for an active account whose address is still the
+        change's old one; an older link stops working; both emails go in the log; the event.
 
         WriteConflict names `compte` (another link or email was sent meanwhile, or the address changed)."""
-        log_condition, log_values = _sent_log_update(old_log, new_log)
-        actions = []
-        if old_digest:
-            actions.append(("ancien", self._delete_action(email_change_key(old_digest))))
-        same_previous = (
-            "changement_courriel_empreinte = :ancienne"
-            if old_digest
-            else "attribute_not_exists(changement_courriel_empreinte)"
-        )
-        values = {"ancienne": old_digest} if old_digest else {}
+        log_condition, log_values = sent_log_update(link.log)
+        same_previous, values = _previous_link("changement_courriel_empreinte", link.old_digest)
+        change = link.change
+        actions: NamedActions = []
+        if link.old_digest:
+            actions.append(("ancien", self._delete_action(email_change_key(link.old_digest))))
         actions += [
-            ("changement", self._put_action(email_change_key(new_digest), change, expires, absent())),
+            (
+                "changement",
+                self._put_action(
+                    email_change_key(change.digest), email_change_attributes(change), change.expires_at, absent()
+                ),
+            ),
             (
                 "compte",
                 self._update_action(
-                    account_key(account_id),
+                    account_key(change.account_id),
                     "SET changement_courriel_empreinte = :nouvelle, envois_courriel = :journal",
                     f"statut = :actif AND courriel = :courriel AND {same_previous} AND {log_condition}",
-                    nouvelle=new_digest,
+                    nouvelle=change.digest,
                     actif=AccountStatus.ACTIVE,
-                    courriel=current_email,
+                    courriel=change.old_email,
                     **values,
                     **log_values,
                 ),
             ),
-            ("evenement", self._event_action(account_id, event, now)),
+            ("evenement", self._event_action(change.account_id, link.event, link.now)),
         ]
         self._transact(actions)
 
-    def get_email_change(self, change_digest: str) -> dict | None:
-        return self._get(email_change_key(change_digest))
+    def get_email_change(self, change_digest: str) -> EmailChange | None:
+        return email_change_from(change_digest, self._get(email_change_key(change_digest)))
 
-    def change_email(self, *, change_digest: str, change: dict, event: dict, now: datetime) -> None:
+    def change_email(self, use: EmailChangeUse) -> None:
         """Use the link up and move the account's address and its reservation: the new address is
         reserved if free, the old one freed at once; all or nothing.
 
         WriteConflict names `changement` (used or expired meanwhile), `compte` (a newer link was
         asked for, or the address changed otherwise) or `courriel` (the new address was taken)."""
-        account_id = change["compte_id"]
-        epoch = to_epoch(now)
+        change, epoch = use.change, to_epoch(use.now)
+        account_id = change.account_id
         self._transact(
             [
                 (
                     "changement",
                     self._delete_action(
-                        email_change_key(change_digest), f"{exists()} AND {TTL_ATTRIBUTE} > :now", now=epoch
+                        email_change_key(change.digest), f"{exists()} AND {TTL_ATTRIBUTE} > :now", now=epoch
                     ),
                 ),
                 (
@@ -312,23 +304,22 @@ class TokenRecords(SessionRecords):
                         # A confirmed address is a working one: the bounce's mark goes (contract §10).
                         "SET courriel = :nouveau REMOVE changement_courriel_empreinte, courriel_invalide",
                         "changement_courriel_empreinte = :empreinte AND courriel = :ancien",
-                        nouveau=change["courriel"],
-                        empreinte=change_digest,
-                        ancien=change["ancien_courriel"],
+                        nouveau=change.new_email,
+                        empreinte=change.digest,
+                        ancien=change.old_email,
                     ),
                 ),
                 (
                     "courriel",
                     self._put_action(
-                        email_key(change["courriel_cle"]), {"compte_id": account_id}, condition=FREE, now=epoch
+                        email_key(change.new_email_key), {"compte_id": account_id}, condition=FREE, now=epoch
                     ),
                 ),
                 (
                     "ancien_courriel",
-                    self._delete_action(
-                        email_key(change["ancien_courriel_cle"]), "compte_id = :compte", compte=account_id
-                    ),
+                    self._delete_action(email_key(change.old_email_key), "compte_id = :compte", compte=account_id),
                 ),
-                ("evenement", self._event_action(account_id, event, now)),
-            ]
+                ("evenement", self._event_action(account_id, use.event, use.now)),
+            ],
+            {"changement": lambda item: email_change_from(change.digest, item)},
         )

@@ -120,10 +120,10 @@ def test_an_account_activated_while_the_cleanup_runs_stays(journey, clock, run_c
     original = Store.expired_registrations
 
     def then_activate(self, *args, **kwargs):
-        for records, read in original(self, *args, **kwargs):
-            if any(record["id"] == account_id for record in records):
+        for page in original(self, *args, **kwargs):
+            if any(record.id == account_id for record in page.expired):
                 activation.activate(self, before_expiry, code, get_settings().captcha_key())
-            yield records, read
+            yield page
 
     monkeypatch.setattr(Store, "expired_registrations", then_activate)
     assert run_cleanup()["supprimees"] == 0

@@ -11,8 +11,7 @@ import pytest
 from chalice.app import SQSEvent
 
 from chalicelib import crediting, dependencies
-from chalicelib.domain import crediting as crediting_domain
-from chalicelib.domain import dossiers, hours, sessions
+from chalicelib.domain import dossiers, hours, retry, sessions
 from chalicelib.settings import get_settings
 from tests.helpers.crediting import (
     EMPLOYER,
@@ -74,9 +73,9 @@ class Crediting:
 
     @staticmethod
     def rights(nir: str) -> tuple[int, list[dict]]:
-        """The NIR's CPF balance and its movements, oldest first."""
+        """The NIR's CPF balance and its movements, oldest first (as "Mon compte d'heures" shows them)."""
         record, movements = dependencies.store().get_rights_and_movements(nir)
-        return hours.figures(record).cpf_balance, movements
+        return hours.figures(record).cpf_balance, [{"heures": m.hours, "libelle": m.label} for m in movements]
 
     def balance(self, nir: str) -> int:
         return self.rights(nir)[0]
@@ -86,7 +85,11 @@ class Crediting:
 
     @staticmethod
     def year(nir: str, year: int) -> dict | None:
-        return dependencies.store().read_rights({(nir, year)})[1][(nir, year)]
+        """A year's record: its base, the hours it credited, its declarations by SIRET."""
+        record = dependencies.store().read_rights({(nir, year)})[1][(nir, year)]
+        if record is None:
+            return None
+        return {"base": record.base, "heures": record.hours, "declarations": record.declarations}
 
 
 @pytest.fixture
@@ -284,7 +287,7 @@ class TestRaces:
         # a conflict is decided again from the refusal itself: one read per delivery, never a re-read,
         # and at most 3 transactions for the one line of a delivery
         assert dynamodb_calls.count("BatchGetItem") == deliveries
-        assert dynamodb_calls.count("TransactWriteItems") <= deliveries * (crediting_domain.CREDIT_ATTEMPTS + 1)
+        assert dynamodb_calls.count("TransactWriteItems") <= deliveries * (retry.ATTEMPTS + 1)
         report = crediting_.report("course.csv")
         assert (report["lignes"], report["appliquees"], report["regularisees"]) == (6, 2, 4)
         # 1800/1607 is a full year, twice: 24 then 24 (from 24, whichever year came first)

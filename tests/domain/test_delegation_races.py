@@ -80,7 +80,7 @@ def active_account(store, clock, mailer, nir, courriel, prenom) -> sessions.Sess
     )
     activation.activate(store, clock, mailer.last("activation", courriel), key)
     credentials, _ = store.get_login_records(nir)
-    return sessions.Session("une-session", credentials["compte_id"])
+    return sessions.Session("une-session", credentials.account_id)
 
 
 @pytest.fixture
@@ -116,19 +116,19 @@ def test_an_invitation_accepted_many_times_at_once_is_accepted_once(store, clock
     assert len(successes(results)) == 1
     assert refusal_codes(results) == {"code_invalide"}
     assert len(delegations.list_delegated(store, clock, marie)) == 1
-    history, _ = store.history_page(jean.account_id, None, 50)
-    assert [event["type"] for event in history].count("delegation_acceptee") == 1
+    history = store.history_page(jean.account_id, None, 50).events
+    assert [event.type for event in history].count("delegation_acceptee") == 1
 
 
 def test_an_acceptance_racing_the_revocation_never_leaves_the_delegate_a_way_in(store, clock, mailer, jean, marie):
     for _ in range(3):  # whoever wins, the end is the same
-        delegation = grant(store, mailer, clock, jean, "marie@example.fr").delegation["id"]
+        delegation = grant(store, mailer, clock, jean, "marie@example.fr").delegation.delegation.id
         code = mailer.last("invitation", "marie@example.fr")
         race(
             lambda c=code: delegations.accept(store, clock, marie, c),
             lambda d=delegation: delegations.revoke(store, clock, jean, d),
         )
-        statuses = {d["id"]: d["statut"] for d in delegations.list_granted(store, clock, jean)}
+        statuses = {d.delegation.id: d.status for d in delegations.list_granted(store, clock, jean)}
         assert statuses[delegation] == "revoquee"
         assert delegations.list_delegated(store, clock, marie) == []
         marie_s_ticket = ticket_of(store, clock, OTHER_NIR)
@@ -154,14 +154,14 @@ def test_invitations_racing_for_the_last_of_five_places_give_one(store, clock, m
     results = race(*(lambda n=n: grant(store, mailer, clock, jean, f"autre{n}@example.fr") for n in range(3)))
     assert len(successes(results)) == 1
     assert refusal_codes(results) <= {"delegations_trop_nombreuses", "demande_concurrente"}
-    assert sum(d["statut"] == "en_attente" for d in delegations.list_granted(store, clock, jean)) == 5
+    assert sum(d.status == "en_attente" for d in delegations.list_granted(store, clock, jean)) == 5
 
 
 def test_a_revocation_between_the_delegate_s_read_and_write_refuses_the_dossier(store, clock, mailer, jean, marie):
     """Revocation takes effect at once: the dossier is written on condition that the delegation is
     still active at that very instant, not when it was read."""
     hours.set_dif(store, clock, jean.account_id, 40)
-    delegation = grant(store, mailer, clock, jean, "marie@example.fr", "gestion").delegation["id"]
+    delegation = grant(store, mailer, clock, jean, "marie@example.fr", "gestion").delegation.delegation.id
     delegations.accept(store, clock, marie, mailer.last("invitation", "marie@example.fr"))
 
     class RevokedRightAfterTheRead:
@@ -212,7 +212,7 @@ def test_two_accounts_confirming_a_change_to_the_same_address_at_once_one_wins(s
         person for person, result in zip(contenders, results, strict=True) if result == "convoitee@example.fr"
     )
     _, _, holder = store.get_login_records_and_reservation(NIR, "convoitee@example.fr")
-    assert holder["compte_id"] == winner.account_id
+    assert holder.account_id == winner.account_id
     original = {
         jean.account_id: "jean@example.fr",
         marie.account_id: "marie@example.fr",
@@ -220,7 +220,7 @@ def test_two_accounts_confirming_a_change_to_the_same_address_at_once_one_wins(s
     }
     for person in contenders:  # the losers keep their address, and its reservation
         kept = "convoitee@example.fr" if person is winner else original[person.account_id]
-        assert store.get_account(person.account_id)["courriel"] == kept
+        assert store.get_account(person.account_id).courriel == kept
 
 
 def test_a_change_link_opened_many_times_at_once_changes_the_address_once(store, clock, mailer, jean, marie):
@@ -229,5 +229,5 @@ def test_a_change_link_opened_many_times_at_once_changes_the_address_once(store,
     results = race(*(lambda: email_change.confirm_change(store, clock, code) for _ in range(CONTENDERS)))
     assert len(successes(results)) == 1
     assert refusal_codes(results) == {"code_invalide"}
-    history, _ = store.history_page(jean.account_id, None, 50)
-    assert [event["type"] for event in history].count("courriel") == 1
+    history = store.history_page(jean.account_id, None, 50).events
+    assert [event.type for event in history].count("courriel") == 1

@@ -1,13 +1,19 @@
 """The rules of délégations and of the email change that need no table: dates, statuses, masking,
 the hour's email allowance, the settings."""
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from chalicelib.clock import to_epoch
 from chalicelib.domain import delegations, identity, recovery
+from chalicelib.domain.records.accounts import Account
+from chalicelib.domain.records.delegations import Delegation
+from chalicelib.domain.records.people import Names
+from chalicelib.domain.records.tokens import EmailLog
 from chalicelib.settings import load_settings
+from tests.helpers.records import IDENTITY
 
 
 def moment(text: str) -> datetime:
@@ -35,7 +41,21 @@ def test_today_is_the_date_in_paris():
 
 
 def record(statut, fin="2027-01-15", invitation="2026-12-16T10:00:00"):
-    return {"statut": statut, "fin": fin, "invitation_jusqu_au": to_epoch(moment(invitation))}
+    names = Names("M", "Dupont", "Jean")
+    return Delegation(
+        "d",
+        "t",
+        None,
+        names,
+        "m@example.fr",
+        "m@example.fr",
+        "consultation",
+        statut,
+        "",
+        fin,
+        to_epoch(moment(invitation)),
+        "i",
+    )
 
 
 @pytest.mark.parametrize(
@@ -63,20 +83,25 @@ def test_a_history_shows_an_address_masked(address, masked):
 
 
 def test_a_person_is_named_by_first_and_birth_name_or_by_civility():
-    assert delegations.display_name({"prenom": "Marie", "nom_naissance": "Martin", "civilite": "MME"}) == "Marie Martin"
-    assert delegations.display_name({"prenom": None, "nom_naissance": "Martin", "civilite": "MME"}) == "Mme Martin"
-    assert delegations.display_name({"prenom": None, "nom_naissance": "Dupont", "civilite": "M"}) == "M. Dupont"
+    assert delegations.display_name(Names("MME", "Martin", "Marie")) == "Marie Martin"
+    assert delegations.display_name(Names("MME", "Martin")) == "Mme Martin"
+    assert delegations.display_name(Names("M", "Dupont")) == "M. Dupont"
+
+
+ACCOUNT = Account("compte", IDENTITY, "actif", "2026-01", "", "")
 
 
 def test_the_hour_s_allowance_counts_each_email_and_says_when_to_retry():
     now = moment("2026-12-01T10:00:00")
-    account = {"envois_courriel": [to_epoch(now - timedelta(minutes=50)), to_epoch(now - timedelta(minutes=20))]}
-    assert recovery.email_log_with(account, now, 1) == [*account["envois_courriel"], to_epoch(now)]
+    sent = (to_epoch(now - timedelta(minutes=50)), to_epoch(now - timedelta(minutes=20)))
+    account = replace(ACCOUNT, email_log=sent)
+    assert recovery.email_log_with(account, now, 1) == EmailLog(sent, (*sent, to_epoch(now)))
     assert recovery.email_log_with(account, now, 2) is None  # the email change's link and notice: four
     assert recovery.allowance_refused(account, now, 2).retry_after_seconds == 10 * 60  # the older one leaves
-    full = {"envois_courriel": [*account["envois_courriel"], to_epoch(now - timedelta(minutes=5))]}
+    full = replace(ACCOUNT, email_log=(*sent, to_epoch(now - timedelta(minutes=5))))
     assert recovery.allowance_refused(full, now, 2).retry_after_seconds == 40 * 60  # two must leave
-    assert recovery.email_log_with({"envois_courriel": [to_epoch(now - timedelta(hours=1))]}, now, 3) is not None
+    an_hour_ago = replace(ACCOUNT, email_log=(to_epoch(now - timedelta(hours=1)),))
+    assert recovery.email_log_with(an_hour_ago, now, 3) is not None
 
 
 def test_the_settings_of_this_feature_have_the_contract_s_defaults():

@@ -3,6 +3,7 @@ the emulator is serialized): the conditional transactions decide, exactly one wi
 
 import pytest
 
+from chalicelib.api.answers import HoursStatement
 from chalicelib.domain import dossiers, hours
 from chalicelib.domain.errors import DomainError
 from tests.helpers.races import CONTENDERS, activated_account, race, refusal_codes, ticket_of
@@ -26,8 +27,13 @@ def close(store, clock, ticket, dossier):
     return dossiers.close(store, clock, ticket, dossier, idle_seconds=1800)
 
 
+def statement_of(store, account_id) -> dict:
+    """"Mon compte d'heures" as the API answers it."""
+    return HoursStatement.of(hours.statement(store, account_id)).model_dump()
+
+
 def new_dossier(store, clock, account_id, heures):
-    return dossiers.create(store, clock, account_id, dossiers.NewDossier("Anglais", "Centre", heures))["id"]
+    return dossiers.create(store, clock, account_id, dossiers.NewDossier("Anglais", "Centre", heures)).id
 
 
 def test_validations_racing_for_the_same_free_hours_give_exactly_one_success(store, clock, account_id, ticket):
@@ -36,7 +42,7 @@ def test_validations_racing_for_the_same_free_hours_give_exactly_one_success(sto
     results = race(*(lambda d=d: validate(store, clock, ticket, d) for d in contenders))
     assert sum(not isinstance(r, DomainError) for r in results) == 1
     assert refusal_codes(results) == ["heures_insuffisantes"] * (CONTENDERS - 1)
-    statement = hours.statement(store, account_id)
+    statement = statement_of(store, account_id)
     assert (statement["heures_dif_reservees"], statement["heures_libres"]) == (30, 20)
 
 
@@ -46,7 +52,7 @@ def test_one_dossier_validated_many_times_at_once_is_validated_once(store, clock
     results = race(*(lambda: validate(store, clock, ticket, dossier) for _ in range(CONTENDERS)))
     assert sum(not isinstance(r, DomainError) for r in results) == 1
     assert refusal_codes(results) == ["etat_dossier_invalide"] * (CONTENDERS - 1)
-    assert hours.statement(store, account_id)["heures_libres"] == 70
+    assert statement_of(store, account_id)["heures_libres"] == 70
 
 
 def test_one_dossier_closed_many_times_at_once_is_debited_once(store, clock, account_id, ticket):
@@ -56,7 +62,7 @@ def test_one_dossier_closed_many_times_at_once_is_debited_once(store, clock, acc
     results = race(*(lambda: close(store, clock, ticket, dossier) for _ in range(CONTENDERS)))
     assert sum(not isinstance(r, DomainError) for r in results) == 1
     assert refusal_codes(results) == ["etat_dossier_invalide"] * (CONTENDERS - 1)
-    statement = hours.statement(store, account_id)
+    statement = statement_of(store, account_id)
     assert (statement["solde_dif"], len(statement["mouvements"])) == (70, 1)
 
 
@@ -67,7 +73,7 @@ def test_a_dif_change_racing_the_first_validation_never_leaves_the_figures_wrong
         lambda: validate(store, clock, ticket, dossier),
         lambda: hours.set_dif(store, clock, account_id, 10),
     )
-    statement = hours.statement(store, account_id)
+    statement = statement_of(store, account_id)
     if isinstance(results[0], DomainError):  # the DIF went down to 10 first
         assert results[0].code == "heures_insuffisantes" and statement["heures_libres"] == 10
     else:  # validated first: the DIF is locked

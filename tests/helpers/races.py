@@ -76,7 +76,7 @@ def activated_account(store, clock) -> str:
     ((_, code),) = mailer.sent
     activation.activate(store, clock, code, get_settings().captcha_key())
     credentials, _ = store.get_login_records(NIR)
-    return credentials["compte_id"]
+    return credentials.account_id
 
 
 def ticket_of(store, clock, nir: str = NIR):

@@ -3,12 +3,14 @@
 exact arithmetic. Then what one declaration does to a NIR's rights: first credit, corrections and
 late employers recomputed from the year's own base, the same line again, an older deposit."""
 
+from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 
 import pytest
 
 from chalicelib.domain import rights
+from chalicelib.domain.records.hours import Rights
 from chalicelib.domain.rights import Declaration, Source, decide, earned, work_fraction, year_hours
 
 NIR = "184057512345625"
@@ -103,11 +105,11 @@ def later_file(name: str, line: int = 2) -> Source:
 
 class TestWhatALineDoes:
     def test_the_first_credit_of_a_year_is_an_alimentation_from_the_balance_then(self):
-        decision = decide({"heures_cpf": 110, "version": 3}, None, declaration(), source())
+        decision = decide(Rights(cpf=110, version=3), None, declaration(), source())
         assert (decision.outcome, decision.delta) == (rights.APPLIED, 17)
         assert decision.label == "Alimentation de vos droits au titre de 2020"
-        assert decision.year_record["base"] == 110
-        assert decision.year_record["heures"] == 17
+        assert decision.year_record.base == 110
+        assert decision.year_record.hours == 17
         assert (decision.rights_version, decision.year_version) == (3, None)
 
     def test_a_nir_never_seen_starts_from_nothing(self):
@@ -124,14 +126,14 @@ class TestWhatALineDoes:
         assert other_file.delta == 0
 
     def test_a_correction_recomputes_the_year_from_its_own_base(self):
-        first = decide({"heures_cpf": 110}, None, declaration(), source())  # 110 → 127
-        later = {"heures_cpf": 139, "heures_libres": 139, "version": 2}  # another year credited since: +12
+        first = decide(Rights(cpf=110), None, declaration(), source())  # 110 → 127
+        later = Rights(cpf=139, free=139, version=2)  # another year credited since: +12
         corrected = decide(later, first.year_record, declaration(worked="803.5"), later_file("correctif"))
         assert corrected.outcome == rights.REGULARISED
         assert corrected.delta == 11 - 17  # a half year from 110 is 11, not 6 (from 139)
         assert corrected.label == "Régularisation de vos droits 2020"
-        assert corrected.year_record["base"] == 110
-        assert corrected.year_record["heures"] == 11
+        assert corrected.year_record.base == 110
+        assert corrected.year_record.hours == 11
 
     def test_a_late_employer_adds_to_the_year_s_fraction(self):
         first = decide(None, None, declaration(worked="803.5"), source())
@@ -142,20 +144,20 @@ class TestWhatALineDoes:
             later_file("retardataire"),
         )
         assert (late.outcome, late.delta) == (rights.REGULARISED, 12)
-        assert set(late.year_record["declarations"]) == {EMPLOYER, SECOND_EMPLOYER}
+        assert set(late.year_record.declarations) == {EMPLOYER, SECOND_EMPLOYER}
 
     def test_a_regularisation_never_takes_the_balance_past_150(self):
-        first = decide({"heures_cpf": 140}, None, declaration(worked="803.5"), source())  # +6: 146
-        more = decide(rights.after({"heures_cpf": 140}, first), first.year_record, declaration(), source(3))
+        first = decide(Rights(cpf=140), None, declaration(worked="803.5"), source())  # +6: 146
+        more = decide(rights.after(Rights(cpf=140), first), first.year_record, declaration(), source(3))
         assert more.delta == 4  # 10 wanted, 4 left below the ceiling
-        assert more.year_record["heures"] == 10
+        assert more.year_record.hours == 10
 
     def test_a_downward_regularisation_never_takes_back_what_a_validated_dossier_holds(self):
         first = decide(None, None, declaration(), source())  # 24
-        holding = {**rights.after(None, first), "heures_dif": 0, "heures_reservees": 20}  # 4 h free
+        holding = replace(rights.after(None, first), dif=0, reserved=20)  # 4 h free
         down = decide(holding, first.year_record, declaration(worked="0"), source(3))
         assert down.delta == -4  # the year says 0, but 20 h are promised to a dossier
-        assert down.year_record["heures"] == 20
+        assert down.year_record.hours == 20
 
     def test_an_older_deposit_is_superseded_whatever_order_the_chunks_run_in(self):
         newer = decide(None, None, declaration(worked="803.5"), source(deposited="2026-03-01T00:00:00.000Z"))
@@ -177,4 +179,4 @@ class TestWhatALineDoes:
         first = decide(None, None, declaration(), source())
         same = decide(rights.after(None, first), first.year_record, declaration(worked="1607.00"), later_file("b"))
         assert (same.outcome, same.delta, same.checks_rights) == (rights.UNCHANGED, 0, False)
-        assert same.year_record["declarations"][EMPLOYER]["fichier"] == "b"
+        assert same.year_record.declarations[EMPLOYER].file_id == "b"

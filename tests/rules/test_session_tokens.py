@@ -1,12 +1,14 @@
 """Session tokens: the account and the NIR they name (the NIR sealed), and what `admit` checks."""
 
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from chalicelib.clock import to_epoch
 from chalicelib.domain import sessions, tokens
 from chalicelib.domain.errors import Unauthenticated
+from chalicelib.domain.records.sessions import SessionRecord
 
 KEY = b"k" * 32
 ACCOUNT = "A" * 22
@@ -26,15 +28,15 @@ def test_anything_else_is_not_a_session_token(token):
     assert tokens.read_session_token(token, KEY) is None
 
 
-def session_record(**changes) -> dict:
-    record = {"compte_id": ACCOUNT, "nir": NIR, "inactive_apres": to_epoch(NOW) + 60, "expire_ttl": to_epoch(NOW) + 600}
-    return {**record, **changes}
+def session_record(**changes) -> SessionRecord:
+    record = SessionRecord("d", ACCOUNT, NIR, None, to_epoch(NOW) + 60, NOW + timedelta(seconds=600))
+    return replace(record, **changes)
 
 
 @pytest.mark.parametrize(
     "record",
-    [None, session_record(compte_id="B" * 22), session_record(nir="284057512345643"),
-     session_record(inactive_apres=to_epoch(NOW)), session_record(expire_ttl=to_epoch(NOW))],
+    [None, session_record(account_id="B" * 22), session_record(nir="284057512345643"),
+     session_record(idle_until=to_epoch(NOW)), session_record(expires_at=NOW)],
 )
 def test_admit_refuses_a_session_that_is_not_the_one_the_ticket_names_or_is_over(record):
     with pytest.raises(Unauthenticated):

@@ -1,88 +1,44 @@
-"""The store's shape: one object that gives every domain module what its Protocol names, and a store
-that depends on the domain's vocabulary only, never on its rules."""
+"""The layers: a store that depends on the domain's vocabulary only (its states, its errors, its
+records), never on its rules; a domain that knows nothing of the table. That `Store` gives every
+domain Protocol what it names is mypy's to check (`make typecheck`)."""
 
 import ast
-import importlib
-import inspect
-import pkgutil
 from pathlib import Path
-from typing import Protocol
 
-import pytest
-
-import chalicelib.domain
-from chalicelib.store import Store
-
-STORE_FOLDER = Path(__file__).resolve().parents[2] / "chalicelib" / "store"
-# What the store may import from the domain: its vocabulary (states, the conflicts it raises).
-DOMAIN_VOCABULARY = {"chalicelib.domain.states", "chalicelib.domain.errors"}
+CHALICELIB = Path(__file__).resolve().parents[2] / "chalicelib"
+STORE_FOLDER = CHALICELIB / "store"
+DOMAIN_FOLDER = CHALICELIB / "domain"
+# What the store may import from the domain: its vocabulary (states, the conflicts it raises, the records).
+DOMAIN_VOCABULARY = ("domain.states", "domain.errors", "domain.records")
 
 
-def domain_protocols() -> list[type]:
-    found = []
-    for module_info in pkgutil.iter_modules(chalicelib.domain.__path__):
-        module = importlib.import_module(f"chalicelib.domain.{module_info.name}")
-        for _, value in vars(module).items():
-            if inspect.isclass(value) and Protocol in value.__mro__[1:] and value.__module__ == module.__name__:
-                found.append(value)
-    return found
-
-
-def protocol_methods(protocol: type) -> dict[str, object]:
-    methods = {}
-    for klass in reversed(protocol.__mro__):
-        if Protocol in klass.__mro__[1:] and klass is not Protocol:
-            methods.update(
-                {
-                    name: value
-                    for name, value in vars(klass).items()
-                    if inspect.isfunction(value) and not name.startswith("__")
-                }
-            )
-    return methods
-
-
-def test_every_domain_module_that_uses_the_store_names_what_it_uses():
-    names = {protocol.__name__ for protocol in domain_protocols()}
-    assert {
-        "RegistrationStore",
-        "CaptchaStore",
-        "ActivationStore",
-        "LoginStore",
-        "SessionStore",
-        "RecoveryStore",
-        "AccountStore",
-        "PasswordChangeStore",
-        "HistoryStore",
-        "HoursStore",
-        "DossierStore",
-        "CleanupStore",
-        "FeedbackStore",
-    } <= names
-
-
-@pytest.mark.parametrize("protocol", domain_protocols(), ids=lambda protocol: protocol.__name__)
-def test_the_store_gives_each_protocol_its_methods_with_the_same_parameters(protocol):
-    for name, method in protocol_methods(protocol).items():
-        assert hasattr(Store, name), f"{protocol.__name__}.{name} is not a method of Store"
-        wanted = [(p.name, p.kind) for p in inspect.signature(method).parameters.values()]
-        given = [(p.name, p.kind) for p in inspect.signature(getattr(Store, name)).parameters.values()]
-        assert given == wanted, f"{protocol.__name__}.{name}"
+def imports_from(path: Path) -> list[tuple[int, str]]:
+    """(level, module) of every `from ... import` of a file."""
+    tree = ast.parse(path.read_text())
+    return [(node.level, node.module or "") for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
 
 
 def test_the_store_imports_the_domain_s_vocabulary_only():
     for path in STORE_FOLDER.glob("*.py"):
-        tree = ast.parse(path.read_text())
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.level == 2 and (node.module or "").startswith("domain"):
-                assert f"chalicelib.{node.module}" in DOMAIN_VOCABULARY, f"{path.name} imports chalicelib.{node.module}"
+        for level, module in imports_from(path):
+            if level == 2 and module.startswith("domain"):
+                assert module.startswith(DOMAIN_VOCABULARY), f"{path.name} imports chalicelib.{module}"
 
 
 def test_the_domain_reads_no_table_internals():
-    """Keys, prefixes and the history cursor belong to the store; the domain does not know the table."""
-    domain_folder = STORE_FOLDER.parent / "domain"
-    for path in domain_folder.glob("*.py"):
+    """Keys, prefixes, attribute names and the history cursor belong to the store; the domain does
+    not import it, nor the table's definition."""
+    for path in DOMAIN_FOLDER.rglob("*.py"):
         source = path.read_text()
-        assert "from ..table" not in source, path.name
-        for prefix in ("EVENEMENT#", "COMPTE#", "DOSSIER#", "SESSION#"):
-            assert prefix not in source, path.name
+        for level, module in imports_from(path):
+            absolute = module if level == 0 else f"{'.' * level}{module}"
+            assert "store" not in absolute.split(".") and "table" not in absolute.split("."), (path.name, absolute)
+        for internal in ("EVENEMENT#", "COMPTE#", "DOSSIER#", "SESSION#", "expire_ttl", "envois_courriel"):
+            assert internal not in source, (path.name, internal)
+
+
+def test_records_know_nothing_but_themselves():
+    """The records are the vocabulary both sides share: they import no rule, no store, no library."""
+    for path in (DOMAIN_FOLDER / "records").glob("*.py"):
+        for level, module in imports_from(path):
+            assert level == 1 or module in ("dataclasses", "datetime", "typing"), (path.name, module)

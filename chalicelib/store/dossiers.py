@@ -1,4 +1,4 @@
-"""The holder's hours and training dossiers.
+"""Training dossiers and the DIF: each change on the NIR's rights record, in one transaction.
 
 Dossiers live in the account's partition, and the account counts them (`dossiers_en_cours`,
 `dossiers_clos`, and `dossiers_confidentiels_en_cours` / `_clos`, which a delegate's synthesis leaves
@@ -10,11 +10,14 @@ cannot add: validation is conditional on `heures_libres >= :h`. Every change to 
 increases its `version`, on which crediting conditions its own writes.
 """
 
-from datetime import datetime
-
 from ..clock import to_epoch
+from ..domain.records.accounts import Account
+from ..domain.records.hours import DelegateCheck, DifEntry, Dossier, DossierCreation, DossierTransition, Rights
+from ..domain.records.sessions import SessionRecord
 from ..domain.states import DelegationScope, DelegationStatus, DossierStatus
-from .base import absent, exists
+from .account_items import account_from, session_from
+from .base import Action, NamedActions, absent, exists
+from .hours_items import dossier_attributes, dossier_from, movement_attributes, rights_from
 from .keys import (
     DOSSIER_PREFIX,
     TTL_ATTRIBUTE,
@@ -34,29 +37,35 @@ from .sessions import SessionRecords
 NEXT_VERSION = "version = if_not_exists(version, :zero) + :un"
 
 
-class HolderRecords(SessionRecords):
+class DossierRecords(SessionRecords):
     # "Synthèse" and "Mon compte d'heures" -----------------------------------------------------------
 
-    def get_account_and_rights(self, account_id: str, nir: str) -> tuple[dict | None, dict | None]:
+    def get_account_and_rights(self, account_id: str, nir: str) -> tuple[Account | None, Rights | None]:
         """The account and its NIR's rights, in one BatchGetItem."""
         found = self._get_many({"compte": account_key(account_id), "droits": rights_key(nir)})
-        return found["compte"], found["droits"]
+        return account_from(account_id, found["compte"]), rights_from(found["droits"])
 
     def get_session_account_and_rights(
         self, session_digest: str, account_id: str, nir: str
-    ) -> tuple[dict | None, dict | None, dict | None]:
+    ) -> tuple[SessionRecord | None, Account | None, Rights | None]:
         """A session, the account and the NIR's rights its token names, in one BatchGetItem."""
         found = self._get_many(
             {"session": session_key(session_digest), "compte": account_key(account_id), "droits": rights_key(nir)}
         )
-        return found["session"], found["compte"], found["droits"]
+        return (
+            session_from(session_digest, found["session"]),
+            account_from(account_id, found["compte"]),
+            rights_from(found["droits"]),
+        )
 
-    def get_session_and_account(self, session_digest: str, account_id: str) -> tuple[dict | None, dict | None]:
+    def get_session_and_account(
+        self, session_digest: str, account_id: str
+    ) -> tuple[SessionRecord | None, Account | None]:
         """A session and the account its token names, in one BatchGetItem."""
         found = self._get_many({"session": session_key(session_digest), "compte": account_key(account_id)})
-        return found["session"], found["compte"]
+        return session_from(session_digest, found["session"]), account_from(account_id, found["compte"])
 
-    def set_dif(self, account_id: str, nir: str, hours: int, event: dict, now: datetime) -> None:
+    def set_dif(self, entry: DifEntry) -> None:
         """While no dossier is validated nothing is reserved nor debited: the free hours are CPF + DIF
         (a CPF credit landing meanwhile changes the same record, so the sum stays right).
 
@@ -66,86 +75,74 @@ class HolderRecords(SessionRecords):
                 (
                     "droits",
                     self._update_action(
-                        rights_key(nir),
+                        rights_key(entry.nir),
                         "SET heures_dif = :dif, heures_libres = if_not_exists(heures_cpf, :zero) + :dif, "
                         + NEXT_VERSION,
                         "attribute_not_exists(dif_verrouille) OR dif_verrouille = :faux",
-                        dif=hours,
+                        dif=entry.hours,
                         zero=0,
                         un=1,
                         faux=False,
                     ),
                 ),
-                ("evenement", self._event_action(account_id, event, now)),
+                ("evenement", self._event_action(entry.account_id, entry.event, entry.now)),
             ]
         )
 
     # "Mes dossiers de formation" --------------------------------------------------------------------
 
-    def create_dossier(
-        self, account_id: str, nir: str, dossier_id: str, dossier: dict, event: dict, now: datetime
-    ) -> None:
+    def create_dossier(self, creation: DossierCreation) -> None:
         """WriteConflict names `droits` (the DIF is not entered yet)."""
-        self._transact(self._dossier_creation(account_id, nir, dossier_id, dossier, event, now))
+        self._transact(self._dossier_creation(creation))
 
-    def create_dossier_as_delegate(
-        self,
-        *,
-        holder_id: str,
-        holder_nir: str,
-        delegation_id: str,
-        delegate_id: str,
-        dossier_id: str,
-        dossier: dict,
-        event: dict,
-        now: datetime,
-    ) -> None:
+    def create_dossier_as_delegate(self, creation: DossierCreation, delegate: DelegateCheck) -> None:
         """A draft dossier prepared by a delegate, on condition that the delegation is, at this very
         moment, active, not past its end, of scope `gestion`, and names this holder and this delegate.
 
         WriteConflict names `delegation` (revoked or ended meanwhile) or `droits` (no DIF yet)."""
         check = self._check_action(
-            delegation_key(delegation_id),
+            delegation_key(delegate.delegation_id),
             f"statut = :active AND portee = :gestion AND titulaire_id = :titulaire "
             f"AND delegataire_id = :delegataire AND {TTL_ATTRIBUTE} > :now",
             active=DelegationStatus.ACTIVE,
             gestion=DelegationScope.GESTION,
-            titulaire=holder_id,
-            delegataire=delegate_id,
-            now=to_epoch(now),
+            titulaire=creation.account_id,
+            delegataire=delegate.delegate_id,
+            now=to_epoch(creation.now),
         )
-        creation = self._dossier_creation(holder_id, holder_nir, dossier_id, dossier, event, now)
-        self._transact([("delegation", check), *creation])
+        self._transact([("delegation", check), *self._dossier_creation(creation)])
 
-    def _dossier_creation(
-        self, account_id: str, nir: str, dossier_id: str, dossier: dict, event: dict, now: datetime
-    ) -> list[tuple[str, dict]]:
+    def _dossier_creation(self, creation: DossierCreation) -> NamedActions:
         """The dossier, the check that the DIF is entered, the account's counts (confidential dossiers
         also counted apart, so that a delegate's synthesis can leave them out), the event."""
+        account_id, dossier = creation.account_id, creation.dossier
         counts = "SET dossiers_en_cours = if_not_exists(dossiers_en_cours, :zero) + :un"
-        if dossier.get("confidentiel"):
+        if dossier.confidentiel:
             counts += ", dossiers_confidentiels_en_cours = if_not_exists(dossiers_confidentiels_en_cours, :zero) + :un"
         return [
-            ("dossier", self._put_action(dossier_key(account_id, dossier_id), dossier, condition=absent())),
-            ("droits", self._check_action(rights_key(nir), "attribute_exists(heures_dif)")),
+            (
+                "dossier",
+                self._put_action(dossier_key(account_id, dossier.id), dossier_attributes(dossier), condition=absent()),
+            ),
+            ("droits", self._check_action(rights_key(creation.nir), "attribute_exists(heures_dif)")),
             ("compte", self._update_action(account_key(account_id), counts, exists(), zero=0, un=1)),
-            ("evenement", self._event_action(account_id, event, now)),
+            ("evenement", self._event_action(account_id, creation.event, creation.now)),
         ]
 
-    def get_dossier(self, account_id: str, dossier_id: str) -> dict | None:
-        return self._get(dossier_key(account_id, dossier_id))
+    def get_dossier(self, account_id: str, dossier_id: str) -> Dossier | None:
+        return dossier_from(dossier_id, self._get(dossier_key(account_id, dossier_id)))
 
     def get_session_and_dossier(
         self, session_digest: str, account_id: str, dossier_id: str | None
-    ) -> tuple[dict | None, dict | None]:
+    ) -> tuple[SessionRecord | None, Dossier | None]:
         """A session and a dossier of the account its token names, in one BatchGetItem (the session
         alone, one GetItem, for a dossier id that cannot be one)."""
         if dossier_id is None:
-            return self._get(session_key(session_digest)), None
+            return session_from(session_digest, self._get(session_key(session_digest))), None
         found = self._get_many({"session": session_key(session_digest), "dossier": dossier_key(account_id, dossier_id)})
-        return found["session"], found["dossier"]
+        return session_from(session_digest, found["session"]), dossier_from(dossier_id, found["dossier"])
 
-    def list_dossiers(self, account_id: str, statuses: tuple[str, ...] | None = None) -> list[dict]:
+    def list_dossiers(self, account_id: str, statuses: tuple[str, ...] | None = None) -> list[Dossier]:
         """The account's dossiers (only those in `statuses` when given), in the order of their keys."""
         names = {f":s{n}": status for n, status in enumerate(statuses or ())}
         found = self._query(
@@ -154,74 +151,95 @@ class HolderRecords(SessionRecords):
             filter_expression=f"statut IN ({', '.join(names)})" if statuses else None,
             filter_values={name[1:]: value for name, value in names.items()},
         )
-        return [{**from_attributes(item), "id": sort_key_of(item).removeprefix(DOSSIER_PREFIX)} for item in found]
+        dossiers = (
+            dossier_from(sort_key_of(item).removeprefix(DOSSIER_PREFIX), from_attributes(item)) for item in found
+        )
+        return [dossier for dossier in dossiers if dossier is not None]
 
-    def validate_dossier(
-        self,
-        account_id: str,
-        nir: str,
-        dossier_id: str,
-        hours: int,
-        moment: str,
-        event: dict,
-        now: datetime,
-        session: tuple[str, datetime] | None = None,
-    ) -> None:
+    def validate_dossier(self, validation: DossierTransition) -> None:
         """Reserve the dossier's hours and lock the DIF, if the dossier is a draft and enough hours are
-        free; with `session` (its digest, its new idle deadline), push that back in the same write.
+        free; with a session, push its idle deadline back in the same write.
 
         WriteConflict names `dossier` (not a draft any more), `droits` (not enough free hours) and/or
         `session` (ended meanwhile)."""
+        account_id, dossier = validation.account_id, validation.dossier
         self._transact(
-            self._touching(account_id, session, now)
+            self._touching(validation)
             + [
                 (
                     "dossier",
                     self._update_action(
-                        dossier_key(account_id, dossier_id),
+                        dossier_key(account_id, dossier.id),
                         "SET statut = :valide, valide_le = :moment",
                         "statut = :brouillon",
                         valide=DossierStatus.VALIDATED,
                         brouillon=DossierStatus.DRAFT,
-                        moment=moment,
+                        moment=validation.moment,
                     ),
                 ),
                 (
                     "droits",
                     self._update_action(
-                        rights_key(nir),
+                        rights_key(validation.nir),
                         "SET heures_libres = heures_libres - :h, "
                         "heures_reservees = if_not_exists(heures_reservees, :zero) + :h, dif_verrouille = :vrai, "
                         + NEXT_VERSION,
                         "heures_libres >= :h",
-                        h=hours,
+                        h=dossier.heures,
                         zero=0,
                         un=1,
                         vrai=True,
                     ),
                 ),
-                ("evenement", self._event_action(account_id, event, now)),
+                ("evenement", self._event_action(account_id, validation.event, validation.now)),
             ]
         )
 
-    def close_dossier(
-        self,
-        account_id: str,
-        nir: str,
-        dossier_id: str,
-        hours: int,
-        moment: str,
-        movement: dict,
-        event: dict,
-        now: datetime,
-        confidential: bool = False,
-        session: tuple[str, datetime] | None = None,
-    ) -> None:
+    def close_dossier(self, closure: DossierTransition) -> None:
         """Turn the dossier's reserved hours into debited ones (lowering the CPF balance, DIF first)
-        and record the movement beside the NIR's credits; with `session`, push its idle deadline back
+        and record the movement beside the NIR's credits; with a session, push its idle deadline back
         in the same write.
 
         WriteConflict names `dossier` (not a validated one) or `session` (ended meanwhile)."""
+        account_id, dossier = closure.account_id, closure.dossier
+        actions = self._touching(closure) + [
+            (
+                "dossier",
+                self._update_action(
+                    dossier_key(account_id, dossier.id),
+                    "SET statut = :clos, clos_le = :moment",
+                    "statut = :valide",
+                    clos=DossierStatus.CLOSED,
+                    valide=DossierStatus.VALIDATED,
+                    moment=closure.moment,
+                ),
+            ),
+            (
+                "droits",
+                self._update_action(
+                    rights_key(closure.nir),
+                    "SET heures_reservees = heures_reservees - :h, "
+                    "heures_debitees = if_not_exists(heures_debitees, :zero) + :h, " + NEXT_VERSION,
+                    exists(),
+                    h=dossier.heures,
+                    zero=0,
+                    un=1,
+                ),
+            ),
+            ("compte", self._closed_counts(account_id, dossier.confidentiel)),
+        ]
+        if closure.movement is not None:
+            movement = movement_attributes(closure.movement)
+            actions.append(
+                (
+                    "mouvement",
+                    self._put_action(rights_movement_key(closure.nir, time_ordered_id(closure.now)), movement),
+                )
+            )
+        actions.append(("evenement", self._event_action(account_id, closure.event, closure.now)))
+        self._transact(actions)
+
+    def _closed_counts(self, account_id: str, confidential: bool) -> Action:
         counts = (
             "SET dossiers_en_cours = dossiers_en_cours - :un, dossiers_clos = if_not_exists(dossiers_clos, :zero) + :un"
         )
@@ -231,49 +249,9 @@ class HolderRecords(SessionRecords):
                 ", dossiers_confidentiels_en_cours = if_not_exists(dossiers_confidentiels_en_cours, :un) - :un, "
                 "dossiers_confidentiels_clos = if_not_exists(dossiers_confidentiels_clos, :zero) + :un"
             )
-        self._transact(
-            self._touching(account_id, session, now)
-            + [
-                (
-                    "dossier",
-                    self._update_action(
-                        dossier_key(account_id, dossier_id),
-                        "SET statut = :clos, clos_le = :moment",
-                        "statut = :valide",
-                        clos=DossierStatus.CLOSED,
-                        valide=DossierStatus.VALIDATED,
-                        moment=moment,
-                    ),
-                ),
-                (
-                    "droits",
-                    self._update_action(
-                        rights_key(nir),
-                        "SET heures_reservees = heures_reservees - :h, "
-                        "heures_debitees = if_not_exists(heures_debitees, :zero) + :h, " + NEXT_VERSION,
-                        exists(),
-                        h=hours,
-                        zero=0,
-                        un=1,
-                    ),
-                ),
-                (
-                    "compte",
-                    self._update_action(
-                        account_key(account_id),
-                        counts,
-                        exists(),
-                        zero=0,
-                        un=1,
-                    ),
-                ),
-                ("mouvement", self._put_action(rights_movement_key(nir, time_ordered_id(now)), movement)),
-                ("evenement", self._event_action(account_id, event, now)),
-            ]
-        )
+        return self._update_action(account_key(account_id), counts, exists(), zero=0, un=1)
 
-    def _touching(self, account_id: str, session: tuple[str, datetime] | None, now: datetime) -> list:
-        if session is None:
+    def _touching(self, transition: DossierTransition) -> NamedActions:
+        if transition.session is None:
             return []
-        digest, idle_until = session
-        return [("session", self._touch_action(digest, account_id, now, idle_until))]
+        return [("session", self._touch_action(transition.session, transition.account_id, transition.now))]

@@ -1,0 +1,123 @@
+"""The rules every flow of a délégation shares: its refusals, its dates (Paris calendar days), its
+status as of now, and how people are named."""
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from ...clock import from_epoch
+from ...french_dates import PARIS
+from ..errors import Conflict, Expired, FieldError, Forbidden, InvalidInput, NotFound
+from ..records.accounts import Account
+from ..records.delegations import Delegation
+from ..records.people import Names
+from ..states import DelegationScope, DelegationStatus
+
+MAX_OPEN = 5  # pending or active, per holder
+LIST_KEPT = timedelta(days=365)  # how long "Mes délégations" keeps showing one that ended
+
+PENDING, ACTIVE = DelegationStatus.PENDING, DelegationStatus.ACTIVE
+REVOKED, EXPIRED = DelegationStatus.REVOKED, DelegationStatus.EXPIRED
+OPEN = (PENDING, ACTIVE)
+
+SCOPE_WORDS: dict[str, str] = {
+    DelegationScope.CONSULTATION: "consultation",
+    DelegationScope.GESTION: "consultation et préparation de dossiers de formation",
+}
+
+GRANTED = "L'invitation a bien été envoyée : la délégation sera active dès que la personne l'aura acceptée."
+NOT_SENT = (
+    "La délégation est enregistrée, mais le courriel d'invitation n'a pas pu être envoyé pour le moment : "
+    "révoquez-la puis accordez-la de nouveau dans quelques instants."
+)
+
+TO_ONESELF = InvalidInput(
+    "delegation_a_soi_meme",
+    "Vous ne pouvez pas vous déléguer votre propre compte.",
+    [FieldError("courriel", "delegation_a_soi_meme", "Cette adresse est celle de votre propre compte.")],
+)
+EXISTING = Conflict(
+    "delegation_existante",
+    "Une délégation est déjà en attente ou active pour cette adresse courriel.",
+    [
+        FieldError(
+            "courriel", "delegation_existante", "Une délégation est déjà en attente ou active pour cette adresse."
+        )
+    ],
+)
+TOO_MANY = Conflict(
+    "delegations_trop_nombreuses",
+    f"Vous avez déjà {MAX_OPEN} délégations en attente ou actives : révoquez-en une avant d'en accorder une autre.",
+)
+BAD_END = InvalidInput(
+    "fin_hors_limites",
+    "La date de fin doit être comprise entre demain et dans un an.",
+    [FieldError("fin", "fin_hors_limites", "La date de fin doit être comprise entre demain et dans un an.")],
+)
+NOT_FOUND = NotFound("delegation_introuvable", "Cette délégation est introuvable, révoquée ou arrivée à son terme.")
+OTHER_RECIPIENT = Forbidden(
+    "delegation_autre_destinataire",
+    "Cette invitation a été envoyée à une autre adresse courriel que celle de votre compte : elle ne peut être "
+    "acceptée que depuis le compte de la personne invitée.",
+)
+CODE_UNKNOWN = NotFound("code_invalide", "Ce lien d'invitation n'est pas valide ou a déjà servi.")
+CODE_EXPIRED = Expired("code_expire", "Cette invitation a expiré ou a été retirée par la personne qui l'avait envoyée.")
+SCOPE_TOO_NARROW = Forbidden(
+    "portee_insuffisante",
+    "Cette délégation permet de consulter le compte, pas d'y préparer des dossiers de formation.",
+)
+CONFIDENTIAL_REFUSED = InvalidInput(
+    "confidentiel_non_autorise",
+    "Seul le titulaire du compte peut créer un dossier confidentiel.",
+    [FieldError("confidentiel", "confidentiel_non_autorise", "Seul le titulaire peut créer un dossier confidentiel.")],
+)
+BUSY = Conflict(
+    "demande_concurrente",
+    "Une autre demande sur ce compte vient d'être traitée au même moment : merci de recommencer.",
+)
+ACCOUNT_NOT_FOUND = NotFound("compte_introuvable", "Ce compte est introuvable.")
+
+
+# Dates --------------------------------------------------------------------------------------------------
+
+
+def today(now: datetime) -> date:
+    """The date in metropolitan France: a person choosing an end date means their calendar's."""
+    return now.astimezone(PARIS).date()
+
+
+def one_year_after(day: date) -> date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+def ends_at(end: date) -> datetime:
+    """A delegation holds until the end of its last day, Paris time."""
+    return datetime.combine(end + timedelta(days=1), time(0), tzinfo=PARIS).astimezone(UTC)
+
+
+def status_of(delegation: Delegation, now: datetime) -> str:
+    """The status as the holder and the delegate see it: `expiree` once the invitation (while
+    pending) or the end date has passed, whatever TTL has done yet."""
+    stored = delegation.status
+    if stored in (REVOKED, DelegationStatus.EMAIL_INVALID):
+        return stored
+    if now >= ends_at(date.fromisoformat(delegation.end)):
+        return EXPIRED
+    if stored == PENDING and now >= from_epoch(delegation.invitation_until):
+        return EXPIRED
+    return stored
+
+
+# People ------------------------------------------------------------------------------------------------
+
+
+def names_of(account: Account) -> Names:
+    return account.names
+
+
+def display_name(names: Names) -> str:
+    """ "Jean Dupont", or "M. Dupont" / "Mme Dupont" without a first name."""
+    if names.prenom:
+        return f"{names.prenom} {names.nom_naissance}"
+    return f"{'Mme' if names.civilite == 'MME' else 'M.'} {names.nom_naissance}"

@@ -1,0 +1,78 @@
+"""A registration draft and the two steps that turn it into a pending account."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from .accounts import Account, Credentials, Identity
+from .history import Event
+from .tokens import Activation
+
+
+@dataclass(frozen=True)
+class Draft:
+    id: str
+    step: str  # DraftStep
+    expires_at: datetime
+    cgu_version: str
+    cgu_accepted_at: str
+    created_at: str | None = None
+    identity: Identity | None = None
+
+
+@dataclass(frozen=True)
+class SpentCaptcha:
+    """A captcha's "spent" mark, which lives as long as the captcha would."""
+
+    nonce: str
+    expires: datetime
+
+
+@dataclass(frozen=True)
+class IdentityStep:
+    """Step 2: the captcha spent and the identity stored on a draft that awaits it, if the NIR and
+    the email are free. `draft` is its first step, which its id seals (written whole, whether it
+    existed or not)."""
+
+    draft: Draft
+    identity: Identity
+    email_key: str
+    captcha: SpentCaptcha
+    now: datetime
+
+
+@dataclass(frozen=True)
+class PendingAccount:
+    """Step 3: the account (with its activation digest), its NIR's credentials, its email
+    reservation, its activation token and first event; the draft stripped of its personal data."""
+
+    draft_id: str
+    account: Account
+    credentials: Credentials
+    email_key: str
+    activation: Activation
+    event: Event
+    now: datetime
+
+
+@dataclass(frozen=True)
+class ExpiredDraft:
+    id: str
+
+
+@dataclass(frozen=True)
+class ExpiredAccount:
+    """A pending account whose link has expired, and what it holds (read from the expiry index,
+    without reading the account)."""
+
+    id: str
+    nir: str | None = None
+    email: str | None = None
+    activation_digest: str | None = None
+
+
+@dataclass(frozen=True)
+class ExpiredPage:
+    """One Query of the expiry index: what expired, and how many items it read."""
+
+    expired: list[ExpiredDraft | ExpiredAccount]
+    items_read: int
