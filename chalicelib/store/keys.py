@@ -1,11 +1,11 @@
 """How records are laid out in the one table: keys, sort-key prefixes, the item codec, the history cursor.
 
 Every item has a partition key `pk` and a sort key `sk` (chalicelib/table.py defines the table).
-Records go in and come out as plain dicts; an item that expires carries `expire_ttl` (epoch seconds,
-the attribute DynamoDB's TTL watches), which the domain reads through `TTL_ATTRIBUTE`.
+The aggregates' codecs (store/*_items.py) turn the domain's records into items and back with what is
+here; an item that expires carries `expire_ttl` (`table.TTL_ATTRIBUTE`, epoch seconds, the attribute
+DynamoDB's TTL watches), which records expose as `expires_at`.
 
-Nothing here talks to AWS, and boto3's type codec is loaded on first use: the domain can import this
-module at cold start for free.
+Nothing here talks to AWS, and boto3's type codec is loaded on first use.
 """
 
 import base64
