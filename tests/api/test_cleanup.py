@@ -9,6 +9,7 @@ from chalicelib.domain import activation, tokens
 from chalicelib.settings import get_settings
 from chalicelib.store import Store, keys
 from chalicelib.store.expiry import expiry_shards
+from tests.helpers.api import scheduled_event
 from tests.helpers.clock import FixedClock
 from tests.helpers.people import EMAIL, NIR, make_nir
 from tests.helpers.table import account_id_of, item, partition, write_directly
@@ -42,15 +43,6 @@ def run_cleanup_as_deployed(api):
         return app.handler_map["cleanup_expired_registrations"](scheduled_event(api), context)
 
     return run
-
-
-def scheduled_event(api) -> dict:
-    return api.client.events.generate_cw_event(
-        source="aws.events",
-        detail_type="Scheduled Event",
-        detail={},
-        resources=["arn:aws:events:eu-west-3:123456789012:rule/cleanup_expired_registrations"],
-    )
 
 
 def register_several(journey, count: int) -> list[str]:

@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 
 from chalicelib import metrics
-from tests.helpers.api import bearer
+from tests.helpers.api import bearer, scheduled_event
 from tests.helpers.crediting import credit, declarations, line
 from tests.helpers.faults import SesFailure
 from tests.helpers.people import EMAIL, NEW_PASSWORD, NIR, PASSWORD, make_nir
@@ -117,8 +117,6 @@ def test_crediting_counts_its_lines_by_outcome(api, output):
 
 
 def test_the_cleanup_counts_what_it_removed_and_that_it_ran(journey, api, clock, output):
-    from tests.api.test_cleanup import scheduled_event
-
     journey.register()
     clock.advance(seconds=15 * 86400 + 1)
     output.lines()

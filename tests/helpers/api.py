@@ -16,6 +16,16 @@ def error_fields(answer) -> dict[str, str]:
     return {error["champ"]: error["code"] for error in answer.body["erreurs"]}
 
 
+def scheduled_event(api) -> dict:
+    """The EventBridge event of the hourly schedule, as the cleanup function receives it."""
+    return api.client.events.generate_cw_event(
+        source="aws.events",
+        detail_type="Scheduled Event",
+        detail={},
+        resources=["arn:aws:events:eu-west-3:123456789012:rule/cleanup_expired_registrations"],
+    )
+
+
 @dataclass
 class Answer:
     status: int

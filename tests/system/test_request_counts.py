@@ -15,10 +15,9 @@ from moto.server import ThreadedMotoServer
 
 from chalicelib import dependencies, table
 from chalicelib.settings import get_settings
-from tests.api.test_journey import JOURNEY_REQUESTS, walk
 from tests.helpers.api import Api
 from tests.helpers.clock import FixedClock
-from tests.helpers.journey import Journey
+from tests.helpers.journey import JOURNEY_REQUESTS, Journey, walk
 from tests.helpers.table import captcha_answer
 from tools.local_stack import HOST, free_ports
 
