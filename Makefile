@@ -96,7 +96,7 @@ test: lint typecheck $(DSFR) browser
 
 # The inner loop, under 2 minutes on 2 cores: the linter, the type check, and every test but the
 # browser and fuzzing ones (pytest markers by layer, tests/conftest.py), on two processes.
-CHECK_TESTS := -m "not browser and not fuzz" -p no:schemathesis -n 2 --dist worksteal
+CHECK_TESTS := -m "not browser and not fuzz" -p no:schemathesis -n 2 --dist loadscope
 check: lint typecheck $(DSFR)
 	$(PY) -m pytest $(CHECK_TESTS) -q
 

@@ -40,7 +40,7 @@ def slim(package: Path, services: set[str]) -> tuple[int, int]:
     with zipfile.ZipFile(package) as source, zipfile.ZipFile(slimmed, "w", zipfile.ZIP_DEFLATED) as target:
         for entry in source.infolist():
             if is_needed(entry.filename, services):
-                target.writestr(entry, source.read(entry), compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+                target.writestr(entry, source.read(entry), compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
     slimmed.replace(package)
     return before, package.stat().st_size
 

@@ -8,17 +8,16 @@ email change and the délégations, through the API on moto:
   effect): the person still gets that success, never a 409 against themselves nor a 500;
 - SES failing: the routes that send say so or answer as always, and nothing is half-written.
 
-Each scenario prepares its own people (registration, activation, login...), so that every failure
-point starts from the same state."""
+Each scenario prepares its people once (registration, activation, login...); every failure point
+then starts from that very state, the table put back as it was prepared (with its clock unmoved)."""
 
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import boto3
 import pytest
 
-from chalicelib.settings import get_settings
+from tests.helpers import table as table_reads
 from tests.helpers.api import bearer
 from tests.helpers.faults import THROTTLED, DynamoDBFaults, SesFailure
 from tests.helpers.people import NEW_PASSWORD, PASSWORD, identity, make_nir
@@ -264,34 +263,25 @@ def faults(aws):
     return DynamoDBFaults().install()
 
 
-def table_state() -> list[dict]:
-    """Every item, as a separate client reads it (the application's requests are not counted), but
-    what a failed request may leave changed without harm: a session's idle deadline, pushed back by
-    the authentication that came first, and the transactions' marks."""
-    client = boto3.client("dynamodb")
-    items, start = [], None
-    while True:
-        page = client.scan(TableName=get_settings().table_name, **({"ExclusiveStartKey": start} if start else {}))
-        items += page["Items"]
-        start = page.get("LastEvaluatedKey")
-        if not start:
-            break
+def comparable(items: list[dict]) -> list[dict]:
+    """The items but what a failed request may leave changed without harm: a session's idle
+    deadline, pushed back by the authentication that came first, and the transactions' marks."""
     kept = []
     for item in items:
         item = {name: value for name, value in item.items() if name != "ecriture"}
         if item["pk"]["S"].startswith("SESSION#"):
             item.pop("inactive_apres", None)
         kept.append(item)
-    return sorted(kept, key=lambda item: (item["pk"]["S"], item["sk"]["S"]))
+    return kept
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda scenario: scenario.name)
 def test_dynamodb_failing_at_each_request_answers_503_leaves_nothing_half_written_and_retrying_succeeds(
     scenario, ctx, faults
 ):
+    send = scenario.prepare(ctx)
+    prepared = table_reads.every_item()
     for fail_at in itertools.count(1):
-        send = scenario.prepare(ctx)
-        before = table_state()
         faults.reset(fail_at=fail_at, failure=THROTTLED)
         answer = send()
         if len(faults.calls) < fail_at:  # it made fewer requests than that: every one was tried
@@ -300,16 +290,20 @@ def test_dynamodb_failing_at_each_request_answers_503_leaves_nothing_half_writte
             return
         assert answer.status == 503, (fail_at, faults.calls, answer.body)
         assert answer.body["code"] == "service_indisponible" and answer.headers["retry-after"].isdigit()
-        assert table_state() == before, f"half-written after a failure at request {fail_at} ({faults.calls})"
+        assert comparable(table_reads.every_item()) == comparable(prepared), (
+            f"half-written after a failure at request {fail_at} ({faults.calls})"
+        )
         faults.reset()
         again = send()
         assert again.status == scenario.status, (fail_at, again.body)
+        table_reads.put_back(prepared)  # the next failure point starts where this one did
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda scenario: scenario.name)
 def test_a_lost_reply_at_each_request_still_gets_the_success_the_request_earned(scenario, ctx, faults):
+    send = scenario.prepare(ctx)
+    prepared = table_reads.every_item()
     for lose_at in itertools.count(1):
-        send = scenario.prepare(ctx)
         faults.reset(lose_reply_at=lose_at)
         answer = send()
         assert answer.status == scenario.status, (lose_at, faults.lost, answer.body)
@@ -317,6 +311,7 @@ def test_a_lost_reply_at_each_request_still_gets_the_success_the_request_earned(
             assert lose_at > 1
             return
         assert faults.lost, f"no reply was lost at request {lose_at} ({faults.calls})"
+        table_reads.put_back(prepared)
 
 
 def test_starting_a_registration_needs_no_dynamodb(ctx, faults):

@@ -5,6 +5,8 @@ of their own, not the application's: the DynamoDB requests the application makes
 (the `dynamodb_calls` fixture) whatever the test reads.
 """
 
+import functools
+
 import boto3
 
 from chalicelib.settings import get_settings
@@ -12,8 +14,14 @@ from chalicelib.store import keys
 from tests.helpers.people import NIR
 
 
+@functools.cache
 def _client():
+    """One client per test (the `aws` fixture forgets it with the emulated account it reads)."""
     return boto3.client("dynamodb")
+
+
+def forget_client() -> None:
+    _client.cache_clear()
 
 
 def _table() -> str:
@@ -41,6 +49,36 @@ def partition(partition_key: str, sort_key_prefix: str | None = None) -> list[di
         TableName=_table(), KeyConditionExpression=condition, ExpressionAttributeValues=values, ConsistentRead=True
     )
     return response["Items"]
+
+
+def every_item() -> list[dict]:
+    """Every item of the table, in key order (a Scan: tests only, on tables of a few dozen items)."""
+    items, start = [], {}
+    while True:
+        page = _client().scan(TableName=_table(), ConsistentRead=True, **start)
+        items += page["Items"]
+        if "LastEvaluatedKey" not in page:
+            return sorted(items, key=_key_of)
+        start = {"ExclusiveStartKey": page["LastEvaluatedKey"]}
+
+
+def put_back(items: list[dict]) -> None:
+    """The table made to hold exactly `items` (from `every_item`) again: what was written since is
+    deleted, and every item is put back as it was."""
+    wanted = {_key_of(item) for item in items}
+    deletes = [
+        {"DeleteRequest": {"Key": {name: item[name] for name in (keys.PARTITION_KEY, keys.SORT_KEY)}}}
+        for item in every_item()
+        if _key_of(item) not in wanted
+    ]
+    writes = deletes + [{"PutRequest": {"Item": item}} for item in items]
+    for start in range(0, len(writes), 25):  # BatchWriteItem's limit
+        answer = _client().batch_write_item(RequestItems={_table(): writes[start : start + 25]})
+        assert not answer.get("UnprocessedItems"), answer["UnprocessedItems"]
+
+
+def _key_of(item: dict) -> tuple[str, str]:
+    return item[keys.PARTITION_KEY]["S"], item[keys.SORT_KEY]["S"]
 
 
 def account_id_of(nir: str) -> str:

@@ -4,18 +4,22 @@ bootstrap, `chalice local`) on free ports, the emails read on the emulator."""
 
 import json
 
+import pytest
+
 from tests.helpers.http import Http, link_code, logged_in
 from tests.helpers.people import PASSWORD, make_nir
+
+pytestmark = pytest.mark.shared_stack
 
 
 def test_a_delegation_s_life_over_http(stack):
     holder = logged_in(
         stack,
-        make_nir("2850344123456"),
-        "claire.petit@example.fr",
+        make_nir("2850344123789"),
+        "claire.vidal@example.fr",
         prenom="Claire",
         civilite="MME",
-        nom_naissance="Petit",
+        nom_naissance="Vidal",
     )
     delegate = logged_in(
         stack, make_nir("1790231123456"), "marc.leroy@example.fr", prenom="Marc", nom_naissance="Leroy"
@@ -31,7 +35,7 @@ def test_a_delegation_s_life_over_http(stack):
     code = link_code(stack, "marc.leroy@example.fr", "delegation")
     accepted = delegate.post("/delegations/acceptation", {"code": code})
     assert accepted.status == 200, accepted
-    assert accepted.body["titulaire"] == {"prenom": "Claire", "nom_naissance": "Petit"}
+    assert accepted.body["titulaire"] == {"prenom": "Claire", "nom_naissance": "Vidal"}
 
     base = f"/titulaire/comptes-delegues/{granted.body['id']}"
     synthesis = delegate.get(base)
@@ -59,21 +63,21 @@ def test_a_delegation_s_life_over_http(stack):
 
 
 def test_the_confirmed_email_change_over_http(stack):
-    nir = make_nir("1920699123456")
-    person = logged_in(stack, nir, "paul.martin@example.fr", prenom="Paul", nom_naissance="Martin")
+    nir = make_nir("1920699123789")
+    person = logged_in(stack, nir, "pierre.morel@example.fr", prenom="Pierre", nom_naissance="Morel")
     asked = person.post(
         "/titulaire/courriel",
-        {"courriel": "paul.m@example.org", "courriel_confirmation": "paul.m@example.org", "mot_de_passe": PASSWORD},
+        {"courriel": "pierre.m@example.org", "courriel_confirmation": "pierre.m@example.org", "mot_de_passe": PASSWORD},
     )
     assert asked.status == 202, asked
-    notice = [m for m in stack.sent_emails() if "paul.martin@example.fr" in json.dumps(m.get("destinations", {}))][-1]
+    notice = [m for m in stack.sent_emails() if "pierre.morel@example.fr" in json.dumps(m.get("destinations", {}))][-1]
     assert "?c=" not in notice["body"]
     assert "p***@example.org" in notice["body"]
 
-    code = link_code(stack, "paul.m@example.org", "courriel")
+    code = link_code(stack, "pierre.m@example.org", "courriel")
     changed = Http(stack).post("/courriels/confirmation", {"code": code})  # no session needed
-    assert (changed.status, changed.body["courriel"]) == (200, "paul.m@example.org"), changed
-    assert person.get("/titulaire/informations").body["courriel"] == "paul.m@example.org"
+    assert (changed.status, changed.body["courriel"]) == (200, "pierre.m@example.org"), changed
+    assert person.get("/titulaire/informations").body["courriel"] == "pierre.m@example.org"
     again = Http(stack).post("/courriels/confirmation", {"code": code})
     assert (again.status, again.body["code"]) == (404, "code_invalide")
     history = person.get("/titulaire/historique").body["evenements"]

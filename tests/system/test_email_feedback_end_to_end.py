@@ -8,11 +8,15 @@ import subprocess
 import pytest
 
 from tests.helpers.http import Http, link_code, logged_in, register_over_http
-from tests.helpers.people import NIR, OTHER_NIR, make_nir
+from tests.helpers.people import make_nir
 from tools.local_stack import ROOT
 
-WRONG = "jean.dupnot@example.fr"
-RIGHT = "jean.dupont@example.fr"
+pytestmark = pytest.mark.shared_stack
+
+NIR = make_nir("1840575123789")
+WRONG = "luc.girad@example.fr"
+RIGHT = "luc.girard@example.fr"
+OTHER_NIR = make_nir("2920169123789")
 
 
 def make(stack, target: str, address: str) -> str:
@@ -29,24 +33,16 @@ def make(stack, target: str, address: str) -> str:
     return done.stdout.strip().splitlines()[-1]
 
 
-@pytest.fixture(scope="module")
-def stack():
-    from tests.helpers.http import local_stack
-
-    with local_stack() as started:
-        yield started
-
-
 def test_a_mistyped_address_bounces_and_the_same_nir_registers_again_at_once(stack):
     http = Http(stack)
-    assert register_over_http(http, WRONG).status == 201
+    assert register_over_http(http, WRONG, nir=NIR).status == 201
     taken = register_over_http_refused(http, RIGHT)
     assert taken == "nir_deja_inscrit"
     resend = http.post("/activations/renvoi", {"nir": NIR, "courriel": WRONG})
     assert resend.status == 202
     assert make(stack, "bounce", WRONG) == "bounce : appliquee"
     assert http.post("/activations/renvoi", {"nir": NIR, "courriel": WRONG}).status == 202  # the same answer
-    assert register_over_http(http, RIGHT).status == 201  # the same NIR, at once
+    assert register_over_http(http, RIGHT, nir=NIR).status == 201  # the same NIR, at once
     assert http.post("/activations", {"code": link_code(stack, RIGHT, "activation")}).status == 200
     assert make(stack, "bounce", WRONG) == "bounce : deja_appliquee"
 
@@ -58,12 +54,12 @@ def register_over_http_refused(http, courriel) -> str:
     version = http.get("/cgu").body["version"]
     draft_id = http.post("/inscriptions", {"cgu_acceptees": True, "cgu_version": version}).body["id"]
     captcha_id = http.post("/captchas").body["id"]
-    person = {**identity(courriel=courriel), "captcha_id": captcha_id, "captcha_reponse": CAPTCHA}
+    person = {**identity(nir=NIR, courriel=courriel), "captcha_id": captcha_id, "captcha_reponse": CAPTCHA}
     return http.put(f"/inscriptions/{draft_id}/identite", person).body["code"]
 
 
 def test_a_bounced_reset_marks_the_account_and_the_synthesis_says_so(stack):
-    address = "marie.martin@example.fr"
+    address = "marie.fabre@example.fr"
     holder = logged_in(stack, OTHER_NIR, address, prenom="Marie", civilite="MME")
     assert holder.get("/titulaire").body["courriel_invalide"] is False
     asked = Http(stack).post("/mots-de-passe/oubli", {"nir": OTHER_NIR, "courriel": address})
