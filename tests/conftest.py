@@ -87,17 +87,21 @@ def pytest_collection_modifyitems(items):
 @pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, absent under -p no:xdist
 def pytest_xdist_make_scheduler(config, log):
     """With `--dist loadscope` (`make check`), the tests of a system module stay on one process,
-    which starts the module's stack (or builds its package) once, and every other test goes to
-    whichever process is free. (xdist's `loadgroup` would say so with marks, but pytest 9.2 no longer
-    sees them: pytest-dev/pytest-xdist#1386.)"""
+    which starts the module's stack (or builds its package) once, the modules of the shared stack
+    all on one, and every other test goes to whichever process is free. (xdist's `loadgroup`
+    would say so with marks, but pytest 9.2 no longer sees them: pytest-dev/pytest-xdist#1386.)"""
     if config.getvalue("dist") != "loadscope":
         return None
     from xdist.scheduler import LoadScopeScheduling
 
+    from tests.helpers.http import SHARED_STACK_MODULES
+
     class SystemModulesTogether(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             module = nodeid.split("::", 1)[0]
-            return module if module.startswith("tests/system/") else nodeid
+            if not module.startswith("tests/system/"):
+                return nodeid
+            return "shared stack" if Path(module).stem in SHARED_STACK_MODULES else module
 
     return SystemModulesTogether(config, log)
 

@@ -15,6 +15,18 @@ from tests.helpers.people import PASSWORD, identity
 from tools.local_stack import LocalStack, free_ports
 
 CAPTCHA = "AE23HJ"  # CAPTCHA_FIXED_ANSWER: characters of the captcha's own alphabet, so the audio speaks it
+# The end-to-end modules that share one stack (tests/system/conftest.py) and so one test process
+# (tests/conftest.py): each registers people of its own (NIRs and addresses no other module uses)
+# and reads only their emails, records and log lines.
+SHARED_STACK_MODULES = frozenset(
+    {
+        "test_end_to_end",
+        "test_delegations_end_to_end",
+        "test_email_feedback_end_to_end",
+        "test_crediting_end_to_end",
+        "test_operations_local",
+    }
+)
 PROBLEM_TYPE = "application/problem+json"
 
 

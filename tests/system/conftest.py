@@ -2,18 +2,17 @@
 of its API (`http`), and for the portal's tests Debian's Chromium (`browser`, one per module) and
 pages opened in contexts of their own (`page`, `new_page`).
 
-The end-to-end modules marked `shared_stack` share one stack per test process instead (5 s of CPU
-each saved): each of them registers people of its own (NIRs and addresses no other module uses),
-and reads only their emails and records."""
+The end-to-end modules named in SHARED_STACK_MODULES (tests/helpers/http.py) share one stack
+instead (5 s of CPU a stack): their people are their own."""
 
 import pytest
 
-from tests.helpers.http import Http, local_stack
+from tests.helpers.http import SHARED_STACK_MODULES, Http, local_stack
 
 
 @pytest.fixture(scope="module")
 def stack(request):
-    if request.node.get_closest_marker("shared_stack") is not None:
+    if request.module.__name__.rpartition(".")[2] in SHARED_STACK_MODULES:
         yield request.getfixturevalue("shared_stack")
         return
     with local_stack() as started:

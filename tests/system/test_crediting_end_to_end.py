@@ -4,14 +4,10 @@ on free ports), then the holder registers and reads the hours over HTTP, as a cl
 import json
 import subprocess
 
-import pytest
-
 from tests.helpers.crediting import SECOND_EMPLOYER, declarations, line
 from tests.helpers.http import logged_in
 from tests.helpers.people import make_nir
 from tools.local_stack import ROOT
-
-pytestmark = pytest.mark.shared_stack
 
 
 def test_make_credit_on_the_local_stack_then_the_holder_reads_the_hours_over_http(stack, tmp_path):

@@ -4,12 +4,8 @@ bootstrap, `chalice local`) on free ports, the emails read on the emulator."""
 
 import json
 
-import pytest
-
 from tests.helpers.http import Http, link_code, logged_in
 from tests.helpers.people import PASSWORD, make_nir
-
-pytestmark = pytest.mark.shared_stack
 
 
 def test_a_delegation_s_life_over_http(stack):

@@ -5,13 +5,9 @@ a bounced invitation frees its place; the person's own requests keep their answe
 
 import subprocess
 
-import pytest
-
 from tests.helpers.http import Http, link_code, logged_in, register_over_http
 from tests.helpers.people import make_nir
 from tools.local_stack import ROOT
-
-pytestmark = pytest.mark.shared_stack
 
 NIR = make_nir("1840575123789")
 WRONG = "luc.girad@example.fr"

@@ -7,8 +7,6 @@ import re
 import subprocess
 import sys
 
-import pytest
-
 from tests.helpers.api import bearer
 from tests.helpers.http import (
     PROBLEM_TYPE,
@@ -20,8 +18,6 @@ from tests.helpers.http import (
 )
 from tests.helpers.people import EMAIL, NEW_PASSWORD, NIR, PASSWORD, identity, make_nir
 from tools.local_stack import ROOT
-
-pytestmark = pytest.mark.shared_stack
 
 
 def test_the_tutorial_journey_over_http(stack, http):

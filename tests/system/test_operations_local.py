@@ -5,13 +5,9 @@ import json
 import re
 from collections import Counter
 
-import pytest
-
 from tests.helpers.api import bearer
 from tests.helpers.http import last_email_to, logged_in
 from tests.helpers.people import PASSWORD, make_nir
-
-pytestmark = pytest.mark.shared_stack
 
 
 def json_lines(output: str) -> list[dict]:
