@@ -94,9 +94,10 @@ typecheck: $(INSTALLED)
 test: lint typecheck $(DSFR) browser
 	CHROMIUM=$(CHROMIUM) $(PY) -m pytest
 
-# The inner loop, under 2 minutes on 2 cores: the linter, the type check, and every test but the
-# browser and fuzzing ones (pytest markers by layer, tests/conftest.py), on two processes.
-CHECK_TESTS := -m "not browser and not fuzz" -p no:schemathesis -n 2 --dist loadscope
+# The inner loop, about 2 minutes on 2 cores: the linter, the type check, and every test but the
+# browser and fuzzing ones (pytest markers by layer, tests/conftest.py), on two processes; loadscope
+# runs tests/conftest.py's scheduler (a system module's tests on one process). docs/local-stack.md.
+CHECK_TESTS := -m "not browser and not fuzz" -p no:schemathesis -p no:hypothesispytest -n 2 --dist loadscope
 check: lint typecheck $(DSFR)
 	$(PY) -m pytest $(CHECK_TESTS) -q
 

@@ -180,3 +180,42 @@ def test_the_emails_of_one_recipient_are_answered_without_the_others():
         )
     assert [email["subject"] for email in emulator.emails_to("a@example.fr")] == ["un", "trois"]
     assert emulator.emails_to("c@example.fr") == []
+
+
+# Expressions read once: the same verdicts as moto's own reading.
+
+
+def test_an_update_expression_read_again_still_refuses_a_path_set_twice_and_a_clause_given_twice():
+    client, table_name = boto3.client("dynamodb"), get_settings().table_name
+    values = {":x": {"N": "1"}, ":y": {"N": "2"}}
+    for _ in range(2):  # the second time from the kept parse
+        for refused in ("SET a = :x, a = :y", "SET a = :x SET b = :y", "SET a = :x, b = :y REMOVE a"):
+            with pytest.raises(ClientError) as error:
+                client.update_item(
+                    TableName=table_name, Key=key("EXPR#1"), UpdateExpression=refused, ExpressionAttributeValues=values
+                )
+            assert error.value.response["Error"]["Code"] == "ValidationException", refused
+        accepted = "SET a = :x, b = :y"
+        client.update_item(
+            TableName=table_name, Key=key("EXPR#1"), UpdateExpression=accepted, ExpressionAttributeValues=values
+        )
+    assert client.get_item(TableName=table_name, Key=key("EXPR#1"))["Item"]["b"] == {"N": "2"}
+
+
+def test_a_condition_read_again_is_judged_with_its_own_values():
+    client, table_name = boto3.client("dynamodb"), get_settings().table_name
+    client.put_item(TableName=table_name, Item={**key("EXPR#2"), "v": {"N": "1"}})
+
+    def put_if_v_is(value: str) -> bool:
+        try:
+            client.put_item(
+                TableName=table_name,
+                Item={**key("EXPR#2"), "v": {"N": str(int(value) + 1)}},
+                ConditionExpression="v = :v",
+                ExpressionAttributeValues={":v": {"N": value}},
+            )
+        except client.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
+
+    assert [put_if_v_is(value) for value in ("1", "1", "2", "5", "3")] == [True, False, True, False, True]
