@@ -248,4 +248,3 @@ def pytest_runtest_protocol(item, nextitem):
 
     _large_frame_runner()(run)
     return True
-

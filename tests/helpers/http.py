@@ -5,6 +5,7 @@ the standard library, and the emails the emulator accepted."""
 import json
 import os
 import re
+import subprocess
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 
 from chalicelib.settings import ENVIRONMENT_NAMES
 from tests.helpers.people import PASSWORD, identity
-from tools.local_stack import LocalStack, free_ports
+from tools.local_stack import ROOT, LocalStack, free_ports
 
 CAPTCHA = "AE23HJ"  # CAPTCHA_FIXED_ANSWER: characters of the captcha's own alphabet, so the audio speaks it
 # The end-to-end modules that share one stack (tests/system/conftest.py) and so one test process
@@ -58,6 +59,20 @@ def local_stack(*, mailbox: bool = False, **settings):
     )
     with stack:
         yield stack
+
+
+def make_on(stack: LocalStack, target: str, **variables: str) -> subprocess.CompletedProcess:
+    """`make <target> NAME=value...` against the stack (its endpoint and settings in the
+    environment, as a developer's shell beside `make run`), its output captured."""
+    arguments = [f"{name}={value}" for name, value in variables.items()]
+    return subprocess.run(
+        ["make", "--no-print-directory", target, *arguments],
+        cwd=ROOT,
+        env=stack.env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 @dataclass(repr=False)

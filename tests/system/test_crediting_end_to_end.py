@@ -1,13 +1,12 @@
 """End to end: `make credit` against a running local stack (moto server, bootstrap, `chalice local`
-on free ports), then the holder registers and reads the hours over HTTP, as a client would."""
+on free ports: the stack the end-to-end modules share), then the holder registers and reads the
+hours over HTTP, as a client would."""
 
 import json
-import subprocess
 
 from tests.helpers.crediting import SECOND_EMPLOYER, declarations, line
-from tests.helpers.http import logged_in
+from tests.helpers.http import logged_in, make_on
 from tests.helpers.people import make_nir
-from tools.local_stack import ROOT
 
 
 def test_make_credit_on_the_local_stack_then_the_holder_reads_the_hours_over_http(stack, tmp_path):
@@ -21,14 +20,7 @@ def test_make_credit_on_the_local_stack_then_the_holder_reads_the_hours_over_htt
             line(nir, 2014),
         )
     )
-    done = subprocess.run(
-        ["make", "--no-print-directory", "credit", f"FILE={declared}"],
-        cwd=ROOT,
-        env=stack.env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = make_on(stack, "credit", FILE=str(declared))
     assert done.returncode == 0, done.stdout + done.stderr
     report = json.loads(done.stdout.strip().splitlines()[-1])
     assert report == {

@@ -3,11 +3,8 @@ SES's notification about the last email to an address to the feedback function, 
 mistyped address frees the NIR at once; a bounced reset marks the account and the synthesis says so;
 a bounced invitation frees its place; the person's own requests keep their answers."""
 
-import subprocess
-
-from tests.helpers.http import Http, link_code, logged_in, register_over_http
+from tests.helpers.http import Http, link_code, logged_in, make_on, register_over_http
 from tests.helpers.people import make_nir
-from tools.local_stack import ROOT
 
 NIR = make_nir("1840575123789")
 WRONG = "luc.girad@example.fr"
@@ -16,14 +13,7 @@ OTHER_NIR = make_nir("2920169123789")
 
 
 def make(stack, target: str, address: str) -> str:
-    done = subprocess.run(
-        ["make", "--no-print-directory", target, f"EMAIL={address}"],
-        cwd=ROOT,
-        env=stack.env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = make_on(stack, target, EMAIL=address)
     assert done.returncode == 0, done.stdout + done.stderr
     assert NIR not in done.stdout + done.stderr
     return done.stdout.strip().splitlines()[-1]
@@ -85,8 +75,5 @@ def test_a_complaint_marks_the_account_too_and_an_unknown_address_is_told(stack)
     Http(stack).post("/mots-de-passe/oubli", {"nir": nir, "courriel": address})
     assert make(stack, "complaint", address) == "complaint : appliquee"
     assert holder.get("/titulaire").body["courriel_invalide"] is True
-    done = subprocess.run(
-        ["make", "--no-print-directory", "bounce", "EMAIL=personne@example.fr"],
-        cwd=ROOT, env=stack.env, capture_output=True, text=True, timeout=300,
-    )
+    done = make_on(stack, "bounce", EMAIL="personne@example.fr")
     assert done.returncode != 0 and "aucun courriel" in done.stderr
