@@ -77,11 +77,15 @@ def layer_of(item) -> str:
 
 
 def pytest_collection_modifyitems(items):
+    over_http = set()
     for item in items:
-        item.add_marker(layer_of(item))
+        layer = layer_of(item)
+        item.add_marker(layer)
+        if layer in ("system", "browser", "fuzz"):
+            over_http.add(item.nodeid)
     # The system tests first: the longest come first, and the short tests of the other layers fill
     # the ends, so that `make check`'s two processes finish together.
-    items.sort(key=lambda item: layer_of(item) not in ("system", "browser", "fuzz"))
+    items.sort(key=lambda item: item.nodeid not in over_http)
 
 
 @pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, absent under -p no:xdist
