@@ -117,7 +117,7 @@ def change_password(session: Session, form: forms.PasswordChangeForm) -> Answer:
     authenticated=True,
 )
 def read_hours(session: Session) -> Answer:
-    return answers.HoursStatement.of(hours.statement(dependencies.store(), session.account_id, session.nir))
+    return answers.HoursStatement.of(hours.statement(dependencies.store(), session.rights_id))
 
 
 @blueprint.route(
@@ -130,7 +130,8 @@ def read_hours(session: Session) -> Answer:
     authenticated=True,
 )
 def set_dif(session: Session, form: forms.DifForm) -> Answer:
-    entered = hours.set_dif(dependencies.store(), dependencies.clock(), session.account_id, form.solde_dif, session.nir)
+    store, clock = dependencies.store(), dependencies.clock()
+    entered = hours.set_dif(store, clock, session.account_id, form.solde_dif, session.rights_id)
     return answers.DifEntered(solde_dif=entered, detail=hours.UPDATED)
 
 
@@ -152,7 +153,7 @@ def create_dossier(session: Session, form: forms.DossierForm) -> Response:
         dependencies.clock(),
         session.account_id,
         dossiers.NewDossier(**form.model_dump()),
-        session.nir,
+        session.rights_id,
     )
     return json_response(
         answers.Dossier.of(dossier), status=201, headers={"Location": f"/titulaire/dossiers/{dossier.id}"}

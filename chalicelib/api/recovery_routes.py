@@ -48,7 +48,6 @@ def resend_activation(form: forms.RecoveryForm) -> Answer:
             dependencies.clock(),
             nir=form.nir,
             courriel=form.courriel,
-            key=get_settings().captcha_key(),
         )
     return answers.Detail(detail=recovery.ACCEPTED)
 

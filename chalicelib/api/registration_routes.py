@@ -209,7 +209,7 @@ def captcha_audio(captcha_id: str) -> Response:
     refusals=refusals(activation.UNKNOWN, activation.ALREADY_USED, activation.EXPIRED),
 )
 def activate(form: forms.ActivationForm) -> Answer:
-    activation.activate(dependencies.store(), dependencies.clock(), form.code, get_settings().captcha_key())
+    activation.activate(dependencies.store(), dependencies.clock(), form.code)
     return answers.Activated(statut="actif", detail=activation.ACTIVATED)
 
 

@@ -20,7 +20,7 @@ blueprint = ApiBlueprint(__name__)
     summary="« Je m'identifie » : se connecter avec son numéro de sécurité sociale et son mot de passe",
     body=forms.LoginForm,
     answers={201: answers.NewSession},
-    refusals=refusals(sessions.BAD_CREDENTIALS, sessions.NOT_ACTIVATED, sessions.LOCKED),
+    refusals=refusals(sessions.BAD_CREDENTIALS, sessions.NOT_ACTIVATED, sessions.LOCKED, sessions.BUSY),
 )
 def log_in(form: forms.LoginForm) -> Answer:
     settings = get_settings()
@@ -33,7 +33,6 @@ def log_in(form: forms.LoginForm) -> Answer:
         max_seconds=settings.session_max_seconds,
         lockout_threshold=settings.lockout_threshold,
         lockout_seconds=settings.lockout_seconds,
-        key=settings.captcha_key(),
     )
     return answers.NewSession(
         jeton=session.token,

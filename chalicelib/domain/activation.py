@@ -1,9 +1,9 @@
 """Activation ("Valider son inscription"): the link from the email, used once, within its validity.
 
 The API never activates on a GET (mail scanners open links): the portal's page posts the code. The
-code names the records it activates (tokens.new_activation_code), so activation is one conditional
-transaction: the token unused and live, the account still pending; a refusal says which from the
-records the refused conditions return, without a read.
+code is the token's bare secret (it names nothing of the person: contract §13), so activation reads
+the token, which names the records it makes permanent, then writes them in one conditional
+transaction: the token unused and live, the account still pending.
 """
 
 from datetime import datetime
@@ -38,16 +38,12 @@ EXPIRED = Expired(
 )
 
 
-def activate(store: ActivationStore, clock: Clock, code: str, key: bytes) -> None:
-    named = tokens.read_activation_code(code, key)
-    now = clock()
-    if named is not None:
-        activation = named.activation()
-    elif tokens.is_well_formed_token(code):
-        # A link mailed before codes named their records (15 days at most): its token says what.
-        activation = _usable(store.get_activation(tokens.digest(code)), now)
-    else:
+def activate(store: ActivationStore, clock: Clock, code: str) -> None:
+    secret = tokens.activation_secret(code)
+    if secret is None:
         raise UNKNOWN
+    now = clock()
+    activation = _usable(store.get_activation(tokens.digest(secret)), now)
     try:
         store.activate_account(ActivationUse(activation, history.event(history.ACTIVATION, now), now))
     except WriteConflict as conflict:

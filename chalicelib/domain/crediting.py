@@ -26,23 +26,24 @@ callables (chalicelib/crediting.py wires them to chalicelib/bucket_and_queue.py)
 import hashlib
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from ..clock import Clock, to_iso
-from . import declaration_file, rights
+from . import declaration_file, rights, tokens
 from .errors import WriteConflict
 from .records.crediting import (
     AppliedChunk,
     Credit,
     DeclarationFile,
+    KnownRights,
     LineCounts,
     Rejection,
     RightsCondition,
     YearCredit,
 )
-from .records.hours import Movement
+from .records.hours import RIGHTS_ID_PART, Movement
 from .records.hours import Rights as RightsRecord
 from .retry import on_conflict_retry
 
@@ -64,9 +65,7 @@ class CreditStore(Protocol):
 
     def declaration_file_rejections(self, file_id: str) -> list[Rejection]: ...
 
-    def read_rights(
-        self, years: Iterable[tuple[str, int]]
-    ) -> tuple[dict[str, RightsRecord | None], dict[tuple[str, int], YearCredit | None]]: ...
+    def read_rights(self, years: Iterable[tuple[str, int]]) -> KnownRights: ...
 
     def credit_declaration(self, credit: Credit) -> None: ...
 
@@ -220,7 +219,7 @@ def apply_chunk(
         else:
             declarations.append((line.number, parsed))
 
-    state = KnownRights(*store.read_rights({(d.nir, d.annee) for _, d in declarations}))
+    state = store.read_rights({(d.nir, d.annee) for _, d in declarations})
     for number, declaration in declarations:
         source = rights.Source(upload.file_id, number, upload.deposited)
         outcome = _credit(store, now, state, (declaration, source), pause)
@@ -233,15 +232,6 @@ def apply_chunk(
     if file is not None and is_complete(file):
         write_report(upload.report_key, report(store, upload, file))
     return {**counts, "rejetees": len(rejected)}
-
-
-@dataclass
-class KnownRights:
-    """What a chunk knows of its NIRs: rights by NIR, year records by (NIR, year), kept up to date
-    with its own writes."""
-
-    by_nir: dict[str, RightsRecord | None]
-    by_year: dict[tuple[str, int], YearCredit | None]
 
 
 def _credit(
@@ -258,7 +248,11 @@ def _credit(
         decision = rights.decide(current, state.by_year.get((nir, year)), declaration, source)
         if decision.year_record is None:
             return decision.outcome
-        store.credit_declaration(_credit_of(nir, decision, decision.year_record, now))
+        known_id = state.rights_ids.get(nir)
+        rights_id = known_id or tokens.new_id()  # the NIR's first rights: this line gives them their id
+        credit = _credit_of(rights_id, decision, decision.year_record, now)
+        store.credit_declaration(credit if known_id else replace(credit, new_rights_id_of=nir))
+        state.rights_ids[nir] = rights_id
         state.by_nir[nir] = rights.after(current, decision)
         state.by_year[(nir, year)] = decision.year_record
         return decision.outcome
@@ -267,6 +261,10 @@ def _credit(
         # Someone wrote this NIR meanwhile: the refusal carries the records as they now are
         # (none when DynamoDB cancelled us for another transaction in flight: try again as is).
         pause(number)
+        if RIGHTS_ID_PART in conflict.failed:
+            # Another chunk or a login gave the NIR its rights id first: write under theirs. What
+            # their write put there is unknown until a refusal says it (the next attempt's).
+            state.rights_ids[nir] = conflict.found(RIGHTS_ID_PART, str)
         if "droits" in conflict.failed:
             state.by_nir[nir] = conflict.found("droits", RightsRecord)
         if "annee" in conflict.failed:
@@ -277,8 +275,8 @@ def _credit(
     )
 
 
-def _credit_of(nir: str, decision: rights.Decision, year: YearCredit, now: datetime) -> Credit:
+def _credit_of(rights_id: str, decision: rights.Decision, year: YearCredit, now: datetime) -> Credit:
     """What a decision writes: the year, the rights (a change or a check), the movement when hours move."""
     movement = Movement(to_iso(now), decision.delta, decision.label or "") if decision.delta else None
     condition = RightsCondition(decision.delta, decision.checks_rights, decision.rights_version)
-    return Credit(nir, year, decision.year_version, condition, movement, now)
+    return Credit(rights_id, year, decision.year_version, condition, movement, now)

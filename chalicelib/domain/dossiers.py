@@ -17,7 +17,7 @@ from .records.sessions import SessionRecord, SessionTouch
 from .states import DossierStatus
 
 
-class DossierStore(hours.HolderNirStore, sessions.SessionStore, Protocol):
+class DossierStore(hours.AccountReader, sessions.SessionStore, Protocol):
     def create_dossier(self, creation: DossierCreation) -> None: ...
 
     def get_dossier(self, account_id: str, dossier_id: str) -> Dossier | None: ...
@@ -92,13 +92,12 @@ def described(dossier: Dossier) -> str:
     return f"« {dossier.intitule} » ({dossier.heures} h)"
 
 
-def create(store: DossierStore, clock: Clock, account_id: str, new: NewDossier, nir: str | None = None) -> Dossier:
-    nir = hours.nir_of(store, account_id, nir)
+def create(store: DossierStore, clock: Clock, account_id: str, new: NewDossier, rights_id: str) -> Dossier:
     now = clock()
     dossier = new_draft(new, now)
     event = history.event(history.DOSSIER_CREE, now, dossier=described(dossier))
     try:
-        store.create_dossier(DossierCreation(account_id, nir, dossier, event, now))
+        store.create_dossier(DossierCreation(account_id, rights_id, dossier, event, now))
     except WriteConflict:
         raise DIF_NOT_ENTERED from None
     return dossier
@@ -144,10 +143,10 @@ def validate(
         raise _bad_state("en cours d'élaboration")
     moment = to_iso(now)
     event = history.event(history.DOSSIER_VALIDE, now, dossier=described(dossier))
-    nir = hours.nir_of(store, session.account_id, session.nir)
     touch = _touch(session, now, idle_seconds)
     try:
-        store.validate_dossier(DossierTransition(session.account_id, nir, dossier, moment, event, now, touch))
+        validation = DossierTransition(session.account_id, session.rights_id, dossier, moment, event, now, touch)
+        store.validate_dossier(validation)
     except WriteConflict as conflict:
         if "session" in conflict.failed:
             raise sessions.INVALID_SESSION from None  # logged out meanwhile
@@ -170,10 +169,10 @@ def close(
     # A confidential dossier's movement: a delegate reads its hours, not its label.
     movement = Movement(moment, -dossier.heures, f"Formation : {described(dossier)}", dossier.confidentiel)
     event = history.event(history.DOSSIER_CLOS, now, dossier=described(dossier))
-    nir = hours.nir_of(store, session.account_id, session.nir)
     touch = _touch(session, now, idle_seconds)
     try:
-        store.close_dossier(DossierTransition(session.account_id, nir, dossier, moment, event, now, touch, movement))
+        closure = DossierTransition(session.account_id, session.rights_id, dossier, moment, event, now, touch, movement)
+        store.close_dossier(closure)
     except WriteConflict as conflict:
         if "session" in conflict.failed:
             raise sessions.INVALID_SESSION from None

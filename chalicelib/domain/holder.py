@@ -68,13 +68,13 @@ INVALID_CURSOR = InvalidInput(
 )
 
 
-class AccountStore(hours.HolderNirStore, sessions.SessionStore, Protocol):
+class AccountStore(hours.AccountReader, sessions.SessionStore, Protocol):
     """The synthesis and "Mes informations personnelles", each read beside the caller's session."""
 
-    def get_account_and_rights(self, account_id: str, nir: str) -> tuple[Account | None, Rights | None]: ...
+    def get_account_and_rights(self, account_id: str, rights_id: str) -> tuple[Account | None, Rights | None]: ...
 
     def get_session_account_and_rights(
-        self, session_digest: str, account_id: str, nir: str
+        self, session_digest: str, account_id: str, rights_id: str
     ) -> tuple[SessionRecord | None, Account | None, Rights | None]: ...
 
     def get_session_and_account(
@@ -97,7 +97,7 @@ class HistoryStore(Protocol):
     def history_page(self, account_id: str, cursor: str | None, limit: int) -> HistoryPage: ...
 
 
-def _account(store: hours.HolderNirStore, account_id: str) -> Account:
+def _account(store: hours.AccountReader, account_id: str) -> Account:
     account = store.get_account(account_id)
     if account is None:
         raise hours.ACCOUNT_NOT_FOUND
@@ -108,7 +108,7 @@ def synthesis(store: AccountStore, clock: Clock, ticket: sessions.Ticket, *, idl
     """ "Synthèse de votre compte": the session, the account (names, dossier counts) and its NIR's
     rights (the hours), one BatchGetItem (and the session's idle deadline pushed back when it has
     aged). Hours are those still free: not held by a validated dossier nor spent."""
-    record, account, rights = store.get_session_account_and_rights(ticket.digest, ticket.account_id, ticket.nir)
+    record, account, rights = store.get_session_account_and_rights(ticket.digest, ticket.account_id, ticket.rights_id)
     sessions.admit_and_keep_alive(store, record, ticket, clock(), idle_seconds=idle_seconds)
     if account is None:
         raise hours.ACCOUNT_NOT_FOUND
@@ -181,7 +181,7 @@ def change_password(
         policy, new, confirmation, field="nouveau_mot_de_passe", confirmation_field="confirmation"
     )
     account = _account(store, session.account_id)
-    credentials, attempts = store.get_login_records(account.nir)
+    credentials, attempts, _ = store.get_login_records(account.nir)
     if credentials is None or credentials.account_id != session.account_id:
         raise NotFound("compte_introuvable", "Ce compte est introuvable.")
     sessions.refuse_while_locked(attempts, clock())

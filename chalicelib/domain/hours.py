@@ -32,24 +32,14 @@ DIF_LOCKED = Conflict(
 ACCOUNT_NOT_FOUND = NotFound("compte_introuvable", "Ce compte est introuvable.")
 
 
-class HolderNirStore(Protocol):
+class AccountReader(Protocol):
     def get_account(self, account_id: str) -> Account | None: ...
 
 
-class HoursStore(HolderNirStore, Protocol):
-    def get_rights_and_movements(self, nir: str) -> tuple[Rights | None, list[Movement]]: ...
+class HoursStore(Protocol):
+    def get_rights_and_movements(self, rights_id: str) -> tuple[Rights | None, list[Movement]]: ...
 
     def set_dif(self, entry: DifEntry) -> None: ...
-
-
-def nir_of(store: HolderNirStore, account_id: str, nir: str | None = None) -> str:
-    """The holder's NIR: the session's, or the account's (one read) when the caller lacks it."""
-    if nir:
-        return nir
-    account = store.get_account(account_id)
-    if account is None:
-        raise ACCOUNT_NOT_FOUND
-    return account.nir
 
 
 @dataclass(frozen=True)
@@ -86,13 +76,12 @@ def round_dif(value: float | int) -> int:
     return int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def set_dif(store: HoursStore, clock: Clock, account_id: str, value: float | int, nir: str | None = None) -> int:
+def set_dif(store: HoursStore, clock: Clock, account_id: str, value: float | int, rights_id: str) -> int:
     """Enter or change the DIF balance, until a dossier is validated. Returns the rounded hours."""
     hours = round_dif(value)
-    nir = nir_of(store, account_id, nir)
     now = clock()
     try:
-        store.set_dif(DifEntry(account_id, nir, hours, history.event(history.DIF, now, heures=hours), now))
+        store.set_dif(DifEntry(account_id, rights_id, hours, history.event(history.DIF, now, heures=hours), now))
     except WriteConflict:
         raise DIF_LOCKED from None
     return hours
@@ -111,12 +100,10 @@ class Statement:
     movements: list[Movement]
 
 
-def statement(
-    store: HoursStore, account_id: str, nir: str | None = None, *, for_delegate: bool = False
-) -> Statement:
+def statement(store: HoursStore, rights_id: str, *, for_delegate: bool = False) -> Statement:
     """The balances and the movements (credits and debits), newest first, in one Query. A delegate
     reads the same figures, but a confidential dossier's movement without its label."""
-    rights, movements = store.get_rights_and_movements(nir_of(store, account_id, nir))
+    rights, movements = store.get_rights_and_movements(rights_id)
     shown = [_as_seen(movement, for_delegate) for movement in reversed(movements)]
     return Statement(figures(rights), not (rights is not None and rights.dif_locked), shown)
 

@@ -57,7 +57,7 @@ class RecoveryStore(sessions.SessionStore, Protocol):
 
 
 def resend_activation(
-    store: RecoveryStore, mailer: Mailer, clock: Clock, *, nir: str, courriel: str, key: bytes
+    store: RecoveryStore, mailer: Mailer, clock: Clock, *, nir: str, courriel: str
 ) -> None:
     """A new activation link for a pending account still within its 15 days; the old link stops working."""
     now = clock()
@@ -83,8 +83,7 @@ def resend_activation(
     except WriteConflict:
         return  # activated, expired or resent meanwhile: nothing to send
     if deadline is not None:
-        code = tokens.new_activation_code(secret, activation, key)
-        _deliver(mailer.send_activation, account.courriel, code, deadline, account.id)
+        _deliver(mailer.send_activation, account.courriel, secret, deadline, account.id)
 
 
 def request_reset(

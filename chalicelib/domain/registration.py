@@ -8,7 +8,7 @@ password step turns it into a pending account, whose activation link lives
 `activation_ttl_seconds`; from then on the draft keeps no personal data, only the step it reached.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -39,7 +39,7 @@ class RegistrationStore(Protocol):
 
     def save_identity(self, step: IdentityStep) -> None: ...
 
-    def create_pending_account(self, pending: PendingAccount) -> str: ...
+    def create_pending_account(self, pending: PendingAccount) -> None: ...
 
 
 CGU_NOT_ACCEPTED = (
@@ -218,16 +218,15 @@ def submit_password(
     ttl = timedelta(seconds=activation_ttl_seconds)
     pending = _pending_account(draft, person, passwords.hash_password(password), tokens.digest(secret), now, ttl)
     try:
-        registration_event = store.create_pending_account(pending)
+        store.create_pending_account(pending)
     except WriteConflict as conflict:
         if "inscription" in conflict.failed:
             raise _state_error(store, clock, draft_id, key) from None
         raise _taken(conflict.failed) from None
 
     expires_at = now + ttl
-    code = tokens.new_activation_code(secret, replace(pending.activation, registration_event=registration_event), key)
-    try:
-        mailer.send_activation(person.courriel, code, expires_at, record_id=pending.account.id)
+    try:  # the link's code is the bare secret: nothing of the person rides in it (contract §13)
+        mailer.send_activation(person.courriel, secret, expires_at, record_id=pending.account.id)
         email_sent = True
     except DeliveryFailed:
         email_sent = False  # the account is written: the person can ask for a new link

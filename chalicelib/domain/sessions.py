@@ -1,6 +1,7 @@
 """Sessions ("Espace Titulaire"): log in with the NIR and the password, log out.
 
-A session token is 256 random bits, given to the client once and stored as its digest. A session
+A session token names the account and its NIR's rights by their random ids, then 192 random bits;
+it is given to the client once and stored as its digest (tokens.new_session_token). A session
 ends after `idle_seconds` without a call and `max_seconds` in all; both are checked on every call.
 Wrong NIR and wrong password get the same answer, and cost the same time.
 
@@ -23,10 +24,12 @@ from typing import Protocol
 
 from ..clock import Clock, to_epoch, to_iso
 from . import history, identity, passwords, tokens
-from .errors import Forbidden, Refusal, TooManyAttempts, Unauthenticated
+from .errors import Conflict, Forbidden, Refusal, TooManyAttempts, Unauthenticated, WriteConflict
 from .expiry import is_live
 from .records.accounts import AccountEvent, FailedLogin, FailedLogins, LoginRecords
+from .records.hours import RIGHTS_ID_PART
 from .records.sessions import Login, SessionRecord
+from .retry import on_conflict_retry
 from .states import AccountStatus
 
 
@@ -58,6 +61,10 @@ NOT_ACTIVATED = Forbidden(
 INVALID_SESSION = Unauthenticated(
     "session_invalide", "Votre session a expiré ou n'est pas valide : merci de vous reconnecter."
 )
+# A login that kept meeting other writes on its NIR's item (never seen: one meeting settles it).
+BUSY = Conflict(
+    "demande_concurrente", "Une autre demande sur ce compte vient d'être traitée au même moment : merci de recommencer."
+)
 # A call pushes the idle deadline back only when less than this share of the idle time is left.
 REFRESH_BELOW = 0.9
 
@@ -71,12 +78,12 @@ class NewSession:
 
 @dataclass(frozen=True)
 class Session:
-    """Who is calling: the account, and its NIR (the key of its hours), which the session carries so
-    that the hours routes need not read the account first."""
+    """Who is calling: the account, and its NIR's rights id (the key of its hours), which the session
+    carries so that the hours routes need not read the account first."""
 
     digest: str
     account_id: str
-    nir: str | None = None
+    rights_id: str
 
 
 def log_in(
@@ -89,14 +96,13 @@ def log_in(
     max_seconds: int,
     lockout_threshold: int,
     lockout_seconds: int,
-    key: bytes,
 ) -> NewSession:
     password = passwords.normalize(password)
     compact_nir = identity.parse_nir_leniently(nir)
     if compact_nir is None:  # cannot be anybody's: nothing to count
         passwords.spend_verification_time(password)
         raise BAD_CREDENTIALS
-    credentials, attempts = store.get_login_records(compact_nir)
+    credentials, attempts, rights_id = store.get_login_records(compact_nir)
     now = clock()
     refuse_while_locked(attempts, now)
     # A pending account whose link has expired counts as no account.
@@ -110,18 +116,32 @@ def log_in(
         raise BAD_CREDENTIALS
     if credentials.status != AccountStatus.ACTIVE:
         raise NOT_ACTIVATED
-    return _open(store, credentials.account_id, compact_nir, now, (idle_seconds, max_seconds), key)
+    return _open(store, credentials.account_id, compact_nir, rights_id, now, (idle_seconds, max_seconds))
 
 
 def _open(
-    store: LoginStore, account_id: str, nir: str, now: datetime, limits: tuple[int, int], key: bytes
+    store: LoginStore, account_id: str, nir: str, rights_id: str | None, now: datetime, limits: tuple[int, int]
 ) -> NewSession:
+    """The session, with the NIR's rights id (a new one when the NIR has none yet: the login gives it,
+    unless a crediting of that NIR gives it one at the same instant, whose id is then taken)."""
     idle_seconds, max_seconds = limits
-    token = tokens.new_session_token(account_id, nir, key)
     expires_at = now + timedelta(seconds=max_seconds)
     idle_expires_at = min(now + timedelta(seconds=idle_seconds), expires_at)
-    session = SessionRecord(tokens.digest(token), account_id, nir, to_iso(now), to_epoch(idle_expires_at), expires_at)
-    store.open_session(Login(session, nir, history.event(history.CONNEXION, now), now))
+
+    def attempt(_: int) -> str:
+        named = rights_id or tokens.new_id()
+        token = tokens.new_session_token(account_id, named)
+        idle_until = to_epoch(idle_expires_at)
+        session = SessionRecord(tokens.digest(token), account_id, named, to_iso(now), idle_until, expires_at)
+        store.open_session(Login(session, nir, history.event(history.CONNEXION, now), now, rights_id is None))
+        return token
+
+    def take_theirs(conflict: WriteConflict, _: int) -> None:
+        nonlocal rights_id
+        if RIGHTS_ID_PART in conflict.failed:  # a crediting gave the NIR its rights id meanwhile
+            rights_id = conflict.found(RIGHTS_ID_PART, str)
+
+    token = on_conflict_retry(attempt, lambda: BUSY, after_conflict=take_theirs)
     return NewSession(token, idle_expires_at, expires_at)
 
 
@@ -186,32 +206,32 @@ def count_failure(
 @dataclass(frozen=True)
 class Ticket:
     """What a bearer token says before the table is read: the session's digest, the account and the
-    NIR it names. Nothing is proven yet: `admit` checks the session itself."""
+    rights it names. Nothing is proven yet: `admit` checks the session itself."""
 
     digest: str
     account_id: str
-    nir: str
+    rights_id: str
 
 
-def ticket(token: str | None, key: bytes) -> Ticket:
-    named = tokens.read_session_token(token, key)
+def ticket(token: str | None) -> Ticket:
+    named = tokens.read_session_token(token)
     if named is None or token is None:
         raise INVALID_SESSION
-    account_id, nir = named
-    return Ticket(tokens.digest(token), account_id, nir)
+    account_id, rights_id = named
+    return Ticket(tokens.digest(token), account_id, rights_id)
 
 
 def admit(record: SessionRecord | None, ticket: Ticket, now: datetime) -> Session:
-    """The session a read found for a ticket, if it is live and belongs to the account and the NIR
+    """The session a read found for a ticket, if it is live and belongs to the account and the rights
     the token names; 401 otherwise (so data read beside it under a forged name is never shown)."""
     if (
         not is_live(record, now)
         or record.account_id != ticket.account_id
-        or record.nir != ticket.nir
+        or record.rights_id != ticket.rights_id
         or record.idle_until <= to_epoch(now)
     ):
         raise INVALID_SESSION
-    return Session(ticket.digest, ticket.account_id, ticket.nir)
+    return Session(ticket.digest, ticket.account_id, ticket.rights_id)
 
 
 def aged_idle_deadline(record: SessionRecord, now: datetime, idle_seconds: int) -> datetime | None:
@@ -240,12 +260,12 @@ def admit_and_keep_alive(
 
 
 def authenticate(
-    store: SessionStore, clock: Clock, token: str | None, *, idle_seconds: int, key: bytes
+    store: SessionStore, clock: Clock, token: str | None, *, idle_seconds: int
 ) -> Session:
     """The session behind a bearer token, for a route whose data cannot be read in the session's
     request (a Query, or a write): one conditional UpdateItem that checks the session and pushes
     its idle deadline back, as cheap in requests as a read; 401 otherwise."""
-    presented = ticket(token, key)
+    presented = ticket(token)
     now = clock()
     record = store.touch_session(presented.digest, now, now + timedelta(seconds=idle_seconds))
     return admit(record, presented, now)

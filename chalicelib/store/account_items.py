@@ -128,7 +128,7 @@ def event_from(item: Item) -> Event:
 def session_attributes(session: SessionRecord) -> Item:
     return {
         "compte_id": session.account_id,
-        "nir": session.nir,
+        "droits_id": session.rights_id,
         "cree_le": session.created_at,
         "inactive_apres": session.idle_until,
     }
@@ -138,7 +138,12 @@ def session_from(digest: str, item: Item | None) -> SessionRecord | None:
     if item is None:
         return None
     return SessionRecord(
-        digest, item["compte_id"], item.get("nir"), item.get("cree_le"), item.get("inactive_apres", 0), expiry_of(item)
+        digest,
+        item["compte_id"],
+        item.get("droits_id"),
+        item.get("cree_le"),
+        item.get("inactive_apres", 0),
+        expiry_of(item),
     )
 
 

@@ -18,7 +18,8 @@ from ..domain.records.accounts import (
 )
 from .account_items import account_from, credentials_from, failed_logins_from, reservation_from
 from .base import TRANSACTION_LIMIT, Action, NamedActions, absent, exists
-from .keys import TTL_ATTRIBUTE, account_key, attempts_key, credentials_key, email_key, key_attributes
+from .hours_items import rights_id_from
+from .keys import TTL_ATTRIBUTE, account_key, attempts_key, credentials_key, email_key, key_attributes, rights_id_key
 from .sessions import SessionRecords
 
 # Condition under which a reservation (NIR credentials, email) may be taken: nobody holds it, or
@@ -31,9 +32,12 @@ class AccountRecords(SessionRecords):
         return account_from(account_id, self._get(account_key(account_id)))
 
     def get_login_records(self, nir: str) -> LoginRecords:
-        """The credentials and the failed-login record of a NIR, in one round trip."""
-        found = self._get_many({"credentials": credentials_key(nir), "attempts": attempts_key(nir)})
-        return LoginRecords(credentials_from(found["credentials"]), failed_logins_from(found["attempts"]))
+        """The credentials, the failed-login record and the rights id of a NIR, in one round trip."""
+        found = self._get_many(
+            {"credentials": credentials_key(nir), "attempts": attempts_key(nir), "rights": rights_id_key(nir)}
+        )
+        credentials, attempts = credentials_from(found["credentials"]), failed_logins_from(found["attempts"])
+        return LoginRecords(credentials, attempts, rights_id_from(found["rights"]))
 
     def get_login_records_and_reservation(self, nir: str, email_key_value: str) -> LoginRecordsAndReservation:
         """The credentials and failed-login record of a NIR, and what holds an email, in one round trip."""

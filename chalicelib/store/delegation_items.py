@@ -18,7 +18,7 @@ def delegation_attributes(delegation: Delegation) -> Item:
     """As granted: the delegate's side is written by the acceptance."""
     return {
         "titulaire_id": delegation.holder_id,
-        "titulaire_nir": delegation.holder_nir,
+        "titulaire_droits_id": delegation.holder_rights_id,
         "titulaire": names_attributes(delegation.holder),
         "courriel": delegation.email,
         "courriel_cle": delegation.email_key,
@@ -38,7 +38,7 @@ def delegation_from(delegation_id: str, item: Item | None) -> Delegation | None:
     return Delegation(
         id=delegation_id,
         holder_id=item["titulaire_id"],
-        holder_nir=item.get("titulaire_nir"),
+        holder_rights_id=item.get("titulaire_droits_id"),
         holder=names_from(item["titulaire"]),
         email=item["courriel"],
         email_key=item["courriel_cle"],

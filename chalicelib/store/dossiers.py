@@ -2,7 +2,7 @@
 
 Dossiers live in the account's partition, and the account counts them (`dossiers_en_cours`,
 `dossiers_clos`, and `dossiers_confidentiels_en_cours` / `_clos`, which a delegate's synthesis leaves
-out). Hours belong to the NIR: the rights record (`DROITS#<nir>`, store/rights.py)
+out). Hours belong to the NIR: the rights record (`DROITS#<rights id>`, store/rights.py)
 carries every figure (`heures_dif`, `heures_cpf`, `heures_reservees`, `heures_debitees`,
 `heures_libres`, `dif_verrouille`), changed in the same transaction as the dossier and the history
 event, and movements are written beside it. `heures_libres` is kept precomputed because a condition
@@ -40,17 +40,17 @@ NEXT_VERSION = "version = if_not_exists(version, :zero) + :un"
 class DossierRecords(SessionRecords):
     # "Synthèse" and "Mon compte d'heures" -----------------------------------------------------------
 
-    def get_account_and_rights(self, account_id: str, nir: str) -> tuple[Account | None, Rights | None]:
+    def get_account_and_rights(self, account_id: str, rights_id: str) -> tuple[Account | None, Rights | None]:
         """The account and its NIR's rights, in one BatchGetItem."""
-        found = self._get_many({"compte": account_key(account_id), "droits": rights_key(nir)})
+        found = self._get_many({"compte": account_key(account_id), "droits": rights_key(rights_id)})
         return account_from(account_id, found["compte"]), rights_from(found["droits"])
 
     def get_session_account_and_rights(
-        self, session_digest: str, account_id: str, nir: str
+        self, session_digest: str, account_id: str, rights_id: str
     ) -> tuple[SessionRecord | None, Account | None, Rights | None]:
         """A session, the account and the NIR's rights its token names, in one BatchGetItem."""
         found = self._get_many(
-            {"session": session_key(session_digest), "compte": account_key(account_id), "droits": rights_key(nir)}
+            {"session": session_key(session_digest), "compte": account_key(account_id), "droits": rights_key(rights_id)}
         )
         return (
             session_from(session_digest, found["session"]),
@@ -75,7 +75,7 @@ class DossierRecords(SessionRecords):
                 (
                     "droits",
                     self._update_action(
-                        rights_key(entry.nir),
+                        rights_key(entry.rights_id),
                         "SET heures_dif = :dif, heures_libres = if_not_exists(heures_cpf, :zero) + :dif, "
                         + NEXT_VERSION,
                         "attribute_not_exists(dif_verrouille) OR dif_verrouille = :faux",
@@ -124,7 +124,7 @@ class DossierRecords(SessionRecords):
                 "dossier",
                 self._put_action(dossier_key(account_id, dossier.id), dossier_attributes(dossier), condition=absent()),
             ),
-            ("droits", self._check_action(rights_key(creation.nir), "attribute_exists(heures_dif)")),
+            ("droits", self._check_action(rights_key(creation.rights_id), "attribute_exists(heures_dif)")),
             ("compte", self._update_action(account_key(account_id), counts, exists(), zero=0, un=1)),
             ("evenement", self._event_action(account_id, creation.event, creation.now)),
         ]
@@ -180,7 +180,7 @@ class DossierRecords(SessionRecords):
                 (
                     "droits",
                     self._update_action(
-                        rights_key(validation.nir),
+                        rights_key(validation.rights_id),
                         "SET heures_libres = heures_libres - :h, "
                         "heures_reservees = if_not_exists(heures_reservees, :zero) + :h, dif_verrouille = :vrai, "
                         + NEXT_VERSION,
@@ -217,7 +217,7 @@ class DossierRecords(SessionRecords):
             (
                 "droits",
                 self._update_action(
-                    rights_key(closure.nir),
+                    rights_key(closure.rights_id),
                     "SET heures_reservees = heures_reservees - :h, "
                     "heures_debitees = if_not_exists(heures_debitees, :zero) + :h, " + NEXT_VERSION,
                     exists(),
@@ -233,7 +233,7 @@ class DossierRecords(SessionRecords):
             actions.append(
                 (
                     "mouvement",
-                    self._put_action(rights_movement_key(closure.nir, time_ordered_id(closure.now)), movement),
+                    self._put_action(rights_movement_key(closure.rights_id, time_ordered_id(closure.now)), movement),
                 )
             )
         actions.append(("evenement", self._event_action(account_id, closure.event, closure.now)))

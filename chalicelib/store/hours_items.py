@@ -1,10 +1,22 @@
 """Rights, movements and dossiers as items: which attribute holds what, both ways."""
 
-from ..domain.records.hours import Dossier, Movement, Rights
+from ..domain.records.hours import RIGHTS_ID_PART, Dossier, Movement, Rights
 from .keys import Item
+
+__all__ = ["RIGHTS_ID_PART"]
 
 # A dossier's fields are stored under the names the record gives them.
 DOSSIER_ATTRIBUTES = tuple(name for name in Dossier.__dataclass_fields__ if name != "id")
+
+
+def rights_id_attributes(rights_id: str) -> Item:
+    """The NIR's item (store/keys.rights_id_key): written once, on condition that it is absent."""
+    return {"droits_id": rights_id}
+
+
+def rights_id_from(item: Item | None) -> str | None:
+    """The rights id a NIR's item names (`droits_id`), None when the NIR has none yet."""
+    return None if item is None else str(item["droits_id"])
 
 
 def rights_from(item: Item | None) -> Rights | None:

@@ -36,9 +36,10 @@ HOLDER_DELEGATION_PREFIX = "COMPTE#DELEGATION#"
 HOLDER_DELEGATIONS_END = "COMPTE#DELEGATION$"  # "$" follows "#": after every copy
 # In a delegate's partition, a pointer to each delegation they accepted ("comptes délégués").
 DELEGATED_ACCOUNT_PREFIX = "DELEGUE#"
-# A NIR's rights (`DROITS#<nir>`): the rights record, then its movements right after it ("DROITS" is
-# a prefix of their sort key: one Query with begins_with "DROITS" reads both), and a record per year
-# credited, apart ("ANNEE#").
+# A NIR's rights (`DROITS#<rights id>`, a random id that the NIR's own item names: the NIR itself never
+# keys what a session token or a delegation must name): the rights record, then its movements right
+# after it ("DROITS" is a prefix of their sort key: one Query with begins_with "DROITS" reads both),
+# and a record per year credited, apart ("ANNEE#").
 RIGHTS_SORT_KEY = "DROITS"
 RIGHTS_MOVEMENT_PREFIX = "DROITS#MOUVEMENT#"
 RIGHTS_YEAR_PREFIX = "ANNEE#"
@@ -131,21 +132,28 @@ def dossier_key(account_id: str, dossier_id: str) -> Key:
     return account_partition(account_id), f"{DOSSIER_PREFIX}{dossier_id}"
 
 
-def rights_partition(nir: str) -> str:
-    """Rights belong to the NIR, whether or not an online account exists."""
-    return f"DROITS#{nir}"
+def rights_id_key(nir: str) -> Key:
+    """The NIR's item that names its rights' random id (`droits_id`): written with the NIR's first
+    rights (crediting) or its first session, whichever comes first, and never changed."""
+    return f"NIR#{nir}", RIGHTS_SORT_KEY
 
 
-def rights_key(nir: str) -> Key:
-    return rights_partition(nir), RIGHTS_SORT_KEY
+def rights_partition(rights_id: str) -> str:
+    """Rights belong to the NIR, whether or not an online account exists; they are keyed by its
+    rights id, so that a session token can name them without naming the NIR."""
+    return f"DROITS#{rights_id}"
 
 
-def rights_year_key(nir: str, year: int) -> Key:
-    return rights_partition(nir), f"{RIGHTS_YEAR_PREFIX}{year}"
+def rights_key(rights_id: str) -> Key:
+    return rights_partition(rights_id), RIGHTS_SORT_KEY
 
 
-def rights_movement_key(nir: str, movement_id: str) -> Key:
-    return rights_partition(nir), f"{RIGHTS_MOVEMENT_PREFIX}{movement_id}"
+def rights_year_key(rights_id: str, year: int) -> Key:
+    return rights_partition(rights_id), f"{RIGHTS_YEAR_PREFIX}{year}"
+
+
+def rights_movement_key(rights_id: str, movement_id: str) -> Key:
+    return rights_partition(rights_id), f"{RIGHTS_MOVEMENT_PREFIX}{movement_id}"
 
 
 def declaration_file_key(file_id: str) -> Key:

@@ -157,10 +157,9 @@ class RegistrationRecords(TableAccess):
 
     # Step 3, the password: the pending account ---------------------------------------------------
 
-    def create_pending_account(self, pending: PendingAccount) -> str:
+    def create_pending_account(self, pending: PendingAccount) -> None:
         """Write a pending account with its NIR and email reservations, its activation token and its
-        first history event, and strip the draft of its personal data: all or nothing. Returns the
-        registration event's id (the activation code names it).
+        first history event, and strip the draft of its personal data: all or nothing.
 
         WriteConflict names `nir`, `courriel` and/or `inscription`.
 
@@ -193,7 +192,6 @@ class RegistrationRecords(TableAccess):
                 ("inscription", self._draft_completed(pending.draft_id, account_id, epoch)),
             ]
         )
-        return registration_event
 
     def _draft_completed(self, draft_id: str, account_id: str, epoch: int) -> Action:
         return self._update_action(

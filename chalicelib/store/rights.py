@@ -1,4 +1,7 @@
-"""A NIR's rights, in its own partition `DROITS#<nir>`, whether or not an online account exists:
+"""A NIR's rights, in its own partition `DROITS#<rights id>`, whether or not an online account exists
+(the NIR's own item `NIR#<nir>` names the random rights id: written by the first crediting or the first
+login of the NIR, never changed; session tokens and delegations name the rights by that id, never by
+the NIR):
 
 - the rights record (`DROITS`): every hour figure of the person: `heures_cpf` (CPF credited),
   `heures_dif` (once entered) and `dif_verrouille`, `heures_reservees` (validated dossiers),
@@ -19,11 +22,18 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from ..domain.errors import WriteConflict
-from ..domain.records.crediting import Credit, YearCredit
+from ..domain.records.crediting import Credit, KnownRights
 from ..domain.records.hours import Movement, Rights
 from .base import Action, NamedActions, TableAccess, absent, exists
 from .crediting_items import year_attributes, year_from
-from .hours_items import movement_attributes, movement_from, rights_from
+from .hours_items import (
+    RIGHTS_ID_PART,
+    movement_attributes,
+    movement_from,
+    rights_from,
+    rights_id_attributes,
+    rights_id_from,
+)
 from .keys import (
     RIGHTS_MOVEMENT_PREFIX,
     RIGHTS_SORT_KEY,
@@ -32,6 +42,7 @@ from .keys import (
     expression_values,
     from_attributes,
     item,
+    rights_id_key,
     rights_key,
     rights_movement_key,
     rights_partition,
@@ -42,7 +53,7 @@ from .keys import (
 
 BATCH_GET_LIMIT = 100  # keys per BatchGetItem
 # What a refused credit reads back: the records as they now are.
-READ_BACK = {"droits": rights_from, "annee": year_from}
+READ_BACK = {"droits": rights_from, "annee": year_from, RIGHTS_ID_PART: rights_id_from}
 
 
 def version_condition(version: int | None) -> tuple[str, dict[str, Any]]:
@@ -57,10 +68,10 @@ def version_condition(version: int | None) -> tuple[str, dict[str, Any]]:
 class RightsRecords(TableAccess):
     # "Mon compte d'heures" ----------------------------------------------------------------------
 
-    def get_rights_and_movements(self, nir: str) -> tuple[Rights | None, list[Movement]]:
+    def get_rights_and_movements(self, rights_id: str) -> tuple[Rights | None, list[Movement]]:
         """The rights record and the movements, oldest first, in one Query."""
         rights, movements = None, []
-        for found in self._query(rights_partition(nir), RIGHTS_SORT_KEY):
+        for found in self._query(rights_partition(rights_id), RIGHTS_SORT_KEY):
             if sort_key_of(found) == RIGHTS_SORT_KEY:
                 rights = rights_from(from_attributes(found))
             elif sort_key_of(found).startswith(RIGHTS_MOVEMENT_PREFIX):
@@ -69,29 +80,38 @@ class RightsRecords(TableAccess):
 
     # Crediting ----------------------------------------------------------------------------------
 
-    def read_rights(
-        self, years: Iterable[tuple[str, int]]
-    ) -> tuple[dict[str, Rights | None], dict[tuple[str, int], YearCredit | None]]:
-        """The rights record of each NIR and the record of each (NIR, year): one BatchGetItem per
-        100 keys (absent records come back as None)."""
+    def read_rights(self, years: Iterable[tuple[str, int]]) -> KnownRights:
+        """Each NIR's rights id, then, under the ids found, the rights record of each NIR and the
+        record of each (NIR, year): one BatchGetItem per 100 keys each (a NIR without a rights id has
+        no records yet: None, as for absent records)."""
         years = set(years)
-        wanted: dict[tuple[str, str, int], Key] = {("droits", nir, 0): rights_key(nir) for nir, _ in years}
-        wanted.update({("annee", nir, year): rights_year_key(nir, year) for nir, year in years})
-        names = list(wanted)
-        found: dict[tuple[str, str, int], Item | None] = {}
+        rights_ids = {
+            nir: rights_id_from(record)
+            for nir, record in self._get_all({nir: rights_id_key(nir) for nir, _ in years}).items()
+        }
+        known = {nir: rights_id for nir, rights_id in rights_ids.items() if rights_id is not None}
+        wanted: dict[tuple[str, str, int], Key] = {("droits", nir, 0): rights_key(known[nir]) for nir in known}
+        wanted.update({("annee", nir, year): rights_year_key(known[nir], year) for nir, year in years if nir in known})
+        found = self._get_all(wanted)
+        by_nir = {nir: rights_from(found.get(("droits", nir, 0))) for nir in rights_ids}
+        by_year = {(nir, year): year_from(found.get(("annee", nir, year))) for nir, year in years}
+        return KnownRights(rights_ids, by_nir, by_year)
+
+    def _get_all[N](self, keys: dict[N, Key]) -> dict[N, Item | None]:
+        """Any number of records by name, BATCH_GET_LIMIT a BatchGetItem."""
+        names, found = list(keys), {}
         for start in range(0, len(names), BATCH_GET_LIMIT):
-            found.update(self._get_many({name: wanted[name] for name in names[start : start + BATCH_GET_LIMIT]}))
-        by_nir = {nir: rights_from(record) for (kind, nir, _), record in found.items() if kind == "droits"}
-        by_year = {(nir, year): year_from(record) for (kind, nir, year), record in found.items() if kind == "annee"}
-        return by_nir, by_year
+            found.update(self._get_many({name: keys[name] for name in names[start : start + BATCH_GET_LIMIT]}))
+        return found
 
     def credit_declaration(self, credit: Credit) -> None:
         """Write a year's record and, when hours move, the rights and the movement: one
         TransactWriteItems (one PutItem when only the year's record changes), each record on
         condition that it is still at the version read. When another write came first, WriteConflict
-        names `annee` and/or `droits` and holds them as they now are (None: absent), or names
+        names `annee` and/or `droits` and holds them as they now are (None: absent), or `droits_id`
+        (another chunk or a login gave the NIR its rights id first) and holds that id, or names
         `transaction` when DynamoDB cancelled this one for another in flight on the same items."""
-        year_key = rights_year_key(credit.nir, credit.year.year)
+        year_key = rights_year_key(credit.rights_id, credit.year.year)
         year_condition, year_values = version_condition(credit.year_version)
         year_record = year_attributes(credit.year)
         year_action = self._put_action(year_key, year_record, None, year_condition, **year_values)
@@ -100,8 +120,11 @@ class RightsRecords(TableAccess):
         if rights is not None:
             actions.append(("droits", rights))
         if credit.movement is not None:
-            movement_key = rights_movement_key(credit.nir, time_ordered_id(credit.now))
+            movement_key = rights_movement_key(credit.rights_id, time_ordered_id(credit.now))
             actions.append(("mouvement", self._put_action(movement_key, movement_attributes(credit.movement))))
+        if credit.new_rights_id_of is not None:
+            key, named = rights_id_key(credit.new_rights_id_of), rights_id_attributes(credit.rights_id)
+            actions.append((RIGHTS_ID_PART, self._put_action(key, named, None, absent())))
         if len(actions) == 1:
             self._put_if(year_key, year_record, year_condition, **year_values)
             return
@@ -116,7 +139,7 @@ class RightsRecords(TableAccess):
         condition, values = version_condition(credit.rights.version)
         if credit.rights.delta:
             return self._update_action(
-                rights_key(credit.nir),
+                rights_key(credit.rights_id),
                 "SET heures_cpf = if_not_exists(heures_cpf, :zero) + :delta, "
                 "heures_libres = if_not_exists(heures_libres, :zero) + :delta, "
                 "version = if_not_exists(version, :zero) + :one",
@@ -127,7 +150,7 @@ class RightsRecords(TableAccess):
                 **values,
             )
         if credit.rights.checked:
-            return self._check_action(rights_key(credit.nir), condition, **values)
+            return self._check_action(rights_key(credit.rights_id), condition, **values)
         return None
 
     def _put_if(self, key: Key, record: Item, condition: str, **values: Any) -> None:

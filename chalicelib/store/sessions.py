@@ -9,12 +9,14 @@ from ..domain.records.sessions import Login, SessionRecord, SessionTouch
 from .account_items import session_attributes, session_from
 from .base import Action, NamedActions, absent, exists
 from .history import HistoryRecords
+from .hours_items import RIGHTS_ID_PART, rights_id_attributes, rights_id_from
 from .keys import (
     SESSION_POINTER_PREFIX,
     TTL_ATTRIBUTE,
     account_partition,
     attempts_key,
     key_attributes,
+    rights_id_key,
     session_key,
     session_pointer_key,
     sort_key_of,
@@ -24,20 +26,21 @@ from .keys import (
 class SessionRecords(HistoryRecords):
     def open_session(self, login: Login) -> None:
         """The session, its pointer in the account's partition and the login event; the failed-login
-        count of the NIR starts again from zero."""
+        count of the NIR starts again from zero. With `new_rights_id`, the NIR's item is written with
+        the session's rights id, on condition that it has none: WriteConflict names `droits_id` and
+        holds the rights id a crediting gave it meanwhile."""
         session = login.session
         expires = session.expires_at
-        self._transact(
-            [
-                (
-                    "session",
-                    self._put_action(session_key(session.digest), session_attributes(session), expires, absent()),
-                ),
-                ("pointeur", self._put_action(session_pointer_key(session.account_id, session.digest), {}, expires)),
-                ("evenement", self._event_action(session.account_id, login.event, login.now)),
-                ("tentatives", self._delete_action(attempts_key(login.nir))),
-            ]
-        )
+        actions: NamedActions = [
+            ("session", self._put_action(session_key(session.digest), session_attributes(session), expires, absent())),
+            ("pointeur", self._put_action(session_pointer_key(session.account_id, session.digest), {}, expires)),
+            ("evenement", self._event_action(session.account_id, login.event, login.now)),
+            ("tentatives", self._delete_action(attempts_key(login.nir))),
+        ]
+        if login.new_rights_id and session.rights_id is not None:
+            named = rights_id_attributes(session.rights_id)
+            actions.append((RIGHTS_ID_PART, self._put_action(rights_id_key(login.nir), named, None, absent())))
+        self._transact(actions, {RIGHTS_ID_PART: rights_id_from})
 
     def touch_session(self, session_digest: str, now: datetime, idle_until: datetime) -> SessionRecord | None:
         """Extend a live session's idle deadline and return it; None when it is unknown or over."""

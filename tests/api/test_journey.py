@@ -38,7 +38,8 @@ def test_a_person_registers_activates_logs_in_and_sees_an_empty_account(journey,
     }
 
 
-def test_the_journey_costs_seven_dynamodb_requests_and_no_scan(journey, api, dynamodb_calls):
+def test_the_journey_costs_eight_dynamodb_requests_and_no_scan(journey, api, dynamodb_calls):
     steps = walk(journey, api, dynamodb_calls)
     assert steps == JOURNEY_REQUESTS
-    assert sum(len(calls) for calls in steps.values()) == 7
+    assert sum(len(calls) for calls in steps.values()) == 8  # contract §13: 8 at most
+    assert steps["synthesis"] == ["BatchGetItem"]  # the read right after login: 1

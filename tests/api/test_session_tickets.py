@@ -5,6 +5,7 @@ import pytest
 
 from tests.helpers.api import bearer
 from tests.helpers.people import NIR, OTHER_NIR
+from tests.helpers.table import rights_id_of
 
 TRANSITIONS = ("validation", "cloture")
 
@@ -40,12 +41,14 @@ def test_an_idle_session_is_refused(api, holder, dossier, clock, transition):
 
 def test_a_token_naming_another_account_is_refused(api, holder, dossier, journey):
     other = journey.active_account(nir=OTHER_NIR, courriel="marie.martin@example.fr")
-    other_account, secret, sealed_nir = other.split(".")
-    mine, _, _ = holder.token.split(".")
+    other_account, other_rights, secret = other.split(".")
+    mine, my_rights, _ = holder.token.split(".")
     # My account's id with another session's secret: the session read does not belong to it.
     assert refused(
-        api.post(f"/titulaire/dossiers/{dossier}/validation", headers=bearer(f"{mine}.{secret}.{sealed_nir}"))
+        api.post(f"/titulaire/dossiers/{dossier}/validation", headers=bearer(f"{mine}.{other_rights}.{secret}"))
     )
+    # Another session's account and secret reaching for my rights: that session names other rights.
+    assert refused(api.get("/titulaire", headers=bearer(f"{other_account}.{my_rights}.{secret}")))
     # Another account's session reaching for my dossier: it is not in that account.
     answer = api.post(f"/titulaire/dossiers/{dossier}/validation", headers=bearer(other))
     assert answer.status == 404 and answer.body["code"] == "dossier_introuvable"
@@ -59,8 +62,9 @@ def test_a_transition_pushes_the_idle_deadline_back_like_any_call(api, holder, d
     assert api.get("/titulaire", headers=bearer(holder.token)).status == 200
 
 
-def test_the_session_token_names_its_account_and_seals_its_nir(journey):
+def test_the_session_token_names_its_account_and_its_rights_never_the_nir(journey):
     token = journey.active_account()
-    account, secret, sealed_nir = token.split(".")
-    assert len(account) == 22 and len(secret) == 43 and len(sealed_nir) == 20
+    account, rights, secret = token.split(".")
+    assert len(account) == 22 and len(rights) == 22 and len(secret) == 32 and len(token) <= 86
+    assert rights == rights_id_of(NIR)  # the random id the NIR's item names
     assert NIR not in token

@@ -7,7 +7,17 @@ import threading
 import boto3
 import pytest
 
-from chalicelib.domain import activation, captchas, delegations, dossiers, email_change, hours, registration, sessions
+from chalicelib.domain import (
+    activation,
+    captchas,
+    delegations,
+    dossiers,
+    email_change,
+    hours,
+    registration,
+    sessions,
+    tokens,
+)
 from chalicelib.domain.errors import DomainError
 from chalicelib.settings import get_settings
 from chalicelib.store import Store
@@ -78,9 +88,9 @@ def active_account(store, clock, mailer, nir, courriel, prenom) -> sessions.Sess
         activation_ttl_seconds=15 * 86400,
         key=key,
     )
-    activation.activate(store, clock, mailer.last("activation", courriel), key)
-    credentials, _ = store.get_login_records(nir)
-    return sessions.Session("une-session", credentials.account_id)
+    activation.activate(store, clock, mailer.last("activation", courriel))
+    credentials = store.get_login_records(nir).credentials
+    return sessions.Session("une-session", credentials.account_id, tokens.new_id())
 
 
 @pytest.fixture
@@ -160,7 +170,7 @@ def test_invitations_racing_for_the_last_of_five_places_give_one(store, clock, m
 def test_a_revocation_between_the_delegate_s_read_and_write_refuses_the_dossier(store, clock, mailer, jean, marie):
     """Revocation takes effect at once: the dossier is written on condition that the delegation is
     still active at that very instant, not when it was read."""
-    hours.set_dif(store, clock, jean.account_id, 40)
+    hours.set_dif(store, clock, jean.account_id, 40, jean.rights_id)
     delegation = grant(store, mailer, clock, jean, "marie@example.fr", "gestion").delegation.delegation.id
     delegations.accept(store, clock, marie, mailer.last("invitation", "marie@example.fr"))
 

@@ -8,7 +8,6 @@ import pytest
 from chalicelib.domain import activation, email_feedback, identity
 from chalicelib.domain.email_feedback import Event, Feedback, MessageKind, Outcome
 from chalicelib.domain.errors import DomainError
-from chalicelib.settings import get_settings
 from chalicelib.store import keys
 from tests.helpers.people import make_nir
 from tests.helpers.races import RecordingMailer, draft_awaiting_password, password_step, race
@@ -32,7 +31,7 @@ def test_a_bounce_and_the_activation_at_once_leave_the_account_active_or_release
     account_id = mailer.record_ids[-1]
 
     def activate():
-        return activation.activate(store, clock, code, get_settings().captcha_key())
+        return activation.activate(store, clock, code)
 
     def bounce():
         return email_feedback.apply(store, clock, bounce_of(mailer, address))

@@ -3,7 +3,6 @@ one wins (tests/helpers/races.py says why the emulator is serialized)."""
 
 
 from chalicelib.domain import activation, registration
-from chalicelib.settings import get_settings
 from tests.helpers.people import make_nir
 from tests.helpers.races import (
     CONTENDERS,
@@ -47,7 +46,6 @@ def test_an_activation_link_clicked_many_times_at_once_activates_once(store, clo
     draft = draft_awaiting_password(store, clock)
     password_step(store, clock, mailer, draft)()
     ((_, code),) = mailer.sent
-    key = get_settings().captcha_key()
-    results = race(*(lambda: activation.activate(store, clock, code, key) for _ in range(CONTENDERS)))
+    results = race(*(lambda: activation.activate(store, clock, code) for _ in range(CONTENDERS)))
     assert results.count(None) == 1
     assert refusal_codes(results) == ["compte_deja_active"] * (CONTENDERS - 1)

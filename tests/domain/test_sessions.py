@@ -4,14 +4,9 @@ import pytest
 
 from chalicelib.domain import holder, recovery, sessions
 from chalicelib.domain.errors import Unauthenticated
-from chalicelib.settings import get_settings
 from tests.helpers.people import EMAIL, NEW_PASSWORD, NIR, PASSWORD
 
 IDLE, MAX = 1800, 43200
-
-
-def key() -> bytes:
-    return get_settings().captcha_key()
 
 
 @pytest.fixture
@@ -22,14 +17,14 @@ def account(journey):
 def log_in(store, clock):
     new = sessions.log_in(
         store, clock, nir=NIR, password=PASSWORD, idle_seconds=IDLE, max_seconds=MAX,
-        lockout_threshold=5, lockout_seconds=900, key=key(),
+        lockout_threshold=5, lockout_seconds=900,
     )
-    return new.token, sessions.authenticate(store, clock, new.token, idle_seconds=IDLE, key=key())
+    return new.token, sessions.authenticate(store, clock, new.token, idle_seconds=IDLE)
 
 
 def still_valid(store, clock, token) -> bool:
     try:
-        sessions.authenticate(store, clock, token, idle_seconds=IDLE, key=key())
+        sessions.authenticate(store, clock, token, idle_seconds=IDLE)
         return True
     except Unauthenticated:
         return False

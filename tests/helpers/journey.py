@@ -68,8 +68,11 @@ JOURNEY_REQUESTS = {
     "captcha": [],  # sealed in its id: nothing written until it is answered
     "identity": ["TransactWriteItems"],  # captcha spent, NIR and email free, the draft written from its id
     "password": ["GetItem", "TransactWriteItems"],  # the draft's identity, then the pending account
-    "activation": ["TransactWriteItems"],  # the code names them: token, credentials, email, account, events
-    "login": ["BatchGetItem", "TransactWriteItems"],  # credentials and failed logins, then the session
+    # the code is a bare secret: its token (which names what it activates), then token, credentials,
+    # email, account and events in one transaction
+    "activation": ["GetItem", "TransactWriteItems"],
+    # credentials, failed logins and the NIR's rights id, then the session (and the NIR's first rights id)
+    "login": ["BatchGetItem", "TransactWriteItems"],
     "synthesis": ["BatchGetItem"],  # the session, the account and its NIR's rights (the deadline is fresh)
 }
 

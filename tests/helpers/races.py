@@ -74,8 +74,8 @@ def activated_account(store, clock) -> str:
     mailer = RecordingMailer()
     password_step(store, clock, mailer, draft_awaiting_password(store, clock))()
     ((_, code),) = mailer.sent
-    activation.activate(store, clock, code, get_settings().captcha_key())
-    credentials, _ = store.get_login_records(NIR)
+    activation.activate(store, clock, code)
+    credentials, _, _ = store.get_login_records(NIR)
     return credentials.account_id
 
 
@@ -84,6 +84,6 @@ def ticket_of(store, clock, nir: str = NIR):
     the dossiers' transitions."""
     opened = sessions.log_in(
         store, clock, nir=nir, password=PASSWORD, idle_seconds=1800, max_seconds=43200,
-        lockout_threshold=5, lockout_seconds=900, key=get_settings().captcha_key(),
+        lockout_threshold=5, lockout_seconds=900,
     )
-    return sessions.ticket(opened.token, get_settings().captcha_key())
+    return sessions.ticket(opened.token)

@@ -86,6 +86,12 @@ def account_id_of(nir: str) -> str:
     return record(keys.credentials_key(nir))["compte_id"]
 
 
+def rights_id_of(nir: str) -> str | None:
+    """The random id under which a NIR's rights are kept (None: it has none yet), as its item names it."""
+    named = record(keys.rights_id_key(nir))
+    return None if named is None else named["droits_id"]
+
+
 def history_types(nir: str) -> list[str]:
     """The types of the history events of the account that holds a NIR, oldest first."""
     events = partition(keys.account_partition(account_id_of(nir)), keys.EVENT_PREFIX)

@@ -29,7 +29,7 @@ ENDS = NOW + timedelta(days=30)
 DELEGATION = Delegation(
     id="delegation-1",
     holder_id="titulaire",
-    holder_nir=IDENTITY.nir,
+    holder_rights_id="R" * 22,
     holder=Names("M", "Dupont", "Jean"),
     email=DELEGATE.courriel,
     email_key=DELEGATE.courriel,
@@ -136,7 +136,7 @@ def test_revocation_needs_the_status_read_and_ends_the_pointer(store, granted):
 
 
 def test_a_delegate_s_dossier_needs_the_delegation_active_at_that_instant(store, granted):
-    store.set_dif(DifEntry("titulaire", IDENTITY.nir, 10, event("dif"), NOW))
+    store.set_dif(DifEntry("titulaire", "R" * 22, 10, event("dif"), NOW))
     dossier = Dossier(
         "dossier-1",
         "Anglais",
@@ -146,7 +146,7 @@ def test_a_delegate_s_dossier_needs_the_delegation_active_at_that_instant(store,
         "2026-12-01T09:00:00Z",
         cree_par_delegation=granted.id,
     )
-    creation = DossierCreation("titulaire", IDENTITY.nir, dossier, event(), NOW)
+    creation = DossierCreation("titulaire", "R" * 22, dossier, event(), NOW)
     with pytest.raises(WriteConflict) as pending:
         store.create_dossier_as_delegate(creation, DelegateCheck(granted.id, "delegataire"))
     assert pending.value.failed == {"delegation"}

@@ -57,9 +57,9 @@ def test_the_pending_account_and_what_it_holds_read_back(store):
     account = store.get_account("compte-1")
     assert account.registration_event is not None  # the store names its first event
     assert replace(account, registration_event=None) == pending.account
-    credentials, attempts = store.get_login_records(IDENTITY.nir)
+    credentials, attempts, rights_id = store.get_login_records(IDENTITY.nir)
     assert credentials == replace(pending.credentials, expires_at=pending.account.expires_at)
-    assert attempts is None
+    assert attempts is None and rights_id is None  # registering gives the NIR no rights id
     nir_holder, email_holder = store.get_reservations(IDENTITY.nir, pending.email_key)
     assert nir_holder.account_id == email_holder.account_id == "compte-1"
     activation = store.get_activation(pending.activation.digest)

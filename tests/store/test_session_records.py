@@ -1,5 +1,6 @@
 """Sessions, failed logins, informations and the password, written and read back through the store."""
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -7,8 +8,11 @@ import pytest
 from chalicelib.clock import to_epoch
 from chalicelib.domain.errors import WriteConflict
 from chalicelib.domain.records.accounts import AccountEvent, FailedLogin, InformationsChange, PasswordChange
+from chalicelib.domain.records.hours import RIGHTS_ID_PART
 from chalicelib.domain.records.sessions import Login, SessionRecord
 from tests.helpers.records import IDENTITY, NOW, draft, event, pending_account, put_draft
+
+RIGHTS_ID = "R" * 22
 
 
 @pytest.fixture
@@ -22,7 +26,7 @@ def session(digest: str = "s" * 64, account_id: str = "compte-1") -> SessionReco
     return SessionRecord(
         digest,
         account_id,
-        IDENTITY.nir,
+        RIGHTS_ID,
         "2026-12-01T09:00:00Z",
         to_epoch(NOW + timedelta(minutes=15)),
         NOW + timedelta(hours=12),
@@ -33,9 +37,20 @@ def test_a_session_reads_back_as_opened_and_its_pointer_lists_it(store, account_
     store.open_session(Login(session(), IDENTITY.nir, event("connexion"), NOW))
     idle = NOW + timedelta(minutes=20)
     assert store.touch_session("s" * 64, NOW, idle) == SessionRecord(
-        "s" * 64, account_id, IDENTITY.nir, "2026-12-01T09:00:00Z", to_epoch(idle), NOW + timedelta(hours=12)
+        "s" * 64, account_id, RIGHTS_ID, "2026-12-01T09:00:00Z", to_epoch(idle), NOW + timedelta(hours=12)
     )
     assert store.session_digests(account_id) == ["s" * 64]
+    assert store.get_login_records(IDENTITY.nir).rights_id is None  # the NIR's item was not asked for
+
+
+def test_a_first_login_gives_the_nir_its_rights_id_once(store, account_id):
+    store.open_session(Login(session(), IDENTITY.nir, event("connexion"), NOW, new_rights_id=True))
+    assert store.get_login_records(IDENTITY.nir).rights_id == RIGHTS_ID
+    other = replace(session("t" * 64), rights_id="S" * 22)
+    with pytest.raises(WriteConflict) as late:
+        store.open_session(Login(other, IDENTITY.nir, event("connexion"), NOW, new_rights_id=True))
+    assert late.value.failed == {RIGHTS_ID_PART} and late.value.found(RIGHTS_ID_PART, str) == RIGHTS_ID
+    assert store.touch_session("t" * 64, NOW, NOW + timedelta(minutes=15)) is None  # nothing of it was written
 
 
 def test_a_closed_or_idle_session_is_not_touched(store, account_id):

@@ -37,7 +37,7 @@ def active(store, pending):
 def test_activation_makes_the_account_and_its_reservations_permanent(store, active):
     assert active.status == AccountStatus.ACTIVE and active.expires_at is None
     assert active.activated_at == event("activation").date
-    credentials, _ = store.get_login_records(IDENTITY.nir)
+    credentials = store.get_login_records(IDENTITY.nir).credentials
     assert credentials.status == AccountStatus.ACTIVE and credentials.expires_at is None
     assert store.get_activation("a" * 64).used_at is not None
 

@@ -27,7 +27,7 @@ class DelegateStore(dossiers.DossierStore, hours.HoursStore, Protocol):
 
     def list_delegated_accounts(self, delegate_id: str) -> list[DelegatedAccount]: ...
 
-    def get_account_and_rights(self, account_id: str, nir: str) -> tuple[Account | None, Rights | None]: ...
+    def get_account_and_rights(self, account_id: str, rights_id: str) -> tuple[Account | None, Rights | None]: ...
 
     def create_dossier_as_delegate(self, creation: DossierCreation, delegate: DelegateCheck) -> None: ...
 
@@ -69,7 +69,7 @@ def delegated_synthesis(
 ) -> holder.Synthesis:
     """The holder's synthesis; the counts leave confidential dossiers out."""
     _, delegation = _delegation_for(store, clock, ticket, delegation_id, idle_seconds)
-    account, rights = store.get_account_and_rights(delegation.holder_id, _holder_nir(store, delegation))
+    account, rights = store.get_account_and_rights(delegation.holder_id, _holder_rights(delegation))
     if account is None:
         raise NOT_FOUND
     return holder.synthesis_of(account, rights, for_delegate=True)
@@ -79,12 +79,15 @@ def delegated_hours(
     store: DelegateStore, clock: Clock, ticket: sessions.Ticket, delegation_id: str, *, idle_seconds: int
 ) -> hours.Statement:
     _, delegation = _delegation_for(store, clock, ticket, delegation_id, idle_seconds)
-    return hours.statement(store, delegation.holder_id, _holder_nir(store, delegation), for_delegate=True)
+    return hours.statement(store, _holder_rights(delegation), for_delegate=True)
 
 
-def _holder_nir(store: DelegateStore, delegation: Delegation) -> str:
-    """The holder's NIR, which the delegation keeps (a delegation granted before it did: read)."""
-    return hours.nir_of(store, delegation.holder_id, delegation.holder_nir)
+def _holder_rights(delegation: Delegation) -> str:
+    """The holder's rights id, which the delegation keeps (one granted before it did, on a local
+    stack's older data, shows nothing: as if it did not exist)."""
+    if delegation.holder_rights_id is None:
+        raise NOT_FOUND
+    return delegation.holder_rights_id
 
 
 def delegated_dossiers(
@@ -141,7 +144,7 @@ def create_dossier(
         delegataire=display_name(delegation.delegate or delegation.holder),
         dossier=dossiers.described(dossier),
     )
-    creation = DossierCreation(delegation.holder_id, _holder_nir(store, delegation), dossier, event, now)
+    creation = DossierCreation(delegation.holder_id, _holder_rights(delegation), dossier, event, now)
     try:
         store.create_dossier_as_delegate(creation, DelegateCheck(delegation_id, session.account_id))
     except WriteConflict as conflict:

@@ -125,7 +125,7 @@ def _grant(store: GrantStore, now: datetime, session: sessions.Session, invited:
         id=tokens.new_id(),
         holder_id=session.account_id,
         # Never shown: the key of the holder's hours, so that a delegate's read needs no account read.
-        holder_nir=account.nir,
+        holder_rights_id=session.rights_id,
         holder=names_of(account),
         email=invited.courriel,
         email_key=key,

@@ -135,6 +135,7 @@ class PasswordChange:
 class LoginRecords(NamedTuple):
     credentials: Credentials | None
     attempts: FailedLogins | None
+    rights_id: str | None = None  # the random id of the NIR's rights, once it has one
 
 
 class LoginRecordsAndReservation(NamedTuple):

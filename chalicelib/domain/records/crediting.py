@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .hours import Movement
+from .hours import Movement, Rights
 
 
 @dataclass(frozen=True)
@@ -46,14 +46,26 @@ class RightsCondition:
 @dataclass(frozen=True)
 class Credit:
     """A line's write: the year's record (on condition that it is still at `year_version`, None:
-    absent), the rights, the movement when hours move."""
+    absent), the rights, the movement when hours move, all under the NIR's rights id; with
+    `new_rights_id_of`, a rights id this line gives that NIR, on condition that it has none yet."""
 
-    nir: str
+    rights_id: str
     year: YearCredit
     year_version: int | None
     rights: RightsCondition
     movement: Movement | None
     now: datetime
+    new_rights_id_of: str | None = None
+
+
+@dataclass(frozen=True)
+class KnownRights:
+    """What crediting reads of its NIRs: each NIR's rights id (None: it has none, and so no records
+    yet), its rights by NIR and its year records by (NIR, year) (None: absent)."""
+
+    rights_ids: dict[str, str | None]
+    by_nir: dict[str, Rights | None]
+    by_year: dict[tuple[str, int], YearCredit | None]
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ class Delegation:
 
     id: str
     holder_id: str
-    holder_nir: str | None  # the key of the holder's hours (None: granted before it was kept)
+    holder_rights_id: str | None  # the key of the holder's hours (None: granted before it was kept)
     holder: Names
     email: str  # whom it was sent to
     email_key: str

@@ -6,6 +6,10 @@ from datetime import datetime
 from .history import Event
 from .sessions import SessionTouch
 
+# The part of a write that gives a NIR its rights id (its first login or crediting), as a WriteConflict
+# names it; the refusal holds the rights id found.
+RIGHTS_ID_PART = "droits_id"
+
 
 @dataclass(frozen=True)
 class Rights:
@@ -50,7 +54,7 @@ class Dossier:
 @dataclass(frozen=True)
 class DifEntry:
     account_id: str
-    nir: str
+    rights_id: str
     hours: int
     event: Event
     now: datetime
@@ -61,7 +65,7 @@ class DossierCreation:
     """A draft dossier, on condition that the NIR's DIF is entered; the account counts it."""
 
     account_id: str
-    nir: str
+    rights_id: str
     dossier: Dossier
     event: Event
     now: datetime
@@ -81,7 +85,7 @@ class DossierTransition:
     read; with `session`, that session's idle deadline is pushed back in the same write."""
 
     account_id: str
-    nir: str
+    rights_id: str
     dossier: Dossier
     moment: str
     event: Event

@@ -10,7 +10,7 @@ from .history import Event
 class SessionRecord:
     digest: str
     account_id: str
-    nir: str | None  # None for a session opened before sessions carried it
+    rights_id: str | None  # the random id of its NIR's rights (None: opened before sessions carried it)
     created_at: str | None
     idle_until: int  # epoch seconds: the idle deadline, pushed back by each call
     expires_at: datetime | None = None  # the absolute limit
@@ -26,9 +26,11 @@ class SessionTouch:
 
 @dataclass(frozen=True)
 class Login:
-    """A new session, its login event; the NIR's failed-login count starts again from zero."""
+    """A new session, its login event; the NIR's failed-login count starts again from zero. When the
+    NIR has no rights id yet (never credited, never logged in), the login gives it the session's."""
 
     session: SessionRecord
     nir: str
     event: Event
     now: datetime
+    new_rights_id: bool = False
