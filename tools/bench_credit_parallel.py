@@ -143,41 +143,27 @@ def waiting_chunks(settings) -> int:
 
 
 def read_back(settings, expected: dict[str, dict[int, int]]) -> list[str]:
-    """Every NIR's and every year's hours as stored, against the rule's; movements for a sample."""
-    from boto3.dynamodb.types import TypeDeserializer
-
+    """Every NIR's and every year's hours as stored, against the rule's; movements for a sample.
+    Read through the store, which finds each NIR's rights under the rights id its item names."""
     from chalicelib.dependencies import aws_client
+    from chalicelib.store import Store
 
-    dynamodb, table, problems = aws_client("dynamodb", settings), settings.table_name, []
-    number = TypeDeserializer().deserialize
-    keys = [(f"DROITS#{nir}", "DROITS") for nir in expected]
-    keys += [(f"DROITS#{nir}", f"ANNEE#{year}") for nir, years in expected.items() for year in years]
-    stored = {}
-    for start in range(0, len(keys), 100):
-        wanted = [{"pk": {"S": pk}, "sk": {"S": sk}} for pk, sk in keys[start : start + 100]]
-        request = {table: {"Keys": wanted, "ConsistentRead": True}}
-        while request:
-            answer = dynamodb.batch_get_item(RequestItems=request)
-            for item in answer["Responses"].get(table, []):
-                stored[item["pk"]["S"], item["sk"]["S"]] = item
-            request = answer.get("UnprocessedKeys") or {}
+    store, problems = Store(aws_client("dynamodb", settings), settings.table_name), []
+    known = store.read_rights({(nir, year) for nir, years in expected.items() for year in years})
     for nir, years in expected.items():
-        rights = stored.get((f"DROITS#{nir}", "DROITS"))
-        got = int(number(rights["heures_cpf"])) if rights and "heures_cpf" in rights else 0
+        rights = known.by_nir.get(nir)
+        got = rights.cpf if rights else 0
         if got != sum(years.values()):
             problems.append(f"NIR #{len(problems)}: {got} h credited, the rule gives {sum(years.values())}")
         for year, hours in years.items():
-            record = stored.get((f"DROITS#{nir}", f"ANNEE#{year}"))
-            got = int(number(record["heures"])) if record and "heures" in record else 0
+            record = known.by_year.get((nir, year))
+            got = record.hours if record else 0
             if got != hours:
                 problems.append(f"a year: {got} h, the rule gives {hours}")
     for nir in random.Random(1).sample(sorted(expected), min(1_000, len(expected))):
-        movements = dynamodb.query(
-            TableName=table, KeyConditionExpression="pk = :pk AND begins_with(sk, :movement)",
-            ExpressionAttributeValues={":pk": {"S": f"DROITS#{nir}"}, ":movement": {"S": "DROITS#MOUVEMENT#"}},
-            ConsistentRead=True,
-        )["Items"]  # fmt: skip
-        total = sum(int(number(item["heures"])) for item in movements)
+        rights_id = known.rights_ids.get(nir)
+        movements = store.get_rights_and_movements(rights_id)[1] if rights_id else []
+        total = sum(movement.hours for movement in movements)
         if total != sum(expected[nir].values()):
             problems.append(f"movements add up to {total}, the rule gives {sum(expected[nir].values())}")
     return problems

@@ -22,13 +22,13 @@ from tools.journey_http import Mailbox, Person, nir_of, urllib_send, whole_journ
 from tools.local_stack import LocalStack, free_ports
 
 CAPTCHA = "AE23HJ"
-ITEMS_A_PERSON = 10
+ITEMS_A_PERSON = 11
 
 
 def filler_items(person: int) -> list[dict]:
     """What one holder leaves in the table: their account, identifier, email, rights, movements,
     history, a dossier and a session (the shapes of chalicelib/store/keys.py, other values)."""
-    nir, account = nir_of(person, prefix="2"), f"remplissage-{person:08d}"
+    nir, account, rights = nir_of(person, prefix="2"), f"remplissage-{person:08d}", f"droits-{person:08d}"
     now = "2026-11-02T10:00:00.000000Z"
 
     def item(pk: str, sk: str, **attributes) -> dict:
@@ -38,9 +38,10 @@ def filler_items(person: int) -> list[dict]:
         item(f"COMPTE#{account}", "COMPTE", nir=nir, courriel=f"p{person}@example.fr", statut="actif", cree=now),
         item(f"IDENTIFIANT#{nir}", "IDENTIFIANT", compte=account),
         item(f"COURRIEL#p{person}@example.fr", "COURRIEL", compte=account),
-        item(f"DROITS#{nir}", "DROITS", heures="120", dif="0"),
-        item(f"DROITS#{nir}", "ANNEE#2024", heures="24", declarations="31000000100001"),
-        item(f"DROITS#{nir}", f"DROITS#MOUVEMENT#{now}#a{person:07x}", heures="24", libelle="Alimentation 2024"),
+        item(f"NIR#{nir}", "DROITS", droits_id=rights),
+        item(f"DROITS#{rights}", "DROITS", heures="120", dif="0"),
+        item(f"DROITS#{rights}", "ANNEE#2024", heures="24", declarations="31000000100001"),
+        item(f"DROITS#{rights}", f"DROITS#MOUVEMENT#{now}#a{person:07x}", heures="24", libelle="Alimentation 2024"),
         item(f"COMPTE#{account}", f"EVENEMENT#{now}#b{person:07x}", type="inscription", detail="Inscription"),
         item(f"COMPTE#{account}", f"EVENEMENT#{now}#c{person:07x}", type="activation", detail="Activation"),
         item(f"COMPTE#{account}", f"DOSSIER#d{person:07x}", intitule="Bureautique", heures="20", statut="clos"),

@@ -93,7 +93,7 @@ def register(store, clock, nir: str, email: str, activate: bool) -> None:
     registration.submit_password(store, mailer, clock, draft_id=draft.id, password=PASSWORD, confirmation=PASSWORD,
                                  policy="cpf-2015", activation_ttl_seconds=15 * 86400, key=key)
     if activate:
-        activation.activate(store, clock, mailer.tokens[-1], key)
+        activation.activate(store, clock, mailer.tokens[-1])
 
 
 def timed(call: Callable[[], object]) -> float:

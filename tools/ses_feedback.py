@@ -13,7 +13,6 @@ link (its code's record names its account or délégation) or, for the notice th
 the address's reservation. A tool: never shipped, only against a loopback emulator.
 """
 
-import base64
 import json
 import re
 import sys
@@ -124,7 +123,9 @@ def record_id_of(store, kind: MessageKind, body: str, recipient: str) -> str | N
     if kind == MessageKind.EMAIL_CHANGE_NOTICE or found is None:
         reservation = store._get(keys.email_key(email_key(recipient)))
         return (reservation or {}).get("compte_id")
-    digest = tokens.digest(_stored_secret(kind, found.group(2)))
+    # Every link's code is its secret; an activation link mailed before codes were bare secrets starts with it.
+    secret = tokens.activation_secret(found.group(2)) if kind == MessageKind.ACTIVATION else found.group(2)
+    digest = tokens.digest(secret or "")
     key = {
         MessageKind.ACTIVATION: keys.activation_key,
         MessageKind.RESET: keys.reset_key,
@@ -133,16 +134,6 @@ def record_id_of(store, kind: MessageKind, body: str, recipient: str) -> str | N
     }[kind](digest)
     record = store._get(key) or {}
     return record.get("delegation_id" if kind == MessageKind.DELEGATION else "compte_id")
-
-
-def _stored_secret(kind: MessageKind, code: str) -> str:
-    """The secret whose digest keys the link's record. An activation code opens with its secret's 32
-    bytes, then what it names, sealed with the server's key (chalicelib/domain/tokens.py); the tool
-    needs only the secret, so no key. The other links are their secret alone."""
-    if kind != MessageKind.ACTIVATION or tokens.is_well_formed_token(code):
-        return code
-    raw = base64.urlsafe_b64decode(code + "=" * (-len(code) % 4))
-    return base64.urlsafe_b64encode(raw[:32]).decode("ascii").rstrip("=")
 
 
 def last_message_to(messages: list[dict], address: str) -> dict | None:
