@@ -1,13 +1,13 @@
 """The API's blueprint: every route declares what it takes and answers (the OpenAPI description is
 generated from that), answers domain refusals with problem documents, and routes marked
-`authenticated` get the caller's session, checked in the request path (no authorizer Lambda, no
-authorizer cache: logging out takes effect at once)."""
+`authenticated` by a session get the caller's session (or its ticket), checked in the request path
+(no authorizer Lambda, no authorizer cache: logging out takes effect at once)."""
 
 import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from chalice.app import Blueprint, Chalice, Request, Response
 from pydantic import BaseModel
@@ -24,6 +24,12 @@ log = logging.getLogger(__name__)
 
 # A route's view: it takes the session (or ticket), path parameters and the form, and answers.
 View = Callable[..., Answer | Response]
+# Who may call a route: anybody ("none"); a holder's live session, proven before the view runs
+# ("session"); or a holder's token read as a ticket, which the view proves with the session it reads
+# beside its data ("ticket"). The professional session of the funders' space will be a mode of its
+# own. tests/api/test_authentication.py walks every route with a missing, a malformed and a
+# logged-out token, and expects 401 wherever the mode is not "none".
+Authentication = Literal["none", "session", "ticket"]
 
 
 @dataclass(frozen=True)
@@ -41,7 +47,7 @@ class Operation:
     optional_body: bool = False
     refusals: dict[int, tuple[str, ...]] = field(default_factory=dict)
     query: dict[str, str] = field(default_factory=dict)
-    authenticated: bool | str = False  # True, or "ticket" when the view proves the session with its own read
+    authenticated: Authentication = "none"
 
 
 def operation_of(handler: Callable[..., Any]) -> Operation:
@@ -84,7 +90,7 @@ class ApiBlueprint(Blueprint):
         optional_body: bool = False,
         refusals: dict[int, tuple[str, ...]] | None = None,
         query: dict[str, str] | None = None,
-        authenticated: bool | str = False,
+        authenticated: Authentication = "none",
         **kwargs: Any,
     ) -> Callable[[View], View]:
         """Register a route. With `body`, the request's JSON is checked against that form and the
@@ -114,11 +120,11 @@ class ApiBlueprint(Blueprint):
             session: list[sessions.Session | sessions.Ticket] = []
             if operation.authenticated == "ticket":
                 session = [sessions.ticket(bearer_token(request))]
-            elif operation.authenticated:
+            elif operation.authenticated == "session":
                 session = [current_session(request)]
             arguments: dict[str, object] = dict(path_parameters)
             if operation.body is not None and parse_body:
-                arguments["form"] = bodies.parse(operation.body, request, optional=operation.optional_body)
+                arguments["form"] = _parsed_body(operation, request)
             (success_status, *_) = operation.answers
             return _response(view(*session, **arguments), success_status)
         except (DomainError, HttpProblem) as refusal:
@@ -130,6 +136,19 @@ class ApiBlueprint(Blueprint):
             app = self._current_app
             _log_outage(request, code, app.lambda_context if app else None)
             return service_unavailable()
+
+
+def _parsed_body(operation: Operation, request: Request) -> Any:
+    """The route's form. A ticket route proves its session only in its view; a body it refuses is
+    answered after the session is proven (one request, on that error path alone), so that a stranger
+    learns nothing of what a body should be, as on every other authenticated route."""
+    assert operation.body is not None
+    try:
+        return bodies.parse(operation.body, request, optional=operation.optional_body)
+    except (DomainError, HttpProblem):
+        if operation.authenticated == "ticket":
+            current_session(request)
+        raise
 
 
 def _response(result: Answer | Response, status: int) -> Response:

@@ -45,7 +45,7 @@ DELEGATION_GONE = refusals(rules.NOT_FOUND)
         rules.BUSY,
         recovery.TOO_MANY_EMAILS,
     ),
-    authenticated=True,
+    authenticated="session",
 )
 def grant(session: Session, form: forms.DelegationForm) -> Response:
     granted = delegations.grant(
@@ -67,7 +67,7 @@ def grant(session: Session, form: forms.DelegationForm) -> Response:
     methods=["GET"],
     summary="Mes délégations données, de la plus récente à la plus ancienne",
     answers={200: answers.Delegations},
-    authenticated=True,
+    authenticated="session",
 )
 def list_granted(session: Session) -> Answer:
     found = delegations.list_granted(dependencies.store(), dependencies.clock(), session)
@@ -80,7 +80,7 @@ def list_granted(session: Session) -> Answer:
     summary="Mettre fin à une délégation : le délégataire perd l'accès aussitôt",
     answers={204: None},
     refusals=DELEGATION_GONE,
-    authenticated=True,
+    authenticated="session",
 )
 def revoke(session: Session, delegation_id: str) -> Response:
     delegations.revoke(dependencies.store(), dependencies.clock(), session, delegation_id)
@@ -99,7 +99,7 @@ def revoke(session: Session, delegation_id: str) -> Response:
     refusals=refusals(
         rules.TO_ONESELF, rules.OTHER_RECIPIENT, rules.CODE_UNKNOWN, rules.BUSY, rules.CODE_EXPIRED
     ),
-    authenticated=True,
+    authenticated="session",
 )
 def accept(session: Session, form: forms.CodeForm) -> Answer:
     return answers.DelegationAccepted.of(
@@ -115,7 +115,7 @@ def accept(session: Session, form: forms.CodeForm) -> Answer:
     methods=["GET"],
     summary="Les comptes qui me sont délégués (délégations actives)",
     answers={200: answers.DelegatedAccounts},
-    authenticated=True,
+    authenticated="session",
 )
 def list_delegated(session: Session) -> Answer:
     found = delegations.list_delegated(dependencies.store(), dependencies.clock(), session)

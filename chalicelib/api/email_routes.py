@@ -28,7 +28,7 @@ blueprint = ApiBlueprint(__name__)
         sessions.LOCKED,
         recovery.TOO_MANY_EMAILS,
     ),
-    authenticated=True,
+    authenticated="session",
 )
 def request_change(session: Session, form: forms.EmailChangeForm) -> Answer:
     settings = get_settings()

@@ -66,7 +66,7 @@ def read_informations(ticket: Ticket) -> Answer:
     parse_body=False,
     answers={200: answers.InformationsChanged},
     refusals=refusals(holder.NOTHING_TO_CHANGE, "champ_non_modifiable", *FIELD_REFUSALS, holder.EMAIL_NOT_HERE),
-    authenticated=True,
+    authenticated="session",
 )
 def change_informations(session: Session) -> Answer:
     form, errors = bodies.check(forms.InformationsForm, bodies.json_object(blueprint.current_request))
@@ -88,7 +88,7 @@ def change_informations(session: Session) -> Answer:
     body=forms.PasswordChangeForm,
     answers={200: answers.PasswordChanged},
     refusals=refusals(holder.WRONG_CURRENT_PASSWORD, passwords.REFUSED, *passwords.RULE_CODES, sessions.LOCKED),
-    authenticated=True,
+    authenticated="session",
 )
 def change_password(session: Session, form: forms.PasswordChangeForm) -> Answer:
     settings = get_settings()
@@ -114,7 +114,7 @@ def change_password(session: Session, form: forms.PasswordChangeForm) -> Answer:
     methods=["GET"],
     summary="Mon compte d'heures : soldes DIF et CPF, heures réservées, mouvements",
     answers={200: answers.HoursStatement},
-    authenticated=True,
+    authenticated="session",
 )
 def read_hours(session: Session) -> Answer:
     return answers.HoursStatement.of(hours.statement(dependencies.store(), session.rights_id))
@@ -127,7 +127,7 @@ def read_hours(session: Session) -> Answer:
     body=forms.DifForm,
     answers={200: answers.DifEntered},
     refusals=refusals(hours.DIF_LOCKED),
-    authenticated=True,
+    authenticated="session",
 )
 def set_dif(session: Session, form: forms.DifForm) -> Answer:
     store, clock = dependencies.store(), dependencies.clock()
@@ -145,7 +145,7 @@ def set_dif(session: Session, form: forms.DifForm) -> Answer:
     body=forms.DossierForm,
     answers={201: answers.Dossier},
     refusals=refusals("champs_invalides", "caracteres_invalides", "date_invalide", dossiers.DIF_NOT_ENTERED),
-    authenticated=True,
+    authenticated="session",
 )
 def create_dossier(session: Session, form: forms.DossierForm) -> Response:
     dossier = dossiers.create(
@@ -167,7 +167,7 @@ def create_dossier(session: Session, form: forms.DossierForm) -> Response:
     answers={200: answers.Dossiers},
     refusals=refusals(dossiers.BAD_STATE_FILTER),
     query={"etat": "« en_cours » (en cours d'élaboration ou validés) ou « clos »."},
-    authenticated=True,
+    authenticated="session",
 )
 def list_dossiers(session: Session) -> Answer:
     found = dossiers.list_all(dependencies.store(), session.account_id, _query_parameter("etat"))
@@ -231,7 +231,7 @@ def close_dossier(ticket: Ticket, dossier_id: str, form: forms.EmptyForm) -> Ans
     answers={200: answers.HistoryPage},
     refusals=refusals(holder.INVALID_CURSOR),
     query={"curseur": "Le curseur_suivant de la page précédente."},
-    authenticated=True,
+    authenticated="session",
 )
 def read_history(session: Session) -> Answer:
     page = holder.history_page(dependencies.store(), session.account_id, _query_parameter("curseur"))

@@ -142,7 +142,7 @@ def _operation(path: str, method: str, operation: Operation, name: str) -> Json:
             "required": not operation.optional_body,
             "content": {"application/json": {"schema": {"$ref": REFERENCE.format(model=operation.body.__name__)}}},
         }
-    if operation.authenticated:
+    if operation.authenticated != "none":
         described["security"] = [{"jeton": []}]
     if not described["parameters"]:
         del described["parameters"]
@@ -183,7 +183,7 @@ def _problems(path: str, method: str, operation: Operation) -> Json:
     shared: list[Codes] = [operation.refusals]
     if operation.body is not None:
         shared.append(BODY_PROBLEMS)
-    if operation.authenticated:
+    if operation.authenticated != "none":
         shared.append(SESSION_PROBLEMS)
     if (method, path) not in WITHOUT_AWS:
         shared.append(AWS_PROBLEMS)

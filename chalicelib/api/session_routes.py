@@ -46,7 +46,7 @@ def log_in(form: forms.LoginForm) -> Answer:
     methods=["DELETE"],
     summary="« Déconnexion » : le jeton cesse aussitôt de fonctionner",
     answers={204: None},
-    authenticated=True,
+    authenticated="session",
 )
 def log_out(session: sessions.Session) -> Response:
     sessions.log_out(dependencies.store(), dependencies.clock(), session)
