@@ -1,11 +1,9 @@
 """The holder space ("Espace Titulaire"), behind a session: thin routes over the domain."""
 
-
 from chalice.app import Response
 
 from .. import dependencies
 from ..domain import dossiers, holder, hours, passwords, sessions
-from ..domain.errors import Conflict
 from ..domain.sessions import Session, Ticket
 from ..settings import get_settings
 from . import answers, bodies, forms
@@ -18,6 +16,7 @@ blueprint = ApiBlueprint(__name__)
 
 def _query_parameter(name: str) -> str | None:
     return bodies.query_parameter(blueprint.current_request, name)
+
 
 DOSSIER_GONE = refusals(dossiers.NOT_FOUND)
 # What the form of "Mes informations personnelles" refuses, field by field.
@@ -71,7 +70,7 @@ def read_informations(ticket: Ticket) -> Answer:
 def change_informations(session: Session) -> Answer:
     form, errors = bodies.check(forms.InformationsForm, bodies.json_object(blueprint.current_request))
     if any(error.code == holder.EMAIL_NOT_HERE.code for error in errors):
-        raise Conflict(holder.EMAIL_NOT_HERE.code, holder.EMAIL_NOT_HERE.detail, errors)
+        raise holder.EMAIL_NOT_HERE(erreurs=errors)
     if form is None:
         raise bodies.invalid(errors)
     changed = holder.change_informations(dependencies.store(), dependencies.clock(), session.account_id, form.changes())

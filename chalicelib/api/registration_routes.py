@@ -9,7 +9,7 @@ from ..settings import get_settings
 from . import answers, bodies, forms
 from .answers import Answer
 from .blueprint import ApiBlueprint
-from .problems import HttpProblem, json_response, refusals
+from .problems import HttpRefusal, json_response, refusals
 
 blueprint = ApiBlueprint(__name__)
 
@@ -27,10 +27,10 @@ IDENTITY_FIELD_REFUSALS = (
     "nom_longueur",
     "nom_caracteres",
 )
-NOT_AUDIO = HttpProblem(
+NOT_AUDIO = HttpRefusal(
     406, "format_non_disponible", "La version sonore est disponible au format audio/wav (en-tête Accept)."
 )
-CAPTCHA_GONE = HttpProblem(404, captchas.EXPIRED.code, captchas.EXPIRED.message)
+CAPTCHA_GONE = HttpRefusal(404, captchas.EXPIRED.code, captchas.EXPIRED.message)
 
 
 @blueprint.route(
@@ -193,10 +193,10 @@ def create_captcha(form: forms.EmptyForm) -> Answer:
 def captcha_audio(captcha_id: str) -> Response:
     accept = blueprint.current_request.headers.get("accept") or ""
     if AUDIO_TYPE not in accept and "audio/*" not in accept:
-        raise NOT_AUDIO
+        raise NOT_AUDIO()
     captcha = captchas.find_live(dependencies.store(), dependencies.clock(), captcha_id, get_settings().captcha_key())
     if captcha is None:
-        raise CAPTCHA_GONE
+        raise CAPTCHA_GONE()
     return Response(body=captcha_media.audio_wav(captcha.answer), headers={"Content-Type": AUDIO_TYPE})
 
 

@@ -32,7 +32,7 @@ from typing import Protocol
 
 from ..clock import Clock, to_iso
 from . import declaration_file, rights
-from .errors import WriteConflict
+from .errors import Part, WriteConflict
 from .records.crediting import (
     AppliedChunk,
     Credit,
@@ -267,10 +267,10 @@ def _credit(
         # Someone wrote this NIR meanwhile: the refusal carries the records as they now are
         # (none when DynamoDB cancelled us for another transaction in flight: try again as is).
         pause(number)
-        if "droits" in conflict.failed:
-            state.by_nir[nir] = conflict.found("droits", RightsRecord)
-        if "annee" in conflict.failed:
-            state.by_year[(nir, year)] = conflict.found("annee", YearCredit)
+        if Part.RIGHTS in conflict.failed:
+            state.by_nir[nir] = conflict.found(Part.RIGHTS, RightsRecord)
+        if Part.YEAR in conflict.failed:
+            state.by_year[(nir, year)] = conflict.found(Part.YEAR, YearCredit)
 
     return on_conflict_retry(
         attempt, lambda: CreditContention(f"line {source.line} kept conflicting"), after_conflict=read_again

@@ -18,18 +18,19 @@ from typing import Protocol
 
 from ..clock import Clock
 from . import history
-from .errors import Conflict, NotFound, WriteConflict
+from .errors import Conflict, NotFound, Refusal, WriteConflict
 from .records.accounts import Account
 from .records.hours import DifEntry, Movement, Rights
 
 DIF_MAX_HOURS = 120
 UPDATED = "La modification a bien été effectuée."
 
-DIF_LOCKED = Conflict(
+DIF_LOCKED = Refusal(
+    Conflict,
     "dif_verrouille",
     "Un dossier de formation a été validé : il n'est plus possible de saisir ou de modifier le solde DIF.",
 )
-ACCOUNT_NOT_FOUND = NotFound("compte_introuvable", "Ce compte est introuvable.")
+ACCOUNT_NOT_FOUND = Refusal(NotFound, "compte_introuvable", "Ce compte est introuvable.")
 
 
 class HolderNirStore(Protocol):
@@ -48,7 +49,7 @@ def nir_of(store: HolderNirStore, account_id: str, nir: str | None = None) -> st
         return nir
     account = store.get_account(account_id)
     if account is None:
-        raise ACCOUNT_NOT_FOUND
+        raise ACCOUNT_NOT_FOUND()
     return account.nir
 
 
@@ -94,7 +95,7 @@ def set_dif(store: HoursStore, clock: Clock, account_id: str, value: float | int
     try:
         store.set_dif(DifEntry(account_id, nir, hours, history.event(history.DIF, now, heures=hours), now))
     except WriteConflict:
-        raise DIF_LOCKED from None
+        raise DIF_LOCKED() from None
     return hours
 
 
@@ -111,9 +112,7 @@ class Statement:
     movements: list[Movement]
 
 
-def statement(
-    store: HoursStore, account_id: str, nir: str | None = None, *, for_delegate: bool = False
-) -> Statement:
+def statement(store: HoursStore, account_id: str, nir: str | None = None, *, for_delegate: bool = False) -> Statement:
     """The balances and the movements (credits and debits), newest first, in one Query. A delegate
     reads the same figures, but a confidential dossier's movement without its label."""
     rights, movements = store.get_rights_and_movements(nir_of(store, account_id, nir))

@@ -10,7 +10,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
-from .errors import FieldError, InvalidInput
+from .errors import FieldError, InvalidInput, Refusal
 
 MAX_LENGTH = 128
 CNIL_MIN_LENGTH = 12
@@ -97,12 +97,12 @@ def _cnil_2022_errors(password: str, field: str) -> list[FieldError]:
 _PROFILES = {"cpf-2015": _cpf_2015_errors, "cnil-2022": _cnil_2022_errors}
 
 
-REFUSED = InvalidInput("mot_de_passe_invalide", "Le mot de passe ne respecte pas les règles indiquées.")
+REFUSED = Refusal(InvalidInput, "mot_de_passe_invalide", "Le mot de passe ne respecte pas les règles indiquées.")
 
 
 def refused(errors: list[FieldError]) -> InvalidInput:
     """A new password that breaks the rule: every rule it breaks, each in its field."""
-    return InvalidInput(REFUSED.code, REFUSED.detail, errors)
+    return REFUSED(erreurs=errors)
 
 
 def check_new_password(

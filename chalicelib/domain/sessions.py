@@ -50,13 +50,19 @@ class SessionStore(Protocol):
     def session_digests(self, account_id: str) -> list[str]: ...
 
 
-BAD_CREDENTIALS = Unauthenticated("identifiants_invalides", "Numéro de sécurité sociale ou mot de passe incorrect.")
-NOT_ACTIVATED = Forbidden(
+BAD_CREDENTIALS = Refusal(
+    Unauthenticated, "identifiants_invalides", "Numéro de sécurité sociale ou mot de passe incorrect."
+)
+NOT_ACTIVATED = Refusal(
+    Forbidden,
     "compte_non_active",
     "Votre compte n'est pas encore activé : cliquez sur le lien du courriel reçu lors de votre inscription.",
 )
-INVALID_SESSION = Unauthenticated(
-    "session_invalide", "Votre session a expiré ou n'est pas valide : merci de vous reconnecter."
+INVALID_SESSION = Refusal(
+    Unauthenticated,
+    "session_invalide",
+    "Votre session a expiré ou n'est pas valide : merci de vous reconnecter.",
+    headers=(("WWW-Authenticate", 'Bearer error="invalid_token"'),),  # RFC 6750 §3.1
 )
 # A call pushes the idle deadline back only when less than this share of the idle time is left.
 REFRESH_BELOW = 0.9
@@ -95,7 +101,7 @@ def log_in(
     compact_nir = identity.parse_nir_leniently(nir)
     if compact_nir is None:  # cannot be anybody's: nothing to count
         passwords.spend_verification_time(password)
-        raise BAD_CREDENTIALS
+        raise BAD_CREDENTIALS()
     credentials, attempts = store.get_login_records(compact_nir)
     now = clock()
     refuse_while_locked(attempts, now)
@@ -103,13 +109,13 @@ def log_in(
     if not is_live(credentials, now):
         passwords.spend_verification_time(password)
         count_failure(store, compact_nir, attempts, now, Lockout(lockout_threshold, lockout_seconds), None)
-        raise BAD_CREDENTIALS
+        raise BAD_CREDENTIALS()
     if not passwords.verify_password(credentials.password_hash, password):
         lockout = Lockout(lockout_threshold, lockout_seconds)
         count_failure(store, compact_nir, attempts, now, lockout, credentials.account_id)
-        raise BAD_CREDENTIALS
+        raise BAD_CREDENTIALS()
     if credentials.status != AccountStatus.ACTIVE:
-        raise NOT_ACTIVATED
+        raise NOT_ACTIVATED()
     return _open(store, credentials.account_id, compact_nir, now, (idle_seconds, max_seconds), key)
 
 
@@ -130,11 +136,10 @@ LOCKED = Refusal(TooManyAttempts, "compte_verrouille")
 
 def _locked(seconds: int) -> TooManyAttempts:
     minutes = max(1, math.ceil(seconds / 60))
-    return TooManyAttempts(
-        LOCKED.code,
+    return LOCKED(
         f"Trop de tentatives de connexion : l'accès est bloqué pour {minutes} minute{'s' if minutes > 1 else ''}. "
         "Vous pourrez alors réessayer, ou utiliser « Mot de passe oublié ».",
-        seconds,
+        retry_after_seconds=seconds,
     )
 
 
@@ -196,7 +201,7 @@ class Ticket:
 def ticket(token: str | None, key: bytes) -> Ticket:
     named = tokens.read_session_token(token, key)
     if named is None or token is None:
-        raise INVALID_SESSION
+        raise INVALID_SESSION()
     account_id, nir = named
     return Ticket(tokens.digest(token), account_id, nir)
 
@@ -210,7 +215,7 @@ def admit(record: SessionRecord | None, ticket: Ticket, now: datetime) -> Sessio
         or record.nir != ticket.nir
         or record.idle_until <= to_epoch(now)
     ):
-        raise INVALID_SESSION
+        raise INVALID_SESSION()
     return Session(ticket.digest, ticket.account_id, ticket.nir)
 
 
@@ -235,13 +240,11 @@ def admit_and_keep_alive(
     assert record is not None  # admitted
     idle_until = aged_idle_deadline(record, now, idle_seconds)
     if idle_until is not None and store.touch_session(ticket.digest, now, idle_until) is None:
-        raise INVALID_SESSION
+        raise INVALID_SESSION()
     return session
 
 
-def authenticate(
-    store: SessionStore, clock: Clock, token: str | None, *, idle_seconds: int, key: bytes
-) -> Session:
+def authenticate(store: SessionStore, clock: Clock, token: str | None, *, idle_seconds: int, key: bytes) -> Session:
     """The session behind a bearer token, for a route whose data cannot be read in the session's
     request (a Query, or a write): one conditional UpdateItem that checks the session and pushes
     its idle deadline back, as cheap in requests as a read; 401 otherwise."""

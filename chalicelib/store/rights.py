@@ -18,7 +18,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from ..domain.errors import WriteConflict
+from ..domain.errors import Part, WriteConflict
 from ..domain.records.crediting import Credit, YearCredit
 from ..domain.records.hours import Movement, Rights
 from .base import Action, NamedActions, TableAccess, absent, exists
@@ -42,7 +42,7 @@ from .keys import (
 
 BATCH_GET_LIMIT = 100  # keys per BatchGetItem
 # What a refused credit reads back: the records as they now are.
-READ_BACK = {"droits": rights_from, "annee": year_from}
+READ_BACK = {Part.RIGHTS: rights_from, Part.YEAR: year_from}
 
 
 def version_condition(version: int | None) -> tuple[str, dict[str, Any]]:
@@ -95,13 +95,13 @@ class RightsRecords(TableAccess):
         year_condition, year_values = version_condition(credit.year_version)
         year_record = year_attributes(credit.year)
         year_action = self._put_action(year_key, year_record, None, year_condition, **year_values)
-        actions: NamedActions = [("annee", year_action)]
+        actions: NamedActions = [(Part.YEAR, year_action)]
         rights = self._rights_action(credit)
         if rights is not None:
-            actions.append(("droits", rights))
+            actions.append((Part.RIGHTS, rights))
         if credit.movement is not None:
             movement_key = rights_movement_key(credit.nir, time_ordered_id(credit.now))
-            actions.append(("mouvement", self._put_action(movement_key, movement_attributes(credit.movement))))
+            actions.append((Part.MOVEMENT, self._put_action(movement_key, movement_attributes(credit.movement))))
         if len(actions) == 1:
             self._put_if(year_key, year_record, year_condition, **year_values)
             return
@@ -109,7 +109,7 @@ class RightsRecords(TableAccess):
             self._transact(actions, READ_BACK)
         except ClientError as error:
             if _cancelled_by_another_transaction(error):
-                raise WriteConflict({"transaction"}) from None
+                raise WriteConflict({Part.TRANSACTION}) from None
             raise
 
     def _rights_action(self, credit: Credit) -> Action | None:
@@ -144,7 +144,7 @@ class RightsRecords(TableAccess):
         except ClientError as error:
             if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
                 found = year_from(from_attributes(error.response.get("Item")))
-                raise WriteConflict({"annee"}, {"annee": found}) from None
+                raise WriteConflict({Part.YEAR}, {Part.YEAR: found}) from None
             raise
 
 

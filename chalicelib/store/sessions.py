@@ -4,6 +4,7 @@ partition, so that a password change or reset can end every session of the accou
 from datetime import datetime
 
 from ..clock import to_epoch
+from ..domain.errors import Part
 from ..domain.records.accounts import AccountEvent
 from ..domain.records.sessions import Login, SessionRecord, SessionTouch
 from .account_items import session_attributes, session_from
@@ -30,12 +31,12 @@ class SessionRecords(HistoryRecords):
         self._transact(
             [
                 (
-                    "session",
+                    Part.SESSION,
                     self._put_action(session_key(session.digest), session_attributes(session), expires, absent()),
                 ),
-                ("pointeur", self._put_action(session_pointer_key(session.account_id, session.digest), {}, expires)),
-                ("evenement", self._event_action(session.account_id, login.event, login.now)),
-                ("tentatives", self._delete_action(attempts_key(login.nir))),
+                (Part.POINTER, self._put_action(session_pointer_key(session.account_id, session.digest), {}, expires)),
+                (Part.EVENT, self._event_action(session.account_id, login.event, login.now)),
+                (Part.ATTEMPTS, self._delete_action(attempts_key(login.nir))),
             ]
         )
 
@@ -68,9 +69,9 @@ class SessionRecords(HistoryRecords):
     def close_session(self, session_digest: str, logout: AccountEvent) -> None:
         self._transact(
             [
-                ("session", self._delete_action(session_key(session_digest))),
-                ("pointeur", self._delete_action(session_pointer_key(logout.account_id, session_digest))),
-                ("evenement", self._account_event_action(logout)),
+                (Part.SESSION, self._delete_action(session_key(session_digest))),
+                (Part.POINTER, self._delete_action(session_pointer_key(logout.account_id, session_digest))),
+                (Part.EVENT, self._account_event_action(logout)),
             ]
         )
 
@@ -83,9 +84,12 @@ class SessionRecords(HistoryRecords):
         """The deletes that end these sessions, for a transaction that has `room` items left (each
         session is two items: itself and its pointer)."""
         return [
-            (f"fin_session_{n}_{part}", self._delete_action(key))
-            for n, digest in enumerate(digests[: room // 2])
-            for part, key in (("session", session_key(digest)), ("pointeur", session_pointer_key(account_id, digest)))
+            (part, self._delete_action(key))
+            for digest in digests[: room // 2]
+            for part, key in (
+                (Part.SESSION, session_key(digest)),
+                (Part.POINTER, session_pointer_key(account_id, digest)),
+            )
         ]
 
     def _end_remaining_sessions(self, account_id: str, digests: list[str], room: int) -> None:

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from chalicelib.clock import to_epoch
-from chalicelib.domain.errors import WriteConflict
+from chalicelib.domain.errors import Part, WriteConflict
 from chalicelib.domain.records.accounts import AccountEvent, FailedLogin, InformationsChange, PasswordChange
 from chalicelib.domain.records.sessions import Login, SessionRecord
 from tests.helpers.records import IDENTITY, NOW, draft, event, pending_account, put_draft
@@ -72,4 +72,4 @@ def test_the_password_changes_unless_it_changed_meanwhile(store, account_id):
     assert store.session_digests(account_id) == []
     with pytest.raises(WriteConflict) as stale:
         store.change_password(change)
-    assert stale.value.failed == {"identifiant"}
+    assert stale.value.failed == {Part.NIR}
