@@ -3,7 +3,7 @@
 from chalice.app import Response
 
 from .. import dependencies
-from ..domain import dossiers, holder, hours, passwords, sessions
+from ..domain import dossiers, holder, hours, identity, passwords, sessions
 from ..domain.sessions import Session, Ticket
 from ..settings import get_settings
 from . import answers, bodies, forms
@@ -21,12 +21,12 @@ def _query_parameter(name: str) -> str | None:
 DOSSIER_GONE = refusals(dossiers.NOT_FOUND)
 # What the form of "Mes informations personnelles" refuses, field by field.
 FIELD_REFUSALS = (
-    "champs_invalides",
-    "civilite_invalide",
-    "nom_longueur",
-    "nom_caracteres",
-    "telephone_fixe_invalide",
-    "telephone_portable_invalide",
+    bodies.FIELDS_INVALID,
+    identity.CIVILITE_INVALID,
+    identity.NAME_LENGTH,
+    identity.NAME_CHARACTERS,
+    identity.FIXED_PHONE_INVALID,
+    identity.MOBILE_PHONE_INVALID,
 )
 
 
@@ -64,7 +64,7 @@ def read_informations(ticket: Ticket) -> Answer:
     body=forms.InformationsForm,
     parse_body=False,
     answers={200: answers.InformationsChanged},
-    refusals=refusals(holder.NOTHING_TO_CHANGE, "champ_non_modifiable", *FIELD_REFUSALS, holder.EMAIL_NOT_HERE),
+    refusals=refusals(holder.NOTHING_TO_CHANGE, forms.UNCHANGEABLE, *FIELD_REFUSALS, holder.EMAIL_NOT_HERE),
     authenticated=True,
 )
 def change_informations(session: Session) -> Answer:
@@ -86,7 +86,7 @@ def change_informations(session: Session) -> Answer:
     summary="Modifier mon mot de passe ; les autres sessions sont fermées",
     body=forms.PasswordChangeForm,
     answers={200: answers.PasswordChanged},
-    refusals=refusals(holder.WRONG_CURRENT_PASSWORD, passwords.REFUSED, *passwords.RULE_CODES, sessions.LOCKED),
+    refusals=refusals(holder.WRONG_CURRENT_PASSWORD, passwords.REFUSED, *passwords.RULES, sessions.LOCKED),
     authenticated=True,
 )
 def change_password(session: Session, form: forms.PasswordChangeForm) -> Answer:
@@ -142,7 +142,7 @@ def set_dif(session: Session, form: forms.DifForm) -> Answer:
     summary="Créer un dossier de formation (en cours d'élaboration)",
     body=forms.DossierForm,
     answers={201: answers.Dossier},
-    refusals=refusals("champs_invalides", "caracteres_invalides", "date_invalide", dossiers.DIF_NOT_ENTERED),
+    refusals=refusals(bodies.FIELDS_INVALID, forms.CHARACTERS_INVALID, forms.DATE_INVALID, dossiers.DIF_NOT_ENTERED),
     authenticated=True,
 )
 def create_dossier(session: Session, form: forms.DossierForm) -> Response:

@@ -111,8 +111,8 @@ class HttpRefusal:
 
 
 # What a route declares it may refuse: a domain refusal (its kind says its status), an HTTP one, or
-# the code of a field its form refuses (400).
-Declared = errors.Refusal[Any] | HttpRefusal | str
+# a rule of a field its form checks (400).
+Declared = errors.Refusal[Any] | HttpRefusal | errors.FieldRule
 
 
 def refusals(*declared: Declared) -> dict[int, tuple[str, ...]]:
@@ -126,8 +126,8 @@ def refusals(*declared: Declared) -> dict[int, tuple[str, ...]]:
 
 
 def _status_and_code(refusal: Declared) -> tuple[int, str]:
-    if isinstance(refusal, str):
-        return 400, refusal
+    if isinstance(refusal, errors.FieldRule):
+        return 400, refusal.code
     if isinstance(refusal, HttpRefusal):
         return refusal.status, refusal.code
     return status_of(refusal.kind), refusal.code

@@ -4,7 +4,7 @@ from chalice.app import Response
 
 from .. import captcha_media, dependencies
 from ..clock import to_iso
-from ..domain import activation, captchas, cgu, passwords, registration
+from ..domain import activation, captchas, cgu, identity, passwords, registration
 from ..settings import get_settings
 from . import answers, bodies, forms
 from .answers import Answer
@@ -17,15 +17,15 @@ AUDIO_TYPE = "audio/wav"
 DRAFT_GONE = refusals(registration.DRAFT_NOT_FOUND)
 # What the identity form refuses, field by field.
 IDENTITY_FIELD_REFUSALS = (
-    "nir_invalide",
-    "nir_cle_invalide",
-    "courriel_invalide",
-    "courriel_confirmation_differente",
-    "telephone_fixe_invalide",
-    "telephone_portable_invalide",
-    "civilite_invalide",
-    "nom_longueur",
-    "nom_caracteres",
+    identity.NIR_INVALID,
+    identity.NIR_KEY_INVALID,
+    identity.EMAIL_INVALID,
+    forms.EMAIL_CONFIRMATION_DIFFERENT,
+    identity.FIXED_PHONE_INVALID,
+    identity.MOBILE_PHONE_INVALID,
+    identity.CIVILITE_INVALID,
+    identity.NAME_LENGTH,
+    identity.NAME_CHARACTERS,
 )
 NOT_AUDIO = HttpRefusal(
     406, "format_non_disponible", "La version sonore est disponible au format audio/wav (en-tête Accept)."
@@ -127,7 +127,7 @@ def submit_identity(draft_id: str) -> Answer:
     answers={201: answers.Registered},
     refusals=refusals(
         passwords.REFUSED,
-        *passwords.RULE_CODES,
+        *passwords.RULES,
         registration.DRAFT_NOT_FOUND,
         registration.WRONG_STEP,
         *registration.TAKEN,

@@ -25,6 +25,29 @@ class InvalidValue(ValueError):
         self.message = message
 
 
+@dataclass(frozen=True)
+class FieldRule:
+    """A rule one field's value must meet, declared beside the check that enforces it: its stable
+    code, and the sentence said beside the field (empty when each case says its own). Calling it
+    gives a fresh InvalidValue; `on` names the field it was broken in. The routes declare the rules
+    their forms check (400), for the API's description."""
+
+    code: str
+    message: str = ""
+
+    def __call__(self, message: str | None = None) -> InvalidValue:
+        return InvalidValue(self.code, self._sentence(message))
+
+    def on(self, champ: str, message: str | None = None) -> FieldError:
+        return FieldError(champ, self.code, self._sentence(message))
+
+    def _sentence(self, message: str | None) -> str:
+        sentence = message or self.message
+        if not sentence:
+            raise TypeError(f"the rule {self.code} says its sentence case by case: give it one")
+        return sentence
+
+
 class DomainError(Exception):
     """A refusal with a stable code and a French sentence that the portal can show as it is, and the
     headers its answer carries (a delay to wait, how to authenticate). Made by a `Refusal` spec."""
