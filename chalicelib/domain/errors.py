@@ -8,6 +8,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+RETRY_AFTER = "Retry-After"  # the header that says how long a refusal lasts
+
 
 @dataclass(frozen=True)
 class FieldError:
@@ -96,9 +98,6 @@ class TooManyAttempts(DomainError):
     @property
     def retry_after_seconds(self) -> int:
         return int(self.headers[RETRY_AFTER])
-
-
-RETRY_AFTER = "Retry-After"
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,16 @@ import pytest
 
 import chalicelib
 from chalicelib.api import problems
-from chalicelib.domain import registration, sessions
-from chalicelib.domain.errors import Conflict, FieldError, InvalidInput, Refusal, TooManyAttempts
+from chalicelib.domain import identity, passwords, registration, sessions
+from chalicelib.domain.errors import (
+    Conflict,
+    FieldError,
+    FieldRule,
+    InvalidInput,
+    InvalidValue,
+    Refusal,
+    TooManyAttempts,
+)
 
 
 def chalicelib_modules():
@@ -72,3 +80,14 @@ def test_a_field_s_refusal_carries_its_field_and_adds_the_case_s():
 def test_the_routes_declare_refusal_specs_by_their_status():
     declared = problems.refusals(registration.DRAFT_NOT_FOUND, sessions.LOCKED, Refusal(InvalidInput, "x", "."))
     assert declared == {404: ("inscription_introuvable",), 429: ("compte_verrouille",), 400: ("x",)}
+
+
+def test_a_field_rule_is_declared_beside_its_check_and_broken_afresh():
+    with pytest.raises(InvalidValue) as refused:
+        identity.normalize_nir("2 84 05 75 123 456 00")
+    assert refused.value.code == identity.NIR_KEY_INVALID.code
+    assert identity.NIR_KEY_INVALID() is not identity.NIR_KEY_INVALID()
+    assert passwords.LETTERS.on("mot_de_passe") == FieldError("mot_de_passe", "mdp_lettres", passwords.LETTERS.message)
+    with pytest.raises(TypeError):
+        FieldRule("nir_invalide")()  # no sentence of its own: each case says what is wrong
+    assert problems.refusals(identity.EMAIL_INVALID, *passwords.RULES)[400][:2] == ("courriel_invalide", "mdp_lettres")
