@@ -254,7 +254,7 @@ class TokenRecords(SessionRecords):
         change = link.change
         actions: NamedActions = []
         if link.old_digest:
-            actions.append((Part.OLD_EMAIL, self._delete_action(email_change_key(link.old_digest))))
+            actions.append((Part.OLD_LINK, self._delete_action(email_change_key(link.old_digest))))
         actions += [
             (
                 Part.EMAIL_CHANGE,

@@ -1,6 +1,8 @@
 """Every combination of failed parts has its answer: a store write may name any subset of its
 transaction's parts in a WriteConflict, and the route answers each with a refusal it documents (the
-contract check of every answer says so), or with a 503 to be sent again, never with a 500."""
+contract check of every answer says so), or with a 503 to be sent again, never with a 500. Each
+write of the registration, the activation, the reset, the email change and the password change is
+fed every subset of its parts."""
 
 from itertools import combinations
 
@@ -8,6 +10,9 @@ import pytest
 
 from chalicelib.domain.errors import Part, WriteConflict
 from chalicelib.store.store import Store
+from tests.helpers.accounts import JEAN, emails_to, link_code, open_accounts
+from tests.helpers.api import bearer
+from tests.helpers.people import EMAIL, NEW_PASSWORD, NIR, PASSWORD
 
 SERVICE_UNAVAILABLE = 503
 
@@ -78,3 +83,41 @@ def test_the_activation_answers_every_conflict(journey, monkeypatch, failed):
     refusing(monkeypatch, "activate_account", failed)
     status, _ = answered(journey.activate(code))
     assert status in (404, 409, 410)
+
+
+RESET_PARTS = (Part.RESET, Part.ACCOUNT, Part.NIR, Part.ATTEMPTS, Part.EVENT)
+EMAIL_CHANGE_PARTS = (Part.EMAIL_CHANGE, Part.ACCOUNT, Part.EMAIL, Part.OLD_EMAIL, Part.EVENT)
+PASSWORD_CHANGE_PARTS = (Part.NIR, Part.EVENT, Part.SESSION, Part.POINTER)
+
+
+@pytest.mark.parametrize("failed", every_subset(RESET_PARTS), ids=named)
+def test_the_password_reset_answers_every_conflict(api, journey, sent_emails, monkeypatch, failed):
+    journey.active_account()
+    assert api.post("/mots-de-passe/oubli", {"nir": NIR, "courriel": EMAIL}).status == 202
+    code = link_code(sent_emails()[-1], "reinitialisation")
+    refusing(monkeypatch, "reset_password", failed)
+    body = {"code": code, "mot_de_passe": NEW_PASSWORD, "mot_de_passe_confirmation": NEW_PASSWORD}
+    status, _ = answered(api.post("/mots-de-passe/reinitialisation", body))
+    assert status in (404, 410)
+
+
+@pytest.mark.parametrize("failed", every_subset(EMAIL_CHANGE_PARTS), ids=named)
+def test_the_email_change_answers_every_conflict(api, journey, clock, sent_emails, monkeypatch, failed):
+    (jean,) = open_accounts(journey, clock, JEAN)
+    new = "jean.nouveau@example.org"
+    asked = {"courriel": new, "courriel_confirmation": new, "mot_de_passe": PASSWORD}
+    assert jean.post("/titulaire/courriel", asked).status == 202
+    code = link_code(emails_to(sent_emails, new)[-1], "courriel")
+    refusing(monkeypatch, "change_email", failed)
+    status, code = answered(api.post("/courriels/confirmation", {"code": code}))
+    if Part.EMAIL_CHANGE not in failed and Part.EMAIL in failed:
+        assert (status, code) == (409, "courriel_deja_utilise")
+
+
+@pytest.mark.parametrize("failed", every_subset(PASSWORD_CHANGE_PARTS), ids=named)
+def test_the_password_change_answers_every_conflict(api, journey, monkeypatch, failed):
+    token = journey.active_account()
+    refusing(monkeypatch, "change_password", failed)
+    body = {"mot_de_passe_actuel": PASSWORD, "nouveau_mot_de_passe": NEW_PASSWORD, "confirmation": NEW_PASSWORD}
+    status, _ = answered(api.put("/titulaire/mot-de-passe", body, headers=bearer(token)))
+    assert status == 400
