@@ -113,8 +113,18 @@ class ApiBlueprint(Blueprint):
 
     def _answer(self, view: View, operation: Operation, parse_body: bool, path_parameters: dict[str, str]) -> Response:
         """Run a view: who asks comes first (a stranger learns nothing, not even what a body should
-        be), then the body; a refusal becomes a problem document, AWS failing a 503."""
+        be), then the body; a refusal becomes a problem document, AWS failing a 503. The app forgets
+        the request once answered: a warm function would otherwise keep its body (a password, a code)
+        until the next one."""
         request = self.current_request
+        try:
+            return self._answer_request(request, view, operation, parse_body, path_parameters)
+        finally:
+            self.app.current_request = None
+
+    def _answer_request(
+        self, request: Request, view: View, operation: Operation, parse_body: bool, path_parameters: dict[str, str]
+    ) -> Response:
         try:
             # A "ticket" route reads the session with its own items and proves it itself.
             session: list[sessions.Session | sessions.Ticket] = []

@@ -10,12 +10,18 @@ from typing import Any, NoReturn
 from chalice.app import Request
 from pydantic import BaseModel, ValidationError
 
-from ..domain.errors import FieldError, InvalidInput
-from .problems import HttpProblem
+from ..domain.errors import FieldError, InvalidInput, Refusal
+from .problems import HttpRefusal
 
 MAX_BODY_BYTES = 16 * 1024
 
 NOT_AN_OBJECT = "Le corps de la requête doit être un objet JSON valide, encodé en UTF-8."
+NOT_JSON = Refusal(InvalidInput, "json_invalide", NOT_AN_OBJECT)
+EMPTY = "Le corps de la requête est vide : un objet JSON est attendu."
+FIELDS_INVALID = Refusal(
+    InvalidInput, "champs_invalides", "Certains champs ne sont pas valides : merci de les corriger."
+)
+TOO_LARGE = HttpRefusal(413, "corps_trop_volumineux", "Le corps de la requête ne doit pas dépasser 16 Kio.")
 
 # Pydantic's error types, in the API's words. Our own rules raise errors whose type is already our code.
 _GENERIC_ERRORS = {
@@ -32,10 +38,6 @@ _GENERIC_ERRORS = {
 _TYPE_ERROR = ("type_invalide", "Ce champ n'a pas le type attendu.")
 
 
-def _reject(detail: str = NOT_AN_OBJECT) -> InvalidInput:
-    return InvalidInput("json_invalide", detail)
-
-
 def _refuse_constant(name: str) -> NoReturn:
     raise ValueError(name)  # NaN and Infinity are not JSON
 
@@ -45,17 +47,17 @@ def json_object(request: Request, *, optional: bool = False) -> dict[str, Any]:
     if isinstance(raw, str):  # Chalice gives bytes; its stub allows either
         raw = raw.encode("utf-8")
     if len(raw) > MAX_BODY_BYTES:
-        raise HttpProblem(413, "corps_trop_volumineux", "Le corps de la requête ne doit pas dépasser 16 Kio.")
+        raise TOO_LARGE()
     if not raw.strip():
         if optional:
             return {}
-        raise _reject("Le corps de la requête est vide : un objet JSON est attendu.")
+        raise NOT_JSON(EMPTY)
     try:
         data = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
     except (UnicodeDecodeError, ValueError, RecursionError):
-        raise _reject() from None
+        raise NOT_JSON() from None
     if not isinstance(data, dict):
-        raise _reject()
+        raise NOT_JSON()
     return data
 
 
@@ -104,8 +106,8 @@ def parse[F: BaseModel](form_class: type[F], request: Request, *, optional: bool
 
 def invalid(errors: list[FieldError]) -> InvalidInput:
     if len(errors) == 1:
-        return InvalidInput(errors[0].code, errors[0].message, errors)
-    return InvalidInput("champs_invalides", "Certains champs ne sont pas valides : merci de les corriger.", errors)
+        return Refusal.of_field(InvalidInput, errors[0])()  # the one field's own code and sentence
+    return FIELDS_INVALID(erreurs=errors)
 
 
 def query_parameter(request: Request, name: str) -> str | None:

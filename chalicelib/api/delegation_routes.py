@@ -7,7 +7,7 @@ route exists under `comptes-delegues`."""
 from chalice.app import Response
 
 from .. import dependencies
-from ..domain import delegations, dossiers, recovery
+from ..domain import delegations, dossiers, identity, recovery
 from ..domain.delegations import rules
 from ..domain.sessions import Session, Ticket
 from ..settings import get_settings
@@ -21,6 +21,7 @@ blueprint = ApiBlueprint(__name__)
 
 def _query_parameter(name: str) -> str | None:
     return bodies.query_parameter(blueprint.current_request, name)
+
 
 DELEGATED = "/titulaire/comptes-delegues/{delegation_id}"
 DELEGATION_GONE = refusals(rules.NOT_FOUND)
@@ -38,8 +39,8 @@ DELEGATION_GONE = refusals(rules.NOT_FOUND)
     refusals=refusals(
         rules.TO_ONESELF,
         rules.BAD_END,
-        "courriel_invalide",
-        "date_invalide",
+        identity.EMAIL_INVALID,
+        forms.DATE_INVALID,
         rules.EXISTING,
         rules.TOO_MANY,
         rules.BUSY,
@@ -96,9 +97,7 @@ def revoke(session: Session, delegation_id: str) -> Response:
     summary="Accepter une délégation avec le code de l'invitation, depuis son propre compte",
     body=forms.CodeForm,
     answers={200: answers.DelegationAccepted},
-    refusals=refusals(
-        rules.TO_ONESELF, rules.OTHER_RECIPIENT, rules.CODE_UNKNOWN, rules.BUSY, rules.CODE_EXPIRED
-    ),
+    refusals=refusals(rules.TO_ONESELF, rules.OTHER_RECIPIENT, rules.CODE_UNKNOWN, rules.BUSY, rules.CODE_EXPIRED),
     authenticated="session",
 )
 def accept(session: Session, form: forms.CodeForm) -> Answer:
@@ -188,8 +187,8 @@ def delegated_dossier(ticket: Ticket, delegation_id: str, dossier_id: str) -> An
     refusals=refusals(
         rules.NOT_FOUND,
         rules.CONFIDENTIAL_REFUSED,
-        "caracteres_invalides",
-        "date_invalide",
+        forms.CHARACTERS_INVALID,
+        forms.DATE_INVALID,
         rules.SCOPE_TOO_NARROW,
         dossiers.DIF_NOT_ENTERED,
     ),

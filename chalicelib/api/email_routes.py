@@ -1,7 +1,7 @@
 """The confirmed email change: the request from the holder space, the confirmation from the link."""
 
 from .. import dependencies
-from ..domain import email_change, recovery, sessions
+from ..domain import email_change, identity, recovery, sessions
 from ..domain.sessions import Session
 from ..settings import get_settings
 from . import answers, forms
@@ -20,8 +20,8 @@ blueprint = ApiBlueprint(__name__)
     answers={202: answers.EmailChangeRequested},
     refusals=refusals(
         email_change.UNCHANGED,
-        "courriel_invalide",
-        "courriel_confirmation_differente",
+        identity.EMAIL_INVALID,
+        forms.EMAIL_CONFIRMATION_DIFFERENT,
         email_change.WRONG_PASSWORD,
         email_change.TAKEN,
         email_change.BUSY,

@@ -12,7 +12,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic_core import PydanticCustomError
 
 from ..domain import identity
-from ..domain.errors import InvalidValue
+from ..domain.errors import FieldRule, InvalidValue
 
 
 class Form(BaseModel):
@@ -27,6 +27,11 @@ def _rule(normalize: Callable[[str], str]) -> AfterValidator:
             raise PydanticCustomError(error.code, error.message) from None
 
     return AfterValidator(apply)
+
+
+def _broken(rule: FieldRule) -> PydanticCustomError:
+    """A form's own rule broken, as pydantic reports it (a new error each time)."""
+    return PydanticCustomError(rule.code, rule.message)
 
 
 def _blank_is_absent(value: object) -> object:
@@ -76,6 +81,11 @@ class IdentityForm(Form):
         return _confirms_email(confirmation, info)
 
 
+EMAIL_CONFIRMATION_DIFFERENT = FieldRule(
+    "courriel_confirmation_differente", "La confirmation ne correspond pas à l'adresse courriel saisie."
+)
+
+
 def _confirms_email(confirmation: str, info: ValidationInfo) -> str:
     """`courriel_confirmation` must be the address typed in `courriel`, case aside."""
     email = info.data.get("courriel")
@@ -87,10 +97,7 @@ def _confirms_email(confirmation: str, info: ValidationInfo) -> str:
         except InvalidValue:
             same = False
         if not same:
-            raise PydanticCustomError(
-                "courriel_confirmation_differente",
-                "La confirmation ne correspond pas à l'adresse courriel saisie.",
-            )
+            raise _broken(EMAIL_CONFIRMATION_DIFFERENT)
     return confirmation
 
 
@@ -128,13 +135,20 @@ class PasswordResetForm(Form):
 # Holder space ------------------------------------------------------------------------------------
 
 
+DATE_INVALID = FieldRule("date_invalide", "La date doit être au format AAAA-MM-JJ.")
+
+
 def _iso_date(value: str) -> str:
     from datetime import date
 
     try:
         return date.fromisoformat(value.strip()).isoformat()
     except ValueError:
-        raise PydanticCustomError("date_invalide", "La date doit être au format AAAA-MM-JJ.") from None
+        raise _broken(DATE_INVALID) from None
+
+
+REQUIRED = FieldRule("champ_requis", "Ce champ est obligatoire.")
+CHARACTERS_INVALID = FieldRule("caracteres_invalides", "Ce champ contient des caractères non autorisés.")
 
 
 def _non_blank_text(value: str) -> str:
@@ -142,15 +156,15 @@ def _non_blank_text(value: str) -> str:
 
     value = " ".join(identity.clean_text(value).split())
     if not value:
-        raise PydanticCustomError("champ_requis", "Ce champ est obligatoire.")
+        raise _broken(REQUIRED)
     if any(unicodedata.category(char).startswith("C") for char in value):
-        raise PydanticCustomError("caracteres_invalides", "Ce champ contient des caractères non autorisés.")
+        raise _broken(CHARACTERS_INVALID)
     return value
 
 
-def _refused(code: str, message: str) -> AfterValidator:
+def _refused(rule: FieldRule) -> AfterValidator:
     def refuse(value: object) -> NoReturn:
-        raise PydanticCustomError(code, message)
+        raise _broken(rule)
 
     return AfterValidator(refuse)
 
@@ -158,9 +172,13 @@ def _refused(code: str, message: str) -> AfterValidator:
 DossierText = Annotated[str, _text(200), AfterValidator(_non_blank_text)]
 CodeCpf = Annotated[str, Field(pattern=r"^\s*[0-9A-Za-z-]{1,20}\s*$"), AfterValidator(str.strip)]
 IsoDate = Annotated[str, _text(10), AfterValidator(_iso_date)]
-Unchangeable = Annotated[
-    object, _refused("champ_non_modifiable", "Cette information ne peut pas être modifiée depuis votre espace.")
-]
+UNCHANGEABLE = FieldRule("champ_non_modifiable", "Cette information ne peut pas être modifiée depuis votre espace.")
+EMAIL_UNCHANGEABLE = FieldRule(
+    "courriel_non_modifiable",
+    "L'adresse courriel se modifie par un changement confirmé (POST /titulaire/courriel) : un lien de "
+    "confirmation est alors envoyé à la nouvelle adresse.",
+)
+Unchangeable = Annotated[object, _refused(UNCHANGEABLE)]
 
 
 class DifForm(Form):
@@ -187,14 +205,7 @@ class InformationsForm(Form):
     telephone_portable: Annotated[MobilePhone | None, BeforeValidator(_blank_is_absent)] = None
     nir: Unchangeable = None
     nom_naissance: Unchangeable = None
-    courriel: Annotated[
-        object,
-        _refused(
-            "courriel_non_modifiable",
-            "L'adresse courriel se modifie par un changement confirmé (POST /titulaire/courriel) : un lien de "
-            "confirmation est alors envoyé à la nouvelle adresse.",
-        ),
-    ] = None
+    courriel: Annotated[object, _refused(EMAIL_UNCHANGEABLE)] = None
 
     def changes(self) -> dict[str, str | None]:
         return {name: getattr(self, name) for name in self.model_fields_set}
@@ -238,11 +249,14 @@ class DelegationForm(Form):
         return None if self.fin is None else date.fromisoformat(self.fin)
 
 
+CONFIDENTIAL_REFUSED = FieldRule(
+    "confidentiel_non_autorise", "Seul le titulaire du compte peut créer un dossier confidentiel."
+)
+
+
 def _not_confidential(value: bool) -> bool:
     if value:
-        raise PydanticCustomError(
-            "confidentiel_non_autorise", "Seul le titulaire du compte peut créer un dossier confidentiel."
-        )
+        raise _broken(CONFIDENTIAL_REFUSED)
     return value
 
 

@@ -1,11 +1,9 @@
 """The holder space ("Espace Titulaire"), behind a session: thin routes over the domain."""
 
-
 from chalice.app import Response
 
 from .. import dependencies
-from ..domain import dossiers, holder, hours, passwords, sessions
-from ..domain.errors import Conflict
+from ..domain import dossiers, holder, hours, identity, passwords, sessions
 from ..domain.sessions import Session, Ticket
 from ..settings import get_settings
 from . import answers, bodies, forms
@@ -19,15 +17,16 @@ blueprint = ApiBlueprint(__name__)
 def _query_parameter(name: str) -> str | None:
     return bodies.query_parameter(blueprint.current_request, name)
 
+
 DOSSIER_GONE = refusals(dossiers.NOT_FOUND)
 # What the form of "Mes informations personnelles" refuses, field by field.
 FIELD_REFUSALS = (
-    "champs_invalides",
-    "civilite_invalide",
-    "nom_longueur",
-    "nom_caracteres",
-    "telephone_fixe_invalide",
-    "telephone_portable_invalide",
+    bodies.FIELDS_INVALID,
+    identity.CIVILITE_INVALID,
+    identity.NAME_LENGTH,
+    identity.NAME_CHARACTERS,
+    identity.FIXED_PHONE_INVALID,
+    identity.MOBILE_PHONE_INVALID,
 )
 
 
@@ -65,13 +64,13 @@ def read_informations(ticket: Ticket) -> Answer:
     body=forms.InformationsForm,
     parse_body=False,
     answers={200: answers.InformationsChanged},
-    refusals=refusals(holder.NOTHING_TO_CHANGE, "champ_non_modifiable", *FIELD_REFUSALS, holder.EMAIL_NOT_HERE),
+    refusals=refusals(holder.NOTHING_TO_CHANGE, forms.UNCHANGEABLE, *FIELD_REFUSALS, holder.EMAIL_NOT_HERE),
     authenticated="session",
 )
 def change_informations(session: Session) -> Answer:
     form, errors = bodies.check(forms.InformationsForm, bodies.json_object(blueprint.current_request))
     if any(error.code == holder.EMAIL_NOT_HERE.code for error in errors):
-        raise Conflict(holder.EMAIL_NOT_HERE.code, holder.EMAIL_NOT_HERE.detail, errors)
+        raise holder.EMAIL_NOT_HERE(erreurs=errors)
     if form is None:
         raise bodies.invalid(errors)
     changed = holder.change_informations(dependencies.store(), dependencies.clock(), session.account_id, form.changes())
@@ -87,7 +86,7 @@ def change_informations(session: Session) -> Answer:
     summary="Modifier mon mot de passe ; les autres sessions sont fermées",
     body=forms.PasswordChangeForm,
     answers={200: answers.PasswordChanged},
-    refusals=refusals(holder.WRONG_CURRENT_PASSWORD, passwords.REFUSED, *passwords.RULE_CODES, sessions.LOCKED),
+    refusals=refusals(holder.WRONG_CURRENT_PASSWORD, passwords.REFUSED, *passwords.RULES, sessions.LOCKED),
     authenticated="session",
 )
 def change_password(session: Session, form: forms.PasswordChangeForm) -> Answer:
@@ -144,7 +143,7 @@ def set_dif(session: Session, form: forms.DifForm) -> Answer:
     summary="Créer un dossier de formation (en cours d'élaboration)",
     body=forms.DossierForm,
     answers={201: answers.Dossier},
-    refusals=refusals("champs_invalides", "caracteres_invalides", "date_invalide", dossiers.DIF_NOT_ENTERED),
+    refusals=refusals(bodies.FIELDS_INVALID, forms.CHARACTERS_INVALID, forms.DATE_INVALID, dossiers.DIF_NOT_ENTERED),
     authenticated="session",
 )
 def create_dossier(session: Session, form: forms.DossierForm) -> Response:

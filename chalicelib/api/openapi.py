@@ -11,9 +11,11 @@ from typing import Any, Literal, TypeGuard
 from chalice.app import Chalice, Response
 from pydantic import BaseModel
 
+from ..domain import sessions
+from . import bodies
 from .answers import Answer
 from .blueprint import ApiBlueprint, Operation, operation_of
-from .problems import FRAMEWORK_PROBLEMS, PROBLEM_TYPE, SERVICE_UNAVAILABLE, TITLES
+from .problems import FRAMEWORK_PROBLEMS, PROBLEM_TYPE, SERVICE_UNAVAILABLE, TITLES, refusals
 
 VERSION = "1.0.0"
 REFERENCE = "#/components/schemas/{model}"
@@ -23,8 +25,8 @@ Codes = dict[int, tuple[str, ...]]
 # Problems every route may answer, besides its own.
 BODY_PROBLEMS: Codes = {
     400: (
-        "json_invalide",
-        "champs_invalides",
+        bodies.NOT_JSON.code,
+        bodies.FIELDS_INVALID.code,
         "champ_inconnu",
         "champ_requis",
         "type_invalide",
@@ -33,10 +35,10 @@ BODY_PROBLEMS: Codes = {
         "valeur_hors_limites",
         "format_invalide",
     ),
-    413: ("corps_trop_volumineux",),
+    413: (bodies.TOO_LARGE.code,),
     415: (FRAMEWORK_PROBLEMS[415][0],),
 }
-SESSION_PROBLEMS: Codes = {401: ("session_invalide",)}
+SESSION_PROBLEMS: Codes = refusals(sessions.INVALID_SESSION)
 AWS_PROBLEMS: Codes = {503: (SERVICE_UNAVAILABLE[0],)}
 # Routes that answer without AWS.
 WITHOUT_AWS = {("GET", "/cgu"), ("GET", "/openapi.json"), ("GET", "/mots-de-passe/regles")}
@@ -187,8 +189,8 @@ def _problems(path: str, method: str, operation: Operation) -> Json:
         shared.append(SESSION_PROBLEMS)
     if (method, path) not in WITHOUT_AWS:
         shared.append(AWS_PROBLEMS)
-    for refusals in shared:
-        for status, status_codes in refusals.items():
+    for problems in shared:
+        for status, status_codes in problems.items():
             codes.setdefault(status, [])
             codes[status] += [code for code in status_codes if code not in codes[status]]
     return {

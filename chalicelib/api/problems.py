@@ -2,7 +2,8 @@
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from chalice.app import Response
@@ -92,16 +93,26 @@ def service_unavailable() -> Response:
 class HttpProblem(Exception):
     """A refusal that belongs to HTTP rather than to the domain (body too large, wrong Accept...)."""
 
-    def __init__(
-        self, status: int, code: str, detail: str, erreurs: list[errors.FieldError] | tuple[errors.FieldError, ...] = ()
-    ) -> None:
+    def __init__(self, status: int, code: str, detail: str, erreurs: Sequence[errors.FieldError] = ()) -> None:
         super().__init__(code)
         self.status, self.code, self.detail, self.erreurs = status, code, detail, list(erreurs)
 
 
-# What a route declares it may refuse: a domain refusal (its class says its status), an HTTP one, or
-# the code of a field its form refuses (400).
-Declared = errors.DomainError | errors.Refusal | HttpProblem | str
+@dataclass(frozen=True)
+class HttpRefusal:
+    """An HTTP refusal, declared once like the domain's: each call makes a fresh HttpProblem."""
+
+    status: int
+    code: str
+    detail: str
+
+    def __call__(self) -> HttpProblem:
+        return HttpProblem(self.status, self.code, self.detail)
+
+
+# What a route declares it may refuse: a domain refusal (its kind says its status), an HTTP one, or
+# a rule of a field its form checks (400).
+Declared = errors.Refusal[Any] | HttpRefusal | errors.FieldRule
 
 
 def refusals(*declared: Declared) -> dict[int, tuple[str, ...]]:
@@ -115,12 +126,15 @@ def refusals(*declared: Declared) -> dict[int, tuple[str, ...]]:
 
 
 def _status_and_code(refusal: Declared) -> tuple[int, str]:
-    if isinstance(refusal, str):
-        return 400, refusal
-    if isinstance(refusal, HttpProblem):
+    if isinstance(refusal, errors.FieldRule):
+        return 400, refusal.code
+    if isinstance(refusal, HttpRefusal):
         return refusal.status, refusal.code
-    kind = refusal.kind if isinstance(refusal, errors.Refusal) else type(refusal)
-    return next(status for cls, status in STATUS_OF.items() if issubclass(kind, cls)), refusal.code
+    return status_of(refusal.kind), refusal.code
+
+
+def status_of(kind: type[errors.DomainError]) -> int:
+    return next(status for cls, status in STATUS_OF.items() if issubclass(kind, cls))
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -141,7 +155,7 @@ def problem(
     status: int,
     code: str,
     detail: str,
-    erreurs: list[errors.FieldError] | tuple[errors.FieldError, ...] = (),
+    erreurs: Sequence[errors.FieldError] = (),
     headers: dict[str, str] | None = None,
 ) -> Response:
     title = TITLES.get(status, "Erreur")
@@ -158,13 +172,7 @@ def problem(
 def from_exception(error: errors.DomainError | HttpProblem) -> Response:
     if isinstance(error, HttpProblem):
         return problem(error.status, error.code, error.detail, error.erreurs)
-    status = next(status for kind, status in STATUS_OF.items() if isinstance(error, kind))
-    headers: dict[str, str] = {}
-    if isinstance(error, errors.TooManyAttempts):
-        headers["Retry-After"] = str(error.retry_after_seconds)
-    if status == 401 and error.code == "session_invalide":
-        headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
-    return problem(status, error.code, error.detail, error.erreurs, headers)
+    return problem(status_of(type(error)), error.code, error.detail, error.erreurs, error.headers)
 
 
 def problem_documents(event: Any, get_response: Callable[[Any], Response]) -> Response:

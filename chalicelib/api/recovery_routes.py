@@ -30,7 +30,7 @@ def answering_in_constant_time() -> Iterator[None]:
         dependencies.sleep(remaining)
 
 
-PASSWORD_REFUSALS = (passwords.REFUSED, *passwords.RULE_CODES)
+PASSWORD_REFUSALS = (passwords.REFUSED, *passwords.RULES)
 
 
 @blueprint.route(

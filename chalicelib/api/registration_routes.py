@@ -4,12 +4,12 @@ from chalice.app import Response
 
 from .. import captcha_media, dependencies
 from ..clock import to_iso
-from ..domain import activation, captchas, cgu, passwords, registration
+from ..domain import activation, captchas, cgu, identity, passwords, registration
 from ..settings import get_settings
 from . import answers, bodies, forms
 from .answers import Answer
 from .blueprint import ApiBlueprint
-from .problems import HttpProblem, json_response, refusals
+from .problems import HttpRefusal, json_response, refusals
 
 blueprint = ApiBlueprint(__name__)
 
@@ -17,20 +17,20 @@ AUDIO_TYPE = "audio/wav"
 DRAFT_GONE = refusals(registration.DRAFT_NOT_FOUND)
 # What the identity form refuses, field by field.
 IDENTITY_FIELD_REFUSALS = (
-    "nir_invalide",
-    "nir_cle_invalide",
-    "courriel_invalide",
-    "courriel_confirmation_differente",
-    "telephone_fixe_invalide",
-    "telephone_portable_invalide",
-    "civilite_invalide",
-    "nom_longueur",
-    "nom_caracteres",
+    identity.NIR_INVALID,
+    identity.NIR_KEY_INVALID,
+    identity.EMAIL_INVALID,
+    forms.EMAIL_CONFIRMATION_DIFFERENT,
+    identity.FIXED_PHONE_INVALID,
+    identity.MOBILE_PHONE_INVALID,
+    identity.CIVILITE_INVALID,
+    identity.NAME_LENGTH,
+    identity.NAME_CHARACTERS,
 )
-NOT_AUDIO = HttpProblem(
+NOT_AUDIO = HttpRefusal(
     406, "format_non_disponible", "La version sonore est disponible au format audio/wav (en-tête Accept)."
 )
-CAPTCHA_GONE = HttpProblem(404, captchas.EXPIRED.code, captchas.EXPIRED.message)
+CAPTCHA_GONE = HttpRefusal(404, captchas.EXPIRED.code, captchas.EXPIRED.message)
 
 
 @blueprint.route(
@@ -127,7 +127,7 @@ def submit_identity(draft_id: str) -> Answer:
     answers={201: answers.Registered},
     refusals=refusals(
         passwords.REFUSED,
-        *passwords.RULE_CODES,
+        *passwords.RULES,
         registration.DRAFT_NOT_FOUND,
         registration.WRONG_STEP,
         *registration.TAKEN,
@@ -193,10 +193,10 @@ def create_captcha(form: forms.EmptyForm) -> Answer:
 def captcha_audio(captcha_id: str) -> Response:
     accept = blueprint.current_request.headers.get("accept") or ""
     if AUDIO_TYPE not in accept and "audio/*" not in accept:
-        raise NOT_AUDIO
+        raise NOT_AUDIO()
     captcha = captchas.find_live(dependencies.store(), dependencies.clock(), captcha_id, get_settings().captcha_key())
     if captcha is None:
-        raise CAPTCHA_GONE
+        raise CAPTCHA_GONE()
     return Response(body=captcha_media.audio_wav(captcha.answer), headers={"Content-Type": AUDIO_TYPE})
 
 

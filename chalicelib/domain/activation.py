@@ -11,7 +11,7 @@ from typing import Protocol
 
 from ..clock import Clock
 from . import history, tokens
-from .errors import Conflict, Expired, NotFound, WriteConflict
+from .errors import Conflict, Expired, NotFound, Part, Refusal, WriteConflict
 from .expiry import has_expired
 from .records.tokens import Activation, ActivationUse
 
@@ -26,13 +26,16 @@ ACTIVATED = (
     "Votre compte a bien été activé, vous pouvez vous connecter avec votre numéro de sécurité sociale "
     "et le mot de passe que vous avez choisi lors de votre inscription."
 )
-UNKNOWN = NotFound(
-    "activation_invalide", "Ce lien d'activation n'est pas valide : vérifiez qu'il a été copié en entier."
+UNKNOWN = Refusal(
+    NotFound, "activation_invalide", "Ce lien d'activation n'est pas valide : vérifiez qu'il a été copié en entier."
 )
-ALREADY_USED = Conflict(
-    "compte_deja_active", "Ce lien d'activation a déjà servi : votre compte est actif, vous pouvez vous connecter."
+ALREADY_USED = Refusal(
+    Conflict,
+    "compte_deja_active",
+    "Ce lien d'activation a déjà servi : votre compte est actif, vous pouvez vous connecter.",
 )
-EXPIRED = Expired(
+EXPIRED = Refusal(
+    Expired,
     "activation_expiree",
     "Ce lien d'activation a expiré : le délai de 15 jours est dépassé, merci de recommencer votre inscription.",
 )
@@ -41,23 +44,23 @@ EXPIRED = Expired(
 def activate(store: ActivationStore, clock: Clock, code: str) -> None:
     secret = tokens.activation_secret(code)
     if secret is None:
-        raise UNKNOWN
+        raise UNKNOWN()
     now = clock()
     activation = _usable(store.get_activation(tokens.digest(secret)), now)
     try:
         store.activate_account(ActivationUse(activation, history.event(history.ACTIVATION, now), now))
     except WriteConflict as conflict:
-        if "activation" in conflict.failed:
-            _usable(conflict.found("activation", Activation), now)
+        if Part.ACTIVATION in conflict.failed:
+            _usable(conflict.found(Part.ACTIVATION, Activation), now)
         # The token was fine but the account is no longer the pending one it named: its time is over.
-        raise EXPIRED from None
+        raise EXPIRED() from None
 
 
 def _usable(activation: Activation | None, now: datetime) -> Activation:
     if activation is None:
-        raise UNKNOWN
+        raise UNKNOWN()
     if activation.used_at is not None:
-        raise ALREADY_USED
+        raise ALREADY_USED()
     if has_expired(activation, now):
-        raise EXPIRED
+        raise EXPIRED()
     return activation

@@ -32,7 +32,7 @@ from typing import Protocol
 
 from ..clock import Clock, to_iso
 from . import declaration_file, rights, tokens
-from .errors import WriteConflict
+from .errors import Part, WriteConflict
 from .records.crediting import (
     AppliedChunk,
     Credit,
@@ -43,7 +43,7 @@ from .records.crediting import (
     RightsCondition,
     YearCredit,
 )
-from .records.hours import RIGHTS_ID_PART, Movement
+from .records.hours import Movement
 from .records.hours import Rights as RightsRecord
 from .retry import on_conflict_retry
 
@@ -261,14 +261,14 @@ def _credit(
         # Someone wrote this NIR meanwhile: the refusal carries the records as they now are
         # (none when DynamoDB cancelled us for another transaction in flight: try again as is).
         pause(number)
-        if RIGHTS_ID_PART in conflict.failed:
+        if Part.RIGHTS_ID in conflict.failed:
             # Another chunk or a login gave the NIR its rights id first: write under theirs. What
             # their write put there is unknown until a refusal says it (the next attempt's).
-            state.rights_ids[nir] = conflict.found(RIGHTS_ID_PART, str)
-        if "droits" in conflict.failed:
-            state.by_nir[nir] = conflict.found("droits", RightsRecord)
-        if "annee" in conflict.failed:
-            state.by_year[(nir, year)] = conflict.found("annee", YearCredit)
+            state.rights_ids[nir] = conflict.found(Part.RIGHTS_ID, str)
+        if Part.RIGHTS in conflict.failed:
+            state.by_nir[nir] = conflict.found(Part.RIGHTS, RightsRecord)
+        if Part.YEAR in conflict.failed:
+            state.by_year[(nir, year)] = conflict.found(Part.YEAR, YearCredit)
 
     return on_conflict_retry(
         attempt, lambda: CreditContention(f"line {source.line} kept conflicting"), after_conflict=read_again

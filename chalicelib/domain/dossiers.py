@@ -11,7 +11,7 @@ from typing import Protocol
 
 from ..clock import Clock, to_iso
 from . import history, hours, sessions, tokens
-from .errors import Conflict, InvalidInput, NotFound, Refusal, WriteConflict
+from .errors import Conflict, InvalidInput, NotFound, Part, Refusal, WriteConflict
 from .records.hours import Dossier, DossierCreation, DossierTransition, Movement
 from .records.sessions import SessionRecord, SessionTouch
 from .states import DossierStatus
@@ -38,25 +38,25 @@ DRAFT, VALIDATED, CLOSED = DossierStatus.DRAFT, DossierStatus.VALIDATED, Dossier
 # The list filter `etat`: a dossier is "en cours" until it is closed.
 STATES = {"en_cours": (DRAFT, VALIDATED), "clos": (CLOSED,)}
 
-NOT_FOUND = NotFound("dossier_introuvable", "Ce dossier de formation est introuvable.")
-DIF_NOT_ENTERED = Conflict(
+NOT_FOUND = Refusal(NotFound, "dossier_introuvable", "Ce dossier de formation est introuvable.")
+DIF_NOT_ENTERED = Refusal(
+    Conflict,
     "dif_non_renseigne",
     "Le solde DIF doit obligatoirement être saisi (même s'il est à 0) avant de créer un premier dossier de formation.",
 )
-NOT_ENOUGH_HOURS = Conflict(
+NOT_ENOUGH_HOURS = Refusal(
+    Conflict,
     "heures_insuffisantes",
     "Les heures disponibles sur votre compte (DIF puis CPF) ne suffisent pas pour valider ce dossier.",
 )
-BAD_STATE_FILTER = InvalidInput("etat_invalide", "Le filtre « etat » doit valoir « en_cours » ou « clos ».")
+BAD_STATE_FILTER = Refusal(InvalidInput, "etat_invalide", "Le filtre « etat » doit valoir « en_cours » ou « clos ».")
 
 
 BAD_STATE = Refusal(Conflict, "etat_dossier_invalide")
 
 
 def _bad_state(expected: str) -> Conflict:
-    return Conflict(
-        BAD_STATE.code, f"Ce dossier de formation n'est pas {expected} : cette action n'est pas possible."
-    )
+    return BAD_STATE(f"Ce dossier de formation n'est pas {expected} : cette action n'est pas possible.")
 
 
 @dataclass(frozen=True)
@@ -99,23 +99,23 @@ def create(store: DossierStore, clock: Clock, account_id: str, new: NewDossier, 
     try:
         store.create_dossier(DossierCreation(account_id, rights_id, dossier, event, now))
     except WriteConflict:
-        raise DIF_NOT_ENTERED from None
+        raise DIF_NOT_ENTERED() from None
     return dossier
 
 
 def find(store: DossierStore, account_id: str, dossier_id: str) -> Dossier:
     if not tokens.is_well_formed_id(dossier_id):
-        raise NOT_FOUND  # junk never reaches the table
+        raise NOT_FOUND()  # junk never reaches the table
     dossier = store.get_dossier(account_id, dossier_id)
     if dossier is None:
-        raise NOT_FOUND
+        raise NOT_FOUND()
     return dossier
 
 
 def list_all(store: DossierStore, account_id: str, state: str | None = None) -> list[Dossier]:
     """Newest first."""
     if state is not None and state not in STATES:
-        raise BAD_STATE_FILTER
+        raise BAD_STATE_FILTER()
     dossiers = store.list_dossiers(account_id, STATES[state] if state else None)
     return sorted(dossiers, key=lambda d: (d.cree_le, d.id), reverse=True)
 
@@ -127,7 +127,7 @@ def read(store: DossierStore, clock: Clock, ticket: sessions.Ticket, dossier_id:
     record, found = store.get_session_and_dossier(ticket.digest, ticket.account_id, dossier_id if well_formed else None)
     sessions.admit_and_keep_alive(store, record, ticket, clock(), idle_seconds=idle_seconds)
     if found is None:
-        raise NOT_FOUND
+        raise NOT_FOUND()
     return found
 
 
@@ -148,17 +148,15 @@ def validate(
         validation = DossierTransition(session.account_id, session.rights_id, dossier, moment, event, now, touch)
         store.validate_dossier(validation)
     except WriteConflict as conflict:
-        if "session" in conflict.failed:
-            raise sessions.INVALID_SESSION from None  # logged out meanwhile
-        if "dossier" in conflict.failed:
+        if Part.SESSION in conflict.failed:
+            raise sessions.INVALID_SESSION() from None  # logged out meanwhile
+        if Part.DOSSIER in conflict.failed:
             raise _bad_state("en cours d'élaboration") from None  # validated meanwhile
-        raise NOT_ENOUGH_HOURS from None
+        raise NOT_ENOUGH_HOURS() from None
     return replace(dossier, statut=VALIDATED, valide_le=moment)
 
 
-def close(
-    store: DossierStore, clock: Clock, ticket: sessions.Ticket, dossier_id: str, *, idle_seconds: int
-) -> Dossier:
+def close(store: DossierStore, clock: Clock, ticket: sessions.Ticket, dossier_id: str, *, idle_seconds: int) -> Dossier:
     """Debit the reserved hours (the CPF balance goes down by what the DIF did not cover: hours can
     then be earned again up to the ceiling) and record the movement. Two requests, as validation."""
     now = clock()
@@ -174,8 +172,8 @@ def close(
         closure = DossierTransition(session.account_id, session.rights_id, dossier, moment, event, now, touch, movement)
         store.close_dossier(closure)
     except WriteConflict as conflict:
-        if "session" in conflict.failed:
-            raise sessions.INVALID_SESSION from None
+        if Part.SESSION in conflict.failed:
+            raise sessions.INVALID_SESSION() from None
         raise _bad_state("validé") from None  # closed meanwhile
     return replace(dossier, statut=CLOSED, clos_le=moment)
 
@@ -188,7 +186,7 @@ def _session_and_dossier(
     record, found = store.get_session_and_dossier(ticket.digest, ticket.account_id, dossier_id if well_formed else None)
     session = sessions.admit(record, ticket, now)
     if found is None:
-        raise NOT_FOUND
+        raise NOT_FOUND()
     return session, found
 
 

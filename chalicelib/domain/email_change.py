@@ -14,7 +14,18 @@ from typing import NamedTuple, Protocol
 
 from ..clock import Clock
 from . import history, identity, passwords, recovery, sessions, tokens
-from .errors import Conflict, DeliveryFailed, Expired, FieldError, Forbidden, InvalidInput, NotFound, WriteConflict
+from .errors import (
+    Conflict,
+    DeliveryFailed,
+    Expired,
+    FieldError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    Part,
+    Refusal,
+    WriteConflict,
+)
 from .expiry import has_expired, is_live
 from .ports import Mailer
 from .records.accounts import Account, LoginRecordsAndReservation
@@ -34,32 +45,36 @@ NOT_SENT = (
 )
 CHANGED = "Votre adresse courriel a bien été modifiée : c'est désormais celle de votre compte."
 
-UNCHANGED = InvalidInput(
+UNCHANGED = Refusal(
+    InvalidInput,
     "courriel_inchange",
     "Cette adresse courriel est déjà celle de votre compte.",
-    [FieldError("courriel", "courriel_inchange", "Cette adresse courriel est déjà celle de votre compte.")],
+    (FieldError("courriel", "courriel_inchange", "Cette adresse courriel est déjà celle de votre compte."),),
 )
-WRONG_PASSWORD = Forbidden(
+WRONG_PASSWORD = Refusal(
+    Forbidden,
     "mot_de_passe_incorrect",
     "Le mot de passe saisi n'est pas le bon.",
-    [FieldError("mot_de_passe", "mot_de_passe_incorrect", "Le mot de passe saisi n'est pas le bon.")],
+    (FieldError("mot_de_passe", "mot_de_passe_incorrect", "Le mot de passe saisi n'est pas le bon."),),
 )
-TAKEN = Conflict(
+TAKEN = Refusal(
+    Conflict,
     "courriel_deja_utilise",
     "Cette adresse courriel est déjà utilisée par un compte.",
-    [FieldError("courriel", "courriel_deja_utilise", "Cette adresse courriel est déjà utilisée par un compte.")],
+    (FieldError("courriel", "courriel_deja_utilise", "Cette adresse courriel est déjà utilisée par un compte."),),
 )
-BUSY = Conflict(
+BUSY = Refusal(
+    Conflict,
     "demande_concurrente",
     "Une autre demande sur votre compte vient d'être traitée au même moment : merci de recommencer.",
 )
-CODE_UNKNOWN = NotFound(
-    "code_invalide", "Ce lien de confirmation n'est pas valide ou a déjà servi : faites une nouvelle demande."
+CODE_UNKNOWN = Refusal(
+    NotFound, "code_invalide", "Ce lien de confirmation n'est pas valide ou a déjà servi : faites une nouvelle demande."
 )
-CODE_EXPIRED = Expired(
-    "code_expire", "Ce lien de confirmation a expiré : faites une nouvelle demande de changement d'adresse."
+CODE_EXPIRED = Refusal(
+    Expired, "code_expire", "Ce lien de confirmation a expiré : faites une nouvelle demande de changement d'adresse."
 )
-ACCOUNT_NOT_FOUND = NotFound("compte_introuvable", "Ce compte est introuvable.")
+ACCOUNT_NOT_FOUND = Refusal(NotFound, "compte_introuvable", "Ce compte est introuvable.")
 
 
 class EmailChangeStore(sessions.LoginStore, Protocol):
@@ -125,7 +140,7 @@ def request_change(
         return issued
 
     # Another request or email on this account meanwhile: read its state again.
-    link, notice_bounces = on_conflict_retry(attempt, lambda: BUSY)
+    link, notice_bounces = on_conflict_retry(attempt, BUSY)
     expires_at = link.now + timedelta(seconds=ttl_seconds)  # the link's, as written
     if not _deliver(mailer.send_email_change_link, courriel, token, expires_at, record_id=session.account_id):
         # Nothing reached anyone: the allowance is given back so that the person can ask again at
@@ -153,20 +168,20 @@ def _link(
     new_key = identity.email_key(courriel)
     account = store.get_account(session.account_id)
     if account is None or account.status != AccountStatus.ACTIVE:
-        raise ACCOUNT_NOT_FOUND
+        raise ACCOUNT_NOT_FOUND()
     if identity.email_key(account.courriel) == new_key:
-        raise UNCHANGED
+        raise UNCHANGED()
     credentials, attempts, reservation = store.get_login_records_and_reservation(account.nir, new_key)
     if credentials is None or credentials.account_id != session.account_id:
-        raise ACCOUNT_NOT_FOUND
+        raise ACCOUNT_NOT_FOUND()
     now = clock()
     if check is not None:
         sessions.refuse_while_locked(attempts, now)
         if not passwords.verify_password(credentials.password_hash, check.password):
             sessions.count_failure(store, account.nir, attempts, now, check.lockout, session.account_id)
-            raise WRONG_PASSWORD
+            raise WRONG_PASSWORD()
     if is_live(reservation, now):  # the new address is held by another account (or registration)
-        raise TAKEN
+        raise TAKEN()
     log = recovery.email_log_with(account, now, EMAILS)
     if log is None:
         raise recovery.allowance_refused(account, now, EMAILS)
@@ -186,7 +201,7 @@ def _link(
 def confirm_change(store: EmailChangeStore, clock: Clock, code: str) -> str:
     """Move the address from the link; returns the new address."""
     if not tokens.is_well_formed_token(code):
-        raise CODE_UNKNOWN
+        raise CODE_UNKNOWN()
     digest = tokens.digest(code)
     now = clock()
     change = _usable(store.get_email_change(digest), now)
@@ -199,19 +214,19 @@ def confirm_change(store: EmailChangeStore, clock: Clock, code: str) -> str:
     try:
         store.change_email(EmailChangeUse(change, event, now))
     except WriteConflict as conflict:
-        if "changement" in conflict.failed:
-            _usable(conflict.found("changement", EmailChange), now)
-        if "courriel" in conflict.failed:
-            raise TAKEN from None  # taken meanwhile: nothing changed, the old address stays
-        raise CODE_UNKNOWN from None  # a newer request has voided this link
+        if Part.EMAIL_CHANGE in conflict.failed:
+            _usable(conflict.found(Part.EMAIL_CHANGE, EmailChange), now)
+        if Part.EMAIL in conflict.failed:
+            raise TAKEN() from None  # taken meanwhile: nothing changed, the old address stays
+        raise CODE_UNKNOWN() from None  # a newer request has voided this link
     return change.new_email
 
 
 def _usable(change: EmailChange | None, now: datetime) -> EmailChange:
     if change is None:
-        raise CODE_UNKNOWN
+        raise CODE_UNKNOWN()
     if has_expired(change, now):
-        raise CODE_EXPIRED
+        raise CODE_EXPIRED()
     return change
 
 

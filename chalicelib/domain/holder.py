@@ -6,7 +6,7 @@ from typing import Protocol
 
 from ..clock import Clock
 from . import history, hours, passwords, sessions
-from .errors import Conflict, FieldError, InvalidInput, NotFound, UnknownPosition, WriteConflict
+from .errors import Conflict, FieldError, InvalidInput, Refusal, UnknownPosition, WriteConflict
 from .records.accounts import Account, InformationsChange, PasswordChange
 from .records.history import HistoryPage
 from .records.hours import Rights
@@ -27,6 +27,8 @@ class Synthesis:
     dossiers_open: int
     dossiers_closed: int
     email_invalid: bool  # mails to the account's address come back (a bounce or a complaint)
+
+
 UPDATED = hours.UPDATED
 
 # What "Mes informations personnelles" lets the holder change, in the order the portal shows them.
@@ -38,33 +40,36 @@ FIELD_NAMES = {
     "telephone_portable": "téléphone portable",
 }
 
-NOTHING_TO_CHANGE = InvalidInput("aucune_modification", "Aucune information à modifier n'a été envoyée.")
-WRONG_CURRENT_PASSWORD = InvalidInput(
+NOTHING_TO_CHANGE = Refusal(InvalidInput, "aucune_modification", "Aucune information à modifier n'a été envoyée.")
+WRONG_CURRENT_PASSWORD = Refusal(
+    InvalidInput,
     "mot_de_passe_actuel_incorrect",
     "Le mot de passe actuel saisi n'est pas le bon.",
-    [
+    (
         FieldError(
             "mot_de_passe_actuel", "mot_de_passe_actuel_incorrect", "Le mot de passe actuel saisi n'est pas le bon."
-        )
-    ],
+        ),
+    ),
 )
-PASSWORD_CHANGED_MEANWHILE = InvalidInput(
+PASSWORD_CHANGED_MEANWHILE = Refusal(
+    InvalidInput,
     "mot_de_passe_actuel_incorrect",
     "Votre mot de passe vient d'être modifié par ailleurs : merci de recommencer.",
-    [
+    (
         FieldError(
             "mot_de_passe_actuel", "mot_de_passe_actuel_incorrect", "Le mot de passe actuel a changé entre-temps."
-        )
-    ],
+        ),
+    ),
 )
 # The address is changed by a confirmed change (chalicelib/domain/email_change.py), never by PATCH.
-EMAIL_NOT_HERE = Conflict(
+EMAIL_NOT_HERE = Refusal(
+    Conflict,
     "courriel_non_modifiable",
     "L'adresse courriel ne se modifie pas ici mais par un changement confirmé (POST /titulaire/courriel) : "
     "saisissez la nouvelle adresse et votre mot de passe, un lien de confirmation sera envoyé à la nouvelle adresse.",
 )
-INVALID_CURSOR = InvalidInput(
-    "curseur_invalide", "Ce curseur de pagination n'est pas valide : repartez de la première page."
+INVALID_CURSOR = Refusal(
+    InvalidInput, "curseur_invalide", "Ce curseur de pagination n'est pas valide : repartez de la première page."
 )
 
 
@@ -100,7 +105,7 @@ class HistoryStore(Protocol):
 def _account(store: hours.AccountReader, account_id: str) -> Account:
     account = store.get_account(account_id)
     if account is None:
-        raise hours.ACCOUNT_NOT_FOUND
+        raise hours.ACCOUNT_NOT_FOUND()
     return account
 
 
@@ -111,7 +116,7 @@ def synthesis(store: AccountStore, clock: Clock, ticket: sessions.Ticket, *, idl
     record, account, rights = store.get_session_account_and_rights(ticket.digest, ticket.account_id, ticket.rights_id)
     sessions.admit_and_keep_alive(store, record, ticket, clock(), idle_seconds=idle_seconds)
     if account is None:
-        raise hours.ACCOUNT_NOT_FOUND
+        raise hours.ACCOUNT_NOT_FOUND()
     return synthesis_of(account, rights)
 
 
@@ -137,7 +142,7 @@ def informations(store: AccountStore, clock: Clock, ticket: sessions.Ticket, *, 
     record, account = store.get_session_and_account(ticket.digest, ticket.account_id)
     sessions.admit_and_keep_alive(store, record, ticket, clock(), idle_seconds=idle_seconds)
     if account is None:
-        raise hours.ACCOUNT_NOT_FOUND
+        raise hours.ACCOUNT_NOT_FOUND()
     return account
 
 
@@ -147,7 +152,7 @@ def change_informations(
     """`changes` holds validated values; None clears an optional field. Returns what was changed."""
     changes = {name: changes[name] for name in EDITABLE_FIELDS if name in changes}
     if not changes:
-        raise NOTHING_TO_CHANGE
+        raise NOTHING_TO_CHANGE()
     now = clock()
     event = history.event(history.INFORMATIONS, now, champs=", ".join(FIELD_NAMES[name] for name in changes))
     values = tuple((name, value) for name, value in changes.items() if value is not None)
@@ -155,7 +160,7 @@ def change_informations(
     try:
         store.update_account_fields(InformationsChange(account_id, values, cleared, event, now))
     except WriteConflict:
-        raise hours.ACCOUNT_NOT_FOUND from None
+        raise hours.ACCOUNT_NOT_FOUND() from None
     return changes
 
 
@@ -183,14 +188,12 @@ def change_password(
     account = _account(store, session.account_id)
     credentials, attempts, _ = store.get_login_records(account.nir)
     if credentials is None or credentials.account_id != session.account_id:
-        raise NotFound("compte_introuvable", "Ce compte est introuvable.")
+        raise hours.ACCOUNT_NOT_FOUND()
     sessions.refuse_while_locked(attempts, clock())
     if not passwords.verify_password(credentials.password_hash, current):
         lockout = sessions.Lockout(lockout_threshold, lockout_seconds)
         sessions.count_failure(store, account.nir, attempts, clock(), lockout, session.account_id)
-        raise InvalidInput(
-            WRONG_CURRENT_PASSWORD.code, WRONG_CURRENT_PASSWORD.detail, WRONG_CURRENT_PASSWORD.erreurs + errors
-        )
+        raise WRONG_CURRENT_PASSWORD(erreurs=errors)
     if errors:
         raise passwords.refused(errors)
     now = clock()
@@ -202,7 +205,7 @@ def change_password(
     try:
         store.change_password(change)
     except WriteConflict:
-        raise PASSWORD_CHANGED_MEANWHILE from None
+        raise PASSWORD_CHANGED_MEANWHILE() from None
     return len(ended)
 
 
@@ -211,4 +214,4 @@ def history_page(store: HistoryStore, account_id: str, cursor: str | None) -> Hi
     try:
         return store.history_page(account_id, cursor, HISTORY_PAGE_SIZE)
     except UnknownPosition:
-        raise INVALID_CURSOR from None
+        raise INVALID_CURSOR() from None

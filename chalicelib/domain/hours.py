@@ -18,18 +18,19 @@ from typing import Protocol
 
 from ..clock import Clock
 from . import history
-from .errors import Conflict, NotFound, WriteConflict
+from .errors import Conflict, NotFound, Refusal, WriteConflict
 from .records.accounts import Account
 from .records.hours import DifEntry, Movement, Rights
 
 DIF_MAX_HOURS = 120
 UPDATED = "La modification a bien été effectuée."
 
-DIF_LOCKED = Conflict(
+DIF_LOCKED = Refusal(
+    Conflict,
     "dif_verrouille",
     "Un dossier de formation a été validé : il n'est plus possible de saisir ou de modifier le solde DIF.",
 )
-ACCOUNT_NOT_FOUND = NotFound("compte_introuvable", "Ce compte est introuvable.")
+ACCOUNT_NOT_FOUND = Refusal(NotFound, "compte_introuvable", "Ce compte est introuvable.")
 
 
 class AccountReader(Protocol):
@@ -83,7 +84,7 @@ def set_dif(store: HoursStore, clock: Clock, account_id: str, value: float | int
     try:
         store.set_dif(DifEntry(account_id, rights_id, hours, history.event(history.DIF, now, heures=hours), now))
     except WriteConflict:
-        raise DIF_LOCKED from None
+        raise DIF_LOCKED() from None
     return hours
 
 

@@ -9,7 +9,7 @@ are imported on first use so that routes which never see a form do not pay for t
 import unicodedata
 from typing import Any
 
-from .errors import InvalidValue
+from .errors import FieldRule, InvalidValue
 
 NAME_MAX_LENGTH = 50
 NAME_SEPARATORS = frozenset(" -'’")
@@ -32,6 +32,10 @@ def clean_text(value: str) -> str:
     return unicodedata.normalize("NFC", value).strip()
 
 
+NIR_INVALID = FieldRule("nir_invalide")  # each case says what is wrong
+NIR_KEY_INVALID = FieldRule("nir_cle_invalide", "La clé ne correspond pas au numéro de sécurité sociale saisi.")
+
+
 def normalize_nir(raw: str) -> str:
     from stdnum.exceptions import InvalidChecksum, ValidationError
     from stdnum.fr import nir
@@ -40,18 +44,15 @@ def normalize_nir(raw: str) -> str:
     try:
         nir.validate(compact)
     except InvalidChecksum:
-        raise InvalidValue(
-            "nir_cle_invalide", "La clé ne correspond pas au numéro de sécurité sociale saisi."
-        ) from None
+        raise NIR_KEY_INVALID() from None
     except ValidationError:
-        raise InvalidValue(
-            "nir_invalide",
-            "Le numéro de sécurité sociale doit comporter 13 caractères suivis d'une clé de 2 chiffres.",
+        raise NIR_INVALID(
+            "Le numéro de sécurité sociale doit comporter 13 caractères suivis d'une clé de 2 chiffres."
         ) from None
     if compact[0] not in "12":
-        raise InvalidValue("nir_invalide", "Le numéro de sécurité sociale doit commencer par 1 ou 2.")
+        raise NIR_INVALID("Le numéro de sécurité sociale doit commencer par 1 ou 2.")
     if not any(int(compact[3:5]) in months for months in _NIR_MONTH_RANGES):
-        raise InvalidValue("nir_invalide", "Le mois de naissance du numéro de sécurité sociale n'est pas valide.")
+        raise NIR_INVALID("Le mois de naissance du numéro de sécurité sociale n'est pas valide.")
     return compact
 
 
@@ -68,25 +69,34 @@ def mask_nir(nir: str) -> str:
     return f"{nir[0]} ** ** ** *** *** {nir[13:]}"
 
 
+CIVILITE_INVALID = FieldRule("civilite_invalide", "La civilité doit être « M » ou « MME ».")
+
+
 def normalize_civilite(raw: str) -> str:
     value = clean_text(raw).upper()
     if value not in CIVILITES:
-        raise InvalidValue("civilite_invalide", "La civilité doit être « M » ou « MME ».")
+        raise CIVILITE_INVALID()
     return value
+
+
+NAME_LENGTH = FieldRule("nom_longueur", f"Ce champ doit comporter de 1 à {NAME_MAX_LENGTH} caractères.")
+NAME_CHARACTERS = FieldRule(
+    "nom_caracteres", "Ce champ ne peut contenir que des lettres, des espaces, des tirets et des apostrophes."
+)
 
 
 def normalize_name(raw: str) -> str:
     value = " ".join(clean_text(raw).split())
     if not 1 <= len(value) <= NAME_MAX_LENGTH:
-        raise InvalidValue("nom_longueur", f"Ce champ doit comporter de 1 à {NAME_MAX_LENGTH} caractères.")
+        raise NAME_LENGTH()
     if not all(char.isalpha() or char in NAME_SEPARATORS for char in value) or not any(
         char.isalpha() for char in value
     ):
-        raise InvalidValue(
-            "nom_caracteres",
-            "Ce champ ne peut contenir que des lettres, des espaces, des tirets et des apostrophes.",
-        )
+        raise NAME_CHARACTERS()
     return value
+
+
+EMAIL_INVALID = FieldRule("courriel_invalide", "L'adresse courriel n'est pas valide.")
 
 
 def normalize_email(raw: str) -> str:
@@ -94,11 +104,11 @@ def normalize_email(raw: str) -> str:
 
     value = clean_text(raw)
     if len(value) > EMAIL_MAX_LENGTH:
-        raise InvalidValue("courriel_invalide", "L'adresse courriel est trop longue.")
+        raise EMAIL_INVALID("L'adresse courriel est trop longue.")
     try:
         return validate_email(value, check_deliverability=False).normalized
     except EmailNotValidError:
-        raise InvalidValue("courriel_invalide", "L'adresse courriel n'est pas valide.") from None
+        raise EMAIL_INVALID() from None
 
 
 def email_key(email: str) -> str:
@@ -113,14 +123,18 @@ def mask_email(email: str) -> str:
     return f"{local[:1]}***@{domain}"
 
 
+FIXED_PHONE_INVALID = FieldRule("telephone_fixe_invalide")  # each case says what is wrong
+MOBILE_PHONE_INVALID = FieldRule("telephone_portable_invalide")
+
+
 def normalize_fixed_phone(raw: str) -> str:
     import phonenumbers
     from phonenumbers import PhoneNumberType as Type
 
     # 09 numbers are classed VOIP by the numbering plan; for the portal they are fixed lines.
-    number = _parse_phone(raw, "telephone_fixe_invalide", "de téléphone fixe")
+    number = _parse_phone(raw, FIXED_PHONE_INVALID, "de téléphone fixe")
     if phonenumbers.number_type(number) not in (Type.FIXED_LINE, Type.FIXED_LINE_OR_MOBILE, Type.VOIP):
-        raise InvalidValue("telephone_fixe_invalide", "Ce numéro n'est pas une ligne fixe (01 à 05 ou 09).")
+        raise FIXED_PHONE_INVALID("Ce numéro n'est pas une ligne fixe (01 à 05 ou 09).")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -128,13 +142,13 @@ def normalize_mobile_phone(raw: str) -> str:
     import phonenumbers
     from phonenumbers import PhoneNumberType as Type
 
-    number = _parse_phone(raw, "telephone_portable_invalide", "de téléphone portable")
+    number = _parse_phone(raw, MOBILE_PHONE_INVALID, "de téléphone portable")
     if phonenumbers.number_type(number) not in (Type.MOBILE, Type.FIXED_LINE_OR_MOBILE):
-        raise InvalidValue("telephone_portable_invalide", "Ce numéro n'est pas un numéro de portable (06 ou 07).")
+        raise MOBILE_PHONE_INVALID("Ce numéro n'est pas un numéro de portable (06 ou 07).")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def _parse_phone(raw: str, code: str, what: str) -> Any:
+def _parse_phone(raw: str, rule: FieldRule, what: str) -> Any:
     import phonenumbers
 
     text = clean_text(raw)
@@ -147,4 +161,4 @@ def _parse_phone(raw: str, code: str, what: str) -> Any:
             return number
         if text.startswith("+"):
             break  # an international number does not depend on the region tried
-    raise InvalidValue(code, f"Ce numéro {what} n'est pas un numéro français valide.")
+    raise rule(f"Ce numéro {what} n'est pas un numéro français valide.")

@@ -10,7 +10,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
-from .errors import FieldError, InvalidInput
+from .errors import FieldError, FieldRule, InvalidInput, Refusal
 
 MAX_LENGTH = 128
 CNIL_MIN_LENGTH = 12
@@ -20,15 +20,16 @@ ARGON2_MEMORY_KIB = 19 * 1024
 ARGON2_TIME_COST = 2
 ARGON2_PARALLELISM = 1
 
-# Every code a rule can give, for the API's description (each unmet rule is its own entry).
-RULE_CODES = (
-    "mdp_lettres",
-    "mdp_majuscule",
-    "mdp_chiffres",
-    "mdp_categories",
-    "mdp_longueur",
-    "mdp_confirmation_differente",
+# The rules, each with its code: every unmet one is its own entry, in the field it was broken in.
+LETTERS = FieldRule("mdp_lettres", "Le mot de passe doit comporter au moins 5 lettres.")
+UPPERCASE = FieldRule("mdp_majuscule", "Le mot de passe doit comporter au moins une majuscule.")
+DIGITS = FieldRule("mdp_chiffres", "Le mot de passe doit comporter au moins 3 chiffres.")
+CATEGORIES = FieldRule("mdp_categories")  # each profile says which
+LENGTH = FieldRule("mdp_longueur")  # each profile says how long
+CONFIRMATION_DIFFERENT = FieldRule(
+    "mdp_confirmation_differente", "La confirmation ne correspond pas au mot de passe saisi."
 )
+RULES = (LETTERS, UPPERCASE, DIGITS, CATEGORIES, LENGTH, CONFIRMATION_DIFFERENT)
 
 PASSWORD_FIELD = "mot_de_passe"
 CONFIRMATION_FIELD = "mot_de_passe_confirmation"
@@ -51,24 +52,21 @@ def _categories(password: str) -> dict[str, bool]:
 def _cpf_2015_errors(password: str, field: str) -> list[FieldError]:
     errors = []
     if sum(c.isalpha() for c in password) < 5:
-        errors.append(FieldError(field, "mdp_lettres", "Le mot de passe doit comporter au moins 5 lettres."))
+        errors.append(LETTERS.on(field))
     if not any(c.isupper() for c in password):
-        errors.append(FieldError(field, "mdp_majuscule", "Le mot de passe doit comporter au moins une majuscule."))
+        errors.append(UPPERCASE.on(field))
     if sum(c in "0123456789" for c in password) < 3:
-        errors.append(FieldError(field, "mdp_chiffres", "Le mot de passe doit comporter au moins 3 chiffres."))
+        errors.append(DIGITS.on(field))
     if sum(_categories(password).values()) < 3:
         errors.append(
-            FieldError(
+            CATEGORIES.on(
                 field,
-                "mdp_categories",
                 "Le mot de passe doit mêler au moins 3 catégories de caractères parmi : majuscules, "
                 "minuscules, chiffres, caractères spéciaux.",
             )
         )
     if len(password) > MAX_LENGTH:
-        errors.append(
-            FieldError(field, "mdp_longueur", f"Le mot de passe doit comporter au plus {MAX_LENGTH} caractères.")
-        )
+        errors.append(LENGTH.on(field, f"Le mot de passe doit comporter au plus {MAX_LENGTH} caractères."))
     return errors
 
 
@@ -76,17 +74,15 @@ def _cnil_2022_errors(password: str, field: str) -> list[FieldError]:
     errors = []
     if not CNIL_MIN_LENGTH <= len(password) <= MAX_LENGTH:
         errors.append(
-            FieldError(
+            LENGTH.on(
                 field,
-                "mdp_longueur",
                 f"Le mot de passe doit comporter de {CNIL_MIN_LENGTH} à {MAX_LENGTH} caractères.",
             )
         )
     if not all(_categories(password).values()):
         errors.append(
-            FieldError(
+            CATEGORIES.on(
                 field,
-                "mdp_categories",
                 "Le mot de passe doit comporter des majuscules, des minuscules, des chiffres et des "
                 "caractères spéciaux.",
             )
@@ -97,12 +93,12 @@ def _cnil_2022_errors(password: str, field: str) -> list[FieldError]:
 _PROFILES = {"cpf-2015": _cpf_2015_errors, "cnil-2022": _cnil_2022_errors}
 
 
-REFUSED = InvalidInput("mot_de_passe_invalide", "Le mot de passe ne respecte pas les règles indiquées.")
+REFUSED = Refusal(InvalidInput, "mot_de_passe_invalide", "Le mot de passe ne respecte pas les règles indiquées.")
 
 
 def refused(errors: list[FieldError]) -> InvalidInput:
     """A new password that breaks the rule: every rule it breaks, each in its field."""
-    return InvalidInput(REFUSED.code, REFUSED.detail, errors)
+    return REFUSED(erreurs=errors)
 
 
 def check_new_password(
@@ -115,13 +111,7 @@ def check_new_password(
     """Every unmet rule, each its own entry, so the portal can tick them off one by one."""
     errors = _PROFILES[policy](password, field)
     if password != confirmation:
-        errors.append(
-            FieldError(
-                confirmation_field,
-                "mdp_confirmation_differente",
-                "La confirmation ne correspond pas au mot de passe saisi.",
-            )
-        )
+        errors.append(CONFIRMATION_DIFFERENT.on(confirmation_field))
     return errors
 
 

@@ -14,7 +14,7 @@ from typing import NamedTuple, Protocol
 
 from ..clock import Clock, to_epoch
 from . import history, identity, passwords, sessions, tokens
-from .errors import DeliveryFailed, Expired, InvalidValue, NotFound, Refusal, TooManyAttempts, WriteConflict
+from .errors import DeliveryFailed, Expired, InvalidValue, NotFound, Part, Refusal, TooManyAttempts, WriteConflict
 from .expiry import has_expired, is_live
 from .ports import LinkSender, Mailer
 from .records.accounts import Account, Credentials, EmailReservation
@@ -30,11 +30,13 @@ ACCEPTED = (
     "indiquée. Pensez à vérifier vos courriers indésirables."
 )
 RESET_DONE = "Votre mot de passe a bien été modifié : vous pouvez vous connecter avec votre nouveau mot de passe."
-CODE_UNKNOWN = NotFound(
-    "code_invalide", "Ce lien de réinitialisation n'est pas valide ou a déjà servi : faites une nouvelle demande."
+CODE_UNKNOWN = Refusal(
+    NotFound,
+    "code_invalide",
+    "Ce lien de réinitialisation n'est pas valide ou a déjà servi : faites une nouvelle demande.",
 )
-CODE_EXPIRED = Expired(
-    "code_expire", "Ce lien de réinitialisation a expiré : faites une nouvelle demande de mot de passe oublié."
+CODE_EXPIRED = Refusal(
+    Expired, "code_expire", "Ce lien de réinitialisation a expiré : faites une nouvelle demande de mot de passe oublié."
 )
 
 
@@ -111,7 +113,7 @@ def reset_password(
 ) -> None:
     """Set a new password from a reset link; every session of the account ends, a lockout is cleared."""
     if not tokens.is_well_formed_token(code):
-        raise CODE_UNKNOWN
+        raise CODE_UNKNOWN()
     digest = tokens.digest(code)
     now = clock()
     reset = _usable(store.get_reset(digest), now)
@@ -129,16 +131,16 @@ def reset_password(
     try:
         store.reset_password(done)
     except WriteConflict as conflict:
-        if "reinitialisation" in conflict.failed:
-            _usable(conflict.found("reinitialisation", Reset), now)
-        raise CODE_UNKNOWN from None  # a newer request has voided this link
+        if Part.RESET in conflict.failed:
+            _usable(conflict.found(Part.RESET, Reset), now)
+        raise CODE_UNKNOWN() from None  # a newer request has voided this link
 
 
 def _usable(reset: Reset | None, now: datetime) -> Reset:
     if reset is None:
-        raise CODE_UNKNOWN
+        raise CODE_UNKNOWN()
     if has_expired(reset, now):
-        raise CODE_EXPIRED
+        raise CODE_EXPIRED()
     return reset
 
 
@@ -194,11 +196,10 @@ def allowance_refused(account: Account, now: datetime, emails: int = 1) -> TooMa
     freed_by = recent[max(0, min(len(recent) - 1, len(recent) + emails - EMAILS_PER_HOUR - 1))] if recent else since
     seconds = max(1, freed_by + int(WINDOW.total_seconds()) - to_epoch(now))
     minutes = math.ceil(seconds / 60)
-    return TooManyAttempts(
-        TOO_MANY_EMAILS.code,
+    return TOO_MANY_EMAILS(
         f"Trop de courriels ont été envoyés pour votre compte dans l'heure : merci de réessayer dans {minutes} "
         f"minute{'s' if minutes > 1 else ''}.",
-        seconds,
+        retry_after_seconds=seconds,
     )
 
 

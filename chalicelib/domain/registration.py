@@ -15,7 +15,17 @@ from typing import Protocol
 from ..clock import Clock, to_epoch, to_iso
 from . import captchas, history, passwords, tokens
 from . import identity as rules
-from .errors import Conflict, DeliveryFailed, DomainError, FieldError, InvalidInput, NotFound, Refusal, WriteConflict
+from .errors import (
+    Conflict,
+    DeliveryFailed,
+    DomainError,
+    FieldError,
+    InvalidInput,
+    NotFound,
+    Part,
+    Refusal,
+    WriteConflict,
+)
 from .expiry import is_live
 from .ports import Mailer
 from .records.accounts import Account, Credentials, Identity
@@ -49,23 +59,25 @@ NIR_TAKEN = FieldError("nir", "nir_deja_inscrit", "Un compte existe déjà pour 
 EMAIL_TAKEN = FieldError(
     "courriel", "courriel_deja_utilise", "Cette adresse courriel est déjà utilisée par un autre compte."
 )
-DRAFT_NOT_FOUND = NotFound(
+DRAFT_NOT_FOUND = Refusal(
+    NotFound,
     "inscription_introuvable",
     "Cette inscription est introuvable ou a expiré : merci de recommencer votre inscription.",
 )
 REGISTERED = "Votre inscription a bien été enregistrée"
-CGU_REFUSED = InvalidInput(
-    "cgu_non_acceptees", CGU_NOT_ACCEPTED, [FieldError("cgu_acceptees", "cgu_non_acceptees", CGU_NOT_ACCEPTED)]
-)
-CGU_OUTDATED = Conflict(
+CGU_REFUSED = Refusal.of_field(InvalidInput, FieldError("cgu_acceptees", "cgu_non_acceptees", CGU_NOT_ACCEPTED))
+CGU_OUTDATED = Refusal(
+    Conflict,
     "cgu_version_perimee",
     "Les Conditions Générales d'Utilisation ont changé : merci de prendre connaissance de la "
     "version en vigueur et de l'accepter.",
 )
 WRONG_STEP = Refusal(Conflict, "etape_invalide")
 # The identity step's refusals that name a field: the security check's, a NIR or an email taken.
-CAPTCHA_REFUSED = (Refusal(InvalidInput, captchas.INCORRECT.code), Refusal(InvalidInput, captchas.EXPIRED.code))
-TAKEN = (Refusal(Conflict, NIR_TAKEN.code), Refusal(Conflict, EMAIL_TAKEN.code))
+CAPTCHA_INCORRECT = Refusal.of_field(InvalidInput, captchas.INCORRECT)
+CAPTCHA_EXPIRED = Refusal.of_field(InvalidInput, captchas.EXPIRED)
+CAPTCHA_REFUSED = (CAPTCHA_INCORRECT, CAPTCHA_EXPIRED)
+TAKEN = (Refusal.of_field(Conflict, NIR_TAKEN), Refusal.of_field(Conflict, EMAIL_TAKEN))
 
 
 @dataclass(frozen=True)
@@ -94,9 +106,9 @@ def start(
 ) -> Draft:
     """Step 1: the CGU accepted, sealed in a new draft's id; nothing is written."""
     if not accepted:
-        raise CGU_REFUSED
+        raise CGU_REFUSED()
     if version != current_cgu_version:
-        raise CGU_OUTDATED
+        raise CGU_OUTDATED()
     now = clock()
     sealed = tokens.SealedDraft(now + timedelta(seconds=ttl_seconds), current_cgu_version, now)  # == version
     return _unwritten(tokens.new_draft_id(sealed, key), sealed)
@@ -111,7 +123,7 @@ def find(store: RegistrationStore, clock: Clock, draft_id: str, key: bytes) -> D
     if draft is None:
         return _unwritten(draft_id, sealed)
     if not is_live(draft, now) or draft.step == DraftStep.CANCELLED:
-        raise DRAFT_NOT_FOUND
+        raise DRAFT_NOT_FOUND()
     return draft
 
 
@@ -123,14 +135,14 @@ def cancel(store: RegistrationStore, clock: Clock, draft_id: str, key: bytes) ->
     try:
         store.cancel_draft(draft_id, now, sealed.expires_at)
     except WriteConflict:
-        raise DRAFT_NOT_FOUND from None
+        raise DRAFT_NOT_FOUND() from None
 
 
 def _live_seal(draft_id: str, key: bytes, now: datetime) -> tokens.SealedDraft:
     """What a draft id seals, unless it is not one of ours or its hour is over (404 then)."""
     sealed = tokens.read_draft_id(draft_id, key)
     if sealed is None or sealed.expires_at <= now:
-        raise DRAFT_NOT_FOUND
+        raise DRAFT_NOT_FOUND()
     return sealed
 
 
@@ -159,31 +171,27 @@ def submit_identity(
     captcha = captchas.live(captcha_id, captcha_key, now)
     if captcha is None:
         _refuse_unless_awaiting_identity(store, clock, draft_id, captcha_key)
-        raise _captcha_refused(captchas.EXPIRED)
+        raise CAPTCHA_EXPIRED()
     if not captchas.is_right(captcha, captcha_answer):
         # A captcha takes one answer, right or wrong: spend it, then say what was wrong.
         try:
             store.spend_captcha_on_draft(draft_id, captcha.nonce, captcha.expires_at, now)
         except WriteConflict as conflict:
-            if "inscription" in conflict.failed:
+            if Part.DRAFT in conflict.failed:
                 raise _state_error(store, clock, draft_id, captcha_key) from None
-            raise _captcha_refused(captchas.EXPIRED) from None
-        raise _captcha_refused(captchas.INCORRECT)
+            raise CAPTCHA_EXPIRED() from None
+        raise CAPTCHA_INCORRECT()
     try:
         spent = SpentCaptcha(captcha.nonce, captcha.expires_at)
         first_step = _unwritten(draft_id, sealed)
         store.save_identity(IdentityStep(first_step, person, rules.email_key(person.courriel), spent, now))
     except WriteConflict as conflict:
-        if "inscription" in conflict.failed:  # cancelled, past this step: the captcha stays unspent
+        if Part.DRAFT in conflict.failed:  # cancelled, past this step: the captcha stays unspent
             raise _state_error(store, clock, draft_id, captcha_key) from None
-        if "captcha" in conflict.failed:
-            raise _captcha_refused(captchas.EXPIRED) from None  # answered meanwhile
-        raise _taken(conflict.failed) from None
+        if Part.CAPTCHA in conflict.failed:
+            raise CAPTCHA_EXPIRED() from None  # answered meanwhile
+        raise _taken(conflict) from None
     return Step(draft_id, DraftStep.PASSWORD, sealed.expires_at)
-
-
-def _captcha_refused(error: FieldError) -> InvalidInput:
-    return InvalidInput(error.code, error.message, [error])
 
 
 def _refuse_unless_awaiting_identity(store: RegistrationStore, clock: Clock, draft_id: str, key: bytes) -> None:
@@ -220,9 +228,9 @@ def submit_password(
     try:
         store.create_pending_account(pending)
     except WriteConflict as conflict:
-        if "inscription" in conflict.failed:
+        if Part.DRAFT in conflict.failed:
             raise _state_error(store, clock, draft_id, key) from None
-        raise _taken(conflict.failed) from None
+        raise _taken(conflict) from None
 
     expires_at = now + ttl
     try:  # the link's code is the bare secret: nothing of the person rides in it (contract §13)
@@ -273,7 +281,7 @@ def _wrong_step(step: str) -> Conflict:
         detail = "Votre inscription est déjà enregistrée : un courriel d'activation vous a été envoyé."
     else:
         detail = "Cette étape de l'inscription n'est pas encore accessible : merci de compléter les étapes précédentes."
-    return Conflict(WRONG_STEP.code, detail)
+    return WRONG_STEP(detail)
 
 
 def _state_error(store: RegistrationStore, clock: Clock, draft_id: str, key: bytes) -> DomainError:
@@ -284,6 +292,15 @@ def _state_error(store: RegistrationStore, clock: Clock, draft_id: str, key: byt
         return not_found
 
 
-def _taken(failed: set[str]) -> Conflict:
-    errors = [error for name, error in (("nir", NIR_TAKEN), ("courriel", EMAIL_TAKEN)) if name in failed]
-    return Conflict(errors[0].code, " ".join(error.message for error in errors), errors)
+def _taken(conflict: WriteConflict) -> Exception:
+    """What a refused reservation says: the NIR taken, the email, or both (the NIR's code first). No
+    other part fails once the draft's own is ruled out: if one did, the conflict itself goes up (an
+    unexpected conflict, answered 503 to be sent again)."""
+    nir, email = TAKEN
+    if Part.NIR in conflict.failed and Part.EMAIL in conflict.failed:
+        return nir(f"{nir.detail} {email.detail}", erreurs=[EMAIL_TAKEN])
+    if Part.NIR in conflict.failed:
+        return nir()
+    if Part.EMAIL in conflict.failed:
+        return email()
+    return conflict

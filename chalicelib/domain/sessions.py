@@ -24,10 +24,9 @@ from typing import Protocol
 
 from ..clock import Clock, to_epoch, to_iso
 from . import history, identity, passwords, tokens
-from .errors import Conflict, Forbidden, Refusal, TooManyAttempts, Unauthenticated, WriteConflict
+from .errors import Conflict, Forbidden, Part, Refusal, TooManyAttempts, Unauthenticated, WriteConflict
 from .expiry import is_live
 from .records.accounts import AccountEvent, FailedLogin, FailedLogins, LoginRecords
-from .records.hours import RIGHTS_ID_PART
 from .records.sessions import Login, SessionRecord
 from .retry import on_conflict_retry
 from .states import AccountStatus
@@ -53,17 +52,25 @@ class SessionStore(Protocol):
     def session_digests(self, account_id: str) -> list[str]: ...
 
 
-BAD_CREDENTIALS = Unauthenticated("identifiants_invalides", "Numéro de sécurité sociale ou mot de passe incorrect.")
-NOT_ACTIVATED = Forbidden(
+BAD_CREDENTIALS = Refusal(
+    Unauthenticated, "identifiants_invalides", "Numéro de sécurité sociale ou mot de passe incorrect."
+)
+NOT_ACTIVATED = Refusal(
+    Forbidden,
     "compte_non_active",
     "Votre compte n'est pas encore activé : cliquez sur le lien du courriel reçu lors de votre inscription.",
 )
-INVALID_SESSION = Unauthenticated(
-    "session_invalide", "Votre session a expiré ou n'est pas valide : merci de vous reconnecter."
+INVALID_SESSION = Refusal(
+    Unauthenticated,
+    "session_invalide",
+    "Votre session a expiré ou n'est pas valide : merci de vous reconnecter.",
+    headers=(("WWW-Authenticate", 'Bearer error="invalid_token"'),),  # RFC 6750 §3.1
 )
 # A login that kept meeting other writes on its NIR's item (never seen: one meeting settles it).
-BUSY = Conflict(
-    "demande_concurrente", "Une autre demande sur ce compte vient d'être traitée au même moment : merci de recommencer."
+BUSY = Refusal(
+    Conflict,
+    "demande_concurrente",
+    "Une autre demande sur ce compte vient d'être traitée au même moment : merci de recommencer.",
 )
 # A call pushes the idle deadline back only when less than this share of the idle time is left.
 REFRESH_BELOW = 0.9
@@ -101,7 +108,7 @@ def log_in(
     compact_nir = identity.parse_nir_leniently(nir)
     if compact_nir is None:  # cannot be anybody's: nothing to count
         passwords.spend_verification_time(password)
-        raise BAD_CREDENTIALS
+        raise BAD_CREDENTIALS()
     credentials, attempts, rights_id = store.get_login_records(compact_nir)
     now = clock()
     refuse_while_locked(attempts, now)
@@ -109,13 +116,13 @@ def log_in(
     if not is_live(credentials, now):
         passwords.spend_verification_time(password)
         count_failure(store, compact_nir, attempts, now, Lockout(lockout_threshold, lockout_seconds), None)
-        raise BAD_CREDENTIALS
+        raise BAD_CREDENTIALS()
     if not passwords.verify_password(credentials.password_hash, password):
         lockout = Lockout(lockout_threshold, lockout_seconds)
         count_failure(store, compact_nir, attempts, now, lockout, credentials.account_id)
-        raise BAD_CREDENTIALS
+        raise BAD_CREDENTIALS()
     if credentials.status != AccountStatus.ACTIVE:
-        raise NOT_ACTIVATED
+        raise NOT_ACTIVATED()
     return _open(store, credentials.account_id, compact_nir, rights_id, now, (idle_seconds, max_seconds))
 
 
@@ -138,10 +145,10 @@ def _open(
 
     def take_theirs(conflict: WriteConflict, _: int) -> None:
         nonlocal rights_id
-        if RIGHTS_ID_PART in conflict.failed:  # a crediting gave the NIR its rights id meanwhile
-            rights_id = conflict.found(RIGHTS_ID_PART, str)
+        if Part.RIGHTS_ID in conflict.failed:  # a crediting gave the NIR its rights id meanwhile
+            rights_id = conflict.found(Part.RIGHTS_ID, str)
 
-    token = on_conflict_retry(attempt, lambda: BUSY, after_conflict=take_theirs)
+    token = on_conflict_retry(attempt, BUSY, after_conflict=take_theirs)
     return NewSession(token, idle_expires_at, expires_at)
 
 
@@ -150,11 +157,10 @@ LOCKED = Refusal(TooManyAttempts, "compte_verrouille")
 
 def _locked(seconds: int) -> TooManyAttempts:
     minutes = max(1, math.ceil(seconds / 60))
-    return TooManyAttempts(
-        LOCKED.code,
+    return LOCKED(
         f"Trop de tentatives de connexion : l'accès est bloqué pour {minutes} minute{'s' if minutes > 1 else ''}. "
         "Vous pourrez alors réessayer, ou utiliser « Mot de passe oublié ».",
-        seconds,
+        retry_after_seconds=seconds,
     )
 
 
@@ -216,7 +222,7 @@ class Ticket:
 def ticket(token: str | None) -> Ticket:
     named = tokens.read_session_token(token)
     if named is None or token is None:
-        raise INVALID_SESSION
+        raise INVALID_SESSION()
     account_id, rights_id = named
     return Ticket(tokens.digest(token), account_id, rights_id)
 
@@ -230,7 +236,7 @@ def admit(record: SessionRecord | None, ticket: Ticket, now: datetime) -> Sessio
         or record.rights_id != ticket.rights_id
         or record.idle_until <= to_epoch(now)
     ):
-        raise INVALID_SESSION
+        raise INVALID_SESSION()
     return Session(ticket.digest, ticket.account_id, ticket.rights_id)
 
 
@@ -255,7 +261,7 @@ def admit_and_keep_alive(
     assert record is not None  # admitted
     idle_until = aged_idle_deadline(record, now, idle_seconds)
     if idle_until is not None and store.touch_session(ticket.digest, now, idle_until) is None:
-        raise INVALID_SESSION
+        raise INVALID_SESSION()
     return session
 
 

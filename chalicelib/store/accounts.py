@@ -6,6 +6,7 @@ them give one account: the reservation is taken on condition that it is FREE.
 """
 
 from ..clock import to_epoch
+from ..domain.errors import Part
 from ..domain.records.accounts import (
     Account,
     Credentials,
@@ -67,20 +68,20 @@ class AccountRecords(SessionRecords):
         self._transact(
             [
                 (
-                    "compte",
+                    Part.ACCOUNT,
                     self._update_action(account_key(change.account_id), update.strip(), exists(), names=names, **kept),
                 ),
-                ("evenement", self._event_action(change.account_id, change.event, change.now)),
+                (Part.EVENT, self._event_action(change.account_id, change.event, change.now)),
             ]
         )
 
     def change_password(self, change: PasswordChange) -> None:
         """Replace the password hash, unless it changed meanwhile, and end the sessions named: one
         transaction, so that nobody is left logged in with the old password if it fails half-way.
-        WriteConflict names `identifiant`."""
+        WriteConflict names Part.NIR."""
         actions = [
             (
-                "identifiant",
+                Part.NIR,
                 self._update_action(
                     credentials_key(change.nir),
                     "SET mot_de_passe = :new",
@@ -90,7 +91,7 @@ class AccountRecords(SessionRecords):
                     old=change.old_hash,
                 ),
             ),
-            ("evenement", self._event_action(change.account_id, change.event, change.now)),
+            (Part.EVENT, self._event_action(change.account_id, change.event, change.now)),
         ]
         ended = list(change.ended_sessions)
         room = TRANSACTION_LIMIT - len(actions)
@@ -104,9 +105,9 @@ class AccountRecords(SessionRecords):
         or, for the failure that reaches the threshold, lock every login of the NIR until
         `locked_until` (the count starts again afterwards); and for an account its history event.
         One transaction, so a known and an unknown NIR cost one request alike."""
-        actions: NamedActions = [("tentatives", self._failure_action(failure))]
+        actions: NamedActions = [(Part.ATTEMPTS, self._failure_action(failure))]
         if failure.account_event is not None:
-            actions.append(("evenement", self._account_event_action(failure.account_event)))
+            actions.append((Part.EVENT, self._account_event_action(failure.account_event)))
         self._transact(actions)
 
     def _failure_action(self, failure: FailedLogin) -> Action:

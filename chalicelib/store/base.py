@@ -14,7 +14,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from ..domain.errors import WriteConflict
+from ..domain.errors import Part, WriteConflict
 from .keys import (
     PARTITION_KEY,
     SORT_KEY,
@@ -37,9 +37,9 @@ WRITE_MARK = "ecriture"
 # One item of a TransactWriteItems (Put, Update, ConditionCheck or Delete), and a list of them by name
 # (WriteConflict names the ones whose condition failed).
 Action = dict[str, Any]
-NamedActions = list[tuple[str, Action]]
+NamedActions = list[tuple[Part, Action]]
 # How a transaction decodes what a refused condition found, by the name of its action.
-ReadBack = Mapping[str, Callable[[Item | None], object]]
+ReadBack = Mapping[Part, Callable[[Item | None], object]]
 
 
 def exists() -> str:
@@ -182,8 +182,8 @@ class TableAccess:
             if error.response["Error"]["Code"] != "TransactionCanceledException":
                 raise
             reasons = error.response.get("CancellationReasons") or []
-            failed: set[str] = set()
-            current: dict[str, object] = {}
+            failed: set[Part] = set()
+            current: dict[Part, object] = {}
             for (name, _), reason in zip(named_actions, reasons, strict=False):
                 if reason.get("Code") == "ConditionalCheckFailed":
                     if (reason.get("Item") or {}).get(WRITE_MARK, {}).get("S") == token:

@@ -13,7 +13,7 @@ Both expire after the bookkeeping time (the report, in the bucket, stays).
 
 from botocore.exceptions import ClientError
 
-from ..domain.errors import WriteConflict
+from ..domain.errors import Part, WriteConflict
 from ..domain.records.crediting import AppliedChunk, DeclarationFile, Rejection
 from .base import TableAccess, absent, exists
 from .crediting_items import COUNTS, counts_attributes, file_attributes, file_from, rejection_attributes, rejection_from
@@ -65,13 +65,13 @@ class DeclarationFileRecords(TableAccess):
             self._transact(
                 [
                     (
-                        "morceau",
+                        Part.CHUNK,
                         self._put_action(
                             declaration_chunk_key(chunk.file_id, chunk.index), record, chunk.expires, absent()
                         ),
                     ),
                     (
-                        "fichier",
+                        Part.FILE,
                         self._update_action(
                             declaration_file_key(chunk.file_id),
                             "ADD " + ", ".join(f"{name} :{name}" for name in COUNTS) + ", morceaux_faits :one",
@@ -83,7 +83,7 @@ class DeclarationFileRecords(TableAccess):
                 ]
             )
         except WriteConflict as conflict:
-            if "morceau" not in conflict.failed:
+            if Part.CHUNK not in conflict.failed:
                 raise
             # Counted by an earlier delivery of this chunk.
         return file_from(chunk.file_id, self._get(declaration_file_key(chunk.file_id)))

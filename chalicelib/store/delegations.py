@@ -14,6 +14,7 @@ TTL only tidies up.
 from typing import Any
 
 from ..clock import to_epoch
+from ..domain.errors import Part
 from ..domain.records.accounts import Account
 from ..domain.records.delegations import Acceptance, DelegatedAccount, Delegation, Grant, Invitation, Revocation
 from ..domain.records.sessions import SessionRecord
@@ -95,19 +96,19 @@ class DelegationRecords(HistoryRecords):
         log_condition, log_values = sent_log_update(grant.log)
         self._transact(
             [
-                ("delegation", self._put_action(delegation_key(delegation.id), record, expires, absent())),
+                (Part.DELEGATION, self._put_action(delegation_key(delegation.id), record, expires, absent())),
                 (
-                    "copie",
+                    Part.COPY,
                     self._put_action(
                         holder_delegation_key(holder_id, delegation.id), record, grant.kept_until, absent()
                     ),
                 ),
                 (
-                    "invitation",
+                    Part.INVITATION,
                     self._put_action(invitation_key(delegation.invitation_digest), invitation, expires, absent()),
                 ),
                 (
-                    "compte",
+                    Part.ACCOUNT,
                     self._update_action(
                         account_key(holder_id),
                         "SET envois_courriel = :journal",
@@ -116,7 +117,7 @@ class DelegationRecords(HistoryRecords):
                         **log_values,
                     ),
                 ),
-                ("evenement", self._event_action(holder_id, grant.event, grant.now)),
+                (Part.EVENT, self._event_action(holder_id, grant.event, grant.now)),
             ]
         )
 
@@ -139,16 +140,18 @@ class DelegationRecords(HistoryRecords):
         }
         revoked = "SET statut = :revoquee, revoquee_le = :moment"
         actions: NamedActions = [
-            ("delegation", self._update_action(delegation_key(delegation_id), revoked, same, **values)),
-            ("copie", self._update_action(holder_delegation_key(holder_id, delegation_id), revoked, same, **values)),
-            ("evenement", self._event_action(holder_id, revocation.event, revocation.now)),
+            (Part.DELEGATION, self._update_action(delegation_key(delegation_id), revoked, same, **values)),
+            (Part.COPY, self._update_action(holder_delegation_key(holder_id, delegation_id), revoked, same, **values)),
+            (Part.EVENT, self._event_action(holder_id, revocation.event, revocation.now)),
         ]
         if revocation.delegate_id is not None:
             pointer = delegated_account_key(revocation.delegate_id, delegation_id)
-            actions.append(("pointeur", self._delete_action(pointer)))
+            actions.append((Part.POINTER, self._delete_action(pointer)))
         if revocation.invitation_digest is not None:
             invitation = invitation_key(revocation.invitation_digest)
-            actions.append(("invitation", self._update_action(invitation, "SET revoquee = :vrai", exists(), vrai=True)))
+            actions.append(
+                (Part.INVITATION, self._update_action(invitation, "SET revoquee = :vrai", exists(), vrai=True))
+            )
         self._transact(actions)
 
     # The delegate's side ------------------------------------------------------------------------------
@@ -184,20 +187,20 @@ class DelegationRecords(HistoryRecords):
         self._transact(
             [
                 (
-                    "invitation",
+                    Part.INVITATION,
                     self._delete_action(
                         invitation_key(invitation.digest),
                         f"{exists()} AND attribute_not_exists(revoquee) AND {TTL_ATTRIBUTE} > :now",
                         now=to_epoch(now),
                     ),
                 ),
-                ("delegation", self._accepted(delegation_key(delegation_id), acceptance, acceptance.ends)),
+                (Part.DELEGATION, self._accepted(delegation_key(delegation_id), acceptance, acceptance.ends)),
                 (
-                    "copie",
+                    Part.COPY,
                     self._accepted(holder_delegation_key(holder_id, delegation_id), acceptance, acceptance.kept_until),
                 ),
                 (
-                    "pointeur",
+                    Part.POINTER,
                     self._put_action(
                         delegated_account_key(delegate_id, delegation_id),
                         pointer_attributes(pointer),
@@ -205,10 +208,10 @@ class DelegationRecords(HistoryRecords):
                         absent(),
                     ),
                 ),
-                ("evenement_titulaire", self._event_action(holder_id, acceptance.holder_event, now)),
-                ("evenement_delegataire", self._event_action(delegate_id, acceptance.delegate_event, now)),
+                (Part.HOLDER_EVENT, self._event_action(holder_id, acceptance.holder_event, now)),
+                (Part.DELEGATE_EVENT, self._event_action(delegate_id, acceptance.delegate_event, now)),
             ],
-            {"invitation": lambda item: invitation_from(invitation.digest, item)},
+            {Part.INVITATION: lambda item: invitation_from(invitation.digest, item)},
         )
 
     def _accepted(self, key: tuple[str, str], acceptance: Acceptance, until: Any) -> Action:

@@ -11,6 +11,7 @@ increases its `version`, on which crediting conditions its own writes.
 """
 
 from ..clock import to_epoch
+from ..domain.errors import Part
 from ..domain.records.accounts import Account
 from ..domain.records.hours import DelegateCheck, DifEntry, Dossier, DossierCreation, DossierTransition, Rights
 from ..domain.records.sessions import SessionRecord
@@ -73,7 +74,7 @@ class DossierRecords(SessionRecords):
         self._transact(
             [
                 (
-                    "droits",
+                    Part.RIGHTS,
                     self._update_action(
                         rights_key(entry.rights_id),
                         "SET heures_dif = :dif, heures_libres = if_not_exists(heures_cpf, :zero) + :dif, "
@@ -85,7 +86,7 @@ class DossierRecords(SessionRecords):
                         faux=False,
                     ),
                 ),
-                ("evenement", self._event_action(entry.account_id, entry.event, entry.now)),
+                (Part.EVENT, self._event_action(entry.account_id, entry.event, entry.now)),
             ]
         )
 
@@ -110,7 +111,7 @@ class DossierRecords(SessionRecords):
             delegataire=delegate.delegate_id,
             now=to_epoch(creation.now),
         )
-        self._transact([("delegation", check), *self._dossier_creation(creation)])
+        self._transact([(Part.DELEGATION, check), *self._dossier_creation(creation)])
 
     def _dossier_creation(self, creation: DossierCreation) -> NamedActions:
         """The dossier, the check that the DIF is entered, the account's counts (confidential dossiers
@@ -121,12 +122,12 @@ class DossierRecords(SessionRecords):
             counts += ", dossiers_confidentiels_en_cours = if_not_exists(dossiers_confidentiels_en_cours, :zero) + :un"
         return [
             (
-                "dossier",
+                Part.DOSSIER,
                 self._put_action(dossier_key(account_id, dossier.id), dossier_attributes(dossier), condition=absent()),
             ),
-            ("droits", self._check_action(rights_key(creation.rights_id), "attribute_exists(heures_dif)")),
-            ("compte", self._update_action(account_key(account_id), counts, exists(), zero=0, un=1)),
-            ("evenement", self._event_action(account_id, creation.event, creation.now)),
+            (Part.RIGHTS, self._check_action(rights_key(creation.rights_id), "attribute_exists(heures_dif)")),
+            (Part.ACCOUNT, self._update_action(account_key(account_id), counts, exists(), zero=0, un=1)),
+            (Part.EVENT, self._event_action(account_id, creation.event, creation.now)),
         ]
 
     def get_dossier(self, account_id: str, dossier_id: str) -> Dossier | None:
@@ -167,7 +168,7 @@ class DossierRecords(SessionRecords):
             self._touching(validation)
             + [
                 (
-                    "dossier",
+                    Part.DOSSIER,
                     self._update_action(
                         dossier_key(account_id, dossier.id),
                         "SET statut = :valide, valide_le = :moment",
@@ -178,7 +179,7 @@ class DossierRecords(SessionRecords):
                     ),
                 ),
                 (
-                    "droits",
+                    Part.RIGHTS,
                     self._update_action(
                         rights_key(validation.rights_id),
                         "SET heures_libres = heures_libres - :h, "
@@ -191,7 +192,7 @@ class DossierRecords(SessionRecords):
                         vrai=True,
                     ),
                 ),
-                ("evenement", self._event_action(account_id, validation.event, validation.now)),
+                (Part.EVENT, self._event_action(account_id, validation.event, validation.now)),
             ]
         )
 
@@ -204,7 +205,7 @@ class DossierRecords(SessionRecords):
         account_id, dossier = closure.account_id, closure.dossier
         actions = self._touching(closure) + [
             (
-                "dossier",
+                Part.DOSSIER,
                 self._update_action(
                     dossier_key(account_id, dossier.id),
                     "SET statut = :clos, clos_le = :moment",
@@ -215,7 +216,7 @@ class DossierRecords(SessionRecords):
                 ),
             ),
             (
-                "droits",
+                Part.RIGHTS,
                 self._update_action(
                     rights_key(closure.rights_id),
                     "SET heures_reservees = heures_reservees - :h, "
@@ -226,17 +227,17 @@ class DossierRecords(SessionRecords):
                     un=1,
                 ),
             ),
-            ("compte", self._closed_counts(account_id, dossier.confidentiel)),
+            (Part.ACCOUNT, self._closed_counts(account_id, dossier.confidentiel)),
         ]
         if closure.movement is not None:
             movement = movement_attributes(closure.movement)
             actions.append(
                 (
-                    "mouvement",
+                    Part.MOVEMENT,
                     self._put_action(rights_movement_key(closure.rights_id, time_ordered_id(closure.now)), movement),
                 )
             )
-        actions.append(("evenement", self._event_action(account_id, closure.event, closure.now)))
+        actions.append((Part.EVENT, self._event_action(account_id, closure.event, closure.now)))
         self._transact(actions)
 
     def _closed_counts(self, account_id: str, confidential: bool) -> Action:
@@ -254,4 +255,4 @@ class DossierRecords(SessionRecords):
     def _touching(self, transition: DossierTransition) -> NamedActions:
         if transition.session is None:
             return []
-        return [("session", self._touch_action(transition.session, transition.account_id, transition.now))]
+        return [(Part.SESSION, self._touch_action(transition.session, transition.account_id, transition.now))]

@@ -8,7 +8,7 @@ notification, or one racing the person's own request, changes nothing more: Fals
 
 from typing import Any
 
-from ..domain.errors import WriteConflict
+from ..domain.errors import Part, WriteConflict
 from ..domain.states import AccountStatus, DelegationStatus
 from .base import exists
 from .history import HistoryRecords
@@ -37,9 +37,9 @@ class EmailFeedbackRecords(HistoryRecords):
         try:
             self._transact(
                 [
-                    ("changement", self._delete_action(email_change_key(change_digest), exists())),
+                    (Part.EMAIL_CHANGE, self._delete_action(email_change_key(change_digest), exists())),
                     (
-                        "compte",
+                        Part.ACCOUNT,
                         self._update_action(
                             account_key(account_id),
                             "REMOVE changement_courriel_empreinte",
@@ -67,13 +67,16 @@ class EmailFeedbackRecords(HistoryRecords):
         update = "SET statut = :invalide, courriel_invalide_le = :moment"
         pending = "titulaire_id = :titulaire AND statut = :attente"
         actions = [
-            ("delegation", self._update_action(delegation_key(delegation_id), update, pending, **values)),
-            ("copie", self._update_action(holder_delegation_key(holder_id, delegation_id), update, pending, **values)),
+            (Part.DELEGATION, self._update_action(delegation_key(delegation_id), update, pending, **values)),
+            (
+                Part.COPY,
+                self._update_action(holder_delegation_key(holder_id, delegation_id), update, pending, **values),
+            ),
         ]
         if invitation_digest:
             key = invitation_key(invitation_digest)
             invitation = self._update_action(key, "SET revoquee = :vrai", exists(), vrai=True)
-            actions.append(("invitation", invitation))
+            actions.append((Part.INVITATION, invitation))
         try:
             self._transact(actions)
         except WriteConflict:

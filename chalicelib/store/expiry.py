@@ -13,7 +13,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from ..clock import to_epoch
-from ..domain.errors import WriteConflict
+from ..domain.errors import Part, WriteConflict
 from ..domain.records.registrations import ExpiredAccount, ExpiredDraft, ExpiredPage
 from ..domain.states import AccountStatus
 from ..table import EXPIRY_INDEX, EXPIRY_INDEX_PROJECTION, EXPIRY_SHARDS
@@ -85,11 +85,11 @@ class ExpiryRecords(HistoryRecords):
         if only_expired:
             still_pending += f" AND {TTL_ATTRIBUTE} < :now"
             values["now"] = to_epoch(now)
-        actions: NamedActions = [("compte", self._delete_action(account_key(account_id), still_pending, **values))]
+        actions: NamedActions = [(Part.ACCOUNT, self._delete_action(account_key(account_id), still_pending, **values))]
         held = [
-            ("nir", account.nir and credentials_key(account.nir)),
-            ("courriel", email_key_value and email_key(email_key_value)),
-            ("activation", account.activation_digest and activation_key(account.activation_digest)),
+            (Part.NIR, account.nir and credentials_key(account.nir)),
+            (Part.EMAIL, email_key_value and email_key(email_key_value)),
+            (Part.ACTIVATION, account.activation_digest and activation_key(account.activation_digest)),
         ]
         actions += [(name, self._delete_action(key, same_account, compte=account_id)) for name, key in held if key]
         while True:
@@ -97,7 +97,7 @@ class ExpiryRecords(HistoryRecords):
                 self._transact(actions)
                 return True
             except WriteConflict as conflict:
-                if "compte" in conflict.failed:
+                if Part.ACCOUNT in conflict.failed:
                     return False
                 # Someone else's now: leave it, delete the rest.
                 actions = [(name, action) for name, action in actions if name not in conflict.failed]

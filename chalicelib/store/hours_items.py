@@ -1,9 +1,7 @@
 """Rights, movements and dossiers as items: which attribute holds what, both ways."""
 
-from ..domain.records.hours import RIGHTS_ID_PART, Dossier, Movement, Rights
+from ..domain.records.hours import Dossier, Movement, Rights
 from .keys import Item
-
-__all__ = ["RIGHTS_ID_PART"]
 
 # A dossier's fields are stored under the names the record gives them.
 DOSSIER_ATTRIBUTES = tuple(name for name in Dossier.__dataclass_fields__ if name != "id")

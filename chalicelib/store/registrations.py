@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from ..clock import to_epoch
-from ..domain.errors import WriteConflict
+from ..domain.errors import Part, WriteConflict
 from ..domain.records.registrations import Draft, IdentityStep, PendingAccount
 from ..domain.states import DraftStep
 from .account_items import (
@@ -54,7 +54,7 @@ class RegistrationRecords(TableAccess):
     def spend_captcha(self, nonce: str, expires: datetime) -> bool:
         """Mark a captcha answered; False when it was already."""
         try:
-            self._transact([("captcha", self._spent_mark(nonce, expires))])
+            self._transact([(Part.CAPTCHA, self._spent_mark(nonce, expires))])
         except WriteConflict:
             return False
         return True
@@ -64,7 +64,7 @@ class RegistrationRecords(TableAccess):
 
         WriteConflict names `captcha` (answered already) or `inscription` (gone, expired, past this step)."""
         self._transact(
-            [("captcha", self._spent_mark(nonce, expires)), ("inscription", self._identity_awaited(draft_id, now))]
+            [(Part.CAPTCHA, self._spent_mark(nonce, expires)), (Part.DRAFT, self._identity_awaited(draft_id, now))]
         )
 
     def _spent_mark(self, nonce: str, expires: datetime) -> Action:
@@ -94,7 +94,7 @@ class RegistrationRecords(TableAccess):
         self._transact(
             [
                 (
-                    "inscription",
+                    Part.DRAFT,
                     self._update_action(
                         draft_key(draft_id),
                         f"SET etape = :annulee, {TTL_ATTRIBUTE} = if_not_exists({TTL_ATTRIBUTE}, :fin) REMOVE "
@@ -134,11 +134,11 @@ class RegistrationRecords(TableAccess):
         epoch = to_epoch(step.now)
         self._transact(
             [
-                ("captcha", self._spent_mark(step.captcha.nonce, step.captcha.expires)),
-                ("nir", self._check_action(credentials_key(step.identity.nir), FREE, now=epoch)),
-                ("courriel", self._check_action(email_key(step.email_key), FREE, now=epoch)),
+                (Part.CAPTCHA, self._spent_mark(step.captcha.nonce, step.captcha.expires)),
+                (Part.NIR, self._check_action(credentials_key(step.identity.nir), FREE, now=epoch)),
+                (Part.EMAIL, self._check_action(email_key(step.email_key), FREE, now=epoch)),
                 (
-                    "inscription",
+                    Part.DRAFT,
                     self._update_action(
                         draft_key(step.draft.id),
                         update,
@@ -178,18 +178,21 @@ class RegistrationRecords(TableAccess):
         event = event_attributes(pending.event)
         self._transact(
             [
-                ("nir", self._put_action(credentials_key(pending.account.nir), credentials, expires, FREE, now=epoch)),
                 (
-                    "courriel",
+                    Part.NIR,
+                    self._put_action(credentials_key(pending.account.nir), credentials, expires, FREE, now=epoch),
+                ),
+                (
+                    Part.EMAIL,
                     self._put_action(email_key(pending.email_key), {"compte_id": account_id}, expires, FREE, now=epoch),
                 ),
-                ("compte", self._put_action(account_key(account_id), account, expires, absent())),
+                (Part.ACCOUNT, self._put_action(account_key(account_id), account, expires, absent())),
                 (
-                    "activation",
+                    Part.ACTIVATION,
                     self._put_action(activation_key(pending.activation.digest), activation, expires, absent()),
                 ),
-                ("evenement", self._put_action(event_key(account_id, registration_event), event, expires)),
-                ("inscription", self._draft_completed(pending.draft_id, account_id, epoch)),
+                (Part.EVENT, self._put_action(event_key(account_id, registration_event), event, expires)),
+                (Part.DRAFT, self._draft_completed(pending.draft_id, account_id, epoch)),
             ]
         )
 

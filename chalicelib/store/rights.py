@@ -21,13 +21,12 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from ..domain.errors import WriteConflict
+from ..domain.errors import Part, WriteConflict
 from ..domain.records.crediting import Credit, KnownRights
 from ..domain.records.hours import Movement, Rights
 from .base import Action, NamedActions, TableAccess, absent, exists
 from .crediting_items import year_attributes, year_from
 from .hours_items import (
-    RIGHTS_ID_PART,
     movement_attributes,
     movement_from,
     rights_from,
@@ -53,7 +52,7 @@ from .keys import (
 
 BATCH_GET_LIMIT = 100  # keys per BatchGetItem
 # What a refused credit reads back: the records as they now are.
-READ_BACK = {"droits": rights_from, "annee": year_from, RIGHTS_ID_PART: rights_id_from}
+READ_BACK = {Part.RIGHTS: rights_from, Part.YEAR: year_from, Part.RIGHTS_ID: rights_id_from}
 
 
 def version_condition(version: int | None) -> tuple[str, dict[str, Any]]:
@@ -115,16 +114,16 @@ class RightsRecords(TableAccess):
         year_condition, year_values = version_condition(credit.year_version)
         year_record = year_attributes(credit.year)
         year_action = self._put_action(year_key, year_record, None, year_condition, **year_values)
-        actions: NamedActions = [("annee", year_action)]
+        actions: NamedActions = [(Part.YEAR, year_action)]
         rights = self._rights_action(credit)
         if rights is not None:
-            actions.append(("droits", rights))
+            actions.append((Part.RIGHTS, rights))
         if credit.movement is not None:
             movement_key = rights_movement_key(credit.rights_id, time_ordered_id(credit.now))
-            actions.append(("mouvement", self._put_action(movement_key, movement_attributes(credit.movement))))
+            actions.append((Part.MOVEMENT, self._put_action(movement_key, movement_attributes(credit.movement))))
         if credit.new_rights_id_of is not None:
             key, named = rights_id_key(credit.new_rights_id_of), rights_id_attributes(credit.rights_id)
-            actions.append((RIGHTS_ID_PART, self._put_action(key, named, None, absent())))
+            actions.append((Part.RIGHTS_ID, self._put_action(key, named, None, absent())))
         if len(actions) == 1:
             self._put_if(year_key, year_record, year_condition, **year_values)
             return
@@ -132,7 +131,7 @@ class RightsRecords(TableAccess):
             self._transact(actions, READ_BACK)
         except ClientError as error:
             if _cancelled_by_another_transaction(error):
-                raise WriteConflict({"transaction"}) from None
+                raise WriteConflict({Part.TRANSACTION}) from None
             raise
 
     def _rights_action(self, credit: Credit) -> Action | None:
@@ -167,7 +166,7 @@ class RightsRecords(TableAccess):
         except ClientError as error:
             if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
                 found = year_from(from_attributes(error.response.get("Item")))
-                raise WriteConflict({"annee"}, {"annee": found}) from None
+                raise WriteConflict({Part.YEAR}, {Part.YEAR: found}) from None
             raise
 
 

@@ -4,12 +4,13 @@ partition, so that a password change or reset can end every session of the accou
 from datetime import datetime
 
 from ..clock import to_epoch
+from ..domain.errors import Part
 from ..domain.records.accounts import AccountEvent
 from ..domain.records.sessions import Login, SessionRecord, SessionTouch
 from .account_items import session_attributes, session_from
 from .base import Action, NamedActions, absent, exists
 from .history import HistoryRecords
-from .hours_items import RIGHTS_ID_PART, rights_id_attributes, rights_id_from
+from .hours_items import rights_id_attributes, rights_id_from
 from .keys import (
     SESSION_POINTER_PREFIX,
     TTL_ATTRIBUTE,
@@ -32,15 +33,18 @@ class SessionRecords(HistoryRecords):
         session = login.session
         expires = session.expires_at
         actions: NamedActions = [
-            ("session", self._put_action(session_key(session.digest), session_attributes(session), expires, absent())),
-            ("pointeur", self._put_action(session_pointer_key(session.account_id, session.digest), {}, expires)),
-            ("evenement", self._event_action(session.account_id, login.event, login.now)),
-            ("tentatives", self._delete_action(attempts_key(login.nir))),
+            (
+                Part.SESSION,
+                self._put_action(session_key(session.digest), session_attributes(session), expires, absent()),
+            ),
+            (Part.POINTER, self._put_action(session_pointer_key(session.account_id, session.digest), {}, expires)),
+            (Part.EVENT, self._event_action(session.account_id, login.event, login.now)),
+            (Part.ATTEMPTS, self._delete_action(attempts_key(login.nir))),
         ]
         if login.new_rights_id and session.rights_id is not None:
             named = rights_id_attributes(session.rights_id)
-            actions.append((RIGHTS_ID_PART, self._put_action(rights_id_key(login.nir), named, None, absent())))
-        self._transact(actions, {RIGHTS_ID_PART: rights_id_from})
+            actions.append((Part.RIGHTS_ID, self._put_action(rights_id_key(login.nir), named, None, absent())))
+        self._transact(actions, {Part.RIGHTS_ID: rights_id_from})
 
     def touch_session(self, session_digest: str, now: datetime, idle_until: datetime) -> SessionRecord | None:
         """Extend a live session's idle deadline and return it; None when it is unknown or over."""
@@ -71,9 +75,9 @@ class SessionRecords(HistoryRecords):
     def close_session(self, session_digest: str, logout: AccountEvent) -> None:
         self._transact(
             [
-                ("session", self._delete_action(session_key(session_digest))),
-                ("pointeur", self._delete_action(session_pointer_key(logout.account_id, session_digest))),
-                ("evenement", self._account_event_action(logout)),
+                (Part.SESSION, self._delete_action(session_key(session_digest))),
+                (Part.POINTER, self._delete_action(session_pointer_key(logout.account_id, session_digest))),
+                (Part.EVENT, self._account_event_action(logout)),
             ]
         )
 
@@ -86,9 +90,12 @@ class SessionRecords(HistoryRecords):
         """The deletes that end these sessions, for a transaction that has `room` items left (each
         session is two items: itself and its pointer)."""
         return [
-            (f"fin_session_{n}_{part}", self._delete_action(key))
-            for n, digest in enumerate(digests[: room // 2])
-            for part, key in (("session", session_key(digest)), ("pointeur", session_pointer_key(account_id, digest)))
+            (part, self._delete_action(key))
+            for digest in digests[: room // 2]
+            for part, key in (
+                (Part.SESSION, session_key(digest)),
+                (Part.POINTER, session_pointer_key(account_id, digest)),
+            )
         ]
 
     def _end_remaining_sessions(self, account_id: str, digests: list[str], room: int) -> None:

@@ -9,6 +9,7 @@ that nobody else sent meanwhile, so that racing requests cannot pass the hourly 
 from typing import Any
 
 from ..clock import to_epoch
+from ..domain.errors import Part
 from ..domain.records.tokens import (
     Activation,
     ActivationUse,
@@ -87,7 +88,7 @@ class TokenRecords(SessionRecords):
         same_account = "compte_id = :compte"
         actions = [
             (
-                "activation",
+                Part.ACTIVATION,
                 self._update_action(
                     activation_key(activation.digest),
                     "SET utilise_le = :now",
@@ -96,7 +97,7 @@ class TokenRecords(SessionRecords):
                 ),
             ),
             (
-                "nir",
+                Part.NIR,
                 self._update_action(
                     credentials_key(activation.nir),
                     f"SET statut = :actif REMOVE {TTL_ATTRIBUTE}",
@@ -106,21 +107,21 @@ class TokenRecords(SessionRecords):
                 ),
             ),
             (
-                "courriel",
+                Part.EMAIL,
                 self._update_action(
                     email_key(activation.email_key), f"REMOVE {TTL_ATTRIBUTE}", same_account, compte=account_id
                 ),
             ),
-            ("compte", self._account_activated(account_id, use.event.date)),
+            (Part.ACCOUNT, self._account_activated(account_id, use.event.date)),
             (
-                "evenement_inscription",
+                Part.REGISTRATION_EVENT,
                 self._update_action(
                     event_key(account_id, activation.registration_event or ""), f"REMOVE {TTL_ATTRIBUTE}", exists()
                 ),
             ),
-            ("evenement", self._event_action(account_id, use.event, use.now)),
+            (Part.EVENT, self._event_action(account_id, use.event, use.now)),
         ]
-        self._transact(actions, {"activation": lambda item: activation_from(activation.digest, item)})
+        self._transact(actions, {Part.ACTIVATION: lambda item: activation_from(activation.digest, item)})
 
     def _account_activated(self, account_id: str, moment: str) -> Action:
         return self._update_action(
@@ -138,9 +139,9 @@ class TokenRecords(SessionRecords):
         activation = link.activation
         self._transact(
             [
-                ("ancienne", self._delete_action(activation_key(link.old_digest))),
+                (Part.OLD_LINK, self._delete_action(activation_key(link.old_digest))),
                 (
-                    "activation",
+                    Part.ACTIVATION,
                     self._put_action(
                         activation_key(activation.digest),
                         activation_attributes(activation),
@@ -149,7 +150,7 @@ class TokenRecords(SessionRecords):
                     ),
                 ),
                 (
-                    "compte",
+                    Part.ACCOUNT,
                     self._update_action(
                         account_key(activation.account_id),
                         "SET activation_empreinte = :nouvelle, envois_courriel = :journal",
@@ -174,14 +175,14 @@ class TokenRecords(SessionRecords):
         reset = link.reset
         actions: NamedActions = []
         if link.old_digest:
-            actions.append(("ancienne", self._delete_action(reset_key(link.old_digest))))
+            actions.append((Part.OLD_LINK, self._delete_action(reset_key(link.old_digest))))
         actions += [
             (
-                "reinitialisation",
+                Part.RESET,
                 self._put_action(reset_key(reset.digest), reset_attributes(reset), reset.expires_at, absent()),
             ),
             (
-                "compte",
+                Part.ACCOUNT,
                 self._update_action(
                     account_key(reset.account_id),
                     "SET reinitialisation_empreinte = :nouvelle, envois_courriel = :journal",
@@ -208,7 +209,7 @@ class TokenRecords(SessionRecords):
         account_id, nir = reset.account_id, reset.nir
         actions = [
             (
-                "compte",
+                Part.ACCOUNT,
                 self._update_action(
                     account_key(account_id),
                     "REMOVE reinitialisation_empreinte",
@@ -217,13 +218,13 @@ class TokenRecords(SessionRecords):
                 ),
             ),
             (
-                "reinitialisation",
+                Part.RESET,
                 self._delete_action(
                     reset_key(reset.digest), f"{exists()} AND {TTL_ATTRIBUTE} > :now", now=to_epoch(done.now)
                 ),
             ),
             (
-                "identifiants",
+                Part.NIR,
                 self._update_action(
                     credentials_key(nir),
                     "SET mot_de_passe = :hash",
@@ -232,12 +233,12 @@ class TokenRecords(SessionRecords):
                     compte=account_id,
                 ),
             ),
-            ("tentatives", self._delete_action(attempts_key(nir))),
-            ("evenement", self._event_action(account_id, done.event, done.now)),
+            (Part.ATTEMPTS, self._delete_action(attempts_key(nir))),
+            (Part.EVENT, self._event_action(account_id, done.event, done.now)),
         ]
         ended = list(done.ended_sessions)
         room = TRANSACTION_LIMIT - len(actions)
-        read_back = {"reinitialisation": lambda item: reset_from(reset.digest, item)}
+        read_back = {Part.RESET: lambda item: reset_from(reset.digest, item)}
         self._transact(actions + self._ending_sessions(account_id, ended, room), read_back)
         self._end_remaining_sessions(account_id, ended, room)
 
@@ -253,16 +254,16 @@ class TokenRecords(SessionRecords):
         change = link.change
         actions: NamedActions = []
         if link.old_digest:
-            actions.append(("ancien", self._delete_action(email_change_key(link.old_digest))))
+            actions.append((Part.OLD_LINK, self._delete_action(email_change_key(link.old_digest))))
         actions += [
             (
-                "changement",
+                Part.EMAIL_CHANGE,
                 self._put_action(
                     email_change_key(change.digest), email_change_attributes(change), change.expires_at, absent()
                 ),
             ),
             (
-                "compte",
+                Part.ACCOUNT,
                 self._update_action(
                     account_key(change.account_id),
                     "SET changement_courriel_empreinte = :nouvelle, envois_courriel = :journal",
@@ -274,7 +275,7 @@ class TokenRecords(SessionRecords):
                     **log_values,
                 ),
             ),
-            ("evenement", self._event_action(change.account_id, link.event, link.now)),
+            (Part.EVENT, self._event_action(change.account_id, link.event, link.now)),
         ]
         self._transact(actions)
 
@@ -292,13 +293,13 @@ class TokenRecords(SessionRecords):
         self._transact(
             [
                 (
-                    "changement",
+                    Part.EMAIL_CHANGE,
                     self._delete_action(
                         email_change_key(change.digest), f"{exists()} AND {TTL_ATTRIBUTE} > :now", now=epoch
                     ),
                 ),
                 (
-                    "compte",
+                    Part.ACCOUNT,
                     self._update_action(
                         account_key(account_id),
                         # A confirmed address is a working one: the bounce's mark goes (contract §10).
@@ -310,16 +311,16 @@ class TokenRecords(SessionRecords):
                     ),
                 ),
                 (
-                    "courriel",
+                    Part.EMAIL,
                     self._put_action(
                         email_key(change.new_email_key), {"compte_id": account_id}, condition=FREE, now=epoch
                     ),
                 ),
                 (
-                    "ancien_courriel",
+                    Part.OLD_EMAIL,
                     self._delete_action(email_key(change.old_email_key), "compte_id = :compte", compte=account_id),
                 ),
-                ("evenement", self._event_action(account_id, use.event, use.now)),
+                (Part.EVENT, self._event_action(account_id, use.event, use.now)),
             ],
-            {"changement": lambda item: email_change_from(change.digest, item)},
+            {Part.EMAIL_CHANGE: lambda item: email_change_from(change.digest, item)},
         )

@@ -4,13 +4,13 @@ at most, then the caller's own refusal."""
 import pytest
 
 from chalicelib.domain import retry
-from chalicelib.domain.errors import Conflict, WriteConflict
+from chalicelib.domain.errors import Conflict, Part, Refusal, WriteConflict
 
-BUSY = Conflict("demande_concurrente", "Une autre demande vient d'être traitée au même moment.")
+BUSY = Refusal(Conflict, "demande_concurrente", "Une autre demande vient d'être traitée au même moment.")
 
 
 def test_the_first_write_that_passes_is_the_answer():
-    refusals = iter([WriteConflict({"compte"})])
+    refusals = iter([WriteConflict({Part.ACCOUNT})])
 
     def attempt(number: int) -> int:
         refusal = next(refusals, None)
@@ -18,18 +18,18 @@ def test_the_first_write_that_passes_is_the_answer():
             raise refusal
         return number
 
-    assert retry.on_conflict_retry(attempt, lambda: BUSY) == 1
+    assert retry.on_conflict_retry(attempt, BUSY) == 1
 
 
 def test_after_the_last_attempt_the_caller_s_refusal_and_each_conflict_was_seen():
     seen = []
 
     def attempt(number: int) -> None:
-        raise WriteConflict({"droits"}, {"droits": number})
+        raise WriteConflict({Part.RIGHTS}, {Part.RIGHTS: number})
 
     with pytest.raises(Conflict) as refused:
-        retry.on_conflict_retry(attempt, lambda: BUSY, lambda conflict, n: seen.append((conflict.current["droits"], n)))
-    assert refused.value is BUSY
+        retry.on_conflict_retry(attempt, BUSY, lambda conflict, n: seen.append((conflict.current[Part.RIGHTS], n)))
+    assert refused.value.code == BUSY.code
     assert seen == [(n, n) for n in range(retry.ATTEMPTS)]
 
 
@@ -38,7 +38,7 @@ def test_a_domain_refusal_is_not_retried():
 
     def attempt(number: int) -> None:
         calls.append(number)
-        raise BUSY
+        raise BUSY()
 
     with pytest.raises(Conflict):
         retry.on_conflict_retry(attempt, lambda: Conflict("autre", "."))

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from chalicelib.domain.errors import WriteConflict
+from chalicelib.domain.errors import Part, WriteConflict
 from chalicelib.domain.records.crediting import (
     AppliedChunk,
     Credit,
@@ -16,7 +16,7 @@ from chalicelib.domain.records.crediting import (
     RightsCondition,
     YearCredit,
 )
-from chalicelib.domain.records.hours import RIGHTS_ID_PART, Movement, Rights
+from chalicelib.domain.records.hours import Movement, Rights
 from tests.helpers.records import NOW
 
 NIR = "180017500000046"
@@ -48,8 +48,8 @@ def test_a_second_first_credit_of_a_nir_is_refused_with_the_rights_id_it_already
     store.credit_declaration(first_credit())
     with pytest.raises(WriteConflict) as late:
         store.credit_declaration(first_credit("S" * 22))
-    assert late.value.failed == {RIGHTS_ID_PART}
-    assert late.value.found(RIGHTS_ID_PART, str) == RIGHTS_ID
+    assert late.value.failed == {Part.RIGHTS_ID}
+    assert late.value.found(Part.RIGHTS_ID, str) == RIGHTS_ID
     assert store.get_rights_and_movements("S" * 22) == (None, [])  # nothing of it was written
 
 
@@ -58,16 +58,16 @@ def test_a_credit_on_stale_versions_is_refused_with_the_records_as_they_are(stor
     known_credit = Credit(RIGHTS_ID, YEAR, None, RightsCondition(24, True, None), CREDIT, NOW)
     with pytest.raises(WriteConflict) as stale:
         store.credit_declaration(known_credit)
-    assert stale.value.failed == {"annee", "droits"}
-    assert stale.value.found("annee", YearCredit) == YEAR
-    assert stale.value.found("droits", Rights) == Rights(cpf=24, free=24, version=1)
+    assert stale.value.failed == {Part.YEAR, Part.RIGHTS}
+    assert stale.value.found(Part.YEAR, YearCredit) == YEAR
+    assert stale.value.found(Part.RIGHTS, Rights) == Rights(cpf=24, free=24, version=1)
 
 
 def test_a_year_alone_is_one_conditional_put(store):
     store.credit_declaration(Credit(RIGHTS_ID, YEAR, None, RightsCondition(0, False, None), None, NOW))
     with pytest.raises(WriteConflict) as stale:
         store.credit_declaration(Credit(RIGHTS_ID, YEAR, None, RightsCondition(0, False, None), None, NOW))
-    assert stale.value.failed == {"annee"} and stale.value.found("annee", YearCredit) == YEAR
+    assert stale.value.failed == {Part.YEAR} and stale.value.found(Part.YEAR, YearCredit) == YEAR
 
 
 def test_a_file_is_started_once_and_its_chunks_counted_once(store):

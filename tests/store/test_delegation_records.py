@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from chalicelib.clock import to_epoch
-from chalicelib.domain.errors import WriteConflict
+from chalicelib.domain.errors import Part, WriteConflict
 from chalicelib.domain.records.accounts import Identity
 from chalicelib.domain.records.delegations import (
     Acceptance,
@@ -96,7 +96,7 @@ def test_a_second_grant_on_the_same_email_log_is_refused(store, granted):
     )
     with pytest.raises(WriteConflict) as stale:
         store.grant_delegation(again)
-    assert stale.value.failed == {"compte"}
+    assert stale.value.failed == {Part.ACCOUNT}
 
 
 def test_acceptance_activates_both_records_and_points_the_delegate_to_it(store, granted):
@@ -118,8 +118,8 @@ def test_acceptance_activates_both_records_and_points_the_delegate_to_it(store, 
     again = Acceptance(invitation, "delegataire", Names("MME", "Martin"), "x", ENDS, KEPT_UNTIL, event(), event(), NOW)
     with pytest.raises(WriteConflict) as used:
         store.accept_delegation(again)
-    assert "invitation" in used.value.failed
-    assert used.value.found("invitation", Invitation) is None  # used: deleted
+    assert Part.INVITATION in used.value.failed
+    assert used.value.found(Part.INVITATION, Invitation) is None  # used: deleted
 
 
 def test_revocation_needs_the_status_read_and_ends_the_pointer(store, granted):
@@ -127,7 +127,7 @@ def test_revocation_needs_the_status_read_and_ends_the_pointer(store, granted):
     stale = Revocation(granted.id, "titulaire", DelegationStatus.PENDING, None, "i" * 64, "m", event(), NOW)
     with pytest.raises(WriteConflict) as refused:
         store.revoke_delegation(stale)
-    assert "delegation" in refused.value.failed
+    assert Part.DELEGATION in refused.value.failed
     store.revoke_delegation(
         replace(stale, status_seen=DelegationStatus.ACTIVE, delegate_id="delegataire", invitation_digest=None)
     )
@@ -149,7 +149,7 @@ def test_a_delegate_s_dossier_needs_the_delegation_active_at_that_instant(store,
     creation = DossierCreation("titulaire", "R" * 22, dossier, event(), NOW)
     with pytest.raises(WriteConflict) as pending:
         store.create_dossier_as_delegate(creation, DelegateCheck(granted.id, "delegataire"))
-    assert pending.value.failed == {"delegation"}
+    assert pending.value.failed == {Part.DELEGATION}
     accept(store)
     store.create_dossier_as_delegate(creation, DelegateCheck(granted.id, "delegataire"))
     assert store.get_dossier("titulaire", dossier.id) == dossier

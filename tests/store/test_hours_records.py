@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from chalicelib.domain.errors import WriteConflict
+from chalicelib.domain.errors import Part, WriteConflict
 from chalicelib.domain.records.hours import DifEntry, Dossier, DossierCreation, DossierTransition, Movement, Rights
 from chalicelib.domain.records.sessions import SessionTouch
 from chalicelib.domain.states import DossierStatus
@@ -34,7 +34,7 @@ def transition(dossier: Dossier, movement: Movement | None = None, session=None)
 def test_no_dossier_before_the_dif(store, account_id):
     with pytest.raises(WriteConflict) as refused:
         create(store, DOSSIER)
-    assert refused.value.failed == {"droits"}
+    assert refused.value.failed == {Part.RIGHTS}
     assert store.get_dossier(account_id, DOSSIER.id) is None
 
 
@@ -59,7 +59,7 @@ def test_validation_reserves_and_closure_debits_with_its_movement(store, account
     )
     with pytest.raises(WriteConflict) as twice:
         store.validate_dossier(transition(SECRET))
-    assert "dossier" in twice.value.failed
+    assert Part.DOSSIER in twice.value.failed
 
     debit = Movement("2026-12-01T10:00:00Z", -30, "Formation : dossier confidentiel (30 h)", confidential=True)
     store.close_dossier(transition(SECRET, debit))
@@ -77,11 +77,11 @@ def test_not_enough_free_hours_and_a_session_ended_are_named(store, account_id):
     create(store, DOSSIER)
     with pytest.raises(WriteConflict) as short:
         store.validate_dossier(transition(DOSSIER))
-    assert short.value.failed == {"droits"}
+    assert short.value.failed == {Part.RIGHTS}
     gone = SessionTouch("s" * 64, NOW + timedelta(minutes=15))
     with pytest.raises(WriteConflict) as logged_out:
         store.validate_dossier(transition(DOSSIER, session=gone))
-    assert "session" in logged_out.value.failed
+    assert Part.SESSION in logged_out.value.failed
 
 
 def test_the_dif_is_locked_once_a_dossier_is_validated(store, account_id):
@@ -90,4 +90,4 @@ def test_the_dif_is_locked_once_a_dossier_is_validated(store, account_id):
     store.validate_dossier(transition(DOSSIER))
     with pytest.raises(WriteConflict) as locked:
         store.set_dif(DifEntry(account_id, RIGHTS_ID, 50, event("dif"), NOW))
-    assert locked.value.failed == {"droits"}
+    assert locked.value.failed == {Part.RIGHTS}

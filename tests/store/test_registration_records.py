@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from chalicelib.domain.errors import WriteConflict
+from chalicelib.domain.errors import Part, WriteConflict
 from chalicelib.domain.records.registrations import IdentityStep, SpentCaptcha
 from chalicelib.domain.states import AccountStatus, DraftStep
 from tests.helpers.records import IDENTITY, NOW, draft, pending_account, put_draft
@@ -32,12 +32,12 @@ def test_the_identity_step_is_refused_by_name(store):
     store.save_identity(step)
     with pytest.raises(WriteConflict) as spent_again:
         store.save_identity(step)
-    assert spent_again.value.failed == {"captcha"}
+    assert spent_again.value.failed == {Part.CAPTCHA}
     cancelled = draft("annule")
     store.cancel_draft(cancelled.id, NOW, cancelled.expires_at)  # never written: its "cancelled" mark
     with pytest.raises(WriteConflict) as gone:
         store.save_identity(replace(step, draft=cancelled, captcha=SpentCaptcha("nonce-3", CAPTCHA.expires)))
-    assert gone.value.failed == {"inscription"}
+    assert gone.value.failed == {Part.DRAFT}
 
 
 def test_cancelling_erases_the_identity_once(store):
@@ -46,7 +46,7 @@ def test_cancelling_erases_the_identity_once(store):
     assert store.get_draft("brouillon-1") == replace(draft(), step=DraftStep.CANCELLED, identity=None)
     with pytest.raises(WriteConflict) as again:
         store.cancel_draft("brouillon-1", NOW, NOW + timedelta(hours=1))
-    assert again.value.failed == {"inscription"}
+    assert again.value.failed == {Part.DRAFT}
 
 
 def test_the_pending_account_and_what_it_holds_read_back(store):
@@ -76,6 +76,6 @@ def test_a_nir_and_an_email_are_reserved_once(store):
     put_draft(store, draft("brouillon-2", IDENTITY))
     with pytest.raises(WriteConflict) as taken:
         store.create_pending_account(pending_account("compte-2", "brouillon-2", digest="b" * 64))
-    assert taken.value.failed == {"nir", "courriel"}
+    assert taken.value.failed == {Part.NIR, Part.EMAIL}
     assert store.get_account("compte-2") is None
     assert store.get_account("compte-1").status == AccountStatus.PENDING

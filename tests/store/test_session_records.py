@@ -6,9 +6,8 @@ from datetime import timedelta
 import pytest
 
 from chalicelib.clock import to_epoch
-from chalicelib.domain.errors import WriteConflict
+from chalicelib.domain.errors import Part, WriteConflict
 from chalicelib.domain.records.accounts import AccountEvent, FailedLogin, InformationsChange, PasswordChange
-from chalicelib.domain.records.hours import RIGHTS_ID_PART
 from chalicelib.domain.records.sessions import Login, SessionRecord
 from tests.helpers.records import IDENTITY, NOW, draft, event, pending_account, put_draft
 
@@ -49,7 +48,7 @@ def test_a_first_login_gives_the_nir_its_rights_id_once(store, account_id):
     other = replace(session("t" * 64), rights_id="S" * 22)
     with pytest.raises(WriteConflict) as late:
         store.open_session(Login(other, IDENTITY.nir, event("connexion"), NOW, new_rights_id=True))
-    assert late.value.failed == {RIGHTS_ID_PART} and late.value.found(RIGHTS_ID_PART, str) == RIGHTS_ID
+    assert late.value.failed == {Part.RIGHTS_ID} and late.value.found(Part.RIGHTS_ID, str) == RIGHTS_ID
     assert store.touch_session("t" * 64, NOW, NOW + timedelta(minutes=15)) is None  # nothing of it was written
 
 
@@ -87,4 +86,4 @@ def test_the_password_changes_unless_it_changed_meanwhile(store, account_id):
     assert store.session_digests(account_id) == []
     with pytest.raises(WriteConflict) as stale:
         store.change_password(change)
-    assert stale.value.failed == {"identifiant"}
+    assert stale.value.failed == {Part.NIR}

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from chalicelib.domain.errors import WriteConflict
+from chalicelib.domain.errors import Part, WriteConflict
 from chalicelib.domain.records.tokens import (
     Activation,
     ActivationUse,
@@ -45,8 +45,8 @@ def test_activation_makes_the_account_and_its_reservations_permanent(store, acti
 def test_an_activation_used_twice_is_refused_with_what_it_now_is(store, pending, active):
     with pytest.raises(WriteConflict) as again:
         store.activate_account(ActivationUse(pending, event("activation"), NOW))
-    assert "activation" in again.value.failed
-    found = again.value.found("activation", Activation)
+    assert Part.ACTIVATION in again.value.failed
+    found = again.value.found(Part.ACTIVATION, Activation)
     assert found is not None and found.used_at is not None and found.account_id == "compte-1"
 
 
@@ -63,8 +63,8 @@ def test_a_reset_link_reads_back_and_is_used_once(store, active):
     assert store.get_login_records(IDENTITY.nir).credentials.password_hash == "$argon2id$nouveau"
     with pytest.raises(WriteConflict) as again:
         store.reset_password(done)
-    assert "reinitialisation" in again.value.failed
-    assert again.value.found("reinitialisation", Reset) is None  # used: gone
+    assert Part.RESET in again.value.failed
+    assert again.value.found(Part.RESET, Reset) is None  # used: gone
 
 
 def test_a_second_reset_link_needs_the_email_log_as_read(store, active):
@@ -72,7 +72,7 @@ def test_a_second_reset_link_needs_the_email_log_as_read(store, active):
     store.issue_reset_token(NewResetLink(None, reset, EmailLog(active.email_log, (1,))))
     with pytest.raises(WriteConflict) as stale:
         store.issue_reset_token(NewResetLink(reset.digest, replace(reset, digest="d" * 64), EmailLog((), (2,))))
-    assert stale.value.failed == {"compte"}
+    assert stale.value.failed == {Part.ACCOUNT}
 
 
 def test_an_email_change_reads_back_and_moves_the_address_once(store, active):
@@ -90,4 +90,4 @@ def test_an_email_change_reads_back_and_moves_the_address_once(store, active):
     assert store.get_reservations(IDENTITY.nir, EMAIL)[1] is None
     with pytest.raises(WriteConflict) as again:
         store.change_email(EmailChangeUse(change, event("courriel"), NOW))
-    assert "changement" in again.value.failed
+    assert Part.EMAIL_CHANGE in again.value.failed

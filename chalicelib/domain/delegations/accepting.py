@@ -6,7 +6,7 @@ from typing import Protocol
 from ...clock import Clock, to_iso
 from ...french_dates import date_in_full
 from .. import history, identity, sessions, tokens
-from ..errors import WriteConflict
+from ..errors import Part, WriteConflict
 from ..expiry import has_expired
 from ..records.accounts import Account
 from ..records.delegations import Acceptance, Invitation
@@ -37,26 +37,26 @@ def accept(store: AcceptStore, clock: Clock, session: sessions.Session, code: st
     """Accept an invitation from one's own session: the account's address must be the invited one.
     Returns the invitation accepted (what the delegation now grants)."""
     if not tokens.is_well_formed_token(code):
-        raise CODE_UNKNOWN
+        raise CODE_UNKNOWN()
     digest = tokens.digest(code)
     found, account = store.get_invitation_and_account(digest, session.account_id)
     now = clock()
     invitation = _usable(found, now)
     if account is None:
-        raise ACCOUNT_NOT_FOUND
+        raise ACCOUNT_NOT_FOUND()
     if invitation.holder_id == session.account_id:
-        raise TO_ONESELF
+        raise TO_ONESELF()
     if identity.email_key(account.courriel) != invitation.email_key:
-        raise OTHER_RECIPIENT  # nothing written: the code stays usable by the right person
+        raise OTHER_RECIPIENT()  # nothing written: the code stays usable by the right person
     end = date.fromisoformat(invitation.end)
     if now >= ends_at(end):
-        raise CODE_EXPIRED
+        raise CODE_EXPIRED()
     try:
         store.accept_delegation(_acceptance(invitation, session.account_id, names_of(account), now))
     except WriteConflict as conflict:
-        if "invitation" in conflict.failed:
-            _usable(conflict.found("invitation", Invitation), now)
-        raise CODE_EXPIRED from None  # revoked meanwhile
+        if Part.INVITATION in conflict.failed:
+            _usable(conflict.found(Part.INVITATION, Invitation), now)
+        raise CODE_EXPIRED() from None  # revoked meanwhile
     return invitation
 
 
@@ -86,7 +86,7 @@ def _acceptance(invitation: Invitation, delegate_id: str, delegate: Names, now: 
 
 def _usable(invitation: Invitation | None, now: datetime) -> Invitation:
     if invitation is None:
-        raise CODE_UNKNOWN  # unknown, or used: it is deleted when accepted
+        raise CODE_UNKNOWN()  # unknown, or used: it is deleted when accepted
     if invitation.revoked or has_expired(invitation, now):
-        raise CODE_EXPIRED
+        raise CODE_EXPIRED()
     return invitation

@@ -6,7 +6,7 @@ from typing import Protocol
 
 from ...clock import Clock
 from .. import dossiers, history, holder, hours, sessions, tokens
-from ..errors import WriteConflict
+from ..errors import Part, WriteConflict
 from ..expiry import is_live
 from ..records.accounts import Account
 from ..records.delegations import DelegatedAccount, Delegation
@@ -60,7 +60,7 @@ def _delegation_for(
         or delegation.delegate_id != session.account_id
         or status_of(delegation, now) != ACTIVE
     ):
-        raise NOT_FOUND
+        raise NOT_FOUND()
     return session, delegation
 
 
@@ -71,7 +71,7 @@ def delegated_synthesis(
     _, delegation = _delegation_for(store, clock, ticket, delegation_id, idle_seconds)
     account, rights = store.get_account_and_rights(delegation.holder_id, _holder_rights(delegation))
     if account is None:
-        raise NOT_FOUND
+        raise NOT_FOUND()
     return holder.synthesis_of(account, rights, for_delegate=True)
 
 
@@ -86,7 +86,7 @@ def _holder_rights(delegation: Delegation) -> str:
     """The holder's rights id, which the delegation keeps (one granted before it did, on a local
     stack's older data, shows nothing: as if it did not exist)."""
     if delegation.holder_rights_id is None:
-        raise NOT_FOUND
+        raise NOT_FOUND()
     return delegation.holder_rights_id
 
 
@@ -117,7 +117,7 @@ def delegated_dossier(
     _, delegation = _delegation_for(store, clock, ticket, delegation_id, idle_seconds)
     dossier = dossiers.find(store, delegation.holder_id, dossier_id)
     if dossier.confidentiel:
-        raise dossiers.NOT_FOUND
+        raise dossiers.NOT_FOUND()
     return dossier
 
 
@@ -133,9 +133,9 @@ def create_dossier(
     """With `gestion`: a draft dossier for the holder, which only the holder can validate."""
     session, delegation = _delegation_for(store, clock, ticket, delegation_id, idle_seconds)
     if delegation.scope != DelegationScope.GESTION:
-        raise SCOPE_TOO_NARROW
+        raise SCOPE_TOO_NARROW()
     if new.confidentiel:
-        raise CONFIDENTIAL_REFUSED
+        raise CONFIDENTIAL_REFUSED()
     now = clock()
     dossier = dossiers.new_draft(new, now, delegation_id)
     event = history.event(
@@ -148,7 +148,7 @@ def create_dossier(
     try:
         store.create_dossier_as_delegate(creation, DelegateCheck(delegation_id, session.account_id))
     except WriteConflict as conflict:
-        if "delegation" in conflict.failed:
-            raise NOT_FOUND from None  # revoked or ended between the read and the write
-        raise dossiers.DIF_NOT_ENTERED from None
+        if Part.DELEGATION in conflict.failed:
+            raise NOT_FOUND() from None  # revoked or ended between the read and the write
+        raise dossiers.DIF_NOT_ENTERED() from None
     return dossier

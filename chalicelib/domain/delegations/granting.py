@@ -105,7 +105,7 @@ def grant(
         return written
 
     # Another grant or email on this account meanwhile: read again, check again.
-    written = on_conflict_retry(attempt, lambda: BUSY)
+    written = on_conflict_retry(attempt, BUSY)
     sent = _send_invitation(mailer, courriel, token, written)
     if not sent:
         # The delegation is written; the holder may revoke it and grant it again at once: the
@@ -152,16 +152,16 @@ def _refuse_unless_grantable(
     """The rules of a new delegation, in the order a holder is told about them; the account and its
     email log with the invitation added when they all hold."""
     if account is None or account.status != AccountStatus.ACTIVE:
-        raise ACCOUNT_NOT_FOUND
+        raise ACCOUNT_NOT_FOUND()
     if identity.email_key(account.courriel) == key:
-        raise TO_ONESELF
+        raise TO_ONESELF()
     if not today(now) < end <= one_year_after(today(now)):
-        raise BAD_END
+        raise BAD_END()
     still_open = [delegation for delegation in granted if status_of(delegation, now) in OPEN]
     if any(delegation.email_key == key for delegation in still_open):
-        raise EXISTING
+        raise EXISTING()
     if len(still_open) >= MAX_OPEN:
-        raise TOO_MANY
+        raise TOO_MANY()
     log = recovery.email_log_with(account, now)
     if log is None:
         raise recovery.allowance_refused(account, now)
@@ -197,18 +197,18 @@ def revoke(store: GrantStore, clock: Clock, session: sessions.Session, delegatio
     """End a delegation at once: from the moment this returns, the delegate's calls on it answer 404
     and its invitation code answers "expired". A delegation already revoked or ended stays as it is."""
     if not tokens.is_well_formed_id(delegation_id):
-        raise NOT_FOUND
+        raise NOT_FOUND()
 
     def attempt(_: int) -> None:
         delegation = store.get_holder_delegation(session.account_id, delegation_id)
         if delegation is None:
-            raise NOT_FOUND  # another holder's delegation is not in this holder's partition
+            raise NOT_FOUND()  # another holder's delegation is not in this holder's partition
         now = clock()
         status = status_of(delegation, now)
         if status in OPEN:
             store.revoke_delegation(_revocation(delegation, status, now))
 
-    on_conflict_retry(attempt, lambda: BUSY)  # accepted (or revoked) meanwhile: read it again
+    on_conflict_retry(attempt, BUSY)  # accepted (or revoked) meanwhile: read it again
 
 
 def _revocation(delegation: Delegation, status: str, now: datetime) -> Revocation:

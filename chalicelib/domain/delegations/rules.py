@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from ...clock import from_epoch
 from ...french_dates import PARIS
-from ..errors import Conflict, Expired, FieldError, Forbidden, InvalidInput, NotFound
+from ..errors import Conflict, Expired, FieldError, Forbidden, InvalidInput, NotFound, Refusal
 from ..records.accounts import Account
 from ..records.delegations import Delegation
 from ..records.people import Names
@@ -29,51 +29,63 @@ NOT_SENT = (
     "révoquez-la puis accordez-la de nouveau dans quelques instants."
 )
 
-TO_ONESELF = InvalidInput(
+TO_ONESELF = Refusal(
+    InvalidInput,
     "delegation_a_soi_meme",
     "Vous ne pouvez pas vous déléguer votre propre compte.",
-    [FieldError("courriel", "delegation_a_soi_meme", "Cette adresse est celle de votre propre compte.")],
+    (FieldError("courriel", "delegation_a_soi_meme", "Cette adresse est celle de votre propre compte."),),
 )
-EXISTING = Conflict(
+EXISTING = Refusal(
+    Conflict,
     "delegation_existante",
     "Une délégation est déjà en attente ou active pour cette adresse courriel.",
-    [
+    (
         FieldError(
             "courriel", "delegation_existante", "Une délégation est déjà en attente ou active pour cette adresse."
-        )
-    ],
+        ),
+    ),
 )
-TOO_MANY = Conflict(
+TOO_MANY = Refusal(
+    Conflict,
     "delegations_trop_nombreuses",
     f"Vous avez déjà {MAX_OPEN} délégations en attente ou actives : révoquez-en une avant d'en accorder une autre.",
 )
-BAD_END = InvalidInput(
+BAD_END = Refusal(
+    InvalidInput,
     "fin_hors_limites",
     "La date de fin doit être comprise entre demain et dans un an.",
-    [FieldError("fin", "fin_hors_limites", "La date de fin doit être comprise entre demain et dans un an.")],
+    (FieldError("fin", "fin_hors_limites", "La date de fin doit être comprise entre demain et dans un an."),),
 )
-NOT_FOUND = NotFound("delegation_introuvable", "Cette délégation est introuvable, révoquée ou arrivée à son terme.")
-OTHER_RECIPIENT = Forbidden(
+NOT_FOUND = Refusal(
+    NotFound, "delegation_introuvable", "Cette délégation est introuvable, révoquée ou arrivée à son terme."
+)
+OTHER_RECIPIENT = Refusal(
+    Forbidden,
     "delegation_autre_destinataire",
     "Cette invitation a été envoyée à une autre adresse courriel que celle de votre compte : elle ne peut être "
     "acceptée que depuis le compte de la personne invitée.",
 )
-CODE_UNKNOWN = NotFound("code_invalide", "Ce lien d'invitation n'est pas valide ou a déjà servi.")
-CODE_EXPIRED = Expired("code_expire", "Cette invitation a expiré ou a été retirée par la personne qui l'avait envoyée.")
-SCOPE_TOO_NARROW = Forbidden(
+CODE_UNKNOWN = Refusal(NotFound, "code_invalide", "Ce lien d'invitation n'est pas valide ou a déjà servi.")
+CODE_EXPIRED = Refusal(
+    Expired, "code_expire", "Cette invitation a expiré ou a été retirée par la personne qui l'avait envoyée."
+)
+SCOPE_TOO_NARROW = Refusal(
+    Forbidden,
     "portee_insuffisante",
     "Cette délégation permet de consulter le compte, pas d'y préparer des dossiers de formation.",
 )
-CONFIDENTIAL_REFUSED = InvalidInput(
+CONFIDENTIAL_REFUSED = Refusal(
+    InvalidInput,
     "confidentiel_non_autorise",
     "Seul le titulaire du compte peut créer un dossier confidentiel.",
-    [FieldError("confidentiel", "confidentiel_non_autorise", "Seul le titulaire peut créer un dossier confidentiel.")],
+    (FieldError("confidentiel", "confidentiel_non_autorise", "Seul le titulaire peut créer un dossier confidentiel."),),
 )
-BUSY = Conflict(
+BUSY = Refusal(
+    Conflict,
     "demande_concurrente",
     "Une autre demande sur ce compte vient d'être traitée au même moment : merci de recommencer.",
 )
-ACCOUNT_NOT_FOUND = NotFound("compte_introuvable", "Ce compte est introuvable.")
+ACCOUNT_NOT_FOUND = Refusal(NotFound, "compte_introuvable", "Ce compte est introuvable.")
 
 
 # Dates --------------------------------------------------------------------------------------------------

@@ -6,10 +6,6 @@ from datetime import datetime
 from .history import Event
 from .sessions import SessionTouch
 
-# The part of a write that gives a NIR its rights id (its first login or crediting), as a WriteConflict
-# names it; the refusal holds the rights id found.
-RIGHTS_ID_PART = "droits_id"
-
 
 @dataclass(frozen=True)
 class Rights:
