@@ -61,7 +61,7 @@ def current_session(request: Request) -> sessions.Session:
         dependencies.clock(),
         bearer_token(request),
         idle_seconds=get_settings().session_idle_seconds,
-        key=get_settings().captcha_key(),
+        key=get_settings().session_and_activation_key(),
     )
 
 
@@ -114,7 +114,7 @@ class ApiBlueprint(Blueprint):
             # A "ticket" route reads the session with its own items and proves it itself.
             session: list[sessions.Session | sessions.Ticket] = []
             if operation.authenticated == "ticket":
-                session = [sessions.ticket(bearer_token(request), get_settings().captcha_key())]
+                session = [sessions.ticket(bearer_token(request), get_settings().session_and_activation_key())]
             elif operation.authenticated:
                 session = [current_session(request)]
             arguments: dict[str, object] = dict(path_parameters)

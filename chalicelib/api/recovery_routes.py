@@ -48,7 +48,7 @@ def resend_activation(form: forms.RecoveryForm) -> Answer:
             dependencies.clock(),
             nir=form.nir,
             courriel=form.courriel,
-            key=get_settings().captcha_key(),
+            key=get_settings().session_and_activation_key(),
         )
     return answers.Detail(detail=recovery.ACCEPTED)
 

@@ -33,7 +33,7 @@ def log_in(form: forms.LoginForm) -> Answer:
         max_seconds=settings.session_max_seconds,
         lockout_threshold=settings.lockout_threshold,
         lockout_seconds=settings.lockout_seconds,
-        key=settings.captcha_key(),
+        key=settings.session_and_activation_key(),
     )
     return answers.NewSession(
         jeton=session.token,

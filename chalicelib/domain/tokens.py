@@ -12,20 +12,15 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
 
-from ..clock import from_epoch, to_epoch
 from .records.tokens import Activation
 
 _TOKEN_BYTES = 32
 _ID_BYTES = 16
-_EPOCH_BYTES = 4
 _TAG_BYTES = 16
-_MAX_CGU_VERSION_BYTES = 256  # CGU_VERSION is 64 characters at most (settings.py)
 _FIELD_SEPARATOR = "\x1f"  # the unit separator: in no id, NIR, email or event id
 _MIN_ACTIVATION_CODE = 43 + 22  # more than a bare secret and a tag
 MAX_ACTIVATION_CODE = 600  # an address of 254 characters gives about 500
-_MAX_DRAFT_ID_LENGTH = 395  # (16 + 4 + 4 + 256 + 16) bytes in URL-safe base64, unpadded
 _SESSION_TOKEN_PREFIX = 22 + 1 + 43 + 1  # account id, ".", secret, "." (the sealed NIR follows)
 _MAX_NIR_LENGTH = 15  # 13 characters and the key, compact
 _URLSAFE = re.compile(r"[A-Za-z0-9_-]+")
@@ -82,60 +77,6 @@ def _xor(data: bytes, stream: bytes) -> bytes:
 
 def _b64(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
-
-
-@dataclass(frozen=True)
-class SealedDraft:
-    """What a registration draft's id says of it: its first step (the CGU version and the time it was
-    accepted) and its expiry, sealed with the server's key."""
-
-    expires_at: datetime
-    cgu_version: str
-    cgu_accepted_at: datetime
-
-
-def new_draft_id(draft: SealedDraft, key: bytes) -> str:
-    """A registration draft's id: 128 random bits, the draft's expiry, the time its CGU were accepted
-    (4 bytes each, epoch seconds) and their version, then a 128-bit tag (HMAC-SHA256 with the server's
-    key, as captchas): starting a registration writes nothing, and the identity step writes the draft
-    from its id. Not encrypted (nothing in it is secret); a forged or altered id names no draft."""
-    version = draft.cgu_version.encode("utf-8")
-    if len(version) > _MAX_CGU_VERSION_BYTES:
-        raise ValueError(f"a CGU version is {_MAX_CGU_VERSION_BYTES} bytes at most")
-    body = (
-        secrets.token_bytes(_ID_BYTES)
-        + to_epoch(draft.expires_at).to_bytes(_EPOCH_BYTES, "big")
-        + to_epoch(draft.cgu_accepted_at).to_bytes(_EPOCH_BYTES, "big")
-        + version
-    )
-    return _b64(body + _draft_tag(key, body))
-
-
-def read_draft_id(draft_id: object, key: bytes) -> SealedDraft | None:
-    """What a draft id seals, or None when it is not one this server made (whether it has expired is
-    for the caller to see)."""
-    if not isinstance(draft_id, str) or len(draft_id) > _MAX_DRAFT_ID_LENGTH or not _URLSAFE.fullmatch(draft_id):
-        return None
-    try:
-        raw = base64.urlsafe_b64decode(draft_id + "=" * (-len(draft_id) % 4))
-    except (binascii.Error, ValueError):
-        return None
-    body, tag = raw[:-_TAG_BYTES], raw[-_TAG_BYTES:]
-    if len(body) <= _ID_BYTES + 2 * _EPOCH_BYTES or not hmac.compare_digest(tag, _draft_tag(key, body)):
-        return None
-    expires = body[_ID_BYTES : _ID_BYTES + _EPOCH_BYTES]
-    accepted = body[_ID_BYTES + _EPOCH_BYTES : _ID_BYTES + 2 * _EPOCH_BYTES]
-    try:
-        version = body[_ID_BYTES + 2 * _EPOCH_BYTES :].decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    return SealedDraft(
-        from_epoch(int.from_bytes(expires, "big")), version, from_epoch(int.from_bytes(accepted, "big"))
-    )
-
-
-def _draft_tag(key: bytes, body: bytes) -> bytes:
-    return hmac.new(key, b"inscription" + body, hashlib.sha256).digest()[:_TAG_BYTES]
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,8 @@ def test_an_expired_registration_leaves_nothing_and_frees_its_nir_and_email(jour
 
     assert item(keys.credentials_key(NIR)) is None
     assert item(keys.email_key(EMAIL)) is None
-    assert item(keys.activation_key(tokens.read_activation_code(code, get_settings().captcha_key()).digest)) is None
+    named = tokens.read_activation_code(code, get_settings().session_and_activation_key())
+    assert item(keys.activation_key(named.digest)) is None
     assert partition(keys.account_partition(account_id)) == []
     assert journey.activate(code).body["code"] == "activation_invalide"
 
@@ -114,7 +115,7 @@ def test_an_account_activated_while_the_cleanup_runs_stays(journey, clock, run_c
     def then_activate(self, *args, **kwargs):
         for page in original(self, *args, **kwargs):
             if any(record.id == account_id for record in page.expired):
-                activation.activate(self, before_expiry, code, get_settings().captcha_key())
+                activation.activate(self, before_expiry, code, get_settings().session_and_activation_key())
             yield page
 
     monkeypatch.setattr(Store, "expired_registrations", then_activate)

@@ -313,7 +313,7 @@ class TestRaces:
         crediting_.split(line(NIR, 2024), name="pendant-la-cloture.csv")
         (chunk,) = crediting_.waiting_chunks()
 
-        ticket = sessions.ticket(token, get_settings().captcha_key())
+        ticket = sessions.ticket(token, get_settings().session_and_activation_key())
         run_at_once(
             chunk_function(crediting_, chunk),
             lambda: dossiers.close(dependencies.store(), clock, ticket, dossier, idle_seconds=1800),

@@ -7,6 +7,7 @@ import threading
 import boto3
 import pytest
 
+from chalicelib import dependencies
 from chalicelib.domain import activation, captchas, delegations, dossiers, email_change, hours, registration, sessions
 from chalicelib.domain.errors import DomainError
 from chalicelib.settings import get_settings
@@ -62,11 +63,13 @@ def mailer():
 
 
 def active_account(store, clock, mailer, nir, courriel, prenom) -> sessions.Session:
-    key = get_settings().captcha_key()
-    draft = registration.start(clock, ttl_seconds=3600, current_cgu_version="v1", accepted=True, version="v1", key=key)
-    captcha = captchas.create(clock, 600, key, fixed_answer="AE23HJ")
+    key, sealer = get_settings().session_and_activation_key(), dependencies.sealer()
+    draft = registration.start(
+        clock, ttl_seconds=3600, current_cgu_version="v1", accepted=True, version="v1", sealer=sealer
+    )
+    captcha = captchas.create(clock, 600, sealer, fixed_answer="AE23HJ")
     person = registration.Identity(nir=nir, civilite="M", nom_naissance="Dupont", courriel=courriel, prenom=prenom)
-    registration.submit_identity(store, clock, draft.id, person, captcha.id, "ae23hj", key)
+    registration.submit_identity(store, clock, draft.id, person, captcha.id, "ae23hj", sealer)
     registration.submit_password(
         store,
         mailer,
@@ -76,6 +79,7 @@ def active_account(store, clock, mailer, nir, courriel, prenom) -> sessions.Sess
         confirmation=PASSWORD,
         policy="cpf-2015",
         activation_ttl_seconds=15 * 86400,
+        sealer=sealer,
         key=key,
     )
     activation.activate(store, clock, mailer.last("activation", courriel), key)

@@ -32,7 +32,7 @@ def test_a_bounce_and_the_activation_at_once_leave_the_account_active_or_release
     account_id = mailer.record_ids[-1]
 
     def activate():
-        return activation.activate(store, clock, code, get_settings().captcha_key())
+        return activation.activate(store, clock, code, get_settings().session_and_activation_key())
 
     def bounce():
         return email_feedback.apply(store, clock, bounce_of(mailer, address))

@@ -47,7 +47,7 @@ def test_an_activation_link_clicked_many_times_at_once_activates_once(store, clo
     draft = draft_awaiting_password(store, clock)
     password_step(store, clock, mailer, draft)()
     ((_, code),) = mailer.sent
-    key = get_settings().captcha_key()
+    key = get_settings().session_and_activation_key()
     results = race(*(lambda: activation.activate(store, clock, code, key) for _ in range(CONTENDERS)))
     assert results.count(None) == 1
     assert refusal_codes(results) == ["compte_deja_active"] * (CONTENDERS - 1)

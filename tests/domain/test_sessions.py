@@ -11,7 +11,7 @@ IDLE, MAX = 1800, 43200
 
 
 def key() -> bytes:
-    return get_settings().captcha_key()
+    return get_settings().session_and_activation_key()
 
 
 @pytest.fixture

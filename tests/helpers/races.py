@@ -9,6 +9,7 @@ then our conditions, not moto's thread safety.
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+from chalicelib import dependencies
 from chalicelib.domain import activation, captchas, registration, sessions
 from chalicelib.domain.errors import DomainError
 from chalicelib.settings import get_settings
@@ -53,11 +54,13 @@ def refusal_codes(results) -> list[str]:
 
 def draft_awaiting_password(store, clock, nir=NIR, courriel=EMAIL) -> str:
     """A registration draft whose identity step is done (CGU accepted, captcha solved)."""
-    key = get_settings().captcha_key()
-    draft = registration.start(clock, ttl_seconds=3600, current_cgu_version="v1", accepted=True, version="v1", key=key)
-    captcha = captchas.create(clock, 600, key, fixed_answer="AE23HJ")
+    sealer = dependencies.sealer()
+    draft = registration.start(
+        clock, ttl_seconds=3600, current_cgu_version="v1", accepted=True, version="v1", sealer=sealer
+    )
+    captcha = captchas.create(clock, 600, sealer, fixed_answer="AE23HJ")
     person = registration.Identity(nir=nir, civilite="M", nom_naissance="Dupont", courriel=courriel)
-    registration.submit_identity(store, clock, draft.id, person, captcha.id, "ae23hj", key)
+    registration.submit_identity(store, clock, draft.id, person, captcha.id, "ae23hj", sealer)
     return draft.id
 
 
@@ -65,7 +68,8 @@ def password_step(store, clock, mailer, draft_id):
     """The password step of a draft, as a function a race can start."""
     return lambda: registration.submit_password(
         store, mailer, clock, draft_id=draft_id, password=PASSWORD, confirmation=PASSWORD,
-        policy="cpf-2015", activation_ttl_seconds=15 * 86400, key=get_settings().captcha_key(),
+        policy="cpf-2015", activation_ttl_seconds=15 * 86400, sealer=dependencies.sealer(),
+        key=get_settings().session_and_activation_key(),
     )
 
 
@@ -74,7 +78,7 @@ def activated_account(store, clock) -> str:
     mailer = RecordingMailer()
     password_step(store, clock, mailer, draft_awaiting_password(store, clock))()
     ((_, code),) = mailer.sent
-    activation.activate(store, clock, code, get_settings().captcha_key())
+    activation.activate(store, clock, code, get_settings().session_and_activation_key())
     credentials, _ = store.get_login_records(NIR)
     return credentials.account_id
 
@@ -84,6 +88,6 @@ def ticket_of(store, clock, nir: str = NIR):
     the dossiers' transitions."""
     opened = sessions.log_in(
         store, clock, nir=nir, password=PASSWORD, idle_seconds=1800, max_seconds=43200,
-        lockout_threshold=5, lockout_seconds=900, key=get_settings().captcha_key(),
+        lockout_threshold=5, lockout_seconds=900, key=get_settings().session_and_activation_key(),
     )
-    return sessions.ticket(opened.token, get_settings().captcha_key())
+    return sessions.ticket(opened.token, get_settings().session_and_activation_key())
