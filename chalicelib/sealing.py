@@ -106,7 +106,7 @@ class Sealer:
         self._read_keyring, self._cache_seconds, self._monotonic = read_keyring, cache_seconds, monotonic
         self._keyring: Keyring | None = None
         self._read_at = 0.0
-        self._ciphers: dict[tuple[str, Purpose], Any] = {}
+        self._ciphers: dict[tuple[bytes, Purpose], Any] = {}  # AESGCM objects, derived on first use
         self._lock = threading.Lock()
 
     def seal(self, purpose: Purpose, expires_at: datetime, payload: bytes) -> Sealed:
@@ -146,8 +146,7 @@ class Sealer:
     def _cached(self) -> Keyring:
         with self._lock:
             if self._keyring is None or self._monotonic() - self._read_at >= self._cache_seconds:
-                self._reread()
-            assert self._keyring is not None
+                return self._reread()
             return self._keyring
 
     def _with_key(self, key_id: str) -> Keyring:
@@ -156,19 +155,23 @@ class Sealer:
         if key_id in keyring.keys:
             return keyring
         with self._lock:
-            if self._monotonic() - self._read_at >= REREAD_SECONDS:
-                self._reread()
-            assert self._keyring is not None
+            if self._keyring is None or self._monotonic() - self._read_at >= REREAD_SECONDS:
+                return self._reread()
             return self._keyring
 
-    def _reread(self) -> None:
-        self._keyring, self._read_at = parse_keyring(self._read_keyring()), self._monotonic()
-        self._ciphers = {}
+    def _reread(self) -> Keyring:
+        keyring = parse_keyring(self._read_keyring())
+        self._keyring, self._read_at = keyring, self._monotonic()
+        kept = set(keyring.keys.values())  # the ciphers of dropped keys go with them
+        self._ciphers = {known: cipher for known, cipher in self._ciphers.items() if known[0] in kept}
+        return keyring
 
     def _cipher(self, keyring: Keyring, key_id: str, purpose: Purpose) -> Any:
-        cipher = self._ciphers.get((key_id, purpose))
+        # Keyed by the secret itself: a key id a later keyring gave another secret gets its own cipher.
+        secret = keyring.keys[key_id]
+        cipher = self._ciphers.get((secret, purpose))
         if cipher is None:
-            cipher = self._ciphers[key_id, purpose] = _derived_cipher(keyring.keys[key_id], purpose)
+            cipher = self._ciphers[secret, purpose] = _derived_cipher(secret, purpose)
         return cipher
 
 

@@ -30,7 +30,7 @@ CHALICE_FUNCTIONS = ("APIHandler", "CleanupExpiredRegistrations", "ApplyEmailFee
 CHALICE_API = "RestAPI"
 SEALING_KEYRING = "SealingKeyring"
 SEALING_KEYRING_READER = "SealingKeyringReader"
-CHALICE_ROLE = "DefaultRole"  # Chalice's name for the role of the functions without a policy file of their own
+API_ROLE = "ApiHandlerRole"  # Chalice's name for the API function's role
 # Chalice's names for the crediting functions and the SQS subscription it writes for the second.
 SPLIT_FUNCTION = "SplitDeclarations"
 CHUNK_FUNCTION = "CreditChunks"
@@ -239,7 +239,7 @@ def sealing_keyring_resources(stage: str) -> dict:
             "Type": "AWS::IAM::Policy",
             "Properties": {
                 "PolicyName": "lecture-des-cles-de-scellement",
-                "Roles": [{"Ref": CHALICE_ROLE}],
+                "Roles": [{"Ref": API_ROLE}],
                 "PolicyDocument": {
                     "Version": "2012-10-17",
                     "Statement": [
