@@ -157,3 +157,11 @@ def test_secrets_manager_out_of_reach_is_a_503_with_retry_after(api, aws, failur
             assert answer.status == 503 and answer.body["code"] == "service_indisponible"
             assert answer.headers["retry-after"] and answer.body["detail"]
     assert "POST /captchas" in caplog.text
+
+
+def test_the_bootstrap_s_keyring_is_made_once_and_kept_as_it_is(aws):
+    client, name = boto3.client("secretsmanager"), get_settings().sealing_keyring_secret
+    before = client.get_secret_value(SecretId=name)["SecretString"]
+    assert rotate_keys.ensure_keyring(client, name) is False  # made by the fixture, as `make run` makes it
+    assert client.get_secret_value(SecretId=name)["SecretString"] == before
+    assert parse_keyring(before).current == rotate_keys.FIRST_KEY_ID
