@@ -18,7 +18,7 @@ DSFR := web/public/vendor/dsfr/VERSION
 # The browser tests drive Debian's Chromium through Playwright (whose own browser downloads are not used).
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install run test check typecheck lint browser bench package lint-template credit bench-credit \
+.PHONY: install run test check typecheck lint browser bench package lint-template credit rotate-keys bench-credit \
 	bench-credit-parallel bench-local load bounce complaint clean
 
 install: $(INSTALLED) $(DSFR)
@@ -56,6 +56,11 @@ run: $(INSTALLED) $(DSFR)
 credit: $(INSTALLED)
 	@test -n "$(FILE)" || { echo "usage : make credit FILE=<fichier de déclarations>"; exit 2; }
 	@$(PY) -m tools.credit "$(FILE)"
+
+# Rotate the sealing keyring of the local stack (`make run` in another terminal): a new current key,
+# the previous one kept (tools/rotate_keys.py, docs/decisions.md).
+rotate-keys: $(INSTALLED)
+	@$(PY) -m tools.rotate_keys
 
 # SES's feedback on the last email sent to EMAIL on the local stack, handed to the feedback function (§10).
 bounce complaint: $(INSTALLED)

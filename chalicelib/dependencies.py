@@ -1,4 +1,4 @@
-"""Wiring: the store, mailer and clock that the routes hand to the domain, built on first use.
+"""Wiring: the store, mailer, sealer and clock that the routes hand to the domain, built on first use.
 
 AWS clients are made lazily (none at import: a cold start pays only for what its route uses) and
 kept per region and endpoint, so a warm Lambda reuses its connections.
@@ -14,6 +14,7 @@ from .settings import Settings, get_settings
 
 if TYPE_CHECKING:  # loaded on first use: a cold start pays only for what its route uses
     from .mailer import SesMailer
+    from .sealing import Sealer
     from .store import Store
 
 _clock: Clock = system_clock
@@ -55,12 +56,15 @@ def use_monotonic(new_monotonic: Callable[[], float]) -> None:
 # failing AWS gets a clean 503 from us rather than a killed Lambda. DynamoDB answers in milliseconds:
 # 3 attempts of (0.5 s to connect + 1.5 s to read) and standard mode's backoff (< 1 s, then < 2 s)
 # last 9 s at worst. SES is slower to answer: 2 attempts of (1 s + 3 s) and one backoff, 9 s at worst.
+# Secrets Manager is read before the route's first DynamoDB request (the sealing keyring, at most
+# every few minutes): 2 attempts of (0.5 s + 1 s) and one backoff, 4 s at worst.
 # These are the defaults; AWS_CONNECT_TIMEOUT_SECONDS, AWS_READ_TIMEOUT_SECONDS and AWS_MAX_ATTEMPTS,
 # when set, replace the value for every client (one setting per value, not per service: the operator
 # who widens them, for a loaded local stack say, means all of them).
 CLIENT_SETTINGS: dict[str, dict[str, float]] = {
     "dynamodb": {"connect_timeout": 0.5, "read_timeout": 1.5, "max_attempts": 3},
     "ses": {"connect_timeout": 1, "read_timeout": 3, "max_attempts": 2},
+    "secretsmanager": {"connect_timeout": 0.5, "read_timeout": 1, "max_attempts": 2},
     "default": {"connect_timeout": 1, "read_timeout": 3, "max_attempts": 3},
 }
 
@@ -118,10 +122,29 @@ def mailer() -> "SesMailer":
     )
 
 
+def sealer() -> "Sealer":
+    """The sealer of the keyring secret the settings name, one per process: its keyring is cached
+    `sealing_keys_cache_seconds` across requests (chalicelib/sealing.py)."""
+    return _sealer(get_settings())
+
+
+@lru_cache(maxsize=4)
+def _sealer(settings: Settings) -> "Sealer":
+    from .sealing import Sealer
+
+    def read_keyring() -> str:
+        secrets = aws_client("secretsmanager", settings)
+        keyring: str = secrets.get_secret_value(SecretId=settings.sealing_keyring_secret)["SecretString"]
+        return keyring
+
+    return Sealer(read_keyring, settings.sealing_keys_cache_seconds, monotonic)
+
+
 def reset() -> None:
-    """Forget the AWS clients (tests start each case on a fresh emulator)."""
+    """Forget the AWS clients and the cached keyring (tests start each case on a fresh emulator)."""
     global _clock, _sleep, _monotonic
     _client.cache_clear()
+    _sealer.cache_clear()
     _clock = system_clock
     _sleep = time.sleep
     _monotonic = time.monotonic

@@ -6,7 +6,6 @@ environment variables only for the duration of a call, and Lambda may reuse a pr
 
 import ipaddress
 import os
-import secrets
 from collections.abc import Mapping
 from typing import Literal
 from urllib.parse import urlsplit
@@ -37,7 +36,8 @@ class Settings(BaseModel):
     )
     public_base_url: str = Field(DEFAULT_PUBLIC_BASE_URL, alias="PUBLIC_BASE_URL")
     contact_url_override: str | None = Field(None, alias="CONTACT_URL")
-    cgu_version: str = Field("2026-11-01", alias="CGU_VERSION", min_length=1, max_length=64)  # sealed in draft ids
+    # Sealed in draft ids, whose 86 characters leave it 21 bytes (chalicelib/domain/registration.py).
+    cgu_version: str = Field("2026-11-01", alias="CGU_VERSION", pattern=r"^[ -~]{1,21}$")
     registration_ttl_seconds: int = Field(3600, alias="REGISTRATION_TTL_SECONDS", gt=0)
     activation_ttl_seconds: int = Field(1_296_000, alias="ACTIVATION_TTL_SECONDS", gt=0)
     captcha_ttl_seconds: int = Field(600, alias="CAPTCHA_TTL_SECONDS", gt=0)
@@ -61,23 +61,16 @@ class Settings(BaseModel):
     aws_connect_timeout_seconds: float | None = Field(None, alias="AWS_CONNECT_TIMEOUT_SECONDS", gt=0, le=60)
     aws_read_timeout_seconds: float | None = Field(None, alias="AWS_READ_TIMEOUT_SECONDS", gt=0, le=300)
     aws_max_attempts: int | None = Field(None, alias="AWS_MAX_ATTEMPTS", ge=1, le=10)
-    # The key that seals captchas (see chalicelib/domain/captchas.py): the same for every instance.
-    captcha_secret: str | None = Field(None, alias="CAPTCHA_SECRET", min_length=32, repr=False)
+    # The Secrets Manager secret (its name or ARN) that holds the keyring of chalicelib/sealing.py,
+    # and how long an instance keeps it before reading it again.
+    sealing_keyring_secret: str = Field(
+        "mon-compte-formation/cles-de-scellement", alias="SEALING_KEYRING_SECRET", min_length=1, max_length=2048
+    )
+    sealing_keys_cache_seconds: int = Field(300, alias="SEALING_KEYS_CACHE_SECONDS", ge=1, le=3600)
 
     @property
     def contact_url(self) -> str:
         return self.contact_url_override or f"{self.public_base_url.rstrip('/')}/contact"
-
-    def captcha_key(self) -> bytes:
-        """CAPTCHA_SECRET; against a local emulator, a key of this process's own when unset (one
-        `chalice local` serves it all). On real AWS it must be set, the same for every Lambda
-        instance (the template passes a generated secret): a captcha would otherwise not be
-        recognised by the instance that checks it."""
-        if self.captcha_secret:
-            return self.captcha_secret.encode()
-        if points_at_loopback(self.aws_endpoint_url):
-            return _PROCESS_CAPTCHA_KEY
-        raise ConfigurationError("CAPTCHA_SECRET must be set (32 characters at least) outside a local emulator")
 
     @model_validator(mode="after")
     def _fixed_captcha_only_on_a_local_emulator(self) -> "Settings":
@@ -94,7 +87,6 @@ class Settings(BaseModel):
 
 
 ENVIRONMENT_NAMES = tuple(field.alias for field in Settings.model_fields.values() if field.alias)
-_PROCESS_CAPTCHA_KEY = secrets.token_bytes(32)
 
 
 def points_at_loopback(url: str | None) -> bool:

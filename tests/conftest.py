@@ -23,14 +23,13 @@ from tests.helpers import table as table_reads
 from tests.helpers.api import Api
 from tests.helpers.clock import FixedClock
 from tests.helpers.journey import Journey
-from tools import emulator
+from tools import emulator, rotate_keys
 
 # mock_aws gives every test a new boto3 session, and each session a new loader that reads and
 # parses botocore's JSON models again (a tenth of a second per client). The models are files that
 # never change: one loader, its caches included, serves every session.
 botocore.session.create_loader = functools.cache(botocore.loaders.create_loader)
 
-TEST_CAPTCHA_SECRET = "une clé de test pour sceller les captchas, 32+"
 SETTINGS_VARIABLES = (
     "AWS_ENDPOINT_URL",
     "CAPTCHA_FIXED_ANSWER",
@@ -40,6 +39,8 @@ SETTINGS_VARIABLES = (
     "CONTACT_URL",
     "SENDER_EMAIL",
     "CGU_VERSION",
+    "SEALING_KEYRING_SECRET",
+    "SEALING_KEYS_CACHE_SECONDS",
 )
 
 
@@ -53,7 +54,6 @@ def aws_environment(monkeypatch):
     monkeypatch.setenv("AWS_SESSION_TOKEN", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-3")
     monkeypatch.setenv("AWS_REGION", "eu-west-3")
-    monkeypatch.setenv("CAPTCHA_SECRET", TEST_CAPTCHA_SECRET)
     dependencies.reset()
     yield
     dependencies.reset()
@@ -112,9 +112,9 @@ def pytest_xdist_make_scheduler(config, log):
 
 @pytest.fixture
 def aws():
-    """An emulated AWS account with the project's table and a verified sender, on the same patched
-    moto as the local stack's (tools/emulator.py: one request at a time, which gives race tests
-    DynamoDB's isolation, and transactions that back up only their items)."""
+    """An emulated AWS account with the project's table, a verified sender and the sealing keyring,
+    on the same patched moto as the local stack's (tools/emulator.py: one request at a time, which
+    gives race tests DynamoDB's isolation, and transactions that back up only their items)."""
     emulator.install()
     with mock_aws():
         settings = get_settings()
@@ -122,6 +122,7 @@ def aws():
         dynamodb = dynamodb_backends[DEFAULT_ACCOUNT_ID][region]
         dynamodb.tables[settings.table_name] = copy.deepcopy(_empty_table(settings.table_name, region))
         ses_backends[DEFAULT_ACCOUNT_ID][region].verify_email_identity(settings.sender_email)
+        rotate_keys.ensure_keyring(boto3.client("secretsmanager"), settings.sealing_keyring_secret)
         yield
     table_reads.forget_client()
 

@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "Formation2015!"
 WRONG_PASSWORD = "Mauvais123"
 EMAIL = "jean.dupont@example.fr"
+_BENCH_KEYRING = '{"actuelle": "banc", "banc": "une cle de banc d essai pour sceller, 32 caracteres au moins"}'
 PENDING_EMAIL = "paul.martin@example.fr"
 
 
@@ -83,15 +84,17 @@ class KeepingMailer:
 def register(store, clock, nir: str, email: str, activate: bool) -> None:
     """A registration at the domain level, as the tutorial's steps leave it (pending, or active)."""
     from chalicelib.domain import activation, captchas, registration
+    from chalicelib.sealing import Sealer
 
     mailer = KeepingMailer()
-    key = b"une cle de banc d essai, 32 octets au moins"
-    draft = registration.start(clock, ttl_seconds=3600, current_cgu_version="v1", accepted=True, version="v1", key=key)
-    captcha = captchas.create(clock, 600, key, fixed_answer="AE23HJ")
+    sealer = Sealer(lambda: _BENCH_KEYRING, 300, time.monotonic)
+    draft = registration.start(clock, ttl_seconds=3600, current_cgu_version="v1", accepted=True, version="v1",
+                               sealer=sealer)
+    captcha = captchas.create(clock, 600, sealer, fixed_answer="AE23HJ")
     person = registration.Identity(nir=nir, civilite="M", nom_naissance="Dupont", courriel=email)
-    registration.submit_identity(store, clock, draft.id, person, captcha.id, "AE23HJ", key)
+    registration.submit_identity(store, clock, draft.id, person, captcha.id, "AE23HJ", sealer)
     registration.submit_password(store, mailer, clock, draft_id=draft.id, password=PASSWORD, confirmation=PASSWORD,
-                                 policy="cpf-2015", activation_ttl_seconds=15 * 86400, key=key)
+                                 policy="cpf-2015", activation_ttl_seconds=15 * 86400, sealer=sealer)
     if activate:
         activation.activate(store, clock, mailer.tokens[-1])
 
@@ -231,7 +234,6 @@ def first_requests_of_a_cold_process() -> dict[str, float]:
     route, each timed alone (the start too: whichever request first speaks to DynamoDB loads boto3 and
     makes the client). The table is made untimed."""
     _emulated_environment()
-    os.environ["CAPTCHA_SECRET"] = "une clé de banc d'essai pour sceller les captchas, 32+"
     started = time.perf_counter()
     from app import app
 
@@ -243,9 +245,11 @@ def first_requests_of_a_cold_process() -> dict[str, float]:
     from chalicelib import dependencies, table
     from chalicelib.domain import captchas
     from chalicelib.settings import get_settings
+    from tools.rotate_keys import ensure_keyring
 
     with mock_aws(), Client(app, stage_name="local") as client:
         table.ensure_table(boto3.client("dynamodb"), get_settings().table_name)
+        ensure_keyring(boto3.client("secretsmanager"), get_settings().sealing_keyring_secret)
 
         def call(method: str, path: str, body: dict | None = None, status: int = 201) -> dict:
             response = getattr(client.http, method)(
@@ -261,7 +265,7 @@ def first_requests_of_a_cold_process() -> dict[str, float]:
         started = time.perf_counter()
         captcha = call("post", "/captchas")
         timings["first POST /captchas"] = time.perf_counter() - started
-        answer = captchas.read(captcha["id"], get_settings().captcha_key()).answer
+        answer = captchas.read(captcha["id"], dependencies.sealer()).answer
         person = {"nir": make_nir("1840575123456"), "civilite": "M", "prenom": "Jean", "nom_naissance": "Dupont",
                   "telephone_fixe": "01 23 45 67 89", "telephone_portable": "06 12 34 56 78",
                   "courriel": EMAIL, "courriel_confirmation": EMAIL,

@@ -1,5 +1,6 @@
 """Set up an AWS account (real or emulated) for the app: the table, with TTL on, a verified sender,
-and for crediting the declarations bucket and the chunk queue with its dead-letter queue.
+the sealing keyring (tools/rotate_keys.py), and for crediting the declarations bucket and the chunk
+queue with its dead-letter queue.
 
 Every step is idempotent: running this again changes nothing. `make run` calls it on the local
 emulator; run it by hand with `python -m tools.bootstrap` (settings come from the environment).
@@ -12,13 +13,15 @@ import sys
 from chalicelib import crediting, table
 from chalicelib.dependencies import aws_client
 from chalicelib.settings import ConfigurationError, Settings, get_settings
+from tools.rotate_keys import ensure_keyring
 
 
 def bootstrap(settings: Settings) -> None:
     """Create the table (TTL on) unless it exists, verify the sender identity with SES, and create
-    the declarations bucket and the crediting queues unless they exist."""
+    the sealing keyring, the declarations bucket and the crediting queues unless they exist."""
 
     table.ensure_table(aws_client("dynamodb", settings), settings.table_name)
+    ensure_keyring(aws_client("secretsmanager", settings), settings.sealing_keyring_secret)
     aws_client("ses", settings).verify_email_identity(EmailAddress=settings.sender_email)
     ensure_email_feedback(aws_client("ses", settings), aws_client("sns", settings), settings)
     ensure_declarations_bucket(aws_client("s3", settings), settings.declarations_bucket, settings.aws_region)
@@ -98,7 +101,7 @@ def main() -> None:
     where = settings.aws_endpoint_url or f"AWS {settings.aws_region}"
     print(
         f"bootstrap: table {settings.table_name} ready (TTL on), sender {settings.sender_email} verified "
-        f"(configuration set {settings.ses_configuration_set}), "
+        f"(configuration set {settings.ses_configuration_set}), keyring {settings.sealing_keyring_secret}, "
         f"bucket {settings.declarations_bucket} and queue {settings.credit_queue} ready, on {where}"
     )
 

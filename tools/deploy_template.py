@@ -19,16 +19,18 @@ import json
 import sys
 from pathlib import Path
 
-from chalicelib import crediting
+from chalicelib import crediting, sealing
 from chalicelib.table import cloudformation_resources
-from tools import operations_template, portal_template
+from tools import operations_template, portal_template, rotate_keys
 from tools.template_parts import private_bucket
 
 CONFIG = Path(__file__).resolve().parent.parent / ".chalice" / "config.json"
 APP_NAME = "mon-compte-formation"
 CHALICE_FUNCTIONS = ("APIHandler", "CleanupExpiredRegistrations", "ApplyEmailFeedback")
 CHALICE_API = "RestAPI"
-CAPTCHA_SECRET = "CaptchaSecret"
+SEALING_KEYRING = "SealingKeyring"
+SEALING_KEYRING_READER = "SealingKeyringReader"
+API_ROLE = "ApiHandlerRole"  # Chalice's name for the API function's role
 # Chalice's names for the crediting functions and the SQS subscription it writes for the second.
 SPLIT_FUNCTION = "SplitDeclarations"
 CHUNK_FUNCTION = "CreditChunks"
@@ -215,6 +217,44 @@ def email_feedback_resources(variables: dict) -> dict:
     }
 
 
+def sealing_keyring_resources(stage: str) -> dict:
+    """The keyring of chalicelib/sealing.py, generated once by Secrets Manager in the format the app
+    reads (`{"actuelle": "cle1", "cle1": "<64 letters and digits>"}`; tools/rotate_keys.py rotates it),
+    and the API's right to read that secret alone. The functions get its ARN, never its value."""
+    return {
+        SEALING_KEYRING: {
+            "Type": "AWS::SecretsManager::Secret",
+            "Properties": {
+                "Name": f"{APP_NAME}-{stage}/cles-de-scellement",
+                "Description": "The keys that seal the captchas and registration drafts of Mon Compte Formation.",
+                "GenerateSecretString": {
+                    "SecretStringTemplate": json.dumps({sealing.CURRENT: rotate_keys.FIRST_KEY_ID}),
+                    "GenerateStringKey": rotate_keys.FIRST_KEY_ID,
+                    "PasswordLength": rotate_keys.SECRET_LENGTH,
+                    "ExcludePunctuation": True,
+                },
+            },
+        },
+        SEALING_KEYRING_READER: {
+            "Type": "AWS::IAM::Policy",
+            "Properties": {
+                "PolicyName": "lecture-des-cles-de-scellement",
+                "Roles": [{"Ref": API_ROLE}],
+                "PolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Action": "secretsmanager:GetSecretValue",
+                            "Resource": {"Ref": SEALING_KEYRING},
+                        }
+                    ],
+                },
+            },
+        },
+    }
+
+
 def fragment_for_stage(stage: str) -> dict:
     settings = json.loads(CONFIG.read_text())["stages"][stage]
     variables = settings["environment_variables"]
@@ -224,18 +264,10 @@ def fragment_for_stage(stage: str) -> dict:
         fragment["Resources"][function] = {
             "Properties": {"Environment": {"Variables": {"SENDER_EMAIL": {"Ref": "SenderEmail"}}}}
         }
-    # The key that seals captchas, the same for every instance of the API: generated once by Secrets
-    # Manager and resolved into the function's environment at deploy time.
-    fragment["Resources"][CAPTCHA_SECRET] = {
-        "Type": "AWS::SecretsManager::Secret",
-        "Properties": {
-            "Description": "The key that seals the captchas of Mon Compte Formation (CAPTCHA_SECRET).",
-            "GenerateSecretString": {"PasswordLength": 64, "ExcludePunctuation": True},
-        },
-    }
+    fragment["Resources"].update(sealing_keyring_resources(stage))
     api_variables = fragment["Resources"]["APIHandler"]["Properties"]["Environment"]["Variables"]
-    resolved = "{{resolve:secretsmanager:${" + CAPTCHA_SECRET + "}:SecretString}}"
-    api_variables["CAPTCHA_SECRET"] = {"Fn::Sub": resolved}
+    api_variables["SEALING_KEYRING_SECRET"] = {"Ref": SEALING_KEYRING}  # the secret's ARN, never its value
+    fragment["Resources"]["APIHandler"]["DependsOn"] = [SEALING_KEYRING_READER]
     # REGIONAL: the portal's CloudFront distribution is the API's edge; an EDGE API would put a
     # second, hidden distribution behind it.
     api = {"GatewayResponses": gateway_responses(), "EndpointConfiguration": "REGIONAL"}

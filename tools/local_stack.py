@@ -14,7 +14,6 @@ Environment read here (besides the application's settings, passed through to the
 import contextlib
 import json
 import os
-import secrets
 import signal
 import socket
 import subprocess
@@ -200,9 +199,6 @@ class LocalStack:
             for name, value in FAKE_CREDENTIALS.items():
                 if name != "AWS_SESSION_TOKEN":
                     env.setdefault(name, value)
-        # One sealing key for the stack's life: drafts, captchas, activation links and session tokens are
-        # sealed with it, and `chalice local` restarts its process when a file changes (autoreload).
-        env.setdefault("CAPTCHA_SECRET", secrets.token_urlsafe(32))
         # The links in emails open the portal's pages on the front's port, unless another address is given.
         env.setdefault("PUBLIC_BASE_URL", self.api_url)
         env.setdefault("AWS_REGION", env.get("AWS_DEFAULT_REGION") or DEFAULT_REGION)

@@ -56,7 +56,7 @@ def start_registration(form: forms.CguAcceptance) -> Response:
         current_cgu_version=settings.cgu_version,
         accepted=form.cgu_acceptees,
         version=form.cgu_version,
-        key=settings.captcha_key(),
+        sealer=dependencies.sealer(),
     )
     return json_response(_step(draft), status=201, headers={"Location": f"/inscriptions/{draft.id}"})
 
@@ -69,7 +69,7 @@ def start_registration(form: forms.CguAcceptance) -> Response:
     refusals=DRAFT_GONE,
 )
 def read_registration(draft_id: str) -> Answer:
-    draft = registration.find(dependencies.store(), dependencies.clock(), draft_id, get_settings().captcha_key())
+    draft = registration.find(dependencies.store(), dependencies.clock(), draft_id, dependencies.sealer())
     return answers.RegistrationDraft.of(draft)
 
 
@@ -81,7 +81,7 @@ def read_registration(draft_id: str) -> Answer:
     refusals=DRAFT_GONE,
 )
 def cancel_registration(draft_id: str) -> Response:
-    registration.cancel(dependencies.store(), dependencies.clock(), draft_id, get_settings().captcha_key())
+    registration.cancel(dependencies.store(), dependencies.clock(), draft_id, dependencies.sealer())
     return Response(body="", status_code=204)
 
 
@@ -107,14 +107,14 @@ def submit_identity(draft_id: str) -> Answer:
     if form is None:
         # Every invalid field in one answer, the security check included: it is spent either way.
         captcha_error = captchas.spend(
-            store, clock, data.get("captcha_id"), data.get("captcha_reponse"), get_settings().captcha_key()
+            store, clock, data.get("captcha_id"), data.get("captcha_reponse"), dependencies.sealer()
         )
         raise bodies.invalid(errors + ([captcha_error] if captcha_error else []))
     person = registration.Identity(
         **form.model_dump(exclude={"courriel_confirmation", "captcha_id", "captcha_reponse"})
     )
     draft = registration.submit_identity(
-        store, clock, draft_id, person, form.captcha_id, form.captcha_reponse, get_settings().captcha_key()
+        store, clock, draft_id, person, form.captcha_id, form.captcha_reponse, dependencies.sealer()
     )
     return _step(draft)
 
@@ -144,7 +144,7 @@ def submit_password(draft_id: str, form: forms.PasswordForm) -> Answer:
         confirmation=form.mot_de_passe_confirmation,
         policy=settings.password_policy,
         activation_ttl_seconds=settings.activation_ttl_seconds,
-        key=settings.captcha_key(),
+        sealer=dependencies.sealer(),
     )
     detail = registration.REGISTERED
     if not pending.email_sent:
@@ -173,7 +173,7 @@ def submit_password(draft_id: str, form: forms.PasswordForm) -> Answer:
 def create_captcha(form: forms.EmptyForm) -> Answer:
     settings = get_settings()
     captcha = captchas.create(
-        dependencies.clock(), settings.captcha_ttl_seconds, settings.captcha_key(), settings.captcha_fixed_answer
+        dependencies.clock(), settings.captcha_ttl_seconds, dependencies.sealer(), settings.captcha_fixed_answer
     )
     return answers.Captcha(
         id=captcha.id,
@@ -194,7 +194,7 @@ def captcha_audio(captcha_id: str) -> Response:
     accept = blueprint.current_request.headers.get("accept") or ""
     if AUDIO_TYPE not in accept and "audio/*" not in accept:
         raise NOT_AUDIO()
-    captcha = captchas.find_live(dependencies.store(), dependencies.clock(), captcha_id, get_settings().captcha_key())
+    captcha = captchas.find_live(dependencies.store(), dependencies.clock(), captcha_id, dependencies.sealer())
     if captcha is None:
         raise CAPTCHA_GONE()
     return Response(body=captcha_media.audio_wav(captcha.answer), headers={"Content-Type": AUDIO_TYPE})

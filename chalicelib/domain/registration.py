@@ -1,7 +1,7 @@
 """Registration ("S'inscrire"): a draft that walks through CGU, identity and password, then a pending account.
 
 The draft lives `registration_ttl_seconds` from its creation. Its first step (the CGU's version and
-the time they were accepted) and its expiry are sealed in its id (tokens.new_draft_id): starting
+the time they were accepted) and its expiry are sealed in its id (seal_draft): starting
 writes nothing, and the identity step's transaction writes the draft. Until then, a well-sealed id
 that names no item is a draft awaiting its identity; cancelling it writes its "cancelled" mark. The
 password step turns it into a pending account, whose activation link lives
@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from ..clock import Clock, to_epoch, to_iso
+from ..clock import Clock, from_epoch, to_epoch, to_iso
+from ..sealing import Purpose, Sealer
 from . import captchas, history, passwords, tokens
 from . import identity as rules
 from .errors import (
@@ -81,6 +82,41 @@ TAKEN = (Refusal.of_field(Conflict, NIR_TAKEN), Refusal.of_field(Conflict, EMAIL
 
 
 @dataclass(frozen=True)
+class SealedDraft:
+    """What a registration draft's id says of it: its first step (the CGU version and the time it was
+    accepted) and its expiry, sealed for the drafts' purpose."""
+
+    expires_at: datetime
+    cgu_version: str
+    cgu_accepted_at: datetime
+
+
+_EPOCH_BYTES = 4
+MAX_CGU_VERSION_BYTES = 21  # what a draft id of 86 characters has room for (chalicelib/sealing.py)
+
+
+def seal_draft(draft: SealedDraft, sealer: Sealer) -> str:
+    """A registration draft's id: 128 random bits, the draft's expiry, then, encrypted, the time its
+    CGU were accepted (epoch seconds) and their version: starting a registration writes nothing,
+    and the identity step writes the draft from its id. A forged or altered id names no draft."""
+    accepted = to_epoch(draft.cgu_accepted_at).to_bytes(_EPOCH_BYTES, "big")
+    return sealer.seal(Purpose.DRAFT, draft.expires_at, accepted + draft.cgu_version.encode("utf-8")).value
+
+
+def open_draft_id(draft_id: object, sealer: Sealer) -> SealedDraft | None:
+    """What a draft id seals, or None when it is not one this server made (whether it has expired is
+    for the caller to see)."""
+    opened = sealer.open(Purpose.DRAFT, draft_id)
+    if opened is None or len(opened.payload) <= _EPOCH_BYTES:
+        return None
+    accepted, version = opened.payload[:_EPOCH_BYTES], opened.payload[_EPOCH_BYTES:]
+    try:
+        return SealedDraft(opened.expires_at, version.decode("utf-8"), from_epoch(int.from_bytes(accepted, "big")))
+    except UnicodeDecodeError:
+        return None
+
+
+@dataclass(frozen=True)
 class Step:
     """Where a registration stands, as each step answers it."""
 
@@ -102,7 +138,7 @@ def start(
     current_cgu_version: str,
     accepted: bool,
     version: str | None,
-    key: bytes,
+    sealer: Sealer,
 ) -> Draft:
     """Step 1: the CGU accepted, sealed in a new draft's id; nothing is written."""
     if not accepted:
@@ -110,15 +146,15 @@ def start(
     if version != current_cgu_version:
         raise CGU_OUTDATED()
     now = clock()
-    sealed = tokens.SealedDraft(now + timedelta(seconds=ttl_seconds), current_cgu_version, now)  # == version
-    return _unwritten(tokens.new_draft_id(sealed, key), sealed)
+    sealed = SealedDraft(now + timedelta(seconds=ttl_seconds), current_cgu_version, now)  # == version
+    return _unwritten(seal_draft(sealed, sealer), sealed)
 
 
-def find(store: RegistrationStore, clock: Clock, draft_id: str, key: bytes) -> Draft:
+def find(store: RegistrationStore, clock: Clock, draft_id: str, sealer: Sealer) -> Draft:
     """The draft an id names: its item, or, while none is written, the first step its id seals.
     One GetItem for a live, well-sealed id; none otherwise."""
     now = clock()
-    sealed = _live_seal(draft_id, key, now)
+    sealed = _live_seal(draft_id, sealer, now)
     draft = store.get_draft(draft_id)
     if draft is None:
         return _unwritten(draft_id, sealed)
@@ -127,26 +163,26 @@ def find(store: RegistrationStore, clock: Clock, draft_id: str, key: bytes) -> D
     return draft
 
 
-def cancel(store: RegistrationStore, clock: Clock, draft_id: str, key: bytes) -> None:
+def cancel(store: RegistrationStore, clock: Clock, draft_id: str, sealer: Sealer) -> None:
     """ "Annuler": whatever the draft holds of the person is erased at once; the draft, cancelled,
     is found no more (a draft never written gets its "cancelled" mark, which lives its hour)."""
     now = clock()
-    sealed = _live_seal(draft_id, key, now)
+    sealed = _live_seal(draft_id, sealer, now)
     try:
         store.cancel_draft(draft_id, now, sealed.expires_at)
     except WriteConflict:
         raise DRAFT_NOT_FOUND() from None
 
 
-def _live_seal(draft_id: str, key: bytes, now: datetime) -> tokens.SealedDraft:
+def _live_seal(draft_id: str, sealer: Sealer, now: datetime) -> SealedDraft:
     """What a draft id seals, unless it is not one of ours or its hour is over (404 then)."""
-    sealed = tokens.read_draft_id(draft_id, key)
+    sealed = open_draft_id(draft_id, sealer)
     if sealed is None or sealed.expires_at <= now:
         raise DRAFT_NOT_FOUND()
     return sealed
 
 
-def _unwritten(draft_id: str, sealed: tokens.SealedDraft) -> Draft:
+def _unwritten(draft_id: str, sealed: SealedDraft) -> Draft:
     accepted_at = to_iso(sealed.cgu_accepted_at)
     return Draft(draft_id, DraftStep.IDENTITY, sealed.expires_at, sealed.cgu_version, accepted_at, accepted_at)
 
@@ -158,19 +194,19 @@ def submit_identity(
     person: Identity,
     captcha_id: str,
     captcha_answer: str,
-    captcha_key: bytes,
+    sealer: Sealer,
 ) -> Step:
     """Step 2. May be sent again ("Retour") while the draft waits for its password. One write,
     conditioned on everything (the draft not written yet or at this step and live, the captcha
     unanswered, the NIR and the email free), which writes the draft with its first step from its id;
     the draft is read only to say what was wrong with it. The draft's state is said before the
     captcha's, and the captcha's before the NIR's and the email's (the captcha guards the "NIR already
-    registered" answer against enumeration). The server's key seals both the captcha and the draft."""
+    registered" answer against enumeration)."""
     now = clock()
-    sealed = _live_seal(draft_id, captcha_key, now)
-    captcha = captchas.live(captcha_id, captcha_key, now)
+    sealed = _live_seal(draft_id, sealer, now)
+    captcha = captchas.live(captcha_id, sealer, now)
     if captcha is None:
-        _refuse_unless_awaiting_identity(store, clock, draft_id, captcha_key)
+        _refuse_unless_awaiting_identity(store, clock, draft_id, sealer)
         raise CAPTCHA_EXPIRED()
     if not captchas.is_right(captcha, captcha_answer):
         # A captcha takes one answer, right or wrong: spend it, then say what was wrong.
@@ -178,7 +214,7 @@ def submit_identity(
             store.spend_captcha_on_draft(draft_id, captcha.nonce, captcha.expires_at, now)
         except WriteConflict as conflict:
             if Part.DRAFT in conflict.failed:
-                raise _state_error(store, clock, draft_id, captcha_key) from None
+                raise _state_error(store, clock, draft_id, sealer) from None
             raise CAPTCHA_EXPIRED() from None
         raise CAPTCHA_INCORRECT()
     try:
@@ -187,15 +223,15 @@ def submit_identity(
         store.save_identity(IdentityStep(first_step, person, rules.email_key(person.courriel), spent, now))
     except WriteConflict as conflict:
         if Part.DRAFT in conflict.failed:  # cancelled, past this step: the captcha stays unspent
-            raise _state_error(store, clock, draft_id, captcha_key) from None
+            raise _state_error(store, clock, draft_id, sealer) from None
         if Part.CAPTCHA in conflict.failed:
             raise CAPTCHA_EXPIRED() from None  # answered meanwhile
         raise _taken(conflict) from None
     return Step(draft_id, DraftStep.PASSWORD, sealed.expires_at)
 
 
-def _refuse_unless_awaiting_identity(store: RegistrationStore, clock: Clock, draft_id: str, key: bytes) -> None:
-    _require_step(find(store, clock, draft_id, key), DraftStep.IDENTITY, DraftStep.PASSWORD)
+def _refuse_unless_awaiting_identity(store: RegistrationStore, clock: Clock, draft_id: str, sealer: Sealer) -> None:
+    _require_step(find(store, clock, draft_id, sealer), DraftStep.IDENTITY, DraftStep.PASSWORD)
 
 
 def submit_password(
@@ -208,10 +244,11 @@ def submit_password(
     confirmation: str,
     policy: str,
     activation_ttl_seconds: int,
-    key: bytes,
+    sealer: Sealer,
 ) -> PendingRegistration:
-    """Step 3: the pending account, its reservations and its activation link, then the email."""
-    draft = find(store, clock, draft_id, key)
+    """Step 3: the pending account, its reservations and its activation link, then the email.
+    `sealer` opens the draft's id; the activation link's code is a bare secret."""
+    draft = find(store, clock, draft_id, sealer)
     _require_step(draft, DraftStep.PASSWORD)
     password, confirmation = passwords.normalize(password), passwords.normalize(confirmation)
     errors = passwords.check_new_password(policy, password, confirmation)
@@ -229,7 +266,7 @@ def submit_password(
         store.create_pending_account(pending)
     except WriteConflict as conflict:
         if Part.DRAFT in conflict.failed:
-            raise _state_error(store, clock, draft_id, key) from None
+            raise _state_error(store, clock, draft_id, sealer) from None
         raise _taken(conflict) from None
 
     expires_at = now + ttl
@@ -284,10 +321,10 @@ def _wrong_step(step: str) -> Conflict:
     return WRONG_STEP(detail)
 
 
-def _state_error(store: RegistrationStore, clock: Clock, draft_id: str, key: bytes) -> DomainError:
+def _state_error(store: RegistrationStore, clock: Clock, draft_id: str, sealer: Sealer) -> DomainError:
     """After a refused write: the draft is gone, expired, or was moved on by a concurrent request."""
     try:
-        return _wrong_step(find(store, clock, draft_id, key).step)
+        return _wrong_step(find(store, clock, draft_id, sealer).step)
     except NotFound as not_found:
         return not_found
 

@@ -10,24 +10,15 @@ random ids.
 import base64
 import binascii
 import hashlib
-import hmac
 import re
 import secrets
-from dataclasses import dataclass
-from datetime import datetime
-
-from ..clock import from_epoch, to_epoch
 
 _TOKEN_BYTES = 32
 _ID_BYTES = 16
-_EPOCH_BYTES = 4
-_TAG_BYTES = 16
-_MAX_CGU_VERSION_BYTES = 256  # CGU_VERSION is 64 characters at most (settings.py)
 _SESSION_SECRET_BYTES = 24  # 192 bits: with the two ids, a token of 78 characters (contract §13: 86 at most)
 SESSION_TOKEN_LENGTH = 22 + 1 + 22 + 1 + 32
 _MIN_LEGACY_ACTIVATION_CODE = 43 + 22  # a secret, sealed records and their tag
 MAX_ACTIVATION_CODE = 600  # a link mailed before codes were bare secrets: about 500 for a long address
-_MAX_DRAFT_ID_LENGTH = 395  # (16 + 4 + 4 + 256 + 16) bytes in URL-safe base64, unpadded
 _URLSAFE = re.compile(r"[A-Za-z0-9_-]+")
 
 
@@ -61,60 +52,6 @@ def read_session_token(token: object) -> tuple[str, str] | None:
     if not (is_well_formed_id(account_id) and is_well_formed_id(rights_id) and _URLSAFE.fullmatch(secret)):
         return None
     return account_id, rights_id
-
-
-@dataclass(frozen=True)
-class SealedDraft:
-    """What a registration draft's id says of it: its first step (the CGU version and the time it was
-    accepted) and its expiry, sealed with the server's key."""
-
-    expires_at: datetime
-    cgu_version: str
-    cgu_accepted_at: datetime
-
-
-def new_draft_id(draft: SealedDraft, key: bytes) -> str:
-    """A registration draft's id: 128 random bits, the draft's expiry, the time its CGU were accepted
-    (4 bytes each, epoch seconds) and their version, then a 128-bit tag (HMAC-SHA256 with the server's
-    key, as captchas): starting a registration writes nothing, and the identity step writes the draft
-    from its id. Not encrypted (nothing in it is secret); a forged or altered id names no draft."""
-    version = draft.cgu_version.encode("utf-8")
-    if len(version) > _MAX_CGU_VERSION_BYTES:
-        raise ValueError(f"a CGU version is {_MAX_CGU_VERSION_BYTES} bytes at most")
-    body = (
-        secrets.token_bytes(_ID_BYTES)
-        + to_epoch(draft.expires_at).to_bytes(_EPOCH_BYTES, "big")
-        + to_epoch(draft.cgu_accepted_at).to_bytes(_EPOCH_BYTES, "big")
-        + version
-    )
-    return _b64(body + _draft_tag(key, body))
-
-
-def read_draft_id(draft_id: object, key: bytes) -> SealedDraft | None:
-    """What a draft id seals, or None when it is not one this server made (whether it has expired is
-    for the caller to see)."""
-    if not isinstance(draft_id, str) or len(draft_id) > _MAX_DRAFT_ID_LENGTH or not _URLSAFE.fullmatch(draft_id):
-        return None
-    try:
-        raw = base64.urlsafe_b64decode(draft_id + "=" * (-len(draft_id) % 4))
-    except (binascii.Error, ValueError):
-        return None
-    body, tag = raw[:-_TAG_BYTES], raw[-_TAG_BYTES:]
-    if len(body) <= _ID_BYTES + 2 * _EPOCH_BYTES or not hmac.compare_digest(tag, _draft_tag(key, body)):
-        return None
-    expires = body[_ID_BYTES : _ID_BYTES + _EPOCH_BYTES]
-    accepted = body[_ID_BYTES + _EPOCH_BYTES : _ID_BYTES + 2 * _EPOCH_BYTES]
-    try:
-        version = body[_ID_BYTES + 2 * _EPOCH_BYTES :].decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    return SealedDraft(
-        from_epoch(int.from_bytes(expires, "big")), version, from_epoch(int.from_bytes(accepted, "big"))
-    )
-
-
-def _draft_tag(key: bytes, body: bytes) -> bytes:
-    return hmac.new(key, b"inscription" + body, hashlib.sha256).digest()[:_TAG_BYTES]
 
 
 def activation_secret(code: object) -> str | None:

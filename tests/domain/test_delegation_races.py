@@ -7,6 +7,7 @@ import threading
 import boto3
 import pytest
 
+from chalicelib import dependencies
 from chalicelib.domain import (
     activation,
     captchas,
@@ -19,7 +20,6 @@ from chalicelib.domain import (
     tokens,
 )
 from chalicelib.domain.errors import DomainError
-from chalicelib.settings import get_settings
 from chalicelib.store import Store
 from tests.helpers.clock import FixedClock
 from tests.helpers.people import NIR, OTHER_NIR, PASSWORD, make_nir
@@ -72,11 +72,13 @@ def mailer():
 
 
 def active_account(store, clock, mailer, nir, courriel, prenom) -> sessions.Session:
-    key = get_settings().captcha_key()
-    draft = registration.start(clock, ttl_seconds=3600, current_cgu_version="v1", accepted=True, version="v1", key=key)
-    captcha = captchas.create(clock, 600, key, fixed_answer="AE23HJ")
+    sealer = dependencies.sealer()
+    draft = registration.start(
+        clock, ttl_seconds=3600, current_cgu_version="v1", accepted=True, version="v1", sealer=sealer
+    )
+    captcha = captchas.create(clock, 600, sealer, fixed_answer="AE23HJ")
     person = registration.Identity(nir=nir, civilite="M", nom_naissance="Dupont", courriel=courriel, prenom=prenom)
-    registration.submit_identity(store, clock, draft.id, person, captcha.id, "ae23hj", key)
+    registration.submit_identity(store, clock, draft.id, person, captcha.id, "ae23hj", sealer)
     registration.submit_password(
         store,
         mailer,
@@ -86,7 +88,7 @@ def active_account(store, clock, mailer, nir, courriel, prenom) -> sessions.Sess
         confirmation=PASSWORD,
         policy="cpf-2015",
         activation_ttl_seconds=15 * 86400,
-        key=key,
+        sealer=sealer,
     )
     activation.activate(store, clock, mailer.last("activation", courriel))
     credentials = store.get_login_records(nir).credentials

@@ -9,9 +9,9 @@ then our conditions, not moto's thread safety.
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+from chalicelib import dependencies
 from chalicelib.domain import activation, captchas, registration, sessions
 from chalicelib.domain.errors import DomainError
-from chalicelib.settings import get_settings
 from tests.helpers.people import EMAIL, NIR, PASSWORD
 
 CONTENDERS = 6
@@ -53,11 +53,13 @@ def refusal_codes(results) -> list[str]:
 
 def draft_awaiting_password(store, clock, nir=NIR, courriel=EMAIL) -> str:
     """A registration draft whose identity step is done (CGU accepted, captcha solved)."""
-    key = get_settings().captcha_key()
-    draft = registration.start(clock, ttl_seconds=3600, current_cgu_version="v1", accepted=True, version="v1", key=key)
-    captcha = captchas.create(clock, 600, key, fixed_answer="AE23HJ")
+    sealer = dependencies.sealer()
+    draft = registration.start(
+        clock, ttl_seconds=3600, current_cgu_version="v1", accepted=True, version="v1", sealer=sealer
+    )
+    captcha = captchas.create(clock, 600, sealer, fixed_answer="AE23HJ")
     person = registration.Identity(nir=nir, civilite="M", nom_naissance="Dupont", courriel=courriel)
-    registration.submit_identity(store, clock, draft.id, person, captcha.id, "ae23hj", key)
+    registration.submit_identity(store, clock, draft.id, person, captcha.id, "ae23hj", sealer)
     return draft.id
 
 
@@ -65,7 +67,7 @@ def password_step(store, clock, mailer, draft_id):
     """The password step of a draft, as a function a race can start."""
     return lambda: registration.submit_password(
         store, mailer, clock, draft_id=draft_id, password=PASSWORD, confirmation=PASSWORD,
-        policy="cpf-2015", activation_ttl_seconds=15 * 86400, key=get_settings().captcha_key(),
+        policy="cpf-2015", activation_ttl_seconds=15 * 86400, sealer=dependencies.sealer(),
     )
 
 

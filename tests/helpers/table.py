@@ -99,12 +99,12 @@ def history_types(nir: str) -> list[str]:
 
 
 def captcha_answer(captcha_id: str) -> str:
-    """What the image of a captcha shows, unsealed with the server's key (KeyError for an id that
-    is no captcha). Whether it was answered already is the table's: its spent mark."""
+    """What the image of a captcha shows, opened with the application's keyring (KeyError for an id
+    that is no captcha). Whether it was answered already is the table's: its spent mark."""
+    from chalicelib import dependencies
     from chalicelib.domain import captchas
-    from chalicelib.settings import get_settings
 
-    captcha = captchas.read(captcha_id, get_settings().captcha_key())
+    captcha = captchas.read(captcha_id, dependencies.sealer())
     if captcha is None:
         raise KeyError(captcha_id)
     return captcha.answer

@@ -1,13 +1,14 @@
-"""The captcha's seal: its id carries its characters, unreadable and unforgeable without the key."""
+"""The captcha's seal: its id carries its characters, unreadable and unforgeable without the keyring."""
 
 from datetime import UTC, datetime
 
 import pytest
 
 from chalicelib.domain import captchas
-from chalicelib.settings import ConfigurationError, load_settings
+from chalicelib.sealing import MAX_SEALED_LENGTH
+from tests.helpers.sealing import Keyrings, sealer
 
-KEY = b"une cle de test pour sceller les captchas"
+KEY = sealer()
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
 
@@ -20,12 +21,24 @@ def test_an_id_gives_back_its_characters_and_expiry_with_the_key():
     read = captchas.read(made.id, KEY)
     assert (read.answer, read.expires_at, read.nonce) == (made.answer, made.expires_at, made.nonce)
     assert len(made.answer) == captchas.LENGTH and set(made.answer) <= set(captchas.ALPHABET)
-    assert made.answer not in made.id
+    assert made.answer not in made.id and len(made.nonce) == 22
 
 
-def test_another_key_reads_nothing():
-    other_key = b"une autre cle, tout aussi longue que la premiere"
-    assert captchas.read(captchas.create(clock, 600, KEY).id, other_key) is None
+def test_the_longest_fixed_answer_fits_an_id_of_86_characters():
+    made = captchas.create(clock, 600, KEY, fixed_answer="A" * captchas.MAX_LENGTH)
+    assert len(made.id) <= MAX_SEALED_LENGTH and captchas.read(made.id, KEY).answer == made.answer
+
+
+def test_another_keyring_reads_nothing():
+    assert captchas.read(captchas.create(clock, 600, KEY).id, sealer()) is None
+
+
+def test_a_captcha_made_before_a_rotation_is_read_after_it_with_its_spent_mark_s_key():
+    keyrings = Keyrings()
+    made = captchas.create(clock, 600, keyrings.sealer())
+    keyrings.rotate()
+    read = captchas.read(made.id, keyrings.sealer())
+    assert (read.answer, read.nonce, read.expires_at) == (made.answer, made.nonce, made.expires_at)
 
 
 def test_a_changed_character_of_the_id_breaks_the_seal():
@@ -49,15 +62,3 @@ def test_a_captcha_lives_its_ten_minutes_and_no_longer():
 def test_two_captchas_with_the_same_answer_do_not_look_alike():
     first, second = (captchas.create(clock, 600, KEY, fixed_answer="AE23HJ") for _ in range(2))
     assert first.id != second.id and first.answer == second.answer == "AE23HJ"
-
-
-def test_the_key_is_required_outside_a_local_emulator():
-    with pytest.raises(ConfigurationError):
-        load_settings({}).captcha_key()
-    assert len(load_settings({"AWS_ENDPOINT_URL": "http://127.0.0.1:5000"}).captcha_key()) >= 32
-    assert load_settings({"CAPTCHA_SECRET": "x" * 32}).captcha_key() == b"x" * 32
-
-
-def test_a_short_key_is_refused():
-    with pytest.raises(ConfigurationError):
-        load_settings({"CAPTCHA_SECRET": "trop court"})

@@ -23,6 +23,8 @@ def test_the_defaults_are_the_contract_s():
     assert settings.password_reset_ttl_seconds == 3600
     assert (settings.lockout_threshold, settings.lockout_seconds) == (5, 900)
     assert settings.captcha_fixed_answer is None
+    assert settings.sealing_keyring_secret == "mon-compte-formation/cles-de-scellement"
+    assert settings.sealing_keys_cache_seconds == 300
 
 
 def test_the_contact_url_follows_the_public_base_url_unless_set():
@@ -79,6 +81,7 @@ def test_the_aws_clients_keep_today_s_timeouts_and_attempts_by_default():
     assert client_config("dynamodb", settings) == {"connect_timeout": 0.5, "read_timeout": 1.5, "max_attempts": 3}
     assert client_config("ses", settings) == {"connect_timeout": 1, "read_timeout": 3, "max_attempts": 2}
     assert client_config("sqs", settings) == {"connect_timeout": 1, "read_timeout": 3, "max_attempts": 3}
+    assert client_config("secretsmanager", settings) == {"connect_timeout": 0.5, "read_timeout": 1, "max_attempts": 2}
 
 
 def test_an_aws_client_setting_applies_to_every_client_and_only_that_value():
@@ -108,3 +111,29 @@ def test_a_refused_aws_client_setting_is_named_with_its_bounds(environment):
     (name,) = environment
     with pytest.raises(ConfigurationError, match=rf"Invalid configuration: {name}: .*(greater|less|valid)"):
         load_settings(environment)
+
+
+def test_the_sealing_keyring_is_named_and_cached_as_set():
+    settings = load_settings({"SEALING_KEYRING_SECRET": "autre/trousseau", "SEALING_KEYS_CACHE_SECONDS": "60"})
+    assert (settings.sealing_keyring_secret, settings.sealing_keys_cache_seconds) == ("autre/trousseau", 60)
+
+
+@pytest.mark.parametrize(
+    "environment",
+    [
+        {"SEALING_KEYS_CACHE_SECONDS": "0"},
+        {"SEALING_KEYS_CACHE_SECONDS": "3601"},
+        {"CGU_VERSION": "v" * 22},  # a draft id of 86 characters has room for 21 bytes
+        {"CGU_VERSION": "2026-11-01 révisée"},  # one byte a character: ASCII
+    ],
+)
+def test_sealing_settings_out_of_their_bounds_are_refused(environment):
+    with pytest.raises(ConfigurationError, match=next(iter(environment))):
+        load_settings(environment)
+
+
+def test_no_setting_holds_a_sealing_key_any_more():
+    from chalicelib.settings import ENVIRONMENT_NAMES
+
+    assert "CAPTCHA_SECRET" not in ENVIRONMENT_NAMES
+    assert not hasattr(load_settings({}), "captcha_key")

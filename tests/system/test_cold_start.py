@@ -7,7 +7,7 @@ import sys
 
 from tools.local_stack import ROOT
 
-HEAVY = ["PIL", "captcha", "phonenumbers", "argon2", "email_validator", "stdnum"]
+HEAVY = ["PIL", "captcha", "phonenumbers", "argon2", "email_validator", "stdnum", "cryptography"]
 
 
 def run(code: str) -> str:

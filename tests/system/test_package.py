@@ -149,12 +149,51 @@ def test_the_lambda_package_holds_run_time_code_and_data_but_no_tool_and_no_test
     assert not [name for name in ours if name.rsplit("/", 1)[-1] in tool_modules]
 
 
-def test_the_api_seals_its_captchas_with_a_key_generated_once_for_every_instance(template):
-    secret = template["Resources"]["CaptchaSecret"]
-    assert secret["Type"] == "AWS::SecretsManager::Secret"
-    assert secret["Properties"]["GenerateSecretString"]["PasswordLength"] >= 32
-    variables = template["Resources"]["APIHandler"]["Properties"]["Environment"]["Variables"]
-    assert variables["CAPTCHA_SECRET"] == {"Fn::Sub": "{{resolve:secretsmanager:${CaptchaSecret}:SecretString}}"}
+def test_the_sealing_keyring_is_a_generated_secret_in_the_format_the_app_reads(template):
+    from chalicelib.sealing import CURRENT, parse_keyring
+
+    keyring = template["Resources"]["SealingKeyring"]
+    assert keyring["Type"] == "AWS::SecretsManager::Secret"
+    generated = keyring["Properties"]["GenerateSecretString"]
+    first_key = generated["GenerateStringKey"]
+    assert json.loads(generated["SecretStringTemplate"]) == {CURRENT: first_key}
+    assert generated["PasswordLength"] >= 32 and generated["ExcludePunctuation"] is True
+    # What Secrets Manager makes of it: the template's object with the generated key added.
+    made = json.dumps({CURRENT: first_key, first_key: "a" * generated["PasswordLength"]})
+    assert parse_keyring(made).current == first_key
+
+
+def test_no_function_s_environment_holds_a_secret_and_the_api_reads_the_keyring_alone(template):
+    functions = resources_of_type(template, "AWS::Serverless::Function")
+    for name, function in functions.items():
+        variables = function["Properties"].get("Environment", {}).get("Variables", {})
+        assert "resolve:secretsmanager" not in json.dumps(variables), name
+        assert not {"CAPTCHA_SECRET", "SESSION_AND_ACTIVATION_SECRET"} & set(variables), name
+    api = functions["APIHandler"]
+    assert api["Properties"]["Environment"]["Variables"]["SEALING_KEYRING_SECRET"] == {"Ref": "SealingKeyring"}
+    reader = template["Resources"]["SealingKeyringReader"]
+    assert reader["Type"] == "AWS::IAM::Policy" and "SealingKeyringReader" in api["DependsOn"]
+    assert reader["Properties"]["Roles"] == [{"Ref": api["Properties"]["Role"]["Fn::GetAtt"][0]}]
+    (statement,) = reader["Properties"]["PolicyDocument"]["Statement"]
+    read = {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": {"Ref": "SealingKeyring"}}
+    assert statement == read
+    readers = [
+        name for name, resource in template["Resources"].items()
+        if resource["Type"] in ("AWS::IAM::Policy", "AWS::IAM::Role") and "secretsmanager:" in json.dumps(resource)
+    ]
+    assert readers == ["SealingKeyringReader"]
+
+
+def test_the_lambda_package_ships_the_pinned_cryptography(template):
+    import zipfile
+
+    requirements = (ROOT / "requirements.txt").read_text().splitlines()
+    pinned = next(line for line in requirements if line.startswith("cryptography=="))
+    with zipfile.ZipFile(ROOT / "build" / "deployment.zip") as package:
+        names = package.namelist()
+    version = pinned.split("==")[1]
+    assert f"cryptography-{version}.dist-info/METADATA" in names
+    assert any(name.startswith("cryptography/hazmat/bindings/_rust") and name.endswith(".so") for name in names)
 
 
 # Contract §11: capacity, per-client limits, logs, tracing, alarms, protections ----------------------
@@ -379,7 +418,8 @@ def test_the_lambda_zip_stays_under_twenty_megabytes(template):
 def test_the_zip_runs_on_its_own_with_the_models_and_rules_the_code_uses(template, tmp_path):
     """Unpacked, with nothing of the development venv (`-I -S`: no site-packages): the app imports,
     a client of every service the code asks for is made from the zip's own API models, and the
-    phone and NIR rules work with phonenumberslite (no geocoding, carrier or time-zone data)."""
+    phone and NIR rules work with phonenumberslite (no geocoding, carrier or time-zone data), and
+    the sealing module seals and opens with the zip's own cryptography."""
     import zipfile
 
     from tools.slim_package import services_the_code_uses
@@ -402,6 +442,14 @@ for service in {services!r}:
 assert identity.normalize_fixed_phone("01 23 45 67 89") == "+33123456789"
 assert identity.normalize_mobile_phone("06 12 34 56 78") == "+33612345678"
 assert identity.normalize_nir("1 84 05 75 123 456 25") == "184057512345625"
+from datetime import UTC, datetime
+from chalicelib.sealing import Purpose, Sealer
+keyring = '{{"actuelle": "cle1", "cle1": "' + "k" * 64 + '"}}'
+sealer = Sealer(lambda: keyring, 300, lambda: 0.0)
+sealed = sealer.seal(Purpose.CAPTCHA, datetime(2026, 12, 1, tzinfo=UTC), b"AE23HJ")
+assert sealer.open(Purpose.CAPTCHA, sealed.value).payload == b"AE23HJ"
+import cryptography
+assert cryptography.__file__.startswith({str(tmp_path)!r})
 assert botocore.__file__.startswith({str(tmp_path)!r}) and app.__file__.startswith({str(tmp_path)!r})
 print("ok")
 """

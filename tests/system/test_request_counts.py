@@ -19,6 +19,7 @@ from tests.helpers.api import Api
 from tests.helpers.clock import FixedClock
 from tests.helpers.journey import JOURNEY_REQUESTS, Journey, walk
 from tests.helpers.table import captcha_answer
+from tools import rotate_keys
 from tools.local_stack import HOST, free_ports
 
 DYNAMODB_TARGET = "DynamoDB_20120810."
@@ -77,6 +78,7 @@ def proxied_api(monkeypatch):
     table.ensure_table(boto3.client("dynamodb", **emulated), settings.table_name)
     ses = boto3.client("ses", **emulated)
     ses.verify_email_identity(EmailAddress=settings.sender_email)
+    rotate_keys.ensure_keyring(boto3.client("secretsmanager", **emulated), settings.sealing_keyring_secret)
     from app import app
 
     try:
