@@ -74,7 +74,8 @@ def activation_message(
             "Vous pourrez alors vous connecter avec votre numéro de sécurité sociale et le mot de passe que "
             "vous avez défini lors de votre inscription.",
             "**À noter :** ce lien d'activation ne sert qu'une seule fois. Vous avez un délai de "
-            f"**{duration_in_full(valid_for_seconds)}** à compter de votre inscription pour effectuer cette action, soit jusqu'au **{in_full(expires_at)}** (heure de Paris) ; passé ce "
+            f"**{duration_in_full(valid_for_seconds)}** à compter de votre inscription pour effectuer cette action, "
+            f"soit jusqu'au **{in_full(expires_at)}** (heure de Paris) ; passé ce "
             "délai, il vous faudra recommencer votre inscription.",
         ],
         "Si vous n'êtes pas à l'origine de cette action, rendez-vous sur le formulaire de contact du portail "
