@@ -1,6 +1,8 @@
 """Emails: the French templates and their delivery through SES.
 
-An email carries nothing secret but its link: never the NIR, never the password.
+An email carries nothing secret but its link: never the NIR, never the password. A link's code is in
+its fragment (`/activation#c=<code>`, contract §13): a browser never sends a fragment, so no server,
+proxy or CDN log sees it. A duration an email states is the setting's, written in words.
 """
 
 import html
@@ -14,6 +16,7 @@ from . import metrics
 from .domain.email_feedback import KIND_TAG, RECORD_TAG, MessageKind
 from .domain.errors import DeliveryFailed
 from .french_dates import date_in_full, in_full
+from .settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +40,31 @@ def _literal(value: str) -> str:
     return value.replace("*", _ASTERISK)
 
 
-def activation_message(link: str, expires_at: datetime, contact_url: str) -> tuple[str, str, str]:
-    """Subject, text and HTML of the activation email."""
+_UNITS = ((86_400, "jour", "jours"), (3_600, "heure", "heures"), (60, "minute", "minutes"), (1, "seconde", "secondes"))
+
+
+def duration_in_full(seconds: int) -> str:
+    """« 15 jours », « 1 heure », « 1 jour et 12 heures »: a setting's duration, in words; the two
+    largest units that make it up (a setting in whole days, hours or minutes reads exactly)."""
+    parts: list[str] = []
+    left = seconds
+    for size, one, many in _UNITS:
+        count, left = divmod(left, size)
+        if count:
+            parts.append(f"{count} {one if count == 1 else many}")
+    return " et ".join(parts[:2]) or "0 seconde"
+
+
+def link_to(base_url: str, page: str, code: str) -> str:
+    """`{PUBLIC_BASE_URL}/<page>#c=<code>`: the code in the fragment, never in the query string."""
+    return f"{base_url.rstrip('/')}/{page}#c={code}"
+
+
+def activation_message(
+    link: str, expires_at: datetime, contact_url: str, *, valid_for_seconds: int
+) -> tuple[str, str, str]:
+    """Subject, text and HTML of the activation email. `valid_for_seconds`: ACTIVATION_TTL_SECONDS,
+    counted from the registration (a link mailed again keeps the registration's deadline)."""
     return _render(
         ACTIVATION_SUBJECT,
         [
@@ -47,8 +73,9 @@ def activation_message(link: str, expires_at: datetime, contact_url: str) -> tup
             LINK,
             "Vous pourrez alors vous connecter avec votre numéro de sécurité sociale et le mot de passe que "
             "vous avez défini lors de votre inscription.",
-            "**À noter :** ce lien d'activation ne sert qu'une seule fois. Vous avez un délai de **15 jours** "
-            f"pour effectuer cette action, soit jusqu'au **{in_full(expires_at)}** (heure de Paris) ; passé ce "
+            "**À noter :** ce lien d'activation ne sert qu'une seule fois. Vous avez un délai de "
+            f"**{duration_in_full(valid_for_seconds)}** à compter de votre inscription pour effectuer cette action, "
+            f"soit jusqu'au **{in_full(expires_at)}** (heure de Paris) ; passé ce "
             "délai, il vous faudra recommencer votre inscription.",
         ],
         "Si vous n'êtes pas à l'origine de cette action, rendez-vous sur le formulaire de contact du portail "
@@ -194,17 +221,18 @@ class SesMailer:
         self._configuration_set = configuration_set
 
     def send_activation(self, recipient: str, token: str, expires_at: datetime, *, record_id: str) -> None:
-        link = f"{self._base_url}/activation?c={token}"
-        message = activation_message(link, expires_at, self._contact_url)
+        link = link_to(self._base_url, "activation", token)
+        valid_for = get_settings().activation_ttl_seconds
+        message = activation_message(link, expires_at, self._contact_url, valid_for_seconds=valid_for)
         self._send(recipient, *message, kind=MessageKind.ACTIVATION, record_id=record_id)
 
     def send_password_reset(self, recipient: str, token: str, expires_at: datetime, *, record_id: str) -> None:
-        link = f"{self._base_url}/reinitialisation?c={token}"
+        link = link_to(self._base_url, "reinitialisation", token)
         message = reset_message(link, expires_at, self._contact_url)
         self._send(recipient, *message, kind=MessageKind.RESET, record_id=record_id)
 
     def send_email_change_link(self, recipient: str, token: str, expires_at: datetime, *, record_id: str) -> None:
-        link = f"{self._base_url}/courriel?c={token}"
+        link = link_to(self._base_url, "courriel", token)
         message = email_change_message(link, expires_at, self._contact_url)
         self._send(recipient, *message, kind=MessageKind.EMAIL_CHANGE, record_id=record_id)
 
@@ -225,7 +253,7 @@ class SesMailer:
         ends_on: date,
         record_id: str,
     ) -> None:
-        link = f"{self._base_url}/delegation?c={token}"
+        link = link_to(self._base_url, "delegation", token)
         message = invitation_message(link, expires_at, self._contact_url, holder=holder, scope=scope, ends_on=ends_on)
         self._send(recipient, *message, kind=MessageKind.DELEGATION, record_id=record_id)
 

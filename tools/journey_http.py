@@ -66,11 +66,11 @@ class Mailbox:
         self.url, self.timeout = f"{endpoint_url.rstrip('/')}/moto-api/emails", timeout
 
     def code(self, recipient: str, page: str, after: int = 0, wait_seconds: float = 10) -> str:
-        """The code of the last /<page>?c= link sent to `recipient` among its emails past the `after` first."""
+        """The code of the last /<page>#c= link sent to `recipient` among its emails past the `after` first."""
         deadline = time.monotonic() + wait_seconds
         while True:
             emails = self.emails(recipient)[after:]
-            codes = [found.group(1) for email in emails if (found := re.search(rf"/{page}\?c=([\w-]+)", email["body"]))]
+            codes = [found.group(1) for email in emails if (found := re.search(rf"/{page}#c=([\w-]+)", email["body"]))]
             if codes:
                 return codes[-1]
             if time.monotonic() > deadline:

@@ -24,7 +24,7 @@ from chalicelib.domain.email_feedback import KIND_TAG, RECORD_TAG, MessageKind
 
 FUNCTION = "apply_email_feedback"
 ACCOUNT_ID = "123456789012"
-_LINK = re.compile(r"/(activation|reinitialisation|courriel|delegation)\?c=([A-Za-z0-9_-]+)")
+_LINK = re.compile(r"/(activation|reinitialisation|courriel|delegation)#c=([A-Za-z0-9_-]+)")
 
 
 # The notification ---------------------------------------------------------------------------------

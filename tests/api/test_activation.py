@@ -26,7 +26,7 @@ class TestActivationEmail:
         assert parts["Text"]["Charset"] == parts["Html"]["Charset"] == "UTF-8"
         assert '<html lang="fr">' in html
         for part in (text, html):
-            assert f"http://127.0.0.1:8000/activation?c={code}" in part
+            assert f"http://127.0.0.1:8000/activation#c={code}" in part
             assert "15 jours" in part
             assert "mercredi 16 décembre 2026 à 10 h 00" in part  # 15 days after 09:00 UTC, at Paris time
             assert "une seule fois" in part
@@ -34,12 +34,26 @@ class TestActivationEmail:
             assert "http://127.0.0.1:8000/contact" in part
             assert NIR not in part and PASSWORD not in part
 
+    def test_its_delay_is_the_setting_s_in_words(self, journey, sent_emails, monkeypatch):
+        monkeypatch.setenv("ACTIVATION_TTL_SECONDS", str(2 * DAY + 12 * 3600))
+        journey.register()
+        text = sent_emails()[-1].body
+        assert "un délai de <strong>2 jours et 12 heures</strong> à compter de votre inscription" in text
+        assert "15 jours" not in text
+        assert "jeudi 3 décembre 2026 à 22 h 00" in text  # 60 hours after 09:00 UTC, at Paris time
+
+    def test_the_code_is_in_the_fragment_never_in_the_query_string(self, journey, sent_emails):
+        code = journey.register()
+        text = sent_emails()[-1].body
+        assert f"/activation#c={code}" in text
+        assert "?" not in text.split("/activation", 1)[1].split("#", 1)[0]
+
     def test_the_links_follow_public_base_url_and_contact_url(self, journey, sent_emails, monkeypatch):
         monkeypatch.setenv("PUBLIC_BASE_URL", "https://www.moncompteformation.gouv.fr")
         monkeypatch.setenv("CONTACT_URL", "https://www.moncompteformation.gouv.fr/contact")
         code = journey.register()
         text = sent_emails()[-1].body
-        assert f"https://www.moncompteformation.gouv.fr/activation?c={code}" in text
+        assert f"https://www.moncompteformation.gouv.fr/activation#c={code}" in text
         assert "https://www.moncompteformation.gouv.fr/contact" in text
 
 

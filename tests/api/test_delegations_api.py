@@ -101,7 +101,7 @@ class TestGrant:
         assert request["Message"]["Subject"]["Data"] == "Mon Compte Formation : Jean Dupont vous propose une délégation"
         parts = request["Message"]["Body"]
         for part in (parts["Text"]["Data"], parts["Html"]["Data"]):
-            assert "http://127.0.0.1:8000/delegation?c=" in part
+            assert "http://127.0.0.1:8000/delegation#c=" in part
             assert "Jean Dupont" in part
             assert "préparer pour cette personne des dossiers de formation" in part
             assert "mercredi 30 juin 2027" in part  # the end date

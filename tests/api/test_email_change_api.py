@@ -56,14 +56,14 @@ class TestRequest:
         assert link["Destination"]["ToAddresses"] == [NEW]
         assert notice["Destination"]["ToAddresses"] == [JEAN["courriel"]]
         for part in (link["Message"]["Body"]["Text"]["Data"], link["Message"]["Body"]["Html"]["Data"]):
-            assert "http://127.0.0.1:8000/courriel?c=" in part
+            assert "http://127.0.0.1:8000/courriel#c=" in part
             assert "une seule fois" in part
             assert "mardi 1er décembre 2026 à 12 h 00" in part  # one hour, Paris time
             assert "http://127.0.0.1:8000/contact" in part
             assert NIR not in part
             assert PASSWORD not in part
         for part in (notice["Message"]["Body"]["Text"]["Data"], notice["Message"]["Body"]["Html"]["Data"]):
-            assert "?c=" not in part  # no link
+            assert "#c=" not in part and "?c=" not in part  # no link
             assert "j***@example.org" in part  # the new address, masked
             assert NEW not in part
             assert "si vous n'êtes pas à l'origine de cette demande" in part.lower()
@@ -168,7 +168,7 @@ class TestConfirmation:
         api.post("/mots-de-passe/oubli", {"nir": NIR, "courriel": JEAN["courriel"]})
         assert len(emails_to(sent_emails, JEAN["courriel"])) == before
         api.post("/mots-de-passe/oubli", {"nir": NIR, "courriel": NEW})
-        assert "/reinitialisation?c=" in emails_to(sent_emails, NEW)[-1].body
+        assert "/reinitialisation#c=" in emails_to(sent_emails, NEW)[-1].body
 
     def test_the_history_records_the_change_with_both_addresses_masked(self, jean, sent_emails, api):
         ask(jean)

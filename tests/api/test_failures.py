@@ -55,10 +55,10 @@ class Context:
         return self.accounts(1)[0]
 
     def link_code(self, page: str) -> str:
-        """The code of the newest email's /<page>?c= link."""
+        """The code of the newest email's /<page>#c= link."""
         import re
 
-        found = (re.search(rf"/{page}\?c=([A-Za-z0-9_-]+)", email.body) for email in reversed(self.sent_emails()))
+        found = (re.search(rf"/{page}#c=([A-Za-z0-9_-]+)", email.body) for email in reversed(self.sent_emails()))
         return next(match for match in found if match).group(1)
 
 

@@ -176,7 +176,7 @@ def test_no_line_of_a_whole_journey_holds_a_person_s_data_or_a_secret(journey, a
     journey.log_in(NIR, WRONG_PASSWORD)
     token = journey.log_in(NIR).body["jeton"]
     api.post("/mots-de-passe/oubli", {"nir": NIR, "courriel": EMAIL})
-    reset_code = re.search(r"reinitialisation\?c=([A-Za-z0-9_-]+)", sent_emails()[-1].body).group(1)
+    reset_code = re.search(r"reinitialisation#c=([A-Za-z0-9_-]+)", sent_emails()[-1].body).group(1)
     api.post(
         "/mots-de-passe/reinitialisation",
         {"code": reset_code, "mot_de_passe": NEW_PASSWORD, "mot_de_passe_confirmation": NEW_PASSWORD},

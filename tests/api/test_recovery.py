@@ -18,7 +18,7 @@ SAME_BODY = {
 
 
 def reset_code(sent_emails) -> str:
-    return re.search(r"/reinitialisation\?c=([A-Za-z0-9_-]+)", sent_emails()[-1].body).group(1)
+    return re.search(r"/reinitialisation#c=([A-Za-z0-9_-]+)", sent_emails()[-1].body).group(1)
 
 
 class TestForgottenPassword:
@@ -30,7 +30,7 @@ class TestForgottenPassword:
         assert email.destinations["ToAddresses"] == [EMAIL]
         parts = email_requests[-1]["Message"]["Body"]
         for part in (parts["Text"]["Data"], parts["Html"]["Data"]):
-            assert "http://127.0.0.1:8000/reinitialisation?c=" in part
+            assert "http://127.0.0.1:8000/reinitialisation#c=" in part
             assert "une seule fois" in part and "mardi 1er décembre 2026 à 11 h 00" in part  # 1 hour, Paris time
             assert "http://127.0.0.1:8000/contact" in part
             assert NIR not in part and PASSWORD not in part

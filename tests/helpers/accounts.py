@@ -97,6 +97,6 @@ def emails_to(sent_emails, address: str) -> list:
 
 
 def link_code(email, path: str) -> str:
-    found = re.search(rf"/{path}\?c=([A-Za-z0-9_-]+)", email.body)
+    found = re.search(rf"/{path}#c=([A-Za-z0-9_-]+)", email.body)
     assert found, f"no /{path} link in: {email.body}"
     return found.group(1)

@@ -150,10 +150,10 @@ def emails_to(stack: LocalStack, recipient: str) -> list[dict]:
 
 
 def link_in_last_email(stack: LocalStack, recipient: str, page_path: str) -> str:
-    """The path and query of the last link to `page_path` (`/activation`...) mailed to `recipient`."""
+    """The path and fragment (`/activation#c=<code>`) of the last link to `page_path` mailed to `recipient`."""
     mails = emails_to(stack, recipient)
     assert mails, f"no email to {recipient}"
-    found = re.search(rf"https?://[^\s\"'<>/]+({re.escape(page_path)}\?c=[A-Za-z0-9_-]+)", mails[-1]["body"])
+    found = re.search(rf"https?://[^\s\"'<>/]+({re.escape(page_path)}#c=[A-Za-z0-9_-]+)", mails[-1]["body"])
     assert found, f"no {page_path} link in the email: {mails[-1]['body']}"
     return found.group(1)
 

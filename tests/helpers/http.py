@@ -147,9 +147,9 @@ def last_email_to(stack: LocalStack, recipient: str) -> dict:
 
 
 def link_code(stack: LocalStack, recipient: str, page: str) -> str:
-    """The code of the /<page>?c=... link in the last email to `recipient`."""
+    """The code of the /<page>#c=... link in the last email to `recipient`."""
     email = last_email_to(stack, recipient)
-    found = re.search(rf"/{page}\?c=([A-Za-z0-9_-]+)", email["body"])
+    found = re.search(rf"/{page}#c=([A-Za-z0-9_-]+)", email["body"])
     assert found, email["body"]
     return found.group(1)
 

@@ -45,7 +45,7 @@ class Journey:
 
     def last_activation_code(self) -> str:
         text = self.sent_emails()[-1].body
-        return re.search(r"/activation\?c=([A-Za-z0-9_-]+)", text).group(1)
+        return re.search(r"/activation#c=([A-Za-z0-9_-]+)", text).group(1)
 
     def activate(self, code: str):
         return self.api.post("/activations", {"code": code})

@@ -67,7 +67,7 @@ def test_the_confirmed_email_change_over_http(stack):
     )
     assert asked.status == 202, asked
     notice = [m for m in stack.sent_emails() if "pierre.morel@example.fr" in json.dumps(m.get("destinations", {}))][-1]
-    assert "?c=" not in notice["body"]
+    assert "#c=" not in notice["body"] and "?c=" not in notice["body"]
     assert "p***@example.org" in notice["body"]
 
     code = link_code(stack, "pierre.m@example.org", "courriel")

@@ -52,7 +52,7 @@ def test_the_tutorial_journey_over_http(stack, http):
 
     email = last_email_to(stack, EMAIL)
     text = email["body"]  # moto keeps the HTML part when there is one
-    link = re.search(r"https?://[^\s\"'<>]+/activation\?c=([A-Za-z0-9_-]+)", text)
+    link = re.search(r"https?://[^\s\"'<>]+/activation#c=([A-Za-z0-9_-]+)", text)
     assert link, f"no activation link in the email: {text}"
     assert "15 jours" in text, text
     assert NIR not in text and NIR not in json.dumps(email), "the NIR must never be in an email"
@@ -139,7 +139,7 @@ def test_an_expired_registration_is_cleaned_up_and_the_nir_registers_again():
         http = Http(short)
         registered = register_over_http(http, EMAIL)
         assert registered.status == 201, registered
-        code = re.search(r"/activation\?c=([A-Za-z0-9_-]+)", last_email_to(short, EMAIL)["body"]).group(1)
+        code = re.search(r"/activation#c=([A-Za-z0-9_-]+)", last_email_to(short, EMAIL)["body"]).group(1)
         time.sleep(2.2)  # the link's expiry, to the second, is then strictly past
 
         cleanup = subprocess.run(
@@ -167,7 +167,7 @@ def test_the_holder_space_lifecycle_over_http(stack, http):
     nir, courriel = make_nir("2850344123456"), "claire.petit@example.fr"
     registered = register_over_http(http, courriel, nir=nir, prenom="Claire", civilite="MME")
     assert registered.status == 201, registered
-    code = re.search(r"/activation\?c=([A-Za-z0-9_-]+)", last_email_to(stack, courriel)["body"]).group(1)
+    code = re.search(r"/activation#c=([A-Za-z0-9_-]+)", last_email_to(stack, courriel)["body"]).group(1)
     assert http.post("/activations", {"code": code}).status == 200
     session = http.post("/sessions", {"nir": nir, "mot_de_passe": PASSWORD})
     assert session.status == 201, session
@@ -205,7 +205,7 @@ def test_the_password_reset_journey_over_http(stack, http):
     """"Mot de passe oublié": the request, the email on the emulator, the new password, the old sessions gone."""
     nir, courriel, new_password = make_nir("1920699123456"), "paul.martin@example.fr", NEW_PASSWORD
     assert register_over_http(http, courriel, nir=nir, prenom="Paul").status == 201
-    code = re.search(r"/activation\?c=([A-Za-z0-9_-]+)", last_email_to(stack, courriel)["body"]).group(1)
+    code = re.search(r"/activation#c=([A-Za-z0-9_-]+)", last_email_to(stack, courriel)["body"]).group(1)
     assert http.post("/activations", {"code": code}).status == 200
     old_session = bearer(http.post("/sessions", {"nir": nir, "mot_de_passe": PASSWORD}).body["jeton"])
 
@@ -214,7 +214,7 @@ def test_the_password_reset_journey_over_http(stack, http):
     assert asked.status == unknown.status == 202 and asked.body == unknown.body, (asked, unknown)
     email = last_email_to(stack, courriel)
     assert "réinitialisation" in email["subject"] and nir not in email["body"], email
-    reset_code = re.search(r"/reinitialisation\?c=([A-Za-z0-9_-]+)", email["body"]).group(1)
+    reset_code = re.search(r"/reinitialisation#c=([A-Za-z0-9_-]+)", email["body"]).group(1)
 
     reset = http.post(
         "/mots-de-passe/reinitialisation",

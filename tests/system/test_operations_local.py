@@ -26,7 +26,7 @@ def test_the_local_stack_writes_the_metrics_and_json_logs_of_a_journey_and_no_se
     token = http.post("/sessions", {"nir": nir, "mot_de_passe": PASSWORD}).body["jeton"]
     assert http.post("/sessions", {"nir": nir, "mot_de_passe": "Mauvais2015!"}).status == 401
     assert http.get("/titulaire", headers=bearer(token)).status == 200
-    code = re.search(r"/activation\?c=([A-Za-z0-9_-]+)", last_email_to(stack, courriel)["body"]).group(1)
+    code = re.search(r"/activation#c=([A-Za-z0-9_-]+)", last_email_to(stack, courriel)["body"]).group(1)
 
     output = stack.output()
     entries = json_lines(output[earlier:])

@@ -252,7 +252,7 @@ TYPED = "Formation2015!"
 
 def test_each_password_rule_is_ticked_as_it_is_typed(page):
     screens = Screens(page, "regles")
-    page.goto("/reinitialisation?c=un-code-quelconque")
+    page.goto("/reinitialisation#c=un-code-quelconque")
     field = textbox(page, "Nouveau mot de passe *")
     rules = page.locator("[data-regle]")
     expect(rules).to_have_count(5)

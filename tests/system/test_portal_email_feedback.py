@@ -73,9 +73,11 @@ def test_the_mailbox_s_links_open_the_portal(new_page, stack):
     page = new_page()
     page.goto(stack.mailbox_url)
     frame = page.frame_locator("article:first-of-type iframe")
-    frame.get_by_role("link", name="/activation?c=").first.click()
-    expect(page).to_have_url(f"{stack.api_url}/activation?c=" + page.url.split("c=")[-1])
-    expect(heading(page)).to_be_visible()
+    frame.get_by_role("link", name="/activation#c=").first.click()
+    # The page took the code from the fragment and out of the address bar, and kept it to activate.
+    expect(page).to_have_url(f"{stack.api_url}/activation")
+    expect(heading(page)).to_have_text("Activation de votre compte")
+    expect(page.get_by_role("button", name="Activer mon compte")).to_be_visible()
 
 
 def test_a_bounced_invitation_says_so_in_mes_delegations(new_page, stack):

@@ -1,6 +1,7 @@
 // The API, on the same origin as the pages (no CORS). Every refusal is an RFC 9457 problem document:
 // it becomes a Problem, whose `detail` and `erreurs` the pages show as they are. A holder-space call
-// answered 401 ends the session here too and brings the login page back (router.js).
+// answered 401 ends the session here too and brings the login page back (router.js); so does the
+// moment the server has surely ended the session (its deadlines, below), with no call at all.
 
 import { session } from "./session.js";
 
@@ -26,6 +27,12 @@ const UNEXPECTED = {
   detail: "Le service a rencontré un problème inattendu : merci de réessayer dans quelques instants.",
 };
 
+const ENDED = {
+  inactivite: "Votre session a pris fin faute d'activité : merci de vous identifier de nouveau.",
+  duree: "Votre session a atteint sa durée maximale : merci de vous identifier de nouveau.",
+};
+const WATCH_MS = 5_000; // how often the deadlines are looked at (timers sleep with the computer)
+
 let sessionEnded = () => {};
 
 export function onSessionEnd(callback) {
@@ -38,13 +45,31 @@ function endSession(detail) {
   return new SessionEnded(detail);
 }
 
-export async function request(method, path, body, { authenticated = false, accept = "application/json" } = {}) {
+// The session has surely ended on the server: forgotten here, the page cleared (the login page comes
+// back), with no call. True when it did.
+export function endSessionIfDue() {
+  const reason = session.endedBy();
+  if (!reason) return false;
+  endSession(ENDED[reason]);
+  return true;
+}
+
+// Looks at the deadlines every few seconds and whenever the tab comes back into view.
+export function watchSession() {
+  setInterval(endSessionIfDue, WATCH_MS);
+  for (const event of ["focus", "pageshow"]) window.addEventListener(event, endSessionIfDue);
+  document.addEventListener("visibilitychange", () => document.hidden || endSessionIfDue());
+}
+
+async function exchange(method, path, body, { authenticated = false, accept = "application/json" } = {}) {
   const headers = { Accept: accept };
   if (authenticated) {
+    if (endSessionIfDue()) throw new SessionEnded();
     if (!session.token) throw endSession("Merci de vous identifier pour accéder à votre espace.");
     headers.Authorization = `Bearer ${session.token}`;
   }
   if (body !== undefined) headers["Content-Type"] = "application/json";
+  const sentAt = Date.now();
   let response;
   try {
     response = await fetch(path, {
@@ -57,16 +82,37 @@ export async function request(method, path, body, { authenticated = false, accep
   } catch {
     throw new Problem(0, UNREACHABLE);
   }
+  // Any answer but a 401 may have pushed the server's idle deadline back: so does the browser's.
+  if (authenticated && response.status !== 401) session.touch(sentAt);
   const type = response.headers.get("Content-Type") ?? "";
   if (response.ok) {
-    if (response.status === 204) return null;
-    if (type.includes("json")) return response.json();
-    return response.blob();
+    if (response.status === 204) return { response, sentAt, body: null };
+    if (type.includes("json")) return { response, sentAt, body: await response.json() };
+    return { response, sentAt, body: await response.blob() };
   }
   const document = type.includes("json") ? await response.json().catch(() => UNEXPECTED) : UNEXPECTED;
   const problem = new Problem(response.status, document);
   if (authenticated && response.status === 401) throw endSession(problem.detail);
   throw problem;
+}
+
+export async function request(method, path, body, options) {
+  return (await exchange(method, path, body, options)).body;
+}
+
+// "Je m'identifie": POST /sessions, and the session's deadlines in this browser's clock, on the
+// early side. The server's moments are read against its Date header (whole seconds, so the server's
+// clock was at most 1 s past it), taken as read when the request left: whatever the two clocks say,
+// a moment of the server's is mapped no later than it comes. Without a Date header, the clocks are
+// taken as agreeing.
+export async function openSession(credentials) {
+  const { response, sentAt, body } = await exchange("POST", "/sessions", credentials);
+  const serverDate = Date.parse(response.headers.get("Date") ?? "");
+  const offset = Number.isNaN(serverDate) ? 0 : sentAt - (serverDate + 1000);
+  const max = Date.parse(body.expire_le) + offset;
+  const idleEnd = Date.parse(body.expire_sans_activite_le ?? "");
+  session.start(body.jeton, { max, sentAt, idle: Number.isNaN(idleEnd) ? null : idleEnd + offset - sentAt });
+  return body;
 }
 
 export const api = {

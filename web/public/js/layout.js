@@ -1,11 +1,12 @@
 // The header around the pages: outside the holder space, the service's name alone; inside it, the
 // menu of the tutorial (Accueil, Mes informations personnelles, Mon compte d'heures, Mes dossiers de
 // formation, Mes délégations) and, under the holder's first and last names, "Modifier mon mot de
-// passe", "Consulter mon historique" and "Déconnexion". The entries come from routes.js.
+// passe", "Consulter mon historique" and "Déconnexion". The entries come from routes.js. The router
+// hands `navigate` to updateLayout (this module imports nothing of the router's: no import circle).
 
 import { holder } from "./api.js";
 import { h, uid } from "./dom.js";
-import { navigate } from "./router.js";
+import { logOut } from "./logout.js";
 import { routes } from "./routes.js";
 import { displayName, session } from "./session.js";
 
@@ -18,23 +19,20 @@ function current(route, entry) {
   return entry.path !== "/espace" && route.path.startsWith(`${entry.path}/`);
 }
 
-export async function logOut() {
-  try {
-    await holder.delete("/sessions/courante");
-  } catch {
-    // Already ended (SessionEnded has brought the login page back) or unreachable: forgotten here anyway.
-    if (!session.token) return;
-  }
-  session.end();
-  updateLayout({ espace: false });
-  navigate("/", { message: { type: "success", text: "Vous êtes bien déconnecté(e) de votre espace." } });
+const LOGGED_OUT = { type: "success", text: "Vous êtes bien déconnecté(e) de votre espace." };
+
+async function disconnect(navigate) {
+  const { outcome, message } = await logOut();
+  if (outcome === "ended") return; // the login page is back already, with the API's sentence
+  updateLayout({ espace: false }, navigate);
+  navigate("/", { message: outcome === "told" ? LOGGED_OUT : message });
 }
 
 function holderName() {
   return session.holder ?? "Mon compte";
 }
 
-function accountMenu(route) {
+function accountMenu(route, navigate) {
   const menuId = uid("menu-compte");
   return h(
     "li",
@@ -69,13 +67,13 @@ function accountMenu(route) {
               ),
             ),
           ),
-        h("li", {}, h("button", { class: "fr-nav__link mcf-deconnexion", type: "button", onclick: logOut }, "Déconnexion")),
+        h("li", {}, h("button", { class: "fr-nav__link mcf-deconnexion", type: "button", onclick: () => disconnect(navigate) }, "Déconnexion")),
       ),
     ),
   );
 }
 
-function renderNavigation(route) {
+function renderNavigation(route, navigate) {
   const list = h(
     "ul",
     { class: "fr-nav__list" },
@@ -92,16 +90,16 @@ function renderNavigation(route) {
           ),
         ),
       ),
-    accountMenu(route),
+    accountMenu(route, navigate),
   );
   document.getElementById("navigation-principale").replaceChildren(list);
 }
 
-async function learnHolderName(route) {
+async function learnHolderName(route, navigate) {
   try {
     const synthesis = await holder.get("/titulaire");
     session.holder = displayName(synthesis);
-    if (inside) renderNavigation(route);
+    if (inside) renderNavigation(route, navigate);
   } catch {
     // The page's own calls report the problem (or bring the login page back).
   }
@@ -129,7 +127,8 @@ function concealAccountMenu(navigation) {
   }
 }
 
-export function updateLayout(route) {
+// `navigate`: the router's, for the logout's way back to the home page.
+export function updateLayout(route, navigate) {
   closeMobileMenu();
   const espace = Boolean(route.espace && session.token);
   const navigation = document.getElementById("navigation-principale");
@@ -144,6 +143,6 @@ export function updateLayout(route) {
     return;
   }
   inside = true;
-  renderNavigation(route);
-  if (!session.holder) learnHolderName(route);
+  renderNavigation(route, navigate);
+  if (!session.holder) learnHolderName(route, navigate);
 }

@@ -1,15 +1,15 @@
 // "Je suis déjà inscrit(e)": the login form, on the home page and on the activation page once the
 // account is active (as the tutorial's step 8 shows it).
 
-import { api, holder } from "./api.js";
+import { holder, openSession } from "./api.js";
 import { button, buttons, input, link, password } from "./components.js";
 import { h } from "./dom.js";
 import { onSubmit } from "./forms.js";
-import { navigate } from "./router.js";
 import { displayName, session } from "./session.js";
 
-// `next`: where to go once logged in (a page that needed the session, such as a link's page).
-export function loginForm({ next = "/espace" } = {}) {
+// `navigate`: the page's (its render context's); `next`: where to go once logged in (a page that
+// needed the session, such as a link's page).
+export function loginForm({ navigate, next = "/espace" }) {
   const form = h(
     "form",
     { class: "mcf-formulaire", "aria-label": "Connexion à mon espace" },
@@ -26,8 +26,7 @@ export function loginForm({ next = "/espace" } = {}) {
     buttons(button("Je m'identifie", { type: "submit" })),
   );
   return onSubmit(form, async (values) => {
-    const opened = await api.post("/sessions", values);
-    session.start(opened.jeton);
+    await openSession(values);
     const synthesis = await holder.get("/titulaire");
     session.holder = displayName(synthesis);
     await navigate(next);

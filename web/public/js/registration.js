@@ -4,7 +4,6 @@
 import { api, Problem } from "./api.js";
 import { button, REGISTRATION_STEPS, stepper } from "./components.js";
 import { h } from "./dom.js";
-import { navigate } from "./router.js";
 import { registration } from "./session.js";
 
 export const HEADING = "Inscription à Mon Compte Formation";
@@ -17,7 +16,8 @@ export function header(step) {
   return [h("h1", { tabindex: "-1" }, HEADING), stepper(step)];
 }
 
-export function cancelButton() {
+// `navigate`: the page's (its render context's).
+export function cancelButton(navigate) {
   return button("Annuler", {
     kind: "tertiary",
     icon: "fr-icon-close-line",

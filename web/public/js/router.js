@@ -3,13 +3,21 @@
 // module shows the page of routes.js that matches it. Links to pages are followed without reloading;
 // on each change the title is the page's, and the focus goes to its main heading, so that a screen
 // reader announces the new page as it would after a real navigation.
+//
+// An email's link carries its code in the fragment (/activation#c=<code>; `?c=` in links mailed
+// before): the first thing done with any address is to take the code out of it (history.replaceState)
+// and keep it for the page in sessionStorage (session.js's linkCodes), before the page's module is
+// loaded or any call made; the page gets it as `code` in its context. (The files index.html loads
+// before this module runs never see it: a fragment is never sent, and Referrer-Policy: no-referrer
+// keeps an old link's query out of their Referer.) Pages and layout.js get `navigate` from here,
+// and import nothing of this module: the modules form no import circle.
 
-import { onSessionEnd, Problem, SessionEnded } from "./api.js";
+import { endSessionIfDue, onSessionEnd, Problem, SessionEnded, watchSession } from "./api.js";
 import { alert, link } from "./components.js";
 import { h, page } from "./dom.js";
 import { updateLayout } from "./layout.js";
 import { notFound, routes } from "./routes.js";
-import { session } from "./session.js";
+import { linkCodes, session } from "./session.js";
 
 const SITE = "Mon Compte Formation";
 let shown = 0; // the navigation being shown: a slower, older one never overwrites it
@@ -38,6 +46,22 @@ export function match(pathname) {
   return { route: notFound, params: {} };
 }
 
+// Takes an email link's code out of the address bar, into the tab's storage for that page. True when
+// the address had one (even empty: a link cut short forgets an older code of the same page).
+function takeLinkCode() {
+  const url = new URL(location.href);
+  const inFragment = new URLSearchParams(url.hash.slice(1)).has("c");
+  const inQuery = url.searchParams.has("c");
+  if (!inFragment && !inQuery) return false;
+  const code = inFragment ? new URLSearchParams(url.hash.slice(1)).get("c") : url.searchParams.get("c");
+  url.searchParams.delete("c");
+  if (inFragment) url.hash = "";
+  history.replaceState(history.state, "", url.pathname + url.search + url.hash);
+  const { route } = match(url.pathname);
+  if (route.path) linkCodes.set(route.path, code);
+  return true;
+}
+
 export function navigate(url, { replace = false, message = null } = {}) {
   flash = message;
   history[replace ? "replaceState" : "pushState"](null, "", url);
@@ -64,7 +88,8 @@ function onClick(event) {
 }
 
 function messageNode(message) {
-  const node = alert(message.type, message.text, { role: message.type === "error" ? "alert" : "status" });
+  const role = message.type === "error" ? "alert" : "status";
+  const node = alert(message.type, message.text, { role, title: message.title });
   node.classList.add("mcf-annonce");
   return node;
 }
@@ -79,10 +104,12 @@ function failure(error) {
 }
 
 export async function show({ focus = false } = {}) {
+  takeLinkCode(); // before anything else: no request is made while the code is in the address bar
   const number = ++shown;
   current = location.pathname + location.search;
   const { route, params } = match(location.pathname);
   const container = document.getElementById("contenu");
+  if (endSessionIfDue()) return; // a session that has surely ended shows nothing more: the login page instead
   if (route.espace && !session.token) {
     return navigate("/", {
       replace: true,
@@ -96,8 +123,10 @@ export async function show({ focus = false } = {}) {
   let module;
   try {
     module = await route.module();
-    updateLayout(route);
-    content = await module.render({ params, query: new URLSearchParams(location.search), navigate });
+    updateLayout(route, navigate);
+    const code = route.path ? linkCodes.get(route.path) : null;
+    const forgetCode = () => route.path && linkCodes.forget(route.path);
+    content = await module.render({ params, query: new URLSearchParams(location.search), code, forgetCode, navigate });
   } catch (error) {
     if (error instanceof SessionEnded) return;
     content = failure(error);
@@ -118,15 +147,19 @@ export async function show({ focus = false } = {}) {
 export function start() {
   document.addEventListener("click", onClick);
   window.addEventListener("popstate", () => {
-    // The skip links ("#contenu") change the fragment only: the page stays as it is, form included.
-    if (location.pathname + location.search !== current) show({ focus: true });
+    // The skip links ("#contenu") change the fragment only: the page stays as it is, form included;
+    // an email's link opened over the same page (/activation#c=... on /activation) is a new page.
+    const linkOpened = new URLSearchParams(location.hash.slice(1)).has("c");
+    if (linkOpened || location.pathname + location.search !== current) show({ focus: true });
   });
   // A 401 on a holder-space call: the login page, with the API's sentence, not a blank screen.
   // A page with its own login form (an invitation's link) comes back with it: the link is not lost.
+  // So does the moment the server has surely ended the session (api.js's watch): the page is cleared.
   onSessionEnd((detail) => {
-    updateLayout({ espace: false });
+    updateLayout({ espace: false }, navigate);
     const here = location.pathname + location.search;
     navigate(match(location.pathname).route.ownLogin ? here : "/", { replace: true, message: { type: "warning", text: detail } });
   });
+  watchSession();
   show();
 }

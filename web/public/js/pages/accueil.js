@@ -6,7 +6,7 @@ import { loginForm } from "../login.js";
 
 export const title = "Accès à mon espace sécurisé";
 
-export async function render() {
+export async function render({ navigate }) {
   return page(
     "Accès à mon espace sécurisé",
     h(
@@ -15,7 +15,7 @@ export async function render() {
       h(
         "section",
         { class: "fr-col-12 fr-col-md-7", "aria-labelledby": "deja-inscrit" },
-        h("div", { class: "mcf-bloc" }, h("h2", { id: "deja-inscrit", class: "fr-h4" }, "Je suis déjà inscrit(e)"), loginForm()),
+        h("div", { class: "mcf-bloc" }, h("h2", { id: "deja-inscrit", class: "fr-h4" }, "Je suis déjà inscrit(e)"), loginForm({ navigate })),
       ),
       h(
         "section",

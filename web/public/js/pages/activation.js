@@ -1,6 +1,7 @@
-// The page the activation email links to (/activation?c=<code>). Opening it changes nothing (mail
-// scanners open links): the account is activated when the person presses the button
-// (POST /activations), and then the login form is right there (the tutorial's step 8).
+// The page the activation email links to (/activation#c=<code>; the router has taken the code out of
+// the address bar and hands it as `code`). Opening it changes nothing (mail scanners open links): the
+// account is activated when the person presses the button (POST /activations), and then the login
+// form is right there (the tutorial's step 8).
 
 import { api, Problem } from "../api.js";
 import { alert, button, buttons, link } from "../components.js";
@@ -9,13 +10,13 @@ import { loginForm } from "../login.js";
 
 export const title = "Activation de votre compte";
 
-function loginSection() {
+function loginSection(navigate) {
   return h(
     "section",
     { class: "mcf-bloc fr-mt-4w", "aria-labelledby": "espace-titulaire" },
     h("h2", { id: "espace-titulaire" }, "Espace Titulaire"),
     h("p", {}, "Entrez votre identifiant et votre mot de passe"),
-    loginForm(),
+    loginForm({ navigate }),
     h("p", { class: "fr-mt-2w" }, "Vous n'avez pas encore de compte ? ", link("S'inscrire", "/inscription")),
   );
 }
@@ -25,8 +26,7 @@ const NEXT_STEPS = {
   activation_invalide: () => link("Recevoir un nouveau lien d'activation", "/courriel-non-recu"),
 };
 
-export async function render({ query }) {
-  const code = query.get("c");
+export async function render({ code, forgetCode, navigate }) {
   if (!code) {
     return page(
       "Activation de votre compte",
@@ -45,19 +45,20 @@ export async function render({ query }) {
     activate.disabled = true;
     try {
       const done = await api.post("/activations", { code });
-      // The code is spent: it leaves the address bar and the tab's history.
-      history.replaceState(null, "", "/activation");
+      forgetCode(); // spent
       intro.remove();
-      result.replaceChildren(alert("success", done.detail), loginSection());
+      result.replaceChildren(alert("success", done.detail), loginSection(navigate));
     } catch (error) {
       if (!(error instanceof Problem)) throw error;
       activate.disabled = false;
       if (error.code === "compte_deja_active") {
+        forgetCode();
         intro.remove();
-        result.replaceChildren(alert("info", error.detail), loginSection());
+        result.replaceChildren(alert("info", error.detail), loginSection(navigate));
         return;
       }
       const next = NEXT_STEPS[error.code];
+      if (next) forgetCode(); // nothing more to do with it
       result.replaceChildren(alert("error", error.detail), next ? h("p", { class: "fr-mt-2w" }, next()) : null);
       if (next) intro.remove();
     }

@@ -1,4 +1,5 @@
-// The page the email change's link opens (/courriel?c=<code>), on any device and without a session:
+// The page the email change's link opens (/courriel#c=<code>, handed as `code` by the router, which
+// took it out of the address bar), on any device and without a session:
 // "Confirmer ma nouvelle adresse" posts the code (POST /courriels/confirmation); opening the link
 // changes nothing (mail scanners open links). Then the answer's sentence, or the refusal's and the way
 // to ask again.
@@ -18,8 +19,7 @@ function wayOn({ again = false } = {}) {
   return h("p", { class: "fr-mt-2w" }, link(text, href, { icon: "fr-icon-arrow-right-line" }));
 }
 
-export async function render({ query }) {
-  const code = query.get("c");
+export async function render({ code, forgetCode }) {
   if (!code) {
     return page(
       title,
@@ -45,8 +45,7 @@ export async function render({ query }) {
     confirm.disabled = true;
     try {
       const done = await api.post("/courriels/confirmation", { code });
-      // The code is spent: it leaves the address bar and the tab's history.
-      history.replaceState(null, "", "/courriel");
+      forgetCode(); // spent
       intro.remove();
       result.replaceChildren(
         alert("success", [done.detail, h("p", {}, "Nouvelle adresse : ", h("strong", {}, done.courriel))]),
@@ -55,7 +54,10 @@ export async function render({ query }) {
     } catch (error) {
       if (!(error instanceof Problem)) throw error;
       confirm.disabled = false;
-      if (["code_invalide", "code_expire", "courriel_deja_utilise"].includes(error.code)) intro.remove();
+      if (["code_invalide", "code_expire", "courriel_deja_utilise"].includes(error.code)) {
+        forgetCode(); // nothing more to do with it
+        intro.remove();
+      }
       result.replaceChildren(alert("error", error.detail), wayOn({ again: true }));
     }
     const shown = result.querySelector(".fr-alert");

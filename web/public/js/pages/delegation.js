@@ -1,5 +1,7 @@
-// The page an invitation email links to (/delegation?c=<code>). The invited person accepts from their
-// own account: without a session, the login form comes first and brings them back to this link. Then
+// The page an invitation email links to (/delegation#c=<code>). The invited person accepts from their
+// own account: without a session, the login form comes first and brings them back to this page. The
+// router has taken the code out of the address bar and keeps it in the tab's sessionStorage until it
+// is spent, through that login and a change of account: it is never put back into the address. Then
 // "Accepter la délégation" posts the code (POST /delegations/acceptation); opening the link changes
 // nothing (mail scanners open links). Each refusal's sentence is shown, with the way on.
 
@@ -8,7 +10,7 @@ import { alert, button, buttons, link, linkButton } from "../components.js";
 import { date, h, page } from "../dom.js";
 import { SCOPE_SENTENCES } from "../delegations.js";
 import { loginForm } from "../login.js";
-import { navigate } from "../router.js";
+import { logOut } from "../logout.js";
 import { displayName, session } from "../session.js";
 
 export const title = "Invitation à devenir délégataire";
@@ -20,7 +22,7 @@ function incomplete() {
   );
 }
 
-function loginFirst() {
+function loginFirst(navigate) {
   return page(
     title,
     h(
@@ -38,7 +40,7 @@ function loginFirst() {
       "section",
       { class: "mcf-bloc fr-mt-4w", "aria-labelledby": "espace-titulaire" },
       h("h2", { id: "espace-titulaire", class: "fr-h4" }, "Je m'identifie"),
-      loginForm({ next: location.pathname + location.search }),
+      loginForm({ navigate, next: "/delegation" }),
       h("p", { class: "fr-mt-2w fr-mb-0" }, "Vous n'avez pas encore de compte ? ", link("S'inscrire", "/inscription")),
     ),
   );
@@ -59,40 +61,37 @@ function accepted(answer) {
   ];
 }
 
-// Logged in with another account than the invited one: log out, and this link's login form is back.
-async function changeAccount() {
-  try {
-    await holder.delete("/sessions/courante");
-  } catch (error) {
-    if (error instanceof SessionEnded) return; // ended already: this page is back with its login form
-  }
-  session.end();
-  await navigate(location.pathname + location.search, {
-    replace: true,
-    message: { type: "info", text: "Vous êtes déconnecté(e). Identifiez-vous avec le compte de l'adresse courriel invitée." },
-  });
+// Logged in with another account than the invited one: log out, and this link's login form is back
+// (the code is still kept for it).
+async function changeAccount(navigate) {
+  const { outcome, message } = await logOut();
+  if (outcome === "ended") return; // ended already: this page is back with its login form
+  const loggedOut = { type: "info", text: "Vous êtes déconnecté(e). Identifiez-vous avec le compte de l'adresse courriel invitée." };
+  await navigate("/delegation", { replace: true, message: outcome === "told" ? loggedOut : message });
 }
 
 // What each refusal leads to: the sentence of the API, then what the person can do.
 const NEXT_STEPS = {
-  delegation_autre_destinataire: () => [
+  delegation_autre_destinataire: (navigate) => [
     h(
       "p",
       {},
       "Identifiez-vous avec le compte dont l'adresse courriel est celle qui a reçu l'invitation " +
         "(ou inscrivez-vous avec cette adresse), puis ouvrez de nouveau ce lien.",
     ),
-    buttons(button("Me déconnecter pour changer de compte", { kind: "secondary", icon: "fr-icon-logout-box-r-line", onclick: changeAccount })),
+    buttons(button("Me déconnecter pour changer de compte", { kind: "secondary", icon: "fr-icon-logout-box-r-line", onclick: () => changeAccount(navigate) })),
   ],
   code_invalide: () => h("p", {}, "Si vous avez déjà accepté cette délégation, le compte délégué figure dans ", link("Mes délégations", "/espace/delegations"), "."),
   code_expire: () => h("p", {}, "Demandez à la personne qui vous a invité(e) de vous envoyer une nouvelle invitation."),
   delegation_a_soi_meme: () => h("p", {}, link("Mes délégations", "/espace/delegations")),
 };
 
-export async function render({ query }) {
-  const code = query.get("c");
+// Refusals after which the code is of no more use (with another account, it may still be accepted).
+const SPENT = ["code_invalide", "code_expire", "delegation_a_soi_meme"];
+
+export async function render({ code, forgetCode, navigate }) {
   if (!code) return incomplete();
-  if (!session.token) return loginFirst();
+  if (!session.token) return loginFirst(navigate);
 
   const result = h("div", { role: "status" });
   const accept = button("Accepter la délégation", { icon: "fr-icon-check-line" });
@@ -119,8 +118,7 @@ export async function render({ query }) {
     accept.disabled = true;
     try {
       const answer = await holder.post("/delegations/acceptation", { code });
-      // The code is spent: it leaves the address bar and the tab's history.
-      history.replaceState(null, "", "/delegation");
+      forgetCode(); // spent
       intro.remove();
       result.replaceChildren(...accepted(answer));
     } catch (error) {
@@ -129,7 +127,8 @@ export async function render({ query }) {
       accept.disabled = false;
       const next = NEXT_STEPS[error.code];
       if (next) intro.remove(); // nothing more to try with this account (a 409 demande_concurrente may be tried again)
-      result.replaceChildren(...[alert("error", error.detail), next?.()].flat().filter(Boolean));
+      if (SPENT.includes(error.code)) forgetCode();
+      result.replaceChildren(...[alert("error", error.detail), next?.(navigate)].flat().filter(Boolean));
     }
     const shown = result.querySelector(".fr-alert");
     shown?.setAttribute("tabindex", "-1");

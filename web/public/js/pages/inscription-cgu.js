@@ -22,7 +22,7 @@ export async function render({ navigate }) {
       name: "cgu_acceptees",
       label: "Je déclare avoir lu, compris et accepté les Conditions Générales d'Utilisation",
     }),
-    buttons(cancelButton(), button("Continuer", { type: "submit", icon: "fr-icon-arrow-right-line" })),
+    buttons(cancelButton(navigate), button("Continuer", { type: "submit", icon: "fr-icon-arrow-right-line" })),
   );
   onSubmit(form, async (values) => {
     const draft = await api.post("/inscriptions", { cgu_acceptees: values.cgu_acceptees, cgu_version: cgu.version });

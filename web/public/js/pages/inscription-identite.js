@@ -56,7 +56,7 @@ export async function render({ navigate }) {
     input({ name: "courriel_confirmation", label: "Confirmation courriel", type: "email", required: true, autocomplete: "email", value: known.courriel }),
     check.element,
     buttons(
-      cancelButton(),
+      cancelButton(navigate),
       linkButton("Retour", "/inscription", { kind: "secondary", icon: "fr-icon-arrow-left-line" }),
       button("Continuer", { type: "submit", icon: "fr-icon-arrow-right-line" }),
     ),

@@ -24,7 +24,7 @@ export async function render({ navigate }) {
     attachChecklist(password({ name: "mot_de_passe", label: "Mot de passe" }), regles),
     password({ name: "mot_de_passe_confirmation", label: "Confirmation mot de passe" }),
     buttons(
-      cancelButton(),
+      cancelButton(navigate),
       linkButton("Retour", "/inscription/identite", { kind: "secondary", icon: "fr-icon-arrow-left-line" }),
       button("Valider mon inscription", { type: "submit", icon: "fr-icon-check-line" }),
     ),

@@ -1,5 +1,6 @@
-// The page the password reset email links to (/reinitialisation?c=<code>): a new password, each
-// rule ticked as it is met (POST /mots-de-passe/reinitialisation). Every session is ended.
+// The page the password reset email links to (/reinitialisation#c=<code>, handed as `code` by the
+// router, which took it out of the address bar): a new password, each rule ticked as it is met
+// (POST /mots-de-passe/reinitialisation). Every session is ended.
 
 import { api, Problem } from "../api.js";
 import { alert, button, buttons, link, password } from "../components.js";
@@ -9,8 +10,7 @@ import { attachChecklist, loadRules } from "../password-rules.js";
 
 export const title = "Choisir un nouveau mot de passe";
 
-export async function render({ query, navigate }) {
-  const code = query.get("c");
+export async function render({ code, forgetCode, navigate }) {
   if (!code) {
     return page(
       title,
@@ -29,9 +29,11 @@ export async function render({ query, navigate }) {
   onSubmit(form, async (values) => {
     try {
       const done = await api.post("/mots-de-passe/reinitialisation", { code, ...values });
+      forgetCode();
       await navigate("/", { replace: true, message: { type: "success", text: done.detail } });
     } catch (error) {
       if (error instanceof Problem && ["code_invalide", "code_expire"].includes(error.code)) {
+        forgetCode();
         form.replaceWith(
           alert("error", error.detail, { role: "alert" }),
           h("p", { class: "fr-mt-2w" }, link("Faire une nouvelle demande", "/mot-de-passe-oublie")),
