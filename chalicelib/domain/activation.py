@@ -37,7 +37,7 @@ ALREADY_USED = Refusal(
 EXPIRED = Refusal(
     Expired,
     "activation_expiree",
-    "Ce lien d'activation a expiré : le délai de 15 jours est dépassé, merci de recommencer votre inscription.",
+    "Ce lien d'activation a expiré : son délai de validité est dépassé, merci de recommencer votre inscription.",
 )
 
 

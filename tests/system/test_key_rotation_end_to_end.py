@@ -1,5 +1,6 @@
-"""`make rotate-keys` on a running local stack (contract §13): a draft and a captcha sealed before the
-rotation still work after it, while what is sealed afterwards takes the new key. The stack keeps its
+"""`make rotate-keys` on a running local stack (contract §13): a draft, a captcha, a session and an
+activation link made before the rotation still work after it, while what is sealed afterwards takes
+the new key. The stack keeps its
 keyring one second (SEALING_KEYS_CACHE_SECONDS), so that it sees the rotation within the test."""
 
 import json
@@ -9,7 +10,7 @@ import boto3
 import pytest
 
 from chalicelib.sealing import CURRENT, parse_keyring
-from tests.helpers.http import CAPTCHA, Http, link_code, local_stack, make_on
+from tests.helpers.http import CAPTCHA, Http, link_code, local_stack, logged_in, make_on, register_over_http
 from tests.helpers.people import PASSWORD, identity, make_nir
 
 EMAIL = "rotation.des.cles@example.fr"
@@ -44,6 +45,22 @@ def test_a_draft_and_a_captcha_sealed_before_make_rotate_keys_work_after_it(stac
     )
     assert registered.status == 201, registered
     assert http.post("/activations", {"code": link_code(stack, EMAIL, "activation")}).status == 200
+
+
+def test_a_session_and_an_activation_link_from_before_make_rotate_keys_work_after_it(stack):
+    """Neither is sealed (a session token names random ids, a link's code is a bare secret): a
+    rotation cannot touch them, and this shows it on the running stack."""
+    holder = logged_in(stack, make_nir("2850675987654"), "avant.rotation@example.fr", civilite="MME")
+    pending = Http(stack)
+    assert register_over_http(pending, "lien.avant.rotation@example.fr", nir=make_nir("1860775987654")).status == 201
+    code = link_code(stack, "lien.avant.rotation@example.fr", "activation")
+
+    rotated = make_on(stack, "rotate-keys")
+    assert rotated.returncode == 0, rotated.stdout + rotated.stderr
+    time.sleep(CACHE_SECONDS + 0.2)
+
+    assert holder.get("/titulaire").status == 200
+    assert pending.post("/activations", {"code": code}).status == 200
 
 
 def test_rotating_again_keeps_the_current_and_the_previous_key_only(stack):
