@@ -228,7 +228,19 @@ class Dossier(Answer):
 
     @classmethod
     def of(cls, dossier: hours.Dossier) -> Self:
-        return cls.model_validate({name: getattr(dossier, name) for name in cls.model_fields})
+        return cls(
+            id=dossier.id,
+            intitule=dossier.title,
+            organisme=dossier.provider,
+            heures=dossier.hours,
+            statut=dossier.status,  # type: ignore[arg-type]  # a DossierStatus, which the Literal lists
+            cree_le=dossier.created_at,
+            code_cpf=dossier.cpf_code,
+            date_debut=dossier.start_date,
+            confidentiel=dossier.confidential,
+            valide_le=dossier.validated_at,
+            clos_le=dossier.closed_at,
+        )
 
 
 class Dossiers(Answer):

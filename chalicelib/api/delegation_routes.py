@@ -200,7 +200,7 @@ def create_dossier(ticket: Ticket, delegation_id: str, form: forms.DelegateDossi
         dependencies.clock(),
         ticket,
         delegation_id,
-        dossiers.NewDossier(**form.model_dump()),
+        form.new_dossier(),
         idle_seconds=get_settings().session_idle_seconds,
     )
     location = f"/titulaire/comptes-delegues/{delegation_id}/dossiers/{dossier.id}"

@@ -12,6 +12,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic_core import PydanticCustomError
 
 from ..domain import identity
+from ..domain.dossiers import NewDossier
 from ..domain.errors import FieldRule, InvalidValue
 
 
@@ -193,6 +194,12 @@ class DossierForm(Form):
     code_cpf: Annotated[CodeCpf | None, BeforeValidator(_blank_is_absent)] = None
     date_debut: Annotated[IsoDate | None, BeforeValidator(_blank_is_absent)] = None
     confidentiel: bool = False
+
+    def new_dossier(self) -> NewDossier:
+        """The dossier the holder typed, in the domain's words."""
+        return NewDossier(
+            self.intitule, self.organisme, self.heures, self.code_cpf, self.date_debut, self.confidentiel
+        )
 
 
 class InformationsForm(Form):

@@ -151,7 +151,7 @@ def create_dossier(session: Session, form: forms.DossierForm) -> Response:
         dependencies.store(),
         dependencies.clock(),
         session.account_id,
-        dossiers.NewDossier(**form.model_dump()),
+        form.new_dossier(),
         session.rights_id,
     )
     return json_response(

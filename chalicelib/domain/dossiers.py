@@ -61,35 +61,35 @@ def _bad_state(expected: str) -> Conflict:
 
 @dataclass(frozen=True)
 class NewDossier:
-    intitule: str
-    organisme: str
-    heures: int
-    code_cpf: str | None = None
-    date_debut: str | None = None
-    confidentiel: bool = False
+    title: str
+    provider: str
+    hours: int
+    cpf_code: str | None = None
+    start_date: str | None = None
+    confidential: bool = False
 
 
 def new_draft(new: NewDossier, now: datetime, delegation_id: str | None = None) -> Dossier:
     """A dossier en cours d'élaboration (prepared by a delegate through `delegation_id`)."""
     return Dossier(
         id=tokens.new_id(),
-        intitule=new.intitule,
-        organisme=new.organisme,
-        heures=new.heures,
-        statut=DRAFT,
-        cree_le=to_iso(now),
-        code_cpf=new.code_cpf,
-        date_debut=new.date_debut,
-        confidentiel=new.confidentiel,
-        cree_par_delegation=delegation_id,
+        title=new.title,
+        provider=new.provider,
+        hours=new.hours,
+        status=DRAFT,
+        created_at=to_iso(now),
+        cpf_code=new.cpf_code,
+        start_date=new.start_date,
+        confidential=new.confidential,
+        by_delegation=delegation_id,
     )
 
 
 def described(dossier: Dossier) -> str:
     """How history and movements name a dossier: a confidential one's title is not repeated there."""
-    if dossier.confidentiel:
-        return f"dossier confidentiel ({dossier.heures} h)"
-    return f"« {dossier.intitule} » ({dossier.heures} h)"
+    if dossier.confidential:
+        return f"dossier confidentiel ({dossier.hours} h)"
+    return f"« {dossier.title} » ({dossier.hours} h)"
 
 
 def create(store: DossierStore, clock: Clock, account_id: str, new: NewDossier, rights_id: str) -> Dossier:
@@ -117,7 +117,7 @@ def list_all(store: DossierStore, account_id: str, state: str | None = None) -> 
     if state is not None and state not in STATES:
         raise BAD_STATE_FILTER()
     dossiers = store.list_dossiers(account_id, STATES[state] if state else None)
-    return sorted(dossiers, key=lambda d: (d.cree_le, d.id), reverse=True)
+    return sorted(dossiers, key=lambda d: (d.created_at, d.id), reverse=True)
 
 
 def read(store: DossierStore, clock: Clock, ticket: sessions.Ticket, dossier_id: str, *, idle_seconds: int) -> Dossier:
@@ -139,7 +139,7 @@ def validate(
     session's idle deadline back."""
     now = clock()
     session, dossier = _session_and_dossier(store, ticket, dossier_id, now)
-    if dossier.statut != DRAFT:
+    if dossier.status != DRAFT:
         raise _bad_state("en cours d'élaboration")
     moment = to_iso(now)
     event = history.event(history.DOSSIER_VALIDE, now, dossier=described(dossier))
@@ -153,7 +153,7 @@ def validate(
         if Part.DOSSIER in conflict.failed:
             raise _bad_state("en cours d'élaboration") from None  # validated meanwhile
         raise NOT_ENOUGH_HOURS() from None
-    return replace(dossier, statut=VALIDATED, valide_le=moment)
+    return replace(dossier, status=VALIDATED, validated_at=moment)
 
 
 def close(store: DossierStore, clock: Clock, ticket: sessions.Ticket, dossier_id: str, *, idle_seconds: int) -> Dossier:
@@ -161,11 +161,11 @@ def close(store: DossierStore, clock: Clock, ticket: sessions.Ticket, dossier_id
     then be earned again up to the ceiling) and record the movement. Two requests, as validation."""
     now = clock()
     session, dossier = _session_and_dossier(store, ticket, dossier_id, now)
-    if dossier.statut != VALIDATED:
+    if dossier.status != VALIDATED:
         raise _bad_state("validé")
     moment = to_iso(now)
     # A confidential dossier's movement: a delegate reads its hours, not its label.
-    movement = Movement(moment, -dossier.heures, f"Formation : {described(dossier)}", dossier.confidentiel)
+    movement = Movement(moment, -dossier.hours, f"Formation : {described(dossier)}", dossier.confidential)
     event = history.event(history.DOSSIER_CLOS, now, dossier=described(dossier))
     touch = _touch(session, now, idle_seconds)
     try:
@@ -175,7 +175,7 @@ def close(store: DossierStore, clock: Clock, ticket: sessions.Ticket, dossier_id
         if Part.SESSION in conflict.failed:
             raise sessions.INVALID_SESSION() from None
         raise _bad_state("validé") from None  # closed meanwhile
-    return replace(dossier, statut=CLOSED, clos_le=moment)
+    return replace(dossier, status=CLOSED, closed_at=moment)
 
 
 def _session_and_dossier(

@@ -18,17 +18,13 @@ from ..domain.records.accounts import (
     PasswordChange,
 )
 from .account_items import account_from, credentials_from, failed_logins_from, reservation_from
-from .base import TRANSACTION_LIMIT, Action, NamedActions, absent, exists
+from .actions import account_event_action, end_remaining_sessions, ending_sessions, event_action
+from .base import TRANSACTION_LIMIT, Action, NamedActions, TableAccess, exists
 from .hours_items import rights_id_from
 from .keys import TTL_ATTRIBUTE, account_key, attempts_key, credentials_key, email_key, key_attributes, rights_id_key
-from .sessions import SessionRecords
-
-# Condition under which a reservation (NIR credentials, email) may be taken: nobody holds it, or
-# the pending registration holding it has expired. An active account's reservation has no expiry.
-FREE = f"{absent()} OR {TTL_ATTRIBUTE} < :now"
 
 
-class AccountRecords(SessionRecords):
+class AccountRecords(TableAccess):
     def get_account(self, account_id: str) -> Account | None:
         return account_from(account_id, self._get(account_key(account_id)))
 
@@ -71,7 +67,7 @@ class AccountRecords(SessionRecords):
                     Part.ACCOUNT,
                     self._update_action(account_key(change.account_id), update.strip(), exists(), names=names, **kept),
                 ),
-                (Part.EVENT, self._event_action(change.account_id, change.event, change.now)),
+                (Part.EVENT, event_action(self, change.account_id, change.event, change.now)),
             ]
         )
 
@@ -91,12 +87,12 @@ class AccountRecords(SessionRecords):
                     old=change.old_hash,
                 ),
             ),
-            (Part.EVENT, self._event_action(change.account_id, change.event, change.now)),
+            (Part.EVENT, event_action(self, change.account_id, change.event, change.now)),
         ]
         ended = list(change.ended_sessions)
         room = TRANSACTION_LIMIT - len(actions)
-        self._transact(actions + self._ending_sessions(change.account_id, ended, room))
-        self._end_remaining_sessions(change.account_id, ended, room)
+        self._transact(actions + ending_sessions(self, change.account_id, ended, room))
+        end_remaining_sessions(self, change.account_id, ended, room)
 
     # Failed logins ----------------------------------------------------------------------------------
 
@@ -107,7 +103,7 @@ class AccountRecords(SessionRecords):
         One transaction, so a known and an unknown NIR cost one request alike."""
         actions: NamedActions = [(Part.ATTEMPTS, self._failure_action(failure))]
         if failure.account_event is not None:
-            actions.append((Part.EVENT, self._account_event_action(failure.account_event)))
+            actions.append((Part.EVENT, account_event_action(self, failure.account_event)))
         self._transact(actions)
 
     def _failure_action(self, failure: FailedLogin) -> Action:

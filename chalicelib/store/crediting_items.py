@@ -1,8 +1,7 @@
 """Crediting's records as items: a year credited to a NIR, a deposited file's bookkeeping."""
 
 from ..domain.records.crediting import DeclarationEntry, DeclarationFile, LineCounts, Rejection, YearCredit
-from .account_items import expiry_of
-from .keys import Item
+from .keys import Item, expiry_of
 
 COUNTS = ("lignes", "appliquees", "inchangees", "regularisees")
 

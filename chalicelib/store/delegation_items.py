@@ -2,8 +2,7 @@
 
 from ..domain.records.delegations import DelegatedAccount, Delegation, Invitation
 from ..domain.records.people import Names
-from .account_items import expiry_of
-from .keys import Item
+from .keys import Item, expiry_of
 
 
 def names_attributes(names: Names) -> Item:

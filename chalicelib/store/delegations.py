@@ -17,10 +17,10 @@ from ..clock import to_epoch
 from ..domain.errors import Part
 from ..domain.records.accounts import Account
 from ..domain.records.delegations import Acceptance, DelegatedAccount, Delegation, Grant, Invitation, Revocation
-from ..domain.records.sessions import SessionRecord
 from ..domain.states import AccountStatus, DelegationStatus
-from .account_items import account_from, session_from
-from .base import Action, NamedActions, absent, exists
+from .account_items import account_from
+from .actions import event_action, sent_log_update
+from .base import Action, NamedActions, TableAccess, absent, exists
 from .delegation_items import (
     delegation_attributes,
     delegation_from,
@@ -30,7 +30,6 @@ from .delegation_items import (
     pointer_attributes,
     pointer_from,
 )
-from .history import HistoryRecords
 from .keys import (
     ACCOUNT_SORT_KEY,
     DELEGATED_ACCOUNT_PREFIX,
@@ -47,13 +46,11 @@ from .keys import (
     from_attributes,
     holder_delegation_key,
     invitation_key,
-    session_key,
     sort_key_of,
 )
-from .tokens import sent_log_update
 
 
-class DelegationRecords(HistoryRecords):
+class DelegationRecords(TableAccess):
     # The holder's side --------------------------------------------------------------------------------
 
     def get_account_and_delegations(self, account_id: str) -> tuple[Account | None, list[Delegation]]:
@@ -117,7 +114,7 @@ class DelegationRecords(HistoryRecords):
                         **log_values,
                     ),
                 ),
-                (Part.EVENT, self._event_action(holder_id, grant.event, grant.now)),
+                (Part.EVENT, event_action(self, holder_id, grant.event, grant.now)),
             ]
         )
 
@@ -142,7 +139,7 @@ class DelegationRecords(HistoryRecords):
         actions: NamedActions = [
             (Part.DELEGATION, self._update_action(delegation_key(delegation_id), revoked, same, **values)),
             (Part.COPY, self._update_action(holder_delegation_key(holder_id, delegation_id), revoked, same, **values)),
-            (Part.EVENT, self._event_action(holder_id, revocation.event, revocation.now)),
+            (Part.EVENT, event_action(self, holder_id, revocation.event, revocation.now)),
         ]
         if revocation.delegate_id is not None:
             pointer = delegated_account_key(revocation.delegate_id, delegation_id)
@@ -158,16 +155,6 @@ class DelegationRecords(HistoryRecords):
 
     def get_delegation(self, delegation_id: str) -> Delegation | None:
         return delegation_from(delegation_id, self._get(delegation_key(delegation_id)))
-
-    def get_session_and_delegation(
-        self, session_digest: str, delegation_id: str | None
-    ) -> tuple[SessionRecord | None, Delegation | None]:
-        """A session and a delegation, in one BatchGetItem (the session alone, one GetItem, for a
-        delegation id that cannot be one)."""
-        if delegation_id is None:
-            return session_from(session_digest, self._get(session_key(session_digest))), None
-        found = self._get_many({"session": session_key(session_digest), "delegation": delegation_key(delegation_id)})
-        return session_from(session_digest, found["session"]), delegation_from(delegation_id, found["delegation"])
 
     def get_invitation_and_account(
         self, invitation_digest: str, account_id: str
@@ -208,8 +195,8 @@ class DelegationRecords(HistoryRecords):
                         absent(),
                     ),
                 ),
-                (Part.HOLDER_EVENT, self._event_action(holder_id, acceptance.holder_event, now)),
-                (Part.DELEGATE_EVENT, self._event_action(delegate_id, acceptance.delegate_event, now)),
+                (Part.HOLDER_EVENT, event_action(self, holder_id, acceptance.holder_event, now)),
+                (Part.DELEGATE_EVENT, event_action(self, delegate_id, acceptance.delegate_event, now)),
             ],
             {Part.INVITATION: lambda item: invitation_from(invitation.digest, item)},
         )

@@ -14,10 +14,10 @@ from ..clock import to_epoch
 from ..domain.errors import Part
 from ..domain.records.accounts import Account
 from ..domain.records.hours import DelegateCheck, DifEntry, Dossier, DossierCreation, DossierTransition, Rights
-from ..domain.records.sessions import SessionRecord
 from ..domain.states import DelegationScope, DelegationStatus, DossierStatus
-from .account_items import account_from, session_from
-from .base import Action, NamedActions, absent, exists
+from .account_items import account_from
+from .actions import event_action, session_touch_action
+from .base import Action, NamedActions, TableAccess, absent, exists
 from .hours_items import dossier_attributes, dossier_from, movement_attributes, rights_from
 from .keys import (
     DOSSIER_PREFIX,
@@ -29,42 +29,20 @@ from .keys import (
     from_attributes,
     rights_key,
     rights_movement_key,
-    session_key,
     sort_key_of,
     time_ordered_id,
 )
-from .sessions import SessionRecords
 
 NEXT_VERSION = "version = if_not_exists(version, :zero) + :un"
 
 
-class DossierRecords(SessionRecords):
+class DossierRecords(TableAccess):
     # "Synthèse" and "Mon compte d'heures" -----------------------------------------------------------
 
     def get_account_and_rights(self, account_id: str, rights_id: str) -> tuple[Account | None, Rights | None]:
         """The account and its NIR's rights, in one BatchGetItem."""
         found = self._get_many({"compte": account_key(account_id), "droits": rights_key(rights_id)})
         return account_from(account_id, found["compte"]), rights_from(found["droits"])
-
-    def get_session_account_and_rights(
-        self, session_digest: str, account_id: str, rights_id: str
-    ) -> tuple[SessionRecord | None, Account | None, Rights | None]:
-        """A session, the account and the NIR's rights its token names, in one BatchGetItem."""
-        found = self._get_many(
-            {"session": session_key(session_digest), "compte": account_key(account_id), "droits": rights_key(rights_id)}
-        )
-        return (
-            session_from(session_digest, found["session"]),
-            account_from(account_id, found["compte"]),
-            rights_from(found["droits"]),
-        )
-
-    def get_session_and_account(
-        self, session_digest: str, account_id: str
-    ) -> tuple[SessionRecord | None, Account | None]:
-        """A session and the account its token names, in one BatchGetItem."""
-        found = self._get_many({"session": session_key(session_digest), "compte": account_key(account_id)})
-        return session_from(session_digest, found["session"]), account_from(account_id, found["compte"])
 
     def set_dif(self, entry: DifEntry) -> None:
         """While no dossier is validated nothing is reserved nor debited: the free hours are CPF + DIF
@@ -86,7 +64,7 @@ class DossierRecords(SessionRecords):
                         faux=False,
                     ),
                 ),
-                (Part.EVENT, self._event_action(entry.account_id, entry.event, entry.now)),
+                (Part.EVENT, event_action(self, entry.account_id, entry.event, entry.now)),
             ]
         )
 
@@ -118,7 +96,7 @@ class DossierRecords(SessionRecords):
         also counted apart, so that a delegate's synthesis can leave them out), the event."""
         account_id, dossier = creation.account_id, creation.dossier
         counts = "SET dossiers_en_cours = if_not_exists(dossiers_en_cours, :zero) + :un"
-        if dossier.confidentiel:
+        if dossier.confidential:
             counts += ", dossiers_confidentiels_en_cours = if_not_exists(dossiers_confidentiels_en_cours, :zero) + :un"
         return [
             (
@@ -127,21 +105,11 @@ class DossierRecords(SessionRecords):
             ),
             (Part.RIGHTS, self._check_action(rights_key(creation.rights_id), "attribute_exists(heures_dif)")),
             (Part.ACCOUNT, self._update_action(account_key(account_id), counts, exists(), zero=0, un=1)),
-            (Part.EVENT, self._event_action(account_id, creation.event, creation.now)),
+            (Part.EVENT, event_action(self, account_id, creation.event, creation.now)),
         ]
 
     def get_dossier(self, account_id: str, dossier_id: str) -> Dossier | None:
         return dossier_from(dossier_id, self._get(dossier_key(account_id, dossier_id)))
-
-    def get_session_and_dossier(
-        self, session_digest: str, account_id: str, dossier_id: str | None
-    ) -> tuple[SessionRecord | None, Dossier | None]:
-        """A session and a dossier of the account its token names, in one BatchGetItem (the session
-        alone, one GetItem, for a dossier id that cannot be one)."""
-        if dossier_id is None:
-            return session_from(session_digest, self._get(session_key(session_digest))), None
-        found = self._get_many({"session": session_key(session_digest), "dossier": dossier_key(account_id, dossier_id)})
-        return session_from(session_digest, found["session"]), dossier_from(dossier_id, found["dossier"])
 
     def list_dossiers(self, account_id: str, statuses: tuple[str, ...] | None = None) -> list[Dossier]:
         """The account's dossiers (only those in `statuses` when given), in the order of their keys."""
@@ -186,13 +154,13 @@ class DossierRecords(SessionRecords):
                         "heures_reservees = if_not_exists(heures_reservees, :zero) + :h, dif_verrouille = :vrai, "
                         + NEXT_VERSION,
                         "heures_libres >= :h",
-                        h=dossier.heures,
+                        h=dossier.hours,
                         zero=0,
                         un=1,
                         vrai=True,
                     ),
                 ),
-                (Part.EVENT, self._event_action(account_id, validation.event, validation.now)),
+                (Part.EVENT, event_action(self, account_id, validation.event, validation.now)),
             ]
         )
 
@@ -222,12 +190,12 @@ class DossierRecords(SessionRecords):
                     "SET heures_reservees = heures_reservees - :h, "
                     "heures_debitees = if_not_exists(heures_debitees, :zero) + :h, " + NEXT_VERSION,
                     exists(),
-                    h=dossier.heures,
+                    h=dossier.hours,
                     zero=0,
                     un=1,
                 ),
             ),
-            (Part.ACCOUNT, self._closed_counts(account_id, dossier.confidentiel)),
+            (Part.ACCOUNT, self._closed_counts(account_id, dossier.confidential)),
         ]
         if closure.movement is not None:
             movement = movement_attributes(closure.movement)
@@ -237,7 +205,7 @@ class DossierRecords(SessionRecords):
                     self._put_action(rights_movement_key(closure.rights_id, time_ordered_id(closure.now)), movement),
                 )
             )
-        actions.append((Part.EVENT, self._event_action(account_id, closure.event, closure.now)))
+        actions.append((Part.EVENT, event_action(self, account_id, closure.event, closure.now)))
         self._transact(actions)
 
     def _closed_counts(self, account_id: str, confidential: bool) -> Action:
@@ -255,4 +223,4 @@ class DossierRecords(SessionRecords):
     def _touching(self, transition: DossierTransition) -> NamedActions:
         if transition.session is None:
             return []
-        return [(Part.SESSION, self._touch_action(transition.session, transition.account_id, transition.now))]
+        return [(Part.SESSION, session_touch_action(self, transition.session, transition.account_id, transition.now))]

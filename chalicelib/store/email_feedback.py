@@ -10,15 +10,14 @@ from typing import Any
 
 from ..domain.errors import Part, WriteConflict
 from ..domain.states import AccountStatus, DelegationStatus
-from .base import exists
-from .history import HistoryRecords
+from .base import TableAccess, exists
 from .keys import account_key, delegation_key, email_change_key, holder_delegation_key, invitation_key
 
 # The account's mark: set by a bounce or a complaint, removed by a confirmed email change (store/tokens.py).
 EMAIL_INVALID_ATTRIBUTE = "courriel_invalide"
 
 
-class EmailFeedbackRecords(HistoryRecords):
+class EmailFeedbackRecords(TableAccess):
     def mark_email_invalid(self, account_id: str, address: str) -> bool:
         """Mark an active account whose address is still `address`."""
         marked = self._update_if(

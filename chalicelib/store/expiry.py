@@ -5,7 +5,6 @@ them, in the sparse index `expiration` (shard, expiry). The cleanup queries each
 expired before now: it never scans, and reads what it removes, not the table.
 """
 
-import zlib
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -16,9 +15,9 @@ from ..clock import to_epoch
 from ..domain.errors import Part, WriteConflict
 from ..domain.records.registrations import ExpiredAccount, ExpiredDraft, ExpiredPage
 from ..domain.states import AccountStatus
-from ..table import EXPIRY_INDEX, EXPIRY_INDEX_PROJECTION, EXPIRY_SHARDS
-from .base import NamedActions, absent
-from .history import HistoryRecords
+from ..table import EXPIRY_INDEX, EXPIRY_INDEX_PROJECTION
+from .actions import expiry_shards
+from .base import NamedActions, TableAccess, absent
 from .keys import (
     EXPIRY_SHARD_ATTRIBUTE,
     PARTITION_KEY,
@@ -36,16 +35,7 @@ from .keys import (
 PAGE_SIZE = 100
 
 
-def expiry_shards() -> list[str]:
-    return [f"EXPIRE#{n}" for n in range(EXPIRY_SHARDS)]
-
-
-def expiry_shard(item_id: str) -> str:
-    """The shard of an item in the expiry index: stable for an id, spread evenly across ids."""
-    return expiry_shards()[zlib.crc32(item_id.encode()) % EXPIRY_SHARDS]
-
-
-class ExpiryRecords(HistoryRecords):
+class ExpiryRecords(TableAccess):
     def expired_registrations(self, now: datetime, page_size: int = PAGE_SIZE) -> Iterator[ExpiredPage]:
         """The drafts and pending accounts that expired before `now`, a page (one Query) at a time,
         shard after shard. A page is read only when asked for, so a caller that stops early makes

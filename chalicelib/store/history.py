@@ -1,40 +1,30 @@
 """An account's history ("Consulter mon historique"): events in the account's partition, newest first.
 
 Every change to an account writes its event in the same transaction as the change, through
-`_event_action`; the aggregates that record events build on HistoryRecords.
+`actions.event_action`.
 """
 
-from datetime import datetime
 from typing import Any
 
 from ..domain.errors import UnknownPosition
-from ..domain.records.accounts import AccountEvent
-from ..domain.records.history import Event, HistoryPage
-from .account_items import event_attributes, event_from
-from .base import Action, TableAccess
+from ..domain.records.history import HistoryPage
+from .base import TableAccess
+from .history_items import event_from
 from .keys import (
     EVENT_PREFIX,
     PARTITION_KEY,
     SORT_KEY,
     account_partition,
-    event_key,
     expression_values,
     from_attributes,
     history_cursor,
     history_sort_key,
     key_attributes,
     sort_key_of,
-    time_ordered_id,
 )
 
 
 class HistoryRecords(TableAccess):
-    def _event_action(self, account_id: str, event: Event, moment: datetime, expires: datetime | None = None) -> Action:
-        return self._put_action(event_key(account_id, time_ordered_id(moment)), event_attributes(event), expires)
-
-    def _account_event_action(self, written: AccountEvent) -> Action:
-        return self._event_action(written.account_id, written.event, written.now)
-
     def history_page(self, account_id: str, cursor: str | None, limit: int) -> HistoryPage:
         """Up to `limit` events, newest first, from after the opaque `cursor`; and the cursor to go on
         from, or None when nothing is left (one more is read to know it). A cursor this API did not

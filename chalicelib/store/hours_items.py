@@ -3,8 +3,20 @@
 from ..domain.records.hours import Dossier, Movement, Rights
 from .keys import Item
 
-# A dossier's fields are stored under the names the record gives them.
-DOSSIER_ATTRIBUTES = tuple(name for name in Dossier.__dataclass_fields__ if name != "id")
+# Which attribute holds each of a dossier's fields (the record's names, the item's).
+DOSSIER_ATTRIBUTES = {
+    "title": "intitule",
+    "provider": "organisme",
+    "hours": "heures",
+    "status": "statut",
+    "created_at": "cree_le",
+    "cpf_code": "code_cpf",
+    "start_date": "date_debut",
+    "confidential": "confidentiel",
+    "validated_at": "valide_le",
+    "closed_at": "clos_le",
+    "by_delegation": "cree_par_delegation",
+}
 
 
 def rights_id_attributes(rights_id: str) -> Item:
@@ -43,7 +55,7 @@ def movement_from(item: Item) -> Movement:
 
 
 def dossier_attributes(dossier: Dossier) -> Item:
-    return {name: getattr(dossier, name) for name in DOSSIER_ATTRIBUTES}
+    return {attribute: getattr(dossier, field) for field, attribute in DOSSIER_ATTRIBUTES.items()}
 
 
 def dossier_from(dossier_id: str, item: Item | None) -> Dossier | None:
@@ -51,15 +63,15 @@ def dossier_from(dossier_id: str, item: Item | None) -> Dossier | None:
         return None
     return Dossier(
         id=dossier_id,
-        intitule=item["intitule"],
-        organisme=item["organisme"],
-        heures=item["heures"],
-        statut=item["statut"],
-        cree_le=item["cree_le"],
-        code_cpf=item.get("code_cpf"),
-        date_debut=item.get("date_debut"),
-        confidentiel=bool(item.get("confidentiel", False)),
-        valide_le=item.get("valide_le"),
-        clos_le=item.get("clos_le"),
-        cree_par_delegation=item.get("cree_par_delegation"),
+        title=item["intitule"],
+        provider=item["organisme"],
+        hours=item["heures"],
+        status=item["statut"],
+        created_at=item["cree_le"],
+        cpf_code=item.get("code_cpf"),
+        start_date=item.get("date_debut"),
+        confidential=bool(item.get("confidentiel", False)),
+        validated_at=item.get("valide_le"),
+        closed_at=item.get("clos_le"),
+        by_delegation=item.get("cree_par_delegation"),
     )

@@ -16,7 +16,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from ..clock import to_epoch
+from ..clock import from_epoch, to_epoch
 from ..table import EXPIRY_SHARD_ATTRIBUTE, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE
 
 __all__ = ["EXPIRY_SHARD_ATTRIBUTE", "PARTITION_KEY", "SORT_KEY", "TTL_ATTRIBUTE"]
@@ -46,6 +46,12 @@ RIGHTS_YEAR_PREFIX = "ANNEE#"
 # A deposited declaration file (`FICHIER#<file id>`): its counts, then a record per chunk applied.
 DECLARATION_FILE_SORT_KEY = "FICHIER"
 DECLARATION_CHUNK_PREFIX = "MORCEAU#"
+
+
+def expiry_of(item: Item) -> datetime | None:
+    """A record's `expires_at`: its item's TTL read back."""
+    seconds = item.get(TTL_ATTRIBUTE)
+    return None if seconds is None else from_epoch(seconds)
 
 
 # Keys ---------------------------------------------------------------------------------------------

@@ -12,19 +12,10 @@ from ..clock import to_epoch
 from ..domain.errors import Part, WriteConflict
 from ..domain.records.registrations import Draft, IdentityStep, PendingAccount
 from ..domain.states import DraftStep
-from .account_items import (
-    IDENTITY_ATTRIBUTES,
-    account_attributes,
-    activation_attributes,
-    credentials_attributes,
-    draft_attributes,
-    draft_from,
-    event_attributes,
-    identity_attributes,
-)
-from .accounts import FREE
+from .account_items import IDENTITY_ATTRIBUTES, account_attributes, credentials_attributes, identity_attributes
+from .actions import FREE, expiry_shard
 from .base import Action, TableAccess, absent, exists
-from .expiry import expiry_shard
+from .history_items import event_attributes
 from .keys import (
     EXPIRY_SHARD_ATTRIBUTE,
     TTL_ATTRIBUTE,
@@ -37,6 +28,8 @@ from .keys import (
     event_key,
     time_ordered_id,
 )
+from .registration_items import draft_attributes, draft_from
+from .token_items import activation_attributes
 
 # A draft may take its identity when it is not written yet (its id was checked) or awaits it, live.
 AWAITS_IDENTITY = f"{absent()} OR (etape IN (:identite, :next) AND {TTL_ATTRIBUTE} > :now)"

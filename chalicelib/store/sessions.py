@@ -5,26 +5,33 @@ from datetime import datetime
 
 from ..clock import to_epoch
 from ..domain.errors import Part
-from ..domain.records.accounts import AccountEvent
-from ..domain.records.sessions import Login, SessionRecord, SessionTouch
-from .account_items import session_attributes, session_from
-from .base import Action, NamedActions, absent, exists
-from .history import HistoryRecords
-from .hours_items import rights_id_attributes, rights_id_from
+from ..domain.records.accounts import Account, AccountEvent
+from ..domain.records.delegations import Delegation
+from ..domain.records.hours import Dossier, Rights
+from ..domain.records.sessions import Login, SessionRecord
+from .account_items import account_from
+from .actions import account_event_action, event_action
+from .base import NamedActions, TableAccess, absent, exists
+from .delegation_items import delegation_from
+from .hours_items import dossier_from, rights_from, rights_id_attributes, rights_id_from
 from .keys import (
     SESSION_POINTER_PREFIX,
     TTL_ATTRIBUTE,
+    account_key,
     account_partition,
     attempts_key,
-    key_attributes,
+    delegation_key,
+    dossier_key,
     rights_id_key,
+    rights_key,
     session_key,
     session_pointer_key,
     sort_key_of,
 )
+from .session_items import session_attributes, session_from
 
 
-class SessionRecords(HistoryRecords):
+class SessionRecords(TableAccess):
     def open_session(self, login: Login) -> None:
         """The session, its pointer in the account's partition and the login event; the failed-login
         count of the NIR starts again from zero. With `new_rights_id`, the NIR's item is written with
@@ -38,7 +45,7 @@ class SessionRecords(HistoryRecords):
                 self._put_action(session_key(session.digest), session_attributes(session), expires, absent()),
             ),
             (Part.POINTER, self._put_action(session_pointer_key(session.account_id, session.digest), {}, expires)),
-            (Part.EVENT, self._event_action(session.account_id, login.event, login.now)),
+            (Part.EVENT, event_action(self, session.account_id, login.event, login.now)),
             (Part.ATTEMPTS, self._delete_action(attempts_key(login.nir))),
         ]
         if login.new_rights_id and session.rights_id is not None:
@@ -59,25 +66,12 @@ class SessionRecords(HistoryRecords):
             ),
         )
 
-    def _touch_action(self, touch: SessionTouch, account_id: str, now: datetime) -> Action:
-        """For a transaction that also authenticates: the session's idle deadline pushed back, on
-        condition that it is still this account's, live and not idle (logged out in between: the
-        transaction fails on `session`)."""
-        return self._update_action(
-            session_key(touch.digest),
-            "SET inactive_apres = :idle",
-            f"{exists()} AND compte_id = :compte AND inactive_apres > :now AND {TTL_ATTRIBUTE} > :now",
-            idle=to_epoch(touch.idle_until),
-            compte=account_id,
-            now=to_epoch(now),
-        )
-
     def close_session(self, session_digest: str, logout: AccountEvent) -> None:
         self._transact(
             [
                 (Part.SESSION, self._delete_action(session_key(session_digest))),
                 (Part.POINTER, self._delete_action(session_pointer_key(logout.account_id, session_digest))),
-                (Part.EVENT, self._account_event_action(logout)),
+                (Part.EVENT, account_event_action(self, logout)),
             ]
         )
 
@@ -86,23 +80,44 @@ class SessionRecords(HistoryRecords):
         pointers = self._query(account_partition(account_id), SESSION_POINTER_PREFIX, keys_only=True)
         return [sort_key_of(pointer).removeprefix(SESSION_POINTER_PREFIX) for pointer in pointers]
 
-    def _ending_sessions(self, account_id: str, digests: list[str], room: int) -> NamedActions:
-        """The deletes that end these sessions, for a transaction that has `room` items left (each
-        session is two items: itself and its pointer)."""
-        return [
-            (part, self._delete_action(key))
-            for digest in digests[: room // 2]
-            for part, key in (
-                (Part.SESSION, session_key(digest)),
-                (Part.POINTER, session_pointer_key(account_id, digest)),
-            )
-        ]
+    # Reads beside the data a session serves: the session and that data in one BatchGetItem ---------
 
-    def _end_remaining_sessions(self, account_id: str, digests: list[str], room: int) -> None:
-        """Sessions a transaction had no room for (each login opens one: an account with dozens at
-        once is unheard of), ended right after it, BATCH_WRITE_LIMIT items a request."""
-        remaining = digests[room // 2 :]
-        self._delete_keys(
-            [key_attributes(session_key(d)) for d in remaining]
-            + [key_attributes(session_pointer_key(account_id, d)) for d in remaining]
+    def get_session_account_and_rights(
+        self, session_digest: str, account_id: str, rights_id: str
+    ) -> tuple[SessionRecord | None, Account | None, Rights | None]:
+        """A session, the account and the NIR's rights its token names, in one BatchGetItem."""
+        found = self._get_many(
+            {"session": session_key(session_digest), "compte": account_key(account_id), "droits": rights_key(rights_id)}
         )
+        return (
+            session_from(session_digest, found["session"]),
+            account_from(account_id, found["compte"]),
+            rights_from(found["droits"]),
+        )
+
+    def get_session_and_account(
+        self, session_digest: str, account_id: str
+    ) -> tuple[SessionRecord | None, Account | None]:
+        """A session and the account its token names, in one BatchGetItem."""
+        found = self._get_many({"session": session_key(session_digest), "compte": account_key(account_id)})
+        return session_from(session_digest, found["session"]), account_from(account_id, found["compte"])
+
+    def get_session_and_dossier(
+        self, session_digest: str, account_id: str, dossier_id: str | None
+    ) -> tuple[SessionRecord | None, Dossier | None]:
+        """A session and a dossier of the account its token names, in one BatchGetItem (the session
+        alone, one GetItem, for a dossier id that cannot be one)."""
+        if dossier_id is None:
+            return session_from(session_digest, self._get(session_key(session_digest))), None
+        found = self._get_many({"session": session_key(session_digest), "dossier": dossier_key(account_id, dossier_id)})
+        return session_from(session_digest, found["session"]), dossier_from(dossier_id, found["dossier"])
+
+    def get_session_and_delegation(
+        self, session_digest: str, delegation_id: str | None
+    ) -> tuple[SessionRecord | None, Delegation | None]:
+        """A session and a delegation, in one BatchGetItem (the session alone, one GetItem, for a
+        delegation id that cannot be one)."""
+        if delegation_id is None:
+            return session_from(session_digest, self._get(session_key(session_digest))), None
+        found = self._get_many({"session": session_key(session_digest), "delegation": delegation_key(delegation_id)})
+        return session_from(session_digest, found["session"]), delegation_from(delegation_id, found["delegation"])

@@ -1,4 +1,5 @@
-"""The store: one object made of the records of each aggregate."""
+"""The store: one object made of the records of each aggregate, which stand side by side on
+TableAccess (none inherits another: what they share is in actions.py)."""
 
 from .accounts import AccountRecords
 from .declaration_files import DeclarationFileRecords
@@ -6,6 +7,7 @@ from .delegations import DelegationRecords
 from .dossiers import DossierRecords
 from .email_feedback import EmailFeedbackRecords
 from .expiry import ExpiryRecords
+from .history import HistoryRecords
 from .registrations import RegistrationRecords
 from .rights import RightsRecords
 from .sessions import SessionRecords
@@ -23,5 +25,6 @@ class Store(
     RightsRecords,
     DeclarationFileRecords,
     ExpiryRecords,
+    HistoryRecords,
 ):
     """Every method is one request to DynamoDB unless its docstring says otherwise."""

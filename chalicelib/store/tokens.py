@@ -23,16 +23,8 @@ from ..domain.records.tokens import (
     Reset,
 )
 from ..domain.states import AccountStatus
-from .account_items import (
-    activation_attributes,
-    activation_from,
-    email_change_attributes,
-    email_change_from,
-    reset_attributes,
-    reset_from,
-)
-from .accounts import FREE
-from .base import TRANSACTION_LIMIT, Action, NamedActions, absent, exists
+from .actions import FREE, end_remaining_sessions, ending_sessions, event_action, sent_log_update
+from .base import TRANSACTION_LIMIT, Action, NamedActions, TableAccess, absent, exists
 from .keys import (
     EXPIRY_SHARD_ATTRIBUTE,
     TTL_ATTRIBUTE,
@@ -45,13 +37,14 @@ from .keys import (
     event_key,
     reset_key,
 )
-from .sessions import SessionRecords
-
-
-def sent_log_update(log: EmailLog) -> tuple[str, dict[str, Any]]:
-    """The email log changes only if nobody else sent meanwhile (the limit stays exact under races)."""
-    condition = "(attribute_not_exists(envois_courriel) OR envois_courriel = :ancien_journal)"
-    return condition, {"ancien_journal": list(log.old), "journal": list(log.new)}
+from .token_items import (
+    activation_attributes,
+    activation_from,
+    email_change_attributes,
+    email_change_from,
+    reset_attributes,
+    reset_from,
+)
 
 
 def _previous_link(attribute: str, old_digest: str | None) -> tuple[str, dict[str, Any]]:
@@ -61,7 +54,7 @@ def _previous_link(attribute: str, old_digest: str | None) -> tuple[str, dict[st
     return f"attribute_not_exists({attribute})", {}
 
 
-class TokenRecords(SessionRecords):
+class TokenRecords(TableAccess):
     def give_back_emails(self, account_id: str, log: EmailLog) -> bool:
         """Put the account's email log back as it was before emails that SES did not take (`log.old`),
         unless another email was sent since `log.new`: the person may try again at once. False when it changed."""
@@ -119,7 +112,7 @@ class TokenRecords(SessionRecords):
                     event_key(account_id, activation.registration_event or ""), f"REMOVE {TTL_ATTRIBUTE}", exists()
                 ),
             ),
-            (Part.EVENT, self._event_action(account_id, use.event, use.now)),
+            (Part.EVENT, event_action(self, account_id, use.event, use.now)),
         ]
         self._transact(actions, {Part.ACTIVATION: lambda item: activation_from(activation.digest, item)})
 
@@ -234,13 +227,13 @@ class TokenRecords(SessionRecords):
                 ),
             ),
             (Part.ATTEMPTS, self._delete_action(attempts_key(nir))),
-            (Part.EVENT, self._event_action(account_id, done.event, done.now)),
+            (Part.EVENT, event_action(self, account_id, done.event, done.now)),
         ]
         ended = list(done.ended_sessions)
         room = TRANSACTION_LIMIT - len(actions)
         read_back = {Part.RESET: lambda item: reset_from(reset.digest, item)}
-        self._transact(actions + self._ending_sessions(account_id, ended, room), read_back)
-        self._end_remaining_sessions(account_id, ended, room)
+        self._transact(actions + ending_sessions(self, account_id, ended, room), read_back)
+        end_remaining_sessions(self, account_id, ended, room)
 
     # Email change ("Mes informations personnelles") ---------------------------------------------
 
@@ -275,7 +268,7 @@ class TokenRecords(SessionRecords):
                     **log_values,
                 ),
             ),
-            (Part.EVENT, self._event_action(change.account_id, link.event, link.now)),
+            (Part.EVENT, event_action(self, change.account_id, link.event, link.now)),
         ]
         self._transact(actions)
 
@@ -320,7 +313,7 @@ class TokenRecords(SessionRecords):
                     Part.OLD_EMAIL,
                     self._delete_action(email_key(change.old_email_key), "compte_id = :compte", compte=account_id),
                 ),
-                (Part.EVENT, self._event_action(account_id, use.event, use.now)),
+                (Part.EVENT, event_action(self, account_id, use.event, use.now)),
             ],
             {Part.EMAIL_CHANGE: lambda item: email_change_from(change.digest, item)},
         )

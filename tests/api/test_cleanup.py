@@ -7,7 +7,7 @@ import pytest
 from chalicelib import dependencies
 from chalicelib.domain import activation, tokens
 from chalicelib.store import Store, keys
-from chalicelib.store.expiry import expiry_shards
+from chalicelib.store.actions import expiry_shards
 from tests.helpers.api import scheduled_event
 from tests.helpers.clock import FixedClock
 from tests.helpers.people import EMAIL, NIR, make_nir

@@ -7,9 +7,9 @@ from chalicelib.domain.records.history import Event
 from chalicelib.domain.records.registrations import Draft, PendingAccount
 from chalicelib.domain.records.tokens import Activation
 from chalicelib.domain.states import AccountStatus, DraftStep
-from chalicelib.store.account_items import draft_attributes
-from chalicelib.store.expiry import expiry_shard
+from chalicelib.store.actions import expiry_shard
 from chalicelib.store.keys import EXPIRY_SHARD_ATTRIBUTE, draft_key
+from chalicelib.store.registration_items import draft_attributes
 from chalicelib.store.store import Store
 
 NOW = datetime(2026, 12, 1, 9, 0, 0, tzinfo=UTC)

@@ -144,7 +144,7 @@ def test_a_delegate_s_dossier_needs_the_delegation_active_at_that_instant(store,
         5,
         DossierStatus.DRAFT,
         "2026-12-01T09:00:00Z",
-        cree_par_delegation=granted.id,
+        by_delegation=granted.id,
     )
     creation = DossierCreation("titulaire", "R" * 22, dossier, event(), NOW)
     with pytest.raises(WriteConflict) as pending:

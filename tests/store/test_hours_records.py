@@ -13,7 +13,7 @@ from tests.helpers.records import IDENTITY, NOW, draft, event, pending_account, 
 
 RIGHTS_ID = "R" * 22  # the random id of the NIR's rights
 DOSSIER = Dossier("dossier-1", "Anglais", "Organisme", 30, DossierStatus.DRAFT, "2026-12-01T09:00:00Z", "ANG-1")
-SECRET = replace(DOSSIER, id="dossier-2", intitule="Confidentiel", confidentiel=True)
+SECRET = replace(DOSSIER, id="dossier-2", title="Confidentiel", confidential=True)
 
 
 @pytest.fixture
@@ -67,7 +67,8 @@ def test_validation_reserves_and_closure_debits_with_its_movement(store, account
     assert rights == Rights(dif=40, debited=30, free=10, dif_locked=True, version=3)
     assert movements == [debit]
     closed = store.get_dossier(account_id, SECRET.id)
-    assert (closed.statut, closed.valide_le, closed.clos_le) == (DossierStatus.CLOSED, *["2026-12-01T10:00:00Z"] * 2)
+    moment = "2026-12-01T10:00:00Z"
+    assert (closed.status, closed.validated_at, closed.closed_at) == (DossierStatus.CLOSED, moment, moment)
     account = store.get_account(account_id)
     assert (account.dossiers.closed, account.dossiers.confidential_closed, account.dossiers.open) == (1, 1, 0)
 

@@ -42,3 +42,22 @@ def test_records_know_nothing_but_themselves():
     for path in (DOMAIN_FOLDER / "records").glob("*.py"):
         for level, module in imports_from(path):
             assert level == 1 or module in ("dataclasses", "datetime", "typing"), (path.name, module)
+
+
+def test_the_record_classes_stand_side_by_side_on_the_table_access():
+    """No record class inherits another: what they share is in store/actions.py, so a reader never
+    walks an inheritance chain to find where a method comes from."""
+    from chalicelib.store.base import TableAccess
+    from chalicelib.store.store import Store
+
+    record_classes = [cls for cls in Store.__mro__ if cls.__name__.endswith("Records")]
+    assert len(record_classes) >= 10
+    for cls in record_classes:
+        assert cls.__bases__ == (TableAccess,), f"{cls.__name__} inherits {cls.__bases__}"
+
+
+def test_each_records_module_has_its_codec():
+    records = {path.stem for path in (DOMAIN_FOLDER / "records").glob("*.py")} - {"__init__", "people"}
+    codecs = {path.stem.removesuffix("_items") for path in STORE_FOLDER.glob("*_items.py")}
+    singular = {name if name == "hours" else name.removesuffix("s") for name in records}
+    assert singular == codecs, (sorted(singular), sorted(codecs))

@@ -101,7 +101,7 @@ def delegated_dossiers(
 ) -> list[Dossier]:
     """The holder's dossiers but the confidential ones."""
     _, delegation = _delegation_for(store, clock, ticket, delegation_id, idle_seconds)
-    return [d for d in dossiers.list_all(store, delegation.holder_id, state) if not d.confidentiel]
+    return [d for d in dossiers.list_all(store, delegation.holder_id, state) if not d.confidential]
 
 
 def delegated_dossier(
@@ -116,7 +116,7 @@ def delegated_dossier(
     """A dossier of the holder's; a confidential one answers exactly as one that does not exist."""
     _, delegation = _delegation_for(store, clock, ticket, delegation_id, idle_seconds)
     dossier = dossiers.find(store, delegation.holder_id, dossier_id)
-    if dossier.confidentiel:
+    if dossier.confidential:
         raise dossiers.NOT_FOUND()
     return dossier
 
@@ -134,7 +134,7 @@ def create_dossier(
     session, delegation = _delegation_for(store, clock, ticket, delegation_id, idle_seconds)
     if delegation.scope != DelegationScope.GESTION:
         raise SCOPE_TOO_NARROW()
-    if new.confidentiel:
+    if new.confidential:
         raise CONFIDENTIAL_REFUSED()
     now = clock()
     dossier = dossiers.new_draft(new, now, delegation_id)

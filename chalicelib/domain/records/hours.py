@@ -33,18 +33,20 @@ class Movement:
 
 @dataclass(frozen=True)
 class Dossier:
+    """A training dossier as the holder (or a `gestion` delegate) built it."""
+
     id: str
-    intitule: str
-    organisme: str
-    heures: int
-    statut: str  # DossierStatus
-    cree_le: str
-    code_cpf: str | None = None
-    date_debut: str | None = None
-    confidentiel: bool = False
-    valide_le: str | None = None
-    clos_le: str | None = None
-    cree_par_delegation: str | None = None
+    title: str  # intitulé
+    provider: str  # organisme de formation
+    hours: int
+    status: str  # DossierStatus
+    created_at: str
+    cpf_code: str | None = None
+    start_date: str | None = None
+    confidential: bool = False
+    validated_at: str | None = None
+    closed_at: str | None = None
+    by_delegation: str | None = None  # the délégation through which a delegate prepared it
 
 
 @dataclass(frozen=True)

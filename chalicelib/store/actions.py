@@ -1,0 +1,87 @@
+"""The pieces that several aggregates' transactions share: a history event, a session's deadline
+pushed back or its end, the condition under which a reservation is free, the email log's update,
+the expiry index's shard. Each builder takes the table access it builds for; the aggregates' record
+classes stand side by side on TableAccess and compose these rather than inherit them.
+"""
+
+import zlib
+from datetime import datetime
+from typing import Any
+
+from ..clock import to_epoch
+from ..domain.errors import Part
+from ..domain.records.accounts import AccountEvent
+from ..domain.records.history import Event
+from ..domain.records.sessions import SessionTouch
+from ..domain.records.tokens import EmailLog
+from ..table import EXPIRY_SHARDS
+from .base import Action, NamedActions, TableAccess, absent, exists
+from .history_items import event_attributes
+from .keys import TTL_ATTRIBUTE, event_key, key_attributes, session_key, session_pointer_key, time_ordered_id
+
+# Condition under which a reservation (NIR credentials, email) may be taken: nobody holds it, or
+# the pending registration holding it has expired. An active account's reservation has no expiry.
+FREE = f"{absent()} OR {TTL_ATTRIBUTE} < :now"
+
+
+def expiry_shards() -> list[str]:
+    return [f"EXPIRE#{n}" for n in range(EXPIRY_SHARDS)]
+
+
+def expiry_shard(item_id: str) -> str:
+    """The shard of an item in the expiry index: stable for an id, spread evenly across ids."""
+    return expiry_shards()[zlib.crc32(item_id.encode()) % EXPIRY_SHARDS]
+
+
+def sent_log_update(log: EmailLog) -> tuple[str, dict[str, Any]]:
+    """The email log changes only if nobody else sent meanwhile (the limit stays exact under races)."""
+    condition = "(attribute_not_exists(envois_courriel) OR envois_courriel = :ancien_journal)"
+    return condition, {"ancien_journal": list(log.old), "journal": list(log.new)}
+
+
+def event_action(
+    table: TableAccess, account_id: str, event: Event, moment: datetime, expires: datetime | None = None
+) -> Action:
+    """A history event, written in the same transaction as the change it records."""
+    return table._put_action(event_key(account_id, time_ordered_id(moment)), event_attributes(event), expires)
+
+
+def account_event_action(table: TableAccess, written: AccountEvent) -> Action:
+    return event_action(table, written.account_id, written.event, written.now)
+
+
+def session_touch_action(table: TableAccess, touch: SessionTouch, account_id: str, now: datetime) -> Action:
+    """For a transaction that also authenticates: the session's idle deadline pushed back, on
+    condition that it is still this account's, live and not idle (logged out in between: the
+    transaction fails on `session`)."""
+    return table._update_action(
+        session_key(touch.digest),
+        "SET inactive_apres = :idle",
+        f"{exists()} AND compte_id = :compte AND inactive_apres > :now AND {TTL_ATTRIBUTE} > :now",
+        idle=to_epoch(touch.idle_until),
+        compte=account_id,
+        now=to_epoch(now),
+    )
+
+
+def ending_sessions(table: TableAccess, account_id: str, digests: list[str], room: int) -> NamedActions:
+    """The deletes that end these sessions, for a transaction that has `room` items left (each
+    session is two items: itself and its pointer)."""
+    return [
+        (part, table._delete_action(key))
+        for digest in digests[: room // 2]
+        for part, key in (
+            (Part.SESSION, session_key(digest)),
+            (Part.POINTER, session_pointer_key(account_id, digest)),
+        )
+    ]
+
+
+def end_remaining_sessions(table: TableAccess, account_id: str, digests: list[str], room: int) -> None:
+    """Sessions a transaction had no room for (each login opens one: an account with dozens at
+    once is unheard of), ended right after it, BATCH_WRITE_LIMIT items a request."""
+    remaining = digests[room // 2 :]
+    table._delete_keys(
+        [key_attributes(session_key(d)) for d in remaining]
+        + [key_attributes(session_pointer_key(account_id, d)) for d in remaining]
+    )
