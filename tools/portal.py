@@ -1,5 +1,5 @@
-"""What the portal's edge does, in one place for the local front server (tools/front_server.py) and
-the CloudFront distribution (tools/portal_template.py): which paths belong to the API, which are
+"""What the portal's edge does, in one place for the local front server (tools/local/front_server.py) and
+the CloudFront distribution (tools/deploy/portal_template.py): which paths belong to the API, which are
 pages of the single-page portal, and the security headers every page carries.
 
 The API's paths are read from the Chalice app's own route table, so that a new route is forwarded

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from chalicelib.settings import ENVIRONMENT_NAMES
 from tests.helpers.people import PASSWORD, identity
-from tools.local_stack import ROOT, LocalStack, free_ports
+from tools.local.local_stack import ROOT, LocalStack, free_ports
 
 CAPTCHA = "AE23HJ"  # CAPTCHA_FIXED_ANSWER: characters of the captcha's own alphabet, so the audio speaks it
 # The end-to-end modules that share one stack (tests/system/conftest.py) and so one test process
@@ -46,7 +46,7 @@ def clean_environment(**extra) -> dict:
 def local_stack(*, mailbox: bool = False, **settings):
     """A stack of its own on free ports, its output captured (shown with a failure), the captcha's
     answer fixed; `settings` are the application's (SESSION_IDLE_SECONDS...); with `mailbox`, the
-    local mailbox too (tools/mailbox.py)."""
+    local mailbox too (tools/local/mailbox.py)."""
     api_port, moto_port, mailbox_port = free_ports(3)
     stack = LocalStack(
         api_port=api_port,

@@ -1,4 +1,4 @@
-"""The emulator under every test and the local stack (tools/emulator.py), in process: a transaction
+"""The emulator under every test and the local stack (tools/local/emulator.py), in process: a transaction
 backs up only the items it touches, and a cancelled one puts back exactly those.
 
 Costs are counted, not timed: every DynamoDB item moto holds or copies is an instance of its `Item`,
@@ -169,7 +169,7 @@ def test_a_transaction_naming_an_item_twice_is_refused_and_changes_nothing():
 
 
 def test_the_emails_of_one_recipient_are_answered_without_the_others():
-    from tools import emulator
+    from tools.local import emulator
 
     ses, sender = boto3.client("ses"), get_settings().sender_email
     for recipient, subject in (("a@example.fr", "un"), ("b@example.fr", "deux"), ("A@example.fr", "trois")):

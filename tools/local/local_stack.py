@@ -1,8 +1,8 @@
-"""The local stack: an emulated AWS (moto's server, as tools/emulator.py patches it), the table and
+"""The local stack: an emulated AWS (moto's server, as tools/local/emulator.py patches it), the table and
 sender set up, the API on `chalice local`, and in front of it the portal's edge
-(tools/front_server.py): the pages and the API on one origin.
+(tools/local/front_server.py): the pages and the API on one origin.
 
-`make run` runs `python -m tools.local_stack`, which serves until Ctrl-C; the end-to-end and browser
+`make run` runs `python -m tools.local.local_stack`, which serves until Ctrl-C; the end-to-end and browser
 tests use `LocalStack` directly, on free ports, with the children's output kept in a file.
 
 Environment read here (besides the application's settings, passed through to the API untouched):
@@ -27,7 +27,7 @@ from pathlib import Path
 from chalicelib.settings import points_at_loopback
 from tools.portal import PAGES_ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
 DEFAULT_REGION = "eu-west-3"
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}
@@ -97,7 +97,7 @@ class LocalStack:
         mailbox_port: int | None = None,
     ):
         self.api_port, self.moto_port, self.chalice_port = api_port, moto_port, chalice_port
-        self.mailbox_port = mailbox_port  # the local mailbox (tools/mailbox.py), when asked for
+        self.mailbox_port = mailbox_port  # the local mailbox (tools/local/mailbox.py), when asked for
         self.autoreload, self.timeout = autoreload, timeout
         self.env = {**(os.environ if environ is None else environ), **(extra_env or {})}
         self.starts_emulator = not self.env.get("AWS_ENDPOINT_URL")
@@ -147,10 +147,10 @@ class LocalStack:
             raise LocalStackError(f"port(s) {', '.join(map(str, busy))} already in use on {HOST} (PORT / MOTO_PORT)")
         deadline = time.monotonic() + self.timeout
         if self.starts_emulator:
-            # moto, patched to hold as its data grows and under concurrent requests (tools/emulator.py)
-            moto = self._spawn([sys.executable, "-m", "tools.emulator", "-H", HOST, "-p", str(self.moto_port)])
+            # moto, patched to hold as its data grows and under concurrent requests (tools/local/emulator.py)
+            moto = self._spawn([sys.executable, "-m", "tools.local.emulator", "-H", HOST, "-p", str(self.moto_port)])
             self._wait_for(moto, self.emails_url, deadline, "the AWS emulator (moto server)")
-        bootstrap = self._spawn([sys.executable, "-m", "tools.bootstrap"], keep=False)
+        bootstrap = self._spawn([sys.executable, "-m", "tools.local.bootstrap"], keep=False)
         try:
             code = bootstrap.wait(timeout=max(1.0, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
@@ -163,21 +163,21 @@ class LocalStack:
             raise LocalStackError(self._failure(f"the bootstrap failed (exit code {code})"))
         if self.chalice_port is None:
             self.chalice_port = free_port()
-        # `chalice local`, with a listen backlog for concurrent people (tools/chalice_local.py)
-        command = [sys.executable, "-m", "tools.chalice_local", "local", "--stage", "local"]
+        # `chalice local`, with a listen backlog for concurrent people (tools/local/chalice_local.py)
+        command = [sys.executable, "-m", "tools.local.chalice_local", "local", "--stage", "local"]
         command += ["--host", HOST, "--port", str(self.chalice_port)]
         if not self.autoreload:
             command.append("--no-autoreload")
         api = self._spawn(command)
         self._wait_for(api, f"{self.chalice_url}/cgu", deadline, "the API (chalice local)", expected=200)
         front = self._spawn(
-            [sys.executable, "-m", "tools.front_server", "--port", str(self.api_port), "--api", self.chalice_url]
+            [sys.executable, "-m", "tools.local.front_server", "--port", str(self.api_port), "--api", self.chalice_url]
         )
         # Through the front: it serves, and it forwards to the API.
-        self._wait_for(front, f"{self.api_url}/cgu", deadline, "the portal's front (tools/front_server.py)", 200)
+        self._wait_for(front, f"{self.api_url}/cgu", deadline, "the portal's front (tools/local/front_server.py)", 200)
         if self.mailbox_port is not None:
-            mailbox = self._spawn([sys.executable, "-m", "tools.mailbox", "--port", str(self.mailbox_port)])
-            self._wait_for(mailbox, self.mailbox_url, deadline, "the local mailbox (tools/mailbox.py)", 200)
+            mailbox = self._spawn([sys.executable, "-m", "tools.local.mailbox", "--port", str(self.mailbox_port)])
+            self._wait_for(mailbox, self.mailbox_url, deadline, "the local mailbox (tools/local/mailbox.py)", 200)
 
     @property
     def mailbox_url(self) -> str:
@@ -310,7 +310,7 @@ def main() -> int:
     except ValueError:
         print("Local stack: PORT, MOTO_PORT and MAILBOX_PORT must be port numbers.", file=sys.stderr)
         return 2
-    # The mailbox only against a loopback emulator (tools/mailbox.py refuses anything else).
+    # The mailbox only against a loopback emulator (tools/local/mailbox.py refuses anything else).
     local = points_at_loopback(os.environ.get("AWS_ENDPOINT_URL") or f"http://{HOST}:{ports[1]}")
     stack = LocalStack(api_port=ports[0], moto_port=ports[1], mailbox_port=ports[2] if local else None)
     try:

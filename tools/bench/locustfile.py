@@ -3,7 +3,7 @@
 Each simulated person registers (the captcha answered through CAPTCHA_FIXED_ANSWER, which the stack
 must have been started with: `make run CAPTCHA_FIXED_ANSWER=AE23HJ`), activates, logs in, uses the
 holder space (DIF, a dossier created, validated and closed, the hours, the history), then changes
-their email or recovers their password (tools/journey_http.py says why one or the other, alternately),
+their email or recovers their password (tools/bench/journey_http.py says why one or the other, alternately),
 and logs out; then a new person starts. When the time is up, people finish their journey, and a check
 reads everything back: every account logs in with its last password, its one closed dossier is there,
 its hours are the DIF less the dossier's once (no hour counted twice), its history holds each event
@@ -20,7 +20,7 @@ import threading
 from locust import HttpUser, constant, events, task
 from stdnum.fr import nir as nir_rules
 
-from tools.journey_http import (
+from tools.bench.journey_http import (
     DIF_HOURS,
     DOSSIER_HOURS,
     Answer,

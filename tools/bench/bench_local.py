@@ -2,7 +2,7 @@
 items. A benchmark, not a test: it prints each step's median and 95th percentile per table size, and
 the whole journey's ratio to the empty table's (the target: within 1.5x at 200,000 items).
 
-It starts a stack of its own per table size (tools/local_stack.py, on free ports, the captcha's
+It starts a stack of its own per table size (tools/local/local_stack.py, on free ports, the captcha's
 answer fixed), so that `make run` may go on beside them, fills each table with BatchWriteItem
 against its emulator, with items shaped as the application's (accounts, their history and
 dossiers, CPF rights and movements, sessions: 10 items a person) in partitions of their own, then
@@ -18,8 +18,8 @@ import sys
 import time
 from collections import defaultdict
 
-from tools.journey_http import Mailbox, Person, nir_of, urllib_send, whole_journey
-from tools.local_stack import LocalStack, free_ports
+from tools.bench.journey_http import Mailbox, Person, nir_of, urllib_send, whole_journey
+from tools.local.local_stack import LocalStack, free_ports
 
 CAPTCHA = "AE23HJ"
 ITEMS_A_PERSON = 11

@@ -1,4 +1,4 @@
-"""CloudFormation pieces the template builders share (tools/deploy_template.py, tools/portal_template.py)."""
+"""CloudFormation pieces the template builders share (deploy_template.py, portal_template.py, beside this one)."""
 
 
 def private_bucket(*, old_versions_rule: str, old_versions_days: int, **properties) -> dict:

@@ -22,7 +22,7 @@ Requirements (Debian packages): ``espeak-ng`` and ``sox``
 (``apt-get install -y espeak-ng sox``). Only the Python standard library is
 used. Usage, from anywhere::
 
-    python tools/make_voices.py
+    python tools/local/make_voices.py
 
 The script takes no arguments and can be rerun: it deletes and recreates
 ``voix_fr/`` each time. ``sox`` runs in repeatable mode (``-R``), so a rerun
@@ -36,7 +36,7 @@ import tempfile
 from pathlib import Path
 
 # Characters the captcha can use: the generator's own.
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from chalicelib.domain.captchas import ALPHABET
 
 # What espeak-ng is asked to say for each character (French spelling, so the
@@ -70,7 +70,7 @@ VARIANTS = [
     ("fr+f1", 60, 140),  # same language, female variant (no echo)
 ]
 
-OUTPUT_DIR = Path(__file__).resolve().parent.parent / "chalicelib" / "captcha_audio" / "voix_fr"
+OUTPUT_DIR = Path(__file__).resolve().parents[2] / "chalicelib" / "captcha_audio" / "voix_fr"
 
 # sox output format expected by captcha.audio: 8000 Hz, mono, 8-bit unsigned.
 SOX_FORMAT = ["-r", "8000", "-c", "1", "-b", "8", "-e", "unsigned-integer"]

@@ -1,11 +1,11 @@
-"""The operations' part of the deploy template (contract §11), merged by tools/deploy_template.py:
+"""The operations' part of the deploy template (contract §11), merged by tools/deploy/deploy_template.py:
 
 - every function writes Lambda's JSON log format (its log group, kept 365 days, is Chalice's, from
   `log_retention_in_days`; X-Ray from `xray` in .chalice/config.json);
 - the API stage traces with X-Ray and writes JSON access logs (no query string, no body: the route's
   template, never the path, which may hold a draft's id) to a log group kept 365 days;
 - the table cannot be deleted (deletion protection, on top of the stack's Retain policy);
-- the per-client limits of tools/waf_template.py on the CloudFront distribution (`PortalWebAclArn`),
+- the per-client limits of tools/deploy/waf_template.py on the CloudFront distribution (`PortalWebAclArn`),
   and a regional web ACL on the API stage that lets through only what CloudFront sends (a header
   with a generated secret), so that the limits cannot be bypassed by calling API Gateway directly;
 - the alarms of contract §11, all to one SNS topic whose email subscription is `AlarmEmail`, and a

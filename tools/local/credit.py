@@ -8,7 +8,7 @@ a time, deleting what succeeded and making a failed chunk visible again (after M
 deliveries the queue moves it to its dead-letter queue). The report is printed as the last line.
 
 It uses AWS_ENDPOINT_URL when set, like `make run`, else the local stack's emulator on
-127.0.0.1:${MOTO_PORT:-5000}: never real AWS by accident. The local stack (tools/bootstrap.py) has
+127.0.0.1:${MOTO_PORT:-5000}: never real AWS by accident. The local stack (tools/local/bootstrap.py) has
 made the table, the bucket and the queues.
 """
 

@@ -13,7 +13,7 @@ application's code.
 The split function runs once (in-process, through Chalice's test client, as `make credit` does);
 then 8 threads each do what the SQS event source mapping does: receive up to 5 chunks, call the real
 SQS handler (chalicelib.crediting.credit_chunks) with them, delete the applied ones, let the failed
-ones come back. All against one emulator of the local stack's kind (tools/emulator.py), started here.
+ones come back. All against one emulator of the local stack's kind (tools/local/emulator.py), started here.
 
 Then the check: every NIR's rights record (heures_cpf) and every year's record (heures) equal the
 rule's, read back with BatchGetItem; and for 1,000 NIRs, their movements add up to heures_cpf (no
@@ -31,7 +31,7 @@ from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
 from pathlib import Path
 
-from tools.bench_credit import start_emulator
+from tools.bench.bench_credit import start_emulator
 
 LINES, PEOPLE, EMPLOYERS, CONSUMERS = 100_000, 30_000, 8, 8
 YEARS = (2021, 2022, 2023, 2024)
@@ -193,8 +193,8 @@ def main() -> int:
 
         from app import app
         from chalicelib.settings import get_settings
-        from tools import credit
-        from tools.bootstrap import bootstrap
+        from tools.local import credit
+        from tools.local.bootstrap import bootstrap
 
         settings = get_settings()
         bootstrap(settings)

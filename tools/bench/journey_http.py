@@ -5,7 +5,7 @@ change or a forgotten password and its reset, logout.
 
 Each step goes through `send(step, method, path, body, token)`, which the caller provides: the
 benchmark times it with urllib, Locust with its own client. Emails are read from the emulator's
-`/moto-api/emails?to=` (tools/emulator.py). What a person ends with (NIR, email, password, hours) is
+`/moto-api/emails?to=` (tools/local/emulator.py). What a person ends with (NIR, email, password, hours) is
 returned so that the load test can check afterwards that nothing was lost.
 """
 

@@ -157,11 +157,11 @@ def notification_for(store, message: dict, address: str, event: str, configurati
 
 
 def local_settings(environ=None):
-    """The stack's settings (tools/credit.py's environment); only against a loopback emulator."""
+    """The stack's settings (tools/local/credit.py's environment); only against a loopback emulator."""
     import os
 
     from chalicelib.settings import get_settings, points_at_loopback
-    from tools.credit import local_environment
+    from tools.local.credit import local_environment
 
     local_environment(os.environ if environ is None else environ)
     settings = get_settings()

@@ -1,10 +1,10 @@
 """The local mailbox, as Mailpit or Inbucket give other stacks: `make run` serves it beside the portal.
 
-`python -m tools.mailbox --port 8025` lists the emails the local emulator's SES accepted, newest
+`python -m tools.local.mailbox --port 8025` lists the emails the local emulator's SES accepted, newest
 first: recipient, subject, the French body (the HTML part moto keeps, its links clickable: they open
 the portal), and on each a button to simulate its bounce or its complaint, which hands SES's
 notification to the feedback function exactly as `make bounce` / `make complaint` do
-(tools/ses_feedback.py). Standard library only; never shipped; refuses to start unless
+(tools/local/ses_feedback.py). Standard library only; never shipped; refuses to start unless
 AWS_ENDPOINT_URL points at a loopback emulator.
 
 Each email's body is shown in a sandboxed frame (`srcdoc`: no script runs, its links open in the
@@ -18,7 +18,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from tools import ses_feedback
+from tools.local import ses_feedback
 
 EVENTS = {"bounce": "Simuler un rejet définitif", "complaint": "Simuler une plainte"}
 OUTCOMES = {

@@ -1,13 +1,13 @@
 """The CloudFormation fragment that `make package` merges into Chalice's template for a stage.
 
-`python -m tools.deploy_template <stage> <output.json>` writes: the table from chalicelib/table.py,
+`python -m tools.deploy.deploy_template <stage> <output.json>` writes: the table from chalicelib/table.py,
 the sender as a parameter the functions read, API Gateway throttling from the stage's
 `api_gateway_throttling` in .chalice/config.json (a default for the stage, tighter limits for the
 public routes that create, send or guess); the portal: its pages' bucket and the CloudFront
-distribution that serves them with the API on one origin (tools/portal_template.py); and for
+distribution that serves them with the API on one origin (tools/deploy/portal_template.py); and for
 crediting the declarations bucket, the chunk queue, its dead-letter queue, and what Chalice cannot
 say of the two crediting functions (partial batch responses, where failed S3 invocations go); and
-the operations of contract §11 (tools/operations_template.py: JSON logs, tracing, access logs,
+the operations of contract §11 (tools/deploy/operations_template.py: JSON logs, tracing, access logs,
 deletion protection, the WAF's guard, alarms and dashboard; docs/operations.md). A tool: run at
 build time only, never shipped in the Lambda.
 
@@ -21,10 +21,11 @@ from pathlib import Path
 
 from chalicelib import crediting, sealing
 from chalicelib.table import cloudformation_resources
-from tools import operations_template, portal_template, rotate_keys
-from tools.template_parts import private_bucket
+from tools.deploy import operations_template, portal_template
+from tools.deploy.template_parts import private_bucket
+from tools.local import rotate_keys
 
-CONFIG = Path(__file__).resolve().parent.parent / ".chalice" / "config.json"
+CONFIG = Path(__file__).resolve().parents[2] / ".chalice" / "config.json"
 APP_NAME = "mon-compte-formation"
 CHALICE_FUNCTIONS = ("APIHandler", "CleanupExpiredRegistrations", "ApplyEmailFeedback")
 CHALICE_API = "RestAPI"
@@ -219,7 +220,7 @@ def email_feedback_resources(variables: dict) -> dict:
 
 def sealing_keyring_resources(stage: str) -> dict:
     """The keyring of chalicelib/sealing.py, generated once by Secrets Manager in the format the app
-    reads (`{"actuelle": "cle1", "cle1": "<64 letters and digits>"}`; tools/rotate_keys.py rotates it),
+    reads (`{"actuelle": "cle1", "cle1": "<64 letters and digits>"}`; tools/local/rotate_keys.py rotates it),
     and the API's right to read that secret alone. The functions get its ARN, never its value."""
     return {
         SEALING_KEYRING: {
@@ -306,7 +307,7 @@ def function_resources() -> list[str]:
 
 
 def add_operations(fragment: dict, api_name: str, api_stage: str) -> None:
-    """Contract §11 (tools/operations_template.py): JSON logs, alarms, dashboard, protections."""
+    """Contract §11 (tools/deploy/operations_template.py): JSON logs, alarms, dashboard, protections."""
     resources = fragment["Resources"]
     functions = function_resources()
     for function in functions:

@@ -3,11 +3,11 @@
 A file of 10,000 lines over 5,000 NIRs and 8 employers (for each person, a second line: another
 employer the same year, the same employer another year, or another employer another year; lines
 shuffled, so that one person's lines fall in different chunks), credited through both functions as
-`make credit` does (tools/credit.py: in-process, through Chalice's test client), on a moto server of
+`make credit` does (tools/local/credit.py: in-process, through Chalice's test client), on a moto server of
 its own (a process apart, so that the memory measured is the functions'). Then the same file again
 (every line unchanged).
 
-The emulator is the local stack's (tools/emulator.py), whose transactions back up only the items
+The emulator is the local stack's (tools/local/emulator.py), whose transactions back up only the items
 they touch: moto's own copies the whole table before each, which would measure moto, not the functions.
 
 Prints, for each run: lines per second, the functions' own CPU time per line, DynamoDB requests per
@@ -27,7 +27,7 @@ from collections import Counter
 from pathlib import Path
 
 LINES, PEOPLE, EMPLOYERS = 10_000, 5_000, 8
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def synthetic_file(path: Path, seed: int = 2026) -> None:
@@ -57,12 +57,12 @@ def synthetic_file(path: Path, seed: int = 2026) -> None:
 
 
 def start_emulator() -> tuple[subprocess.Popen, str]:
-    from tools.local_stack import free_port, http_status
+    from tools.local.local_stack import free_port, http_status
 
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     moto = subprocess.Popen(
-        [sys.executable, "-m", "tools.emulator", "-H", "127.0.0.1", "-p", str(port)],
+        [sys.executable, "-m", "tools.local.emulator", "-H", "127.0.0.1", "-p", str(port)],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -89,7 +89,7 @@ def count_requests():
 
 
 def run(client, name: str, path: Path, counts: Counter) -> dict:
-    from tools import credit
+    from tools.local import credit
 
     counts.clear()
     started, cpu_started = time.perf_counter(), time.process_time()
@@ -110,7 +110,7 @@ def run(client, name: str, path: Path, counts: Counter) -> dict:
 def heap_peaks(client, path: Path) -> tuple[float, float]:
     """The Python heap's peak while splitting the whole file, and while applying one chunk."""
     from chalicelib.settings import get_settings
-    from tools import credit
+    from tools.local import credit
 
     settings = get_settings()
     with path.open("rb") as content:
@@ -149,7 +149,7 @@ def main() -> int:
 
         from app import app
         from chalicelib.settings import get_settings
-        from tools.bootstrap import bootstrap
+        from tools.local.bootstrap import bootstrap
 
         bootstrap(get_settings())
         with tempfile.TemporaryDirectory() as folder:

@@ -16,7 +16,7 @@ compared pair by pair: a load that comes and goes slows both members of a pair a
 of the per-pair ratios is what the code does, not what the machine was doing. The bounds printed are
 the ones the removed tests asserted; `--check` exits 1 when a figure is outside them.
 
-    python -m tools.bench_timing [--login-pairs 25] [--recovery-pairs 8] [--import-pairs 7]
+    python -m tools.bench.bench_timing [--login-pairs 25] [--recovery-pairs 8] [--import-pairs 7]
                                  [--first-request-runs 7] [--check]
 """
 
@@ -32,7 +32,7 @@ from datetime import timedelta
 from functools import partial
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "Formation2015!"
 WRONG_PASSWORD = "Mauvais123"
 EMAIL = "jean.dupont@example.fr"
@@ -245,7 +245,7 @@ def first_requests_of_a_cold_process() -> dict[str, float]:
     from chalicelib import dependencies, table
     from chalicelib.domain import captchas
     from chalicelib.settings import get_settings
-    from tools.rotate_keys import ensure_keyring
+    from tools.local.rotate_keys import ensure_keyring
 
     with mock_aws(), Client(app, stage_name="local") as client:
         table.ensure_table(boto3.client("dynamodb"), get_settings().table_name)
@@ -281,7 +281,7 @@ def first_requests_figures(runs: int) -> list[str]:
     """Medians (and extremes) over `runs` fresh processes; no bound: a figure to compare before and after."""
     samples: dict[str, list[float]] = {}
     for _ in range(runs):
-        run = subprocess.run([sys.executable, "-m", "tools.bench_timing", "--cold-child"], cwd=ROOT, check=True,
+        run = subprocess.run([sys.executable, "-m", "tools.bench.bench_timing", "--cold-child"], cwd=ROOT, check=True,
                              capture_output=True, text=True)
         for name, seconds in json.loads(run.stdout.strip().splitlines()[-1]).items():
             samples.setdefault(name, []).append(seconds)

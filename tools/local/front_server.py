@@ -1,6 +1,6 @@
 """The portal's local edge, as CloudFront is in production: one origin for the pages and the API.
 
-`python -m tools.front_server --port 8000 --api http://127.0.0.1:54321` serves web/public/ with the
+`python -m tools.local.front_server --port 8000 --api http://127.0.0.1:54321` serves web/public/ with the
 security headers of tools/portal.py, answers every page path with index.html, and forwards every
 request whose path belongs to the API (tools/portal.is_api_path) to `chalice local`: method, path,
 query, headers and body go as they came (Host excepted, as CloudFront's AllViewerExceptHostHeader
@@ -37,7 +37,7 @@ STATIC_METHODS = ("GET", "HEAD")
 
 
 def _problem(status: int, code: str, detail: str) -> bytes:
-    """As API Gateway's own refusals are shaped in production (tools/deploy_template.py)."""
+    """As API Gateway's own refusals are shaped in production (tools/deploy/deploy_template.py)."""
     from chalicelib.api.problems import TITLES
 
     document = {"status": status, "title": TITLES.get(status, "Erreur"), "detail": detail, "code": code}

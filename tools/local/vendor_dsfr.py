@@ -2,7 +2,7 @@
 where `npm ci` put the pinned @gouvfr/dsfr, into web/public/vendor/dsfr/ (git-ignored), so that the
 pages serve it from their own origin (the Content-Security-Policy allows no other).
 
-`python -m tools.vendor_dsfr` (run by `make install`): the entry files below, every file their CSS
+`python -m tools.local.vendor_dsfr` (run by `make install`): the entry files below, every file their CSS
 references with url() (fonts, icons), and the licence. Nothing else of the package's 90 MB.
 """
 

@@ -2,7 +2,7 @@
 
 Chalice refuses it ("CloudFormation does not support modifying the event notifications of existing
 buckets": its S3 events assume a bucket made elsewhere). Ours is made by the stack itself
-(tools/deploy_template.py, `DeclarationsBucket`), which is exactly what SAM's S3 event source needs:
+(tools/deploy/deploy_template.py, `DeclarationsBucket`), which is exactly what SAM's S3 event source needs:
 "This bucket must exist in the same template". So the S3 subscription becomes a SAM `S3` event on
 the function, whose `Bucket` is a `Ref` to that resource; SAM then writes the bucket's notification
 configuration and the permission that lets S3 invoke the function.
@@ -11,7 +11,7 @@ The decorators of app.py read the bucket and queue names at import (chalicelib/c
 are set here from the stage's `environment_variables` before Chalice imports the app, so that the
 template, the decorators and the functions' environment name the same resources.
 
-`python -m tools.chalice_package <stage> <template to merge> <output folder>`. A tool: build time only.
+`python -m tools.deploy.chalice_package <stage> <template to merge> <output folder>`. A tool: build time only.
 """
 
 import json
@@ -19,7 +19,7 @@ import os
 import sys
 from pathlib import Path
 
-CONFIG = Path(__file__).resolve().parent.parent / ".chalice" / "config.json"
+CONFIG = Path(__file__).resolve().parents[2] / ".chalice" / "config.json"
 BUCKET_RESOURCE = "DeclarationsBucket"
 
 

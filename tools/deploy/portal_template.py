@@ -1,15 +1,15 @@
 """The portal's part of the deploy template: the pages in a private S3 bucket behind CloudFront, and
 the API's paths routed by the same distribution to API Gateway, so that pages and API share one
-origin in production as they do locally (tools/front_server.py). Which paths are the API's, which are
+origin in production as they do locally (tools/local/front_server.py). Which paths are the API's, which are
 pages, and the pages' security headers all come from tools/portal.py, shared with the local front.
 
-Merged by tools/deploy_template.py into Chalice's SAM template (`make package`).
+Merged by tools/deploy/deploy_template.py into Chalice's SAM template (`make package`).
 """
 
 from urllib.parse import urlsplit
 
 from tools import portal
-from tools.template_parts import private_bucket
+from tools.deploy.template_parts import private_bucket
 
 # AWS managed policies (their ids are fixed and documented by CloudFront).
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"  # the pages: cached, compressed

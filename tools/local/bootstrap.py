@@ -1,9 +1,9 @@
 """Set up an AWS account (real or emulated) for the app: the table, with TTL on, a verified sender,
-the sealing keyring (tools/rotate_keys.py), and for crediting the declarations bucket and the chunk
+the sealing keyring (tools/local/rotate_keys.py), and for crediting the declarations bucket and the chunk
 queue with its dead-letter queue.
 
 Every step is idempotent: running this again changes nothing. `make run` calls it on the local
-emulator; run it by hand with `python -m tools.bootstrap` (settings come from the environment).
+emulator; run it by hand with `python -m tools.local.bootstrap` (settings come from the environment).
 """
 
 import contextlib
@@ -13,7 +13,7 @@ import sys
 from chalicelib import crediting, table
 from chalicelib.dependencies import aws_client
 from chalicelib.settings import ConfigurationError, Settings, get_settings
-from tools.rotate_keys import ensure_keyring
+from tools.local.rotate_keys import ensure_keyring
 
 
 def bootstrap(settings: Settings) -> None:
@@ -31,7 +31,7 @@ def bootstrap(settings: Settings) -> None:
 def ensure_email_feedback(ses, sns, settings: Settings) -> None:
     """The configuration set every email names and the topic its Bounce and Complaint events go to,
     with that event destination (contract §10). On the local emulator nothing publishes to the
-    topic: `make bounce` / `make complaint` hand the notification to the function (tools/ses_feedback.py)."""
+    topic: `make bounce` / `make complaint` hand the notification to the function (tools/local/ses_feedback.py)."""
     topic_arn = sns.create_topic(Name=settings.email_feedback_topic)["TopicArn"]  # idempotent
     with contextlib.suppress(ses.exceptions.ConfigurationSetAlreadyExistsException):
         ses.create_configuration_set(ConfigurationSet={"Name": settings.ses_configuration_set})

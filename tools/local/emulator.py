@@ -1,6 +1,6 @@
 """The one AWS emulator of everything local: moto 5.2, patched where it does not hold as data grows or
 under concurrent requests. `make run`, the system tests, `make credit`, the benchmarks and the in-process
-`aws` fixture of the tests all run it (`install()`, or `python -m tools.emulator -H host -p port` for
+`aws` fixture of the tests all run it (`install()`, or `python -m tools.local.emulator -H host -p port` for
 moto's server).
 
 What moto does, and what this module changes (each patch is one function below):

@@ -3,12 +3,12 @@ be deployed in us-east-1 (where CloudFront's web ACLs live), whose ARN the main 
 distribution takes as its `PortalWebAclArn` parameter. `make package` writes it to build/waf.json.
 
 Why CloudFront's scope rather than a regional web ACL on the API stage: the portal's CloudFront
-distribution is the edge (tools/portal_template.py), so behind it API Gateway sees CloudFront's
+distribution is the edge (tools/deploy/portal_template.py), so behind it API Gateway sees CloudFront's
 addresses, and the client's address is only in X-Forwarded-For, whose first entry (the one WAF's
 ForwardedIPConfig reads) is whatever the client wrote: a forged, new address per request would
 give each request a fresh budget. A CLOUDFRONT-scope rule counts the address that opened the
 connection to the edge, which cannot be forged. (That the API is reached only through CloudFront
-is the main stack's regional web ACL's job: tools/operations_template.py.)
+is the main stack's regional web ACL's job: tools/deploy/operations_template.py.)
 
 Each rule counts, per client address over 5 minutes, the requests of the routes of contract §11 that
 create, send or guess; its limit is what a person legitimately needs there, times the people who
@@ -16,7 +16,7 @@ may share one address (a company's or an administration's NAT, a France Services
 adviser registers people one after the other, a mobile operator's carrier-grade NAT): see
 docs/operations.md. Past it, that address gets a 429 problem document for the rest of the window.
 
-`python -m tools.waf_template <stage> <output.json>`. A tool: build time only.
+`python -m tools.deploy.waf_template <stage> <output.json>`. A tool: build time only.
 """
 
 import json
