@@ -219,3 +219,23 @@ def test_a_condition_read_again_is_judged_with_its_own_values():
         return True
 
     assert [put_if_v_is(value) for value in ("1", "1", "2", "5", "3")] == [True, False, True, False, True]
+
+
+# The moto it was written for
+
+
+def test_the_emulator_is_written_for_the_moto_requirements_dev_pins():
+    from tools.local import emulator
+    from tools.local.local_stack import ROOT
+
+    pins = (ROOT / "requirements-dev.txt").read_text().splitlines()
+    (pin,) = [line.split("==")[1].split()[0] for line in pins if line.startswith("moto[")]
+    assert emulator.MOTO_VERSION == pin
+
+
+def test_the_emulator_refuses_another_moto_and_says_to_recheck_its_patches():
+    from tools.local import emulator
+
+    emulator._check_moto_version(emulator.MOTO_VERSION)
+    with pytest.raises(ImportError, match=r"moto 5\.3\.0 is installed: re-check each patch"):
+        emulator._check_moto_version("5.3.0")
