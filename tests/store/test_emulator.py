@@ -230,7 +230,7 @@ def test_the_emulator_is_written_for_the_moto_requirements_dev_pins():
 
     pins = (ROOT / "requirements-dev.txt").read_text().splitlines()
     (pin,) = [line.split("==")[1].split()[0] for line in pins if line.startswith("moto[")]
-    assert emulator.MOTO_VERSION == pin
+    assert pin == emulator.MOTO_VERSION
 
 
 def test_the_emulator_refuses_another_moto_and_says_to_recheck_its_patches():
