@@ -18,6 +18,7 @@ are more `pk`/`sk` items of the same table, outside the expiry index.
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from chalicelib import crediting, sealing
 from chalicelib.table import cloudformation_resources
@@ -42,7 +43,7 @@ FEEDBACK_FUNCTION = "ApplyEmailFeedback"
 NONCURRENT_VERSION_DAYS = 30
 
 
-def method_settings(throttling: dict) -> list[dict]:
+def method_settings(throttling: dict[str, Any]) -> list[dict[str, Any]]:
     """API Gateway's MethodSettings: the stage default on "/*", then each listed route."""
     default = throttling["default"]
     settings = [_throttle("/*", "*", default)]
@@ -52,7 +53,7 @@ def method_settings(throttling: dict) -> list[dict]:
     return settings
 
 
-def _throttle(resource_path: str, method: str, limits: dict) -> dict:
+def _throttle(resource_path: str, method: str, limits: dict[str, Any]) -> dict[str, Any]:
     return {
         "ResourcePath": resource_path,
         "HttpMethod": method,
@@ -84,7 +85,7 @@ GATEWAY_PROBLEMS = {
 }
 
 
-def gateway_responses() -> dict:
+def gateway_responses() -> dict[str, Any]:
     from chalicelib.api.problems import PROBLEM_TYPE, TITLES
 
     return {
@@ -101,7 +102,7 @@ def gateway_responses() -> dict:
     }
 
 
-def crediting_resources(variables: dict) -> dict:
+def crediting_resources(variables: dict[str, Any]) -> dict[str, Any]:
     """The bucket (private, encrypted, versioned, TLS only), the queue and its dead-letter queue, and
     the crediting functions' additions: failed chunks reported one by one (partial batch response),
     failed S3 invocations kept in the dead-letter queue after Lambda's own two retries."""
@@ -170,7 +171,7 @@ def crediting_resources(variables: dict) -> dict:
     }
 
 
-def email_feedback_resources(variables: dict) -> dict:
+def email_feedback_resources(variables: dict[str, Any]) -> dict[str, Any]:
     """SES's delivery feedback (contract §10): the configuration set every email is sent with, its
     event destination (Bounce and Complaint events) to the topic, the topic and the policy that lets
     SES publish to it from this account only. Chalice writes the function's subscription to the
@@ -218,7 +219,7 @@ def email_feedback_resources(variables: dict) -> dict:
     }
 
 
-def sealing_keyring_resources(stage: str) -> dict:
+def sealing_keyring_resources(stage: str) -> dict[str, Any]:
     """The keyring of chalicelib/sealing.py, generated once by Secrets Manager in the format the app
     reads (`{"actuelle": "cle1", "cle1": "<64 letters and digits>"}`; tools/local/rotate_keys.py rotates it),
     and the API's right to read that secret alone. The functions get its ARN, never its value."""
@@ -256,7 +257,7 @@ def sealing_keyring_resources(stage: str) -> dict:
     }
 
 
-def fragment_for_stage(stage: str) -> dict:
+def fragment_for_stage(stage: str) -> dict[str, Any]:
     settings = json.loads(CONFIG.read_text())["stages"][stage]
     variables = settings["environment_variables"]
     fragment = cloudformation_resources(variables["TABLE_NAME"], variables["SENDER_EMAIL"])
@@ -271,7 +272,7 @@ def fragment_for_stage(stage: str) -> dict:
     fragment["Resources"]["APIHandler"]["DependsOn"] = [SEALING_KEYRING_READER]
     # REGIONAL: the portal's CloudFront distribution is the API's edge; an EDGE API would put a
     # second, hidden distribution behind it.
-    api = {"GatewayResponses": gateway_responses(), "EndpointConfiguration": "REGIONAL"}
+    api: dict[str, Any] = {"GatewayResponses": gateway_responses(), "EndpointConfiguration": "REGIONAL"}
     if "api_gateway_throttling" in settings:
         api["MethodSettings"] = method_settings(settings["api_gateway_throttling"])
     api_name = f"{APP_NAME}-{stage}"
@@ -306,7 +307,7 @@ def function_resources() -> list[str]:
     return ["APIHandler"] + [to_cfn_resource_name(name) for name in app.handler_map if name not in views]
 
 
-def add_operations(fragment: dict, api_name: str, api_stage: str) -> None:
+def add_operations(fragment: dict[str, Any], api_name: str, api_stage: str) -> None:
     """Contract §11 (tools/deploy/operations_template.py): JSON logs, alarms, dashboard, protections."""
     resources = fragment["Resources"]
     functions = function_resources()

@@ -6,6 +6,7 @@ pages, and the pages' security headers all come from tools/portal.py, shared wit
 Merged by tools/deploy/deploy_template.py into Chalice's SAM template (`make package`).
 """
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from tools import portal
@@ -28,7 +29,7 @@ API_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"]
 _FRAME_OPTIONS = {"DENY", "SAMEORIGIN"}
 
 
-def security_headers_config() -> dict:
+def security_headers_config() -> dict[str, Any]:
     headers = dict(portal.SECURITY_HEADERS)
     config = {
         "ContentSecurityPolicy": {"ContentSecurityPolicy": headers.pop("Content-Security-Policy"), "Override": True},
@@ -48,7 +49,7 @@ def security_headers_config() -> dict:
     return {"SecurityHeadersConfig": config, "CustomHeadersConfig": {"Items": custom}}
 
 
-def api_cache_behaviors(prefixes: tuple[str, ...] | None = None) -> list[dict]:
+def api_cache_behaviors(prefixes: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
     """One behaviour per API path pattern: to API Gateway, every method, nothing cached, every
     header but Host forwarded (the Authorization bearer token included), HTTPS only."""
     return [
@@ -66,7 +67,7 @@ def api_cache_behaviors(prefixes: tuple[str, ...] | None = None) -> list[dict]:
     ]
 
 
-def resources(stage_settings: dict, api_resource: str) -> dict:
+def resources(stage_settings: dict[str, Any], api_resource: str) -> dict[str, Any]:
     """Parameters, conditions, resources and outputs of the portal for a stage of .chalice/config.json."""
     public_host = urlsplit(stage_settings["environment_variables"]["PUBLIC_BASE_URL"]).hostname
     api_stage = stage_settings["api_gateway_stage"]

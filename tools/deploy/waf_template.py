@@ -23,6 +23,7 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 WINDOW_SECONDS = 300
 RETRY_AFTER_SECONDS = 60
@@ -93,7 +94,7 @@ RATE_RULES = (
 )
 
 
-def _matches(field: dict, pattern: str) -> dict:
+def _matches(field: dict[str, Any], pattern: str) -> dict[str, Any]:
     return {
         "RegexMatchStatement": {
             "FieldToMatch": field,
@@ -103,7 +104,7 @@ def _matches(field: dict, pattern: str) -> dict:
     }
 
 
-def rate_rule(rule: RateRule, priority: int) -> dict:
+def rate_rule(rule: RateRule, priority: int) -> dict[str, Any]:
     return {
         "Name": rule.name,
         "Priority": priority,
@@ -136,11 +137,11 @@ def rate_rule(rule: RateRule, priority: int) -> dict:
     }
 
 
-def _visibility(metric: str) -> dict:
+def _visibility(metric: str) -> dict[str, Any]:
     return {"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True, "MetricName": metric}
 
 
-def template(stage: str) -> dict:
+def template(stage: str) -> dict[str, Any]:
     return {
         "AWSTemplateFormatVersion": "2010-09-09",
         "Description": f"Mon Compte Formation ({stage}) : limites par client devant CloudFront (us-east-1)",
