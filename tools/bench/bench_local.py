@@ -19,7 +19,7 @@ import time
 from collections import defaultdict
 
 from tools.bench.journey_http import Mailbox, Person, nir_of, urllib_send, whole_journey
-from tools.local.local_stack import LocalStack, free_ports
+from tools.local.local_stack import LocalStack, clean_environment, free_ports
 
 CAPTCHA = "AE23HJ"
 ITEMS_A_PERSON = 11
@@ -118,8 +118,6 @@ def report(results: dict[int, dict[str, list[float]]]) -> None:
 
 
 def start_stack() -> LocalStack:
-    from tests.helpers.http import clean_environment
-
     api_port, moto_port = free_ports(2)
     stack = LocalStack(
         api_port, moto_port, {"CAPTCHA_FIXED_ANSWER": CAPTCHA}, environ=clean_environment(),

@@ -9,6 +9,7 @@ emulator; run it by hand with `python -m tools.local.bootstrap` (settings come f
 import contextlib
 import json
 import sys
+from typing import Any
 
 from chalicelib import crediting, table
 from chalicelib.dependencies import aws_client
@@ -28,7 +29,7 @@ def bootstrap(settings: Settings) -> None:
     ensure_credit_queues(aws_client("sqs", settings), settings.credit_queue)
 
 
-def ensure_email_feedback(ses, sns, settings: Settings) -> None:
+def ensure_email_feedback(ses: Any, sns: Any, settings: Settings) -> None:
     """The configuration set every email names and the topic its Bounce and Complaint events go to,
     with that event destination (contract §10). On the local emulator nothing publishes to the
     topic: `make bounce` / `make complaint` hand the notification to the function (tools/local/ses_feedback.py)."""
@@ -47,9 +48,9 @@ def ensure_email_feedback(ses, sns, settings: Settings) -> None:
         )
 
 
-def ensure_declarations_bucket(s3, name: str, region: str) -> None:
+def ensure_declarations_bucket(s3: Any, name: str, region: str) -> None:
     """Private, encrypted and versioned, as the deploy template makes it."""
-    arguments = {"Bucket": name}
+    arguments: dict[str, Any] = {"Bucket": name}
     if region != "us-east-1":  # the one region that refuses its own name as a location
         arguments["CreateBucketConfiguration"] = {"LocationConstraint": region}
     with contextlib.suppress(s3.exceptions.BucketAlreadyOwnedByYou):
@@ -72,7 +73,7 @@ def ensure_declarations_bucket(s3, name: str, region: str) -> None:
     s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
 
 
-def ensure_credit_queues(sqs, name: str) -> str:
+def ensure_credit_queues(sqs: Any, name: str) -> str:
     """The chunk queue and its dead-letter queue, as the deploy template makes them; returns the
     queue's URL. CreateQueue with the same attributes is idempotent."""
     dead_letters = sqs.create_queue(
@@ -83,13 +84,14 @@ def ensure_credit_queues(sqs, name: str) -> str:
         "QueueArn"
     ]
     redrive = {"deadLetterTargetArn": dead_letters_arn, "maxReceiveCount": str(crediting.MAX_RECEIVES)}
-    return sqs.create_queue(
+    queue_url: str = sqs.create_queue(
         QueueName=name,
         Attributes={
             "VisibilityTimeout": str(crediting.QUEUE_VISIBILITY_SECONDS),
             "RedrivePolicy": json.dumps(redrive),
         },
     )["QueueUrl"]
+    return queue_url
 
 
 def main() -> None:

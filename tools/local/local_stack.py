@@ -22,9 +22,12 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from pathlib import Path
+from types import FrameType, TracebackType
+from typing import Any
 
-from chalicelib.settings import points_at_loopback
+from chalicelib.settings import ENVIRONMENT_NAMES, points_at_loopback
 from tools.portal import PAGES_ROOT
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,11 +66,23 @@ def port_in_use(port: int) -> bool:
         return False
 
 
+def clean_environment(**extra: str) -> dict[str, str]:
+    """This process's environment without the application's settings nor any AWS configuration,
+    so that a developer's shell (a real endpoint, a profile...) cannot leak into the stack."""
+    kept = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ENVIRONMENT_NAMES and not name.startswith("AWS_") and name not in ("PORT", "MOTO_PORT")
+    }
+    return {**kept, **extra}
+
+
 def http_status(url: str, timeout: float = 1.0) -> int | None:
     """The HTTP status `url` answers with, or None when nothing answers."""
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:
-            return response.status
+            status: int = response.status
+            return status
     except urllib.error.HTTPError as error:
         return error.code
     except (urllib.error.URLError, OSError):
@@ -87,9 +102,9 @@ class LocalStack:
         self,
         api_port: int = 8000,
         moto_port: int = 5000,
-        extra_env: dict | None = None,
+        extra_env: Mapping[str, str] | None = None,
         *,
-        environ: dict | None = None,
+        environ: Mapping[str, str] | None = None,
         capture_output: bool = False,
         autoreload: bool = True,
         timeout: float = 30.0,
@@ -103,7 +118,7 @@ class LocalStack:
         self.starts_emulator = not self.env.get("AWS_ENDPOINT_URL")
         # Kept open for the stack's life (the children write to it), closed by close().
         self._log = tempfile.TemporaryFile(prefix="local-stack-") if capture_output else None  # noqa: SIM115
-        self._children: list[subprocess.Popen] = []
+        self._children: list[subprocess.Popen[bytes]] = []
 
     @property
     def api_url(self) -> str:
@@ -123,7 +138,7 @@ class LocalStack:
         """Where moto shows what it holds; the emails SES accepted are under `ses` → `Message`."""
         return f"{self.endpoint_url.rstrip('/')}/moto-api/data.json"
 
-    def sent_emails(self) -> list[dict]:
+    def sent_emails(self) -> list[dict[str, Any]]:
         """The emails the emulator accepted, oldest first (moto's records: source, subject, body...)."""
         with urllib.request.urlopen(self.emails_url, timeout=5) as response:
             messages = json.load(response).get("ses", {}).get("Message", [])
@@ -205,7 +220,7 @@ class LocalStack:
         env.setdefault("AWS_DEFAULT_REGION", env["AWS_REGION"])
         env["PYTHONUNBUFFERED"] = "1"  # so that captured output is complete even when a child is killed
 
-    def _spawn(self, command: list[str], keep: bool = True) -> subprocess.Popen:
+    def _spawn(self, command: list[str], keep: bool = True) -> subprocess.Popen[bytes]:
         # A session of its own per server: the terminal's Ctrl-C reaches only us, and stopping
         # kills the whole group, chalice's reloader child included.
         child = subprocess.Popen(
@@ -221,7 +236,9 @@ class LocalStack:
             self._children.append(child)
         return child
 
-    def _wait_for(self, child, url: str, deadline: float, what: str, expected: int | None = None) -> None:
+    def _wait_for(
+        self, child: subprocess.Popen[bytes], url: str, deadline: float, what: str, expected: int | None = None
+    ) -> None:
         while True:
             if child.poll() is not None:
                 raise LocalStackError(self._failure(f"{what} exited with code {child.returncode}"))
@@ -273,7 +290,9 @@ class LocalStack:
     def __enter__(self) -> "LocalStack":
         return self.start()
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
         self.close()
 
     def banner(self) -> str:
@@ -292,13 +311,13 @@ class LocalStack:
         return "\n".join(lines)
 
 
-def _signal_group(child: subprocess.Popen, sig: int) -> None:
+def _signal_group(child: subprocess.Popen[bytes], sig: int) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(child.pid, sig)  # started with start_new_session: its pid is its group's id
 
 
 def main() -> int:
-    def terminate(signum, frame):
+    def terminate(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
     # Installed explicitly: a shell that starts us in the background hands SIGINT down ignored.

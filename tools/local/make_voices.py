@@ -90,21 +90,21 @@ SOX_EFFECTS = [
 ]
 
 
-def run(cmd):
+def run(cmd: list[str]) -> None:
     """Run a command, stopping the script with its error output on failure."""
     result = subprocess.run(cmd, capture_output=True, text=True)
     if result.returncode != 0:
         sys.exit(f"command failed: {' '.join(cmd)}\n{result.stderr}")
 
 
-def make_sample(word, voice, pitch, speed, raw_wav, out_wav):
+def make_sample(word: str, voice: str, pitch: int, speed: int, raw_wav: Path, out_wav: Path) -> None:
     """Synthesise ``word`` with espeak-ng and convert it to captcha format."""
     run(["espeak-ng", "-v", voice, "-p", str(pitch), "-s", str(speed),
          "-w", str(raw_wav), word])
     run(["sox", "-R", str(raw_wav), *SOX_FORMAT, str(out_wav), *SOX_EFFECTS])
 
 
-def main():
+def main() -> None:
     for tool in ("espeak-ng", "sox"):
         if shutil.which(tool) is None:
             sys.exit(f"{tool} not found: apt-get install -y espeak-ng sox")

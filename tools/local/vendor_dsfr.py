@@ -54,7 +54,8 @@ def files_to_copy() -> set[Path]:
 
 
 def version() -> str:
-    return json.loads((PACKAGE / "package.json").read_text())["version"]
+    pinned: str = json.loads((PACKAGE / "package.json").read_text())["version"]
+    return pinned
 
 
 def main() -> int:
