@@ -25,6 +25,10 @@ import time
 import tracemalloc
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from chalice.test import Client
 
 LINES, PEOPLE, EMPLOYERS = 10_000, 5_000, 8
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,7 +60,7 @@ def synthetic_file(path: Path, seed: int = 2026) -> None:
     path.write_text("siret;nir;annee;heures_travaillees;duree_reference\n" + "\n".join(lines) + "\n")
 
 
-def start_emulator() -> tuple[subprocess.Popen, str]:
+def start_emulator() -> tuple[subprocess.Popen[bytes], str]:
     from tools.local.local_stack import free_port, http_status
 
     port = free_port()
@@ -77,10 +81,10 @@ def start_emulator() -> tuple[subprocess.Popen, str]:
     return moto, url
 
 
-def count_requests():
+def count_requests() -> Counter[tuple[str, str]]:
     from chalicelib.dependencies import aws_client
 
-    counts = Counter()
+    counts: Counter[tuple[str, str]] = Counter()
     for service in ("dynamodb", "s3", "sqs"):
         aws_client(service).meta.events.register(
             f"before-call.{service}.*", lambda model, service=service, **_: counts.update([(service, model.name)])
@@ -88,13 +92,15 @@ def count_requests():
     return counts
 
 
-def run(client, name: str, path: Path, counts: Counter) -> dict:
+def run(client: "Client", name: str, path: Path, counts: Counter[tuple[str, str]]) -> dict[str, Any]:
     from tools.local import credit
 
     counts.clear()
     started, cpu_started = time.perf_counter(), time.process_time()
     with path.open("rb") as content:
         report = credit.credit(client, name, content)
+    if report is None:
+        raise RuntimeError(f"{name}: a chunk failed for good, no report")
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     dynamodb = {op: n for (service, op), n in counts.items() if service == "dynamodb"}
     others = {f"{service}:{op}": n for (service, op), n in counts.items() if service != "dynamodb"}
@@ -107,7 +113,7 @@ def run(client, name: str, path: Path, counts: Counter) -> dict:
     return report
 
 
-def heap_peaks(client, path: Path) -> tuple[float, float]:
+def heap_peaks(client: "Client", path: Path) -> tuple[float, float]:
     """The Python heap's peak while splitting the whole file, and while applying one chunk."""
     from chalicelib.settings import get_settings
     from tools.local import credit
