@@ -90,8 +90,8 @@ load: $(INSTALLED)
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
 
-# mypy, strict (settings in pyproject.toml): the store's records and the domain's Protocols are
-# checked here, in `make check` and `make test`.
+# mypy, strict (settings in pyproject.toml) over chalicelib/, app.py and tools/: the store's records and
+# the domain's Protocols are checked here, in `make check` and `make test`.
 TYPECHECK := $(VENV)/bin/mypy
 typecheck: $(INSTALLED)
 	$(TYPECHECK)
