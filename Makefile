@@ -12,7 +12,7 @@ LINT_VENV := .venv-lint
 LINT_INSTALLED := $(LINT_VENV)/.installed
 STAGE ?= prod
 # The portal's pages (web/public/) use the DSFR pinned by web/package-lock.json, copied into
-# web/public/vendor/dsfr/ (git-ignored) by tools/vendor_dsfr.py.
+# web/public/vendor/dsfr/ (git-ignored) by tools/local/vendor_dsfr.py.
 NPM_INSTALLED := web/node_modules/.installed
 DSFR := web/public/vendor/dsfr/VERSION
 # The browser tests drive Debian's Chromium through Playwright (whose own browser downloads are not used).
@@ -43,55 +43,55 @@ $(NPM_INSTALLED): web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund
 	touch $@
 
-$(DSFR): $(NPM_INSTALLED) tools/vendor_dsfr.py | $(INSTALLED)
-	$(PY) -m tools.vendor_dsfr
+$(DSFR): $(NPM_INSTALLED) tools/local/vendor_dsfr.py | $(INSTALLED)
+	$(PY) -m tools.local.vendor_dsfr
 
 browser:
 	@test -x $(CHROMIUM) || tools/install-debian-packages chromium
 
 run: $(INSTALLED) $(DSFR)
-	$(PY) -m tools.local_stack
+	$(PY) -m tools.local.local_stack
 
 # Credit a declaration file on the local stack (`make run` in another terminal): the report is the last line.
 credit: $(INSTALLED)
 	@test -n "$(FILE)" || { echo "usage : make credit FILE=<fichier de déclarations>"; exit 2; }
-	@$(PY) -m tools.credit "$(FILE)"
+	@$(PY) -m tools.local.credit "$(FILE)"
 
 # Rotate the sealing keyring of the local stack (`make run` in another terminal): a new current key,
-# the previous one kept (tools/rotate_keys.py, docs/decisions.md).
+# the previous one kept (tools/local/rotate_keys.py, docs/decisions.md).
 rotate-keys: $(INSTALLED)
-	@$(PY) -m tools.rotate_keys
+	@$(PY) -m tools.local.rotate_keys
 
 # SES's feedback on the last email sent to EMAIL on the local stack, handed to the feedback function (§10).
 bounce complaint: $(INSTALLED)
 	@test -n "$(EMAIL)" || { echo "usage : make $@ EMAIL=<adresse>"; exit 2; }
-	@$(PY) -m tools.ses_feedback $@ "$(EMAIL)"
+	@$(PY) -m tools.local.ses_feedback $@ "$(EMAIL)"
 
 # The crediting benchmark (not a test): 10,000 lines over 5,000 NIRs through both functions on moto.
 bench-credit: $(INSTALLED)
-	$(PY) -m tools.bench_credit
+	$(PY) -m tools.bench.bench_credit
 
 # 100,000 lines over 30,000 NIRs, 8 SQS consumers at once, every NIR checked against the rule.
 bench-credit-parallel: $(INSTALLED)
-	$(PY) -m tools.bench_credit_parallel
+	$(PY) -m tools.bench.bench_credit_parallel
 
 # The journey over HTTP on a stack of its own, with 0, 50,000 and 200,000 items in the table.
 bench-local: $(INSTALLED)
-	$(PY) -m tools.bench_local
+	$(PY) -m tools.bench.bench_local
 
 # 50 people for 2 minutes against `make run CAPTCHA_FIXED_ANSWER=AE23HJ` (another terminal), then a
 # check that nothing was lost. LOAD_URL and LOAD_AWS_URL name another stack (docs/local-stack.md).
 LOAD_USERS ?= 50
 LOAD_TIME ?= 2m
 load: $(INSTALLED)
-	$(VENV)/bin/locust -f tools/locustfile.py --headless --users $(LOAD_USERS) --spawn-rate 10 \
+	$(VENV)/bin/locust -f tools/bench/locustfile.py --headless --users $(LOAD_USERS) --spawn-rate 10 \
 		--run-time $(LOAD_TIME) --stop-timeout 120 --only-summary
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
 
-# mypy, strict (settings in pyproject.toml): the store's records and the domain's Protocols are
-# checked here, in `make check` and `make test`.
+# mypy, strict (settings in pyproject.toml) over chalicelib/, app.py and tools/: the store's records and
+# the domain's Protocols are checked here, in `make check` and `make test`.
 TYPECHECK := $(VENV)/bin/mypy
 typecheck: $(INSTALLED)
 	$(TYPECHECK)
@@ -108,17 +108,17 @@ check: lint typecheck $(DSFR)
 
 # Timing figures no test may assert (login, recovery routes, cold start), measured in interleaved runs
 bench: $(INSTALLED)
-	$(PY) -m tools.bench_timing
+	$(PY) -m tools.bench.bench_timing
 
 # The CloudFormation (SAM) template of a stage (table, throttling, portal, crediting, operations): build/sam.json;
 # and the per-client limits' web ACL, a stack of its own in us-east-1: build/waf.json
 package: $(INSTALLED)
 	rm -rf build/package build/sam.json build/waf.json build/deployment.zip build/table-resources.json  # not build/screens
-	$(PY) -m tools.deploy_template $(STAGE) build/table-resources.json
-	$(PY) -m tools.waf_template $(STAGE) build/waf.json  # the per-client limits' stack, deployed in us-east-1
-	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-eu-west-3} $(PY) -m tools.chalice_package $(STAGE) \
+	$(PY) -m tools.deploy.deploy_template $(STAGE) build/table-resources.json
+	$(PY) -m tools.deploy.waf_template $(STAGE) build/waf.json  # the per-client limits' stack, deployed in us-east-1
+	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-eu-west-3} $(PY) -m tools.deploy.chalice_package $(STAGE) \
 		build/table-resources.json build/package
-	$(PY) -m tools.slim_package build/package/deployment.zip
+	$(PY) -m tools.deploy.slim_package build/package/deployment.zip
 	mv build/package/* build/ && rmdir build/package
 
 $(LINT_INSTALLED): requirements-lint.txt

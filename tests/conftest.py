@@ -23,7 +23,7 @@ from tests.helpers import table as table_reads
 from tests.helpers.api import Api
 from tests.helpers.clock import FixedClock
 from tests.helpers.journey import Journey
-from tools import emulator, rotate_keys
+from tools.local import emulator, rotate_keys
 
 # mock_aws gives every test a new boto3 session, and each session a new loader that reads and
 # parses botocore's JSON models again (a tenth of a second per client). The models are files that
@@ -113,7 +113,7 @@ def pytest_xdist_make_scheduler(config, log):
 @pytest.fixture
 def aws():
     """An emulated AWS account with the project's table, a verified sender and the sealing keyring,
-    on the same patched moto as the local stack's (tools/emulator.py: one request at a time, which
+    on the same patched moto as the local stack's (tools/local/emulator.py: one request at a time, which
     gives race tests DynamoDB's isolation, and transactions that back up only their items)."""
     emulator.install()
     with mock_aws():

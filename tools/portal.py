@@ -1,5 +1,5 @@
-"""What the portal's edge does, in one place for the local front server (tools/front_server.py) and
-the CloudFront distribution (tools/portal_template.py): which paths belong to the API, which are
+"""What the portal's edge does, in one place for the local front server (tools/local/front_server.py) and
+the CloudFront distribution (tools/deploy/portal_template.py): which paths belong to the API, which are
 pages of the single-page portal, and the security headers every page carries.
 
 The API's paths are read from the Chalice app's own route table, so that a new route is forwarded
@@ -7,6 +7,7 @@ to the API, locally and in production, without anyone having to remember to list
 """
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,7 +24,7 @@ def api_prefixes() -> tuple[str, ...]:
     return prefixes_of(app.routes)
 
 
-def prefixes_of(route_paths) -> tuple[str, ...]:
+def prefixes_of(route_paths: Iterable[str]) -> tuple[str, ...]:
     prefixes = set()
     for path in route_paths:
         first = path.strip("/").split("/")[0]
@@ -36,7 +37,7 @@ def prefixes_of(route_paths) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
-def _route_patterns() -> list[tuple[re.Pattern, tuple[str, ...]]]:
+def _route_patterns() -> list[tuple[re.Pattern[str], tuple[str, ...]]]:
     from app import app
 
     return [

@@ -1,5 +1,5 @@
 """§7 of the contract through the two crediting functions of app.py, on the emulated AWS: a file
-deposited in the bucket, the S3-triggered split, the SQS-triggered chunks (tools/credit.py runs them
+deposited in the bucket, the S3-triggered split, the SQS-triggered chunks (tools/local/credit.py runs them
 as S3 and SQS would), then what the holder reads. The rule, corrections and late employers, the
 idempotency cases, races, bad files, the report, and what a line costs."""
 
@@ -24,7 +24,7 @@ from tests.helpers.crediting import (
 )
 from tests.helpers.people import NIR, OTHER_NIR, make_nir
 from tests.helpers.table import rights_id_of
-from tools import credit as runner
+from tools.local import credit as runner
 
 NIR_B, NIR_C, NIR_D = make_nir("1920699123456"), make_nir("2850344123456"), make_nir("1750275321654")
 

@@ -13,7 +13,7 @@ from chalice.test import Client
 from tests.helpers.accounts import link_code
 from tests.helpers.api import bearer
 from tests.helpers.people import EMAIL, NIR, OTHER_PERSON, PASSWORD
-from tools.ses_feedback import FUNCTION, bounce_notification, complaint_notification, mail_object, sns_event
+from tools.local.ses_feedback import FUNCTION, bounce_notification, complaint_notification, mail_object, sns_event
 
 WRONG = "jean.dupnot@example.fr"  # one letter mistyped
 

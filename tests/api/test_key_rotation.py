@@ -13,7 +13,7 @@ from chalicelib.sealing import REREAD_SECONDS, Sealer, parse_keyring
 from chalicelib.settings import get_settings
 from tests.helpers.api import error_fields
 from tests.helpers.people import identity
-from tools import rotate_keys
+from tools.local import rotate_keys
 
 
 class Monotonic:

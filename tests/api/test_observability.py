@@ -209,7 +209,7 @@ def test_on_lambda_the_runtime_s_json_formatter_gets_the_invocation_s_fields_and
     import subprocess
     import sys
 
-    from tools.local_stack import ROOT
+    from tools.local.local_stack import ROOT
 
     code = """
 import json, logging

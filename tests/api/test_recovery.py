@@ -234,7 +234,7 @@ def answer_in_simulated_time(api, simulated_time, waits, route, body) -> tuple[f
 @pytest.mark.parametrize("route", ["/mots-de-passe/oubli", "/activations/renvoi"])
 def test_recovery_answers_take_the_same_time_whoever_asks(journey, api, waits, simulated_time, route):
     """Every answer is held until the same floor: the extra work of a matching account cannot be timed.
-    (tools/bench_timing.py measures the real durations.)"""
+    (tools/bench/bench_timing.py measures the real durations.)"""
     journey.register() if route == "/activations/renvoi" else journey.active_account()
     took, work, waited = {}, {}, {}
     for who, nir in {"matching": NIR, "unknown": OTHER_NIR}.items():

@@ -237,7 +237,7 @@ def argon2_parameters(hash: str) -> str:
 @pytest.mark.production_argon2
 class TestEveryFailedLoginCostsTheSame:
     """What makes an unknown NIR take as long as a wrong password: the same requests and one argon2id
-    verification each, at the same cost (tools/bench_timing.py measures the durations)."""
+    verification each, at the same cost (tools/bench/bench_timing.py measures the durations)."""
 
     @pytest.mark.parametrize("nir", [NIR, OTHER_NIR, "123"], ids=["wrong-password", "unknown-nir", "malformed-nir"])
     def test_one_argon2id_verification_at_the_cost_of_a_real_hash(self, active, journey, verifications, nir):

@@ -20,7 +20,7 @@ def expired_registrations(store, clock, count: int) -> list[str]:
 
 
 def test_two_runs_at_once_remove_each_registration_once(store, clock):
-    """Real threads on the domain; the emulator serves one request at a time (tools/emulator.py),
+    """Real threads on the domain; the emulator serves one request at a time (tools/local/emulator.py),
     so that its transactions are atomic the way DynamoDB's are."""
     expired_registrations(store, clock, 6)
     reports = race(lambda: cleanup.clean_up(store, clock), lambda: cleanup.clean_up(store, clock))

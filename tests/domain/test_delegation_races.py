@@ -1,5 +1,5 @@
 """Races on délégations and on the email change, at the domain level with real threads on the
-emulator, which serves one request at a time (tools/emulator.py): the conditional writes decide, and
+emulator, which serves one request at a time (tools/local/emulator.py): the conditional writes decide, and
 exactly one of the contenders wins."""
 
 import threading

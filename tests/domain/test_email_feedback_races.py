@@ -1,6 +1,6 @@
 """A bounce racing the person's own activation (contract §10): the account ends either active, whole,
 or released, whole (account, NIR and email reservations, activation token, history), never half of
-each. Real threads on the domain; moto serialised to one request at a time (tools/emulator.py), so
+each. Real threads on the domain; moto serialised to one request at a time (tools/local/emulator.py), so
 that its transactions are atomic the way DynamoDB's are."""
 
 import pytest

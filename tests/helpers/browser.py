@@ -20,7 +20,7 @@ from playwright.sync_api import Page, expect
 
 from tests.helpers.http import CAPTCHA, local_stack
 from tests.helpers.people import PASSWORD, make_nir
-from tools.local_stack import ROOT, LocalStack
+from tools.local.local_stack import ROOT, LocalStack
 
 SCREENS = ROOT / "build" / "screens"
 AXE_REPORTS = ROOT / "build" / "axe"
@@ -50,7 +50,9 @@ def chromium_path() -> str:
 
 def require_the_dsfr() -> None:
     if not (ROOT / "web" / "public" / "vendor" / "dsfr" / "VERSION").exists():
-        raise RuntimeError("The DSFR is not in web/public/vendor/: run `make install` (npm ci, tools.vendor_dsfr).")
+        raise RuntimeError(
+            "The DSFR is not in web/public/vendor/: run `make install` (npm ci, tools.local.vendor_dsfr)."
+        )
 
 
 @contextmanager

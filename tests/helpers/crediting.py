@@ -1,5 +1,5 @@
 """Helpers for the crediting tests: valid employers, declaration files, and a file credited through
-the two functions of app.py on the emulated AWS, as `make credit` does (tools/credit.py)."""
+the two functions of app.py on the emulated AWS, as `make credit` does (tools/local/credit.py)."""
 
 from stdnum import luhn
 
@@ -31,7 +31,7 @@ def ensure_crediting_resources() -> None:
     """The bucket and the queues on the emulator, as the local stack's bootstrap makes them."""
     from chalicelib.dependencies import aws_client
     from chalicelib.settings import get_settings
-    from tools import bootstrap
+    from tools.local import bootstrap
 
     settings = get_settings()
     bootstrap.ensure_declarations_bucket(aws_client("s3"), settings.declarations_bucket, settings.aws_region)
@@ -41,7 +41,7 @@ def ensure_crediting_resources() -> None:
 def credit(client, name: str, content: bytes) -> dict | None:
     """Deposit `content` as `declarations/<name>` and run both functions on it, as S3 and SQS
     would; returns the file's report."""
-    from tools.credit import credit as run
+    from tools.local.credit import credit as run
 
     ensure_crediting_resources()
     return run(client, name, content)

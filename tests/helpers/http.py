@@ -3,7 +3,6 @@
 the standard library, and the emails the emulator accepted."""
 
 import json
-import os
 import re
 import subprocess
 import urllib.error
@@ -11,9 +10,8 @@ import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from chalicelib.settings import ENVIRONMENT_NAMES
 from tests.helpers.people import PASSWORD, identity
-from tools.local_stack import ROOT, LocalStack, free_ports
+from tools.local.local_stack import ROOT, LocalStack, clean_environment, free_ports
 
 CAPTCHA = "AE23HJ"  # CAPTCHA_FIXED_ANSWER: characters of the captcha's own alphabet, so the audio speaks it
 # The end-to-end modules that share one stack (tests/system/conftest.py) and so one test process
@@ -31,22 +29,11 @@ SHARED_STACK_MODULES = frozenset(
 PROBLEM_TYPE = "application/problem+json"
 
 
-def clean_environment(**extra) -> dict:
-    """This process's environment without the application's settings nor any AWS configuration,
-    so that a developer's shell (a real endpoint, a profile...) cannot leak into the stack."""
-    kept = {
-        name: value
-        for name, value in os.environ.items()
-        if name not in ENVIRONMENT_NAMES and not name.startswith("AWS_") and name not in ("PORT", "MOTO_PORT")
-    }
-    return {**kept, **extra}
-
-
 @contextmanager
 def local_stack(*, mailbox: bool = False, **settings):
     """A stack of its own on free ports, its output captured (shown with a failure), the captcha's
     answer fixed; `settings` are the application's (SESSION_IDLE_SECONDS...); with `mailbox`, the
-    local mailbox too (tools/mailbox.py)."""
+    local mailbox too (tools/local/mailbox.py)."""
     api_port, moto_port, mailbox_port = free_ports(3)
     stack = LocalStack(
         api_port=api_port,

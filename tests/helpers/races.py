@@ -1,7 +1,7 @@
 """Races at the domain level, with real threads: every attempt starts at the same moment.
 
 moto applies a transaction item by item without a lock, so on its own it is not atomic between
-threads the way DynamoDB is; the emulator of every test (tools/emulator.py, installed by the `aws`
+threads the way DynamoDB is; the emulator of every test (tools/local/emulator.py, installed by the `aws`
 fixture) gives it DynamoDB's isolation by serving one request at a time. What a race test checks is
 then our conditions, not moto's thread safety.
 """

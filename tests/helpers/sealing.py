@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from chalicelib.sealing import Sealer
-from tools import rotate_keys
+from tools.local import rotate_keys
 
 
 @dataclass

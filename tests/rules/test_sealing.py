@@ -9,7 +9,7 @@ import pytest
 from chalicelib import sealing
 from chalicelib.sealing import MAX_PAYLOAD_BYTES, MAX_SEALED_LENGTH, REREAD_SECONDS, KeyringError, Purpose
 from tests.helpers.sealing import Keyrings, sealer
-from tools import rotate_keys
+from tools.local import rotate_keys
 
 EXPIRES = datetime(2026, 12, 1, 10, tzinfo=UTC)
 

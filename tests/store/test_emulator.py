@@ -1,4 +1,4 @@
-"""The emulator under every test and the local stack (tools/emulator.py), in process: a transaction
+"""The emulator under every test and the local stack (tools/local/emulator.py), in process: a transaction
 backs up only the items it touches, and a cancelled one puts back exactly those.
 
 Costs are counted, not timed: every DynamoDB item moto holds or copies is an instance of its `Item`,
@@ -169,7 +169,7 @@ def test_a_transaction_naming_an_item_twice_is_refused_and_changes_nothing():
 
 
 def test_the_emails_of_one_recipient_are_answered_without_the_others():
-    from tools import emulator
+    from tools.local import emulator
 
     ses, sender = boto3.client("ses"), get_settings().sender_email
     for recipient, subject in (("a@example.fr", "un"), ("b@example.fr", "deux"), ("A@example.fr", "trois")):
@@ -219,3 +219,23 @@ def test_a_condition_read_again_is_judged_with_its_own_values():
         return True
 
     assert [put_if_v_is(value) for value in ("1", "1", "2", "5", "3")] == [True, False, True, False, True]
+
+
+# The moto it was written for
+
+
+def test_the_emulator_is_written_for_the_moto_requirements_dev_pins():
+    from tools.local import emulator
+    from tools.local.local_stack import ROOT
+
+    pins = (ROOT / "requirements-dev.txt").read_text().splitlines()
+    (pin,) = [line.split("==")[1].split()[0] for line in pins if line.startswith("moto[")]
+    assert pin == emulator.MOTO_VERSION
+
+
+def test_the_emulator_refuses_another_moto_and_says_to_recheck_its_patches():
+    from tools.local import emulator
+
+    emulator._check_moto_version(emulator.MOTO_VERSION)
+    with pytest.raises(ImportError, match=r"moto 5\.3\.0 is installed: re-check each patch"):
+        emulator._check_moto_version("5.3.0")

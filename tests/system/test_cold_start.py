@@ -5,7 +5,7 @@ What the import costs next to a bare Chalice app is a figure, not a test: `make 
 import subprocess
 import sys
 
-from tools.local_stack import ROOT
+from tools.local.local_stack import ROOT
 
 HEAVY = ["PIL", "captcha", "phonenumbers", "argon2", "email_validator", "stdnum", "cryptography"]
 

@@ -11,7 +11,7 @@ import pytest
 
 from chalicelib import crediting
 from chalicelib.domain.crediting import CreditStore
-from tools import chalice_package, deploy_template
+from tools.deploy import chalice_package, deploy_template
 
 ROOT = Path(__file__).resolve().parents[2]
 STORE = ROOT / "chalicelib" / "store"

@@ -1,4 +1,4 @@
-"""The emulator's server (`python -m tools.emulator`, what `make run` starts) under concurrent requests
+"""The emulator's server (`python -m tools.local.emulator`, what `make run` starts) under concurrent requests
 over HTTP: 8 threads of conditional writes, transactions, queries and reads of the dashboard give no
 5xx, and the transactions stay atomic (each moves one unit between two counters, so the total holds).
 
@@ -19,7 +19,7 @@ from botocore.exceptions import ClientError
 
 from chalicelib import table
 from tests.helpers.http import clean_environment
-from tools.local_stack import FAKE_CREDENTIALS, ROOT, free_port, http_status
+from tools.local.local_stack import FAKE_CREDENTIALS, ROOT, free_port, http_status
 
 THREADS, ROUNDS, COUNTERS = 8, 25, 4
 TABLE = "emulateur-concurrence"
@@ -31,7 +31,7 @@ def endpoint():
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
-        [sys.executable, "-m", "tools.emulator", "-H", "127.0.0.1", "-p", str(port)],
+        [sys.executable, "-m", "tools.local.emulator", "-H", "127.0.0.1", "-p", str(port)],
         cwd=ROOT,
         env=clean_environment(),
         stdout=subprocess.DEVNULL,

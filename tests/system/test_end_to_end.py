@@ -17,7 +17,7 @@ from tests.helpers.http import (
     register_over_http,
 )
 from tests.helpers.people import EMAIL, NEW_PASSWORD, NIR, PASSWORD, identity, make_nir
-from tools.local_stack import ROOT
+from tools.local.local_stack import ROOT
 
 
 def test_the_tutorial_journey_over_http(stack, http):
@@ -143,7 +143,7 @@ def test_an_expired_registration_is_cleaned_up_and_the_nir_registers_again():
         time.sleep(2.2)  # the link's expiry, to the second, is then strictly past
 
         cleanup = subprocess.run(
-            [sys.executable, "-m", "tools.run_cleanup"],
+            [sys.executable, "-m", "tools.local.run_cleanup"],
             cwd=ROOT, env=short.env, capture_output=True, text=True, timeout=60,
         )
         assert cleanup.returncode == 0, cleanup.stderr

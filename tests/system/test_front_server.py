@@ -1,4 +1,4 @@
-"""The portal's local edge (tools/front_server.py): pages with their security headers, index.html for
+"""The portal's local edge (tools/local/front_server.py): pages with their security headers, index.html for
 every page path, and the API's requests forwarded unchanged, as CloudFront does in production. The
 API here is a small recording server, so that what arrives and what comes back can be compared."""
 
@@ -9,8 +9,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tools import front_server, portal
-from tools.local_stack import free_port
+from tools import portal
+from tools.local import front_server
+from tools.local.local_stack import free_port
 
 
 class RecordingApi(BaseHTTPRequestHandler):

@@ -1,6 +1,6 @@
 """The deploy template: `make package` builds build/sam.json (Chalice's functions and API, the table from
 chalicelib/table.py, throttling from .chalice/config.json, the operations of contract §11 from
-tools/operations_template.py) and build/waf.json (the per-client limits, tools/waf_template.py), and
+tools/deploy/operations_template.py) and build/waf.json (the per-client limits, tools/deploy/waf_template.py), and
 the pinned cfn-lint finds nothing in either."""
 
 import json
@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from chalicelib import table
-from tools.local_stack import ROOT
+from tools.local.local_stack import ROOT
 
 
 def make(*targets: str) -> subprocess.CompletedProcess:
@@ -145,7 +145,7 @@ def test_the_lambda_package_holds_run_time_code_and_data_but_no_tool_and_no_test
     assert "app.py" in ours and "chalicelib/domain/registration.py" in ours
     assert any(name.startswith("chalicelib/captcha_audio/voix_fr/") and name.endswith(".wav") for name in ours)
     assert not [name for name in names if name.split("/")[0] in ("tools", "tests", "web", "build")]
-    tool_modules = {path.name for path in (ROOT / "tools").glob("*.py")} - {"__init__.py"}
+    tool_modules = {path.name for path in (ROOT / "tools").rglob("*.py")} - {"__init__.py"}
     assert not [name for name in ours if name.rsplit("/", 1)[-1] in tool_modules]
 
 
@@ -369,7 +369,7 @@ def test_the_waf_limits_each_route_of_the_contract_per_client_address_at_the_edg
 
 
 def test_only_cloudfront_reaches_the_api_so_the_limits_cannot_be_bypassed(template):
-    from tools import operations_template
+    from tools.deploy import operations_template
 
     distribution = template["Resources"]["PortalDistribution"]["Properties"]["DistributionConfig"]
     (api_origin,) = [origin for origin in distribution["Origins"] if "CustomOriginConfig" in origin]
@@ -422,7 +422,7 @@ def test_the_zip_runs_on_its_own_with_the_models_and_rules_the_code_uses(templat
     the sealing module seals and opens with the zip's own cryptography."""
     import zipfile
 
-    from tools.slim_package import services_the_code_uses
+    from tools.deploy.slim_package import services_the_code_uses
 
     with zipfile.ZipFile(ROOT / "build" / "deployment.zip") as package:
         names = package.namelist()

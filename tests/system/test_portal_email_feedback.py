@@ -1,4 +1,4 @@
-"""Email feedback in the browser (contract §10): the local mailbox (tools/mailbox.py) lists the emails
+"""Email feedback in the browser (contract §10): the local mailbox (tools/local/mailbox.py) lists the emails
 newest first with their links clickable and simulates a bounce or a complaint; the synthesis then
 asks the holder, in a DSFR alert, to change the address; "Mes délégations" says an invitation
 bounced; the registration pages say that a mistyped address frees the NIR within minutes. Each

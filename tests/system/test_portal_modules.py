@@ -6,7 +6,7 @@ router.js (issue 28)."""
 import re
 from pathlib import Path, PurePosixPath
 
-from tools.local_stack import ROOT
+from tools.local.local_stack import ROOT
 
 JS = ROOT / "web" / "public" / "js"
 # Static imports and re-exports (over several lines too), side-effect imports, dynamic imports.

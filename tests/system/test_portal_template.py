@@ -1,4 +1,4 @@
-"""The portal in the deploy template (tools/portal_template.py, merged by `make package`): a private
+"""The portal in the deploy template (tools/deploy/portal_template.py, merged by `make package`): a private
 bucket for the pages, one CloudFront distribution for the pages and the API, the pages' security
 headers. cfn-lint's verdict on the whole template is tests/system/test_package.py's."""
 
@@ -9,7 +9,7 @@ import subprocess
 import pytest
 
 from tools import portal
-from tools.deploy_template import fragment_for_stage
+from tools.deploy.deploy_template import fragment_for_stage
 
 
 @pytest.fixture(scope="module")

@@ -19,8 +19,8 @@ from tests.helpers.api import Api
 from tests.helpers.clock import FixedClock
 from tests.helpers.journey import JOURNEY_REQUESTS, Journey, walk
 from tests.helpers.table import captcha_answer
-from tools import rotate_keys
-from tools.local_stack import HOST, free_ports
+from tools.local import rotate_keys
+from tools.local.local_stack import HOST, free_ports
 
 DYNAMODB_TARGET = "DynamoDB_20120810."
 

@@ -1,8 +1,8 @@
-"""The local stack: an emulated AWS (moto's server, as tools/emulator.py patches it), the table and
+"""The local stack: an emulated AWS (moto's server, as tools/local/emulator.py patches it), the table and
 sender set up, the API on `chalice local`, and in front of it the portal's edge
-(tools/front_server.py): the pages and the API on one origin.
+(tools/local/front_server.py): the pages and the API on one origin.
 
-`make run` runs `python -m tools.local_stack`, which serves until Ctrl-C; the end-to-end and browser
+`make run` runs `python -m tools.local.local_stack`, which serves until Ctrl-C; the end-to-end and browser
 tests use `LocalStack` directly, on free ports, with the children's output kept in a file.
 
 Environment read here (besides the application's settings, passed through to the API untouched):
@@ -22,12 +22,15 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from pathlib import Path
+from types import FrameType, TracebackType
+from typing import Any
 
-from chalicelib.settings import points_at_loopback
+from chalicelib.settings import ENVIRONMENT_NAMES, points_at_loopback
 from tools.portal import PAGES_ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
 DEFAULT_REGION = "eu-west-3"
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}
@@ -63,11 +66,23 @@ def port_in_use(port: int) -> bool:
         return False
 
 
+def clean_environment(**extra: str) -> dict[str, str]:
+    """This process's environment without the application's settings nor any AWS configuration,
+    so that a developer's shell (a real endpoint, a profile...) cannot leak into the stack."""
+    kept = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ENVIRONMENT_NAMES and not name.startswith("AWS_") and name not in ("PORT", "MOTO_PORT")
+    }
+    return {**kept, **extra}
+
+
 def http_status(url: str, timeout: float = 1.0) -> int | None:
     """The HTTP status `url` answers with, or None when nothing answers."""
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:
-            return response.status
+            status: int = response.status
+            return status
     except urllib.error.HTTPError as error:
         return error.code
     except (urllib.error.URLError, OSError):
@@ -87,9 +102,9 @@ class LocalStack:
         self,
         api_port: int = 8000,
         moto_port: int = 5000,
-        extra_env: dict | None = None,
+        extra_env: Mapping[str, str] | None = None,
         *,
-        environ: dict | None = None,
+        environ: Mapping[str, str] | None = None,
         capture_output: bool = False,
         autoreload: bool = True,
         timeout: float = 30.0,
@@ -97,13 +112,13 @@ class LocalStack:
         mailbox_port: int | None = None,
     ):
         self.api_port, self.moto_port, self.chalice_port = api_port, moto_port, chalice_port
-        self.mailbox_port = mailbox_port  # the local mailbox (tools/mailbox.py), when asked for
+        self.mailbox_port = mailbox_port  # the local mailbox (tools/local/mailbox.py), when asked for
         self.autoreload, self.timeout = autoreload, timeout
         self.env = {**(os.environ if environ is None else environ), **(extra_env or {})}
         self.starts_emulator = not self.env.get("AWS_ENDPOINT_URL")
         # Kept open for the stack's life (the children write to it), closed by close().
         self._log = tempfile.TemporaryFile(prefix="local-stack-") if capture_output else None  # noqa: SIM115
-        self._children: list[subprocess.Popen] = []
+        self._children: list[subprocess.Popen[bytes]] = []
 
     @property
     def api_url(self) -> str:
@@ -123,7 +138,7 @@ class LocalStack:
         """Where moto shows what it holds; the emails SES accepted are under `ses` → `Message`."""
         return f"{self.endpoint_url.rstrip('/')}/moto-api/data.json"
 
-    def sent_emails(self) -> list[dict]:
+    def sent_emails(self) -> list[dict[str, Any]]:
         """The emails the emulator accepted, oldest first (moto's records: source, subject, body...)."""
         with urllib.request.urlopen(self.emails_url, timeout=5) as response:
             messages = json.load(response).get("ses", {}).get("Message", [])
@@ -147,10 +162,10 @@ class LocalStack:
             raise LocalStackError(f"port(s) {', '.join(map(str, busy))} already in use on {HOST} (PORT / MOTO_PORT)")
         deadline = time.monotonic() + self.timeout
         if self.starts_emulator:
-            # moto, patched to hold as its data grows and under concurrent requests (tools/emulator.py)
-            moto = self._spawn([sys.executable, "-m", "tools.emulator", "-H", HOST, "-p", str(self.moto_port)])
+            # moto, patched to hold as its data grows and under concurrent requests (tools/local/emulator.py)
+            moto = self._spawn([sys.executable, "-m", "tools.local.emulator", "-H", HOST, "-p", str(self.moto_port)])
             self._wait_for(moto, self.emails_url, deadline, "the AWS emulator (moto server)")
-        bootstrap = self._spawn([sys.executable, "-m", "tools.bootstrap"], keep=False)
+        bootstrap = self._spawn([sys.executable, "-m", "tools.local.bootstrap"], keep=False)
         try:
             code = bootstrap.wait(timeout=max(1.0, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
@@ -163,21 +178,21 @@ class LocalStack:
             raise LocalStackError(self._failure(f"the bootstrap failed (exit code {code})"))
         if self.chalice_port is None:
             self.chalice_port = free_port()
-        # `chalice local`, with a listen backlog for concurrent people (tools/chalice_local.py)
-        command = [sys.executable, "-m", "tools.chalice_local", "local", "--stage", "local"]
+        # `chalice local`, with a listen backlog for concurrent people (tools/local/chalice_local.py)
+        command = [sys.executable, "-m", "tools.local.chalice_local", "local", "--stage", "local"]
         command += ["--host", HOST, "--port", str(self.chalice_port)]
         if not self.autoreload:
             command.append("--no-autoreload")
         api = self._spawn(command)
         self._wait_for(api, f"{self.chalice_url}/cgu", deadline, "the API (chalice local)", expected=200)
         front = self._spawn(
-            [sys.executable, "-m", "tools.front_server", "--port", str(self.api_port), "--api", self.chalice_url]
+            [sys.executable, "-m", "tools.local.front_server", "--port", str(self.api_port), "--api", self.chalice_url]
         )
         # Through the front: it serves, and it forwards to the API.
-        self._wait_for(front, f"{self.api_url}/cgu", deadline, "the portal's front (tools/front_server.py)", 200)
+        self._wait_for(front, f"{self.api_url}/cgu", deadline, "the portal's front (tools/local/front_server.py)", 200)
         if self.mailbox_port is not None:
-            mailbox = self._spawn([sys.executable, "-m", "tools.mailbox", "--port", str(self.mailbox_port)])
-            self._wait_for(mailbox, self.mailbox_url, deadline, "the local mailbox (tools/mailbox.py)", 200)
+            mailbox = self._spawn([sys.executable, "-m", "tools.local.mailbox", "--port", str(self.mailbox_port)])
+            self._wait_for(mailbox, self.mailbox_url, deadline, "the local mailbox (tools/local/mailbox.py)", 200)
 
     @property
     def mailbox_url(self) -> str:
@@ -205,7 +220,7 @@ class LocalStack:
         env.setdefault("AWS_DEFAULT_REGION", env["AWS_REGION"])
         env["PYTHONUNBUFFERED"] = "1"  # so that captured output is complete even when a child is killed
 
-    def _spawn(self, command: list[str], keep: bool = True) -> subprocess.Popen:
+    def _spawn(self, command: list[str], keep: bool = True) -> subprocess.Popen[bytes]:
         # A session of its own per server: the terminal's Ctrl-C reaches only us, and stopping
         # kills the whole group, chalice's reloader child included.
         child = subprocess.Popen(
@@ -221,7 +236,9 @@ class LocalStack:
             self._children.append(child)
         return child
 
-    def _wait_for(self, child, url: str, deadline: float, what: str, expected: int | None = None) -> None:
+    def _wait_for(
+        self, child: subprocess.Popen[bytes], url: str, deadline: float, what: str, expected: int | None = None
+    ) -> None:
         while True:
             if child.poll() is not None:
                 raise LocalStackError(self._failure(f"{what} exited with code {child.returncode}"))
@@ -273,7 +290,9 @@ class LocalStack:
     def __enter__(self) -> "LocalStack":
         return self.start()
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
         self.close()
 
     def banner(self) -> str:
@@ -292,13 +311,13 @@ class LocalStack:
         return "\n".join(lines)
 
 
-def _signal_group(child: subprocess.Popen, sig: int) -> None:
+def _signal_group(child: subprocess.Popen[bytes], sig: int) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(child.pid, sig)  # started with start_new_session: its pid is its group's id
 
 
 def main() -> int:
-    def terminate(signum, frame):
+    def terminate(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
     # Installed explicitly: a shell that starts us in the background hands SIGINT down ignored.
@@ -310,7 +329,7 @@ def main() -> int:
     except ValueError:
         print("Local stack: PORT, MOTO_PORT and MAILBOX_PORT must be port numbers.", file=sys.stderr)
         return 2
-    # The mailbox only against a loopback emulator (tools/mailbox.py refuses anything else).
+    # The mailbox only against a loopback emulator (tools/local/mailbox.py refuses anything else).
     local = points_at_loopback(os.environ.get("AWS_ENDPOINT_URL") or f"http://{HOST}:{ports[1]}")
     stack = LocalStack(api_port=ports[0], moto_port=ports[1], mailbox_port=ports[2] if local else None)
     try:

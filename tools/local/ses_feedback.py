@@ -16,15 +16,27 @@ the address's reservation. A tool: never shipped, only against a loopback emulat
 import json
 import re
 import sys
+from collections.abc import MutableMapping
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Protocol
 
 from chalicelib import mailer
 from chalicelib.domain import tokens
 from chalicelib.domain.email_feedback import KIND_TAG, RECORD_TAG, MessageKind
+from chalicelib.settings import Settings
+
+if TYPE_CHECKING:
+    from chalice.test import Client
 
 FUNCTION = "apply_email_feedback"
 ACCOUNT_ID = "123456789012"
 _LINK = re.compile(r"/(activation|reinitialisation|courriel|delegation)#c=([A-Za-z0-9_-]+)")
+
+
+class ReadsByKey(Protocol):
+    """The one thing of the store this tool uses: an item read by its key (the store's `_get`)."""
+
+    def _get(self, key: tuple[str, str]) -> dict[str, Any] | None: ...
 
 
 # The notification ---------------------------------------------------------------------------------
@@ -34,7 +46,7 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
-def mail_object(message_id: str, recipient: str, tags: dict[str, str], configuration_set: str) -> dict:
+def mail_object(message_id: str, recipient: str, tags: dict[str, str], configuration_set: str) -> dict[str, Any]:
     """SES's `mail` object: the message as sent, its tags each as a list of values (SES adds its own)."""
     return {
         "timestamp": _now(),
@@ -54,7 +66,7 @@ def mail_object(message_id: str, recipient: str, tags: dict[str, str], configura
     }
 
 
-def bounce_notification(mail: dict, recipient: str, permanent: bool = True) -> dict:
+def bounce_notification(mail: dict[str, Any], recipient: str, permanent: bool = True) -> dict[str, Any]:
     """A Bounce event: "Permanent" (the address does not exist) or "Transient" (a full mailbox)."""
     return {
         "eventType": "Bounce",
@@ -77,7 +89,7 @@ def bounce_notification(mail: dict, recipient: str, permanent: bool = True) -> d
     }
 
 
-def complaint_notification(mail: dict, recipient: str) -> dict:
+def complaint_notification(mail: dict[str, Any], recipient: str) -> dict[str, Any]:
     """A Complaint event: the person marked the message as spam (a feedback loop's "abuse" report)."""
     return {
         "eventType": "Complaint",
@@ -93,7 +105,7 @@ def complaint_notification(mail: dict, recipient: str) -> dict:
     }
 
 
-def sns_event(client, notification: dict) -> dict:
+def sns_event(client: "Client", notification: dict[str, Any]) -> dict[str, Any]:
     """The Lambda event SNS delivers: the notification as the `Message` text of its one record."""
     return client.events.generate_sns_event(json.dumps(notification), subject="")
 
@@ -113,7 +125,7 @@ def kind_of(subject: str) -> MessageKind | None:
     }.get(subject)
 
 
-def record_id_of(store, kind: MessageKind, body: str, recipient: str) -> str | None:
+def record_id_of(store: ReadsByKey, kind: MessageKind, body: str, recipient: str) -> str | None:
     """The tag the application gave the message: the record its link's code leads to. (A tool:
     it reads the records by their keys, the store's own way, without a method of the store's API.)"""
     from chalicelib.domain.identity import email_key
@@ -122,7 +134,8 @@ def record_id_of(store, kind: MessageKind, body: str, recipient: str) -> str | N
     found = _LINK.search(body)
     if kind == MessageKind.EMAIL_CHANGE_NOTICE or found is None:
         reservation = store._get(keys.email_key(email_key(recipient)))
-        return (reservation or {}).get("compte_id")
+        account_id: str | None = (reservation or {}).get("compte_id")
+        return account_id
     # Every link's code is its secret; an activation link mailed before codes were bare secrets starts with it.
     secret = tokens.activation_secret(found.group(2)) if kind == MessageKind.ACTIVATION else found.group(2)
     digest = tokens.digest(secret or "")
@@ -133,20 +146,24 @@ def record_id_of(store, kind: MessageKind, body: str, recipient: str) -> str | N
         MessageKind.DELEGATION: keys.invitation_key,
     }[kind](digest)
     record = store._get(key) or {}
-    return record.get("delegation_id" if kind == MessageKind.DELEGATION else "compte_id")
+    record_id: str | None = record.get("delegation_id" if kind == MessageKind.DELEGATION else "compte_id")
+    return record_id
 
 
-def last_message_to(messages: list[dict], address: str) -> dict | None:
+def last_message_to(messages: list[dict[str, Any]], address: str) -> dict[str, Any] | None:
     """moto's record of the newest message to `address` (its `destinations`, `subject`, `body`, `id`)."""
     wanted = address.casefold()
     for message in reversed(messages):
         recipients = (message.get("destinations") or {}).get("ToAddresses", [])
         if any(recipient.casefold() == wanted for recipient in recipients):
-            return message
+            found: dict[str, Any] = message
+            return found
     return None
 
 
-def notification_for(store, message: dict, address: str, event: str, configuration_set: str) -> dict:
+def notification_for(
+    store: ReadsByKey, message: dict[str, Any], address: str, event: str, configuration_set: str
+) -> dict[str, Any]:
     """What SES would publish about `message` (moto's record): event is "bounce" or "complaint"."""
     kind = kind_of(message.get("subject", ""))
     if kind is None:
@@ -156,12 +173,12 @@ def notification_for(store, message: dict, address: str, event: str, configurati
     return complaint_notification(mail, address) if event == "complaint" else bounce_notification(mail, address)
 
 
-def local_settings(environ=None):
-    """The stack's settings (tools/credit.py's environment); only against a loopback emulator."""
+def local_settings(environ: MutableMapping[str, str] | None = None) -> Settings:
+    """The stack's settings (tools/local/credit.py's environment); only against a loopback emulator."""
     import os
 
     from chalicelib.settings import get_settings, points_at_loopback
-    from tools.credit import local_environment
+    from tools.local.credit import local_environment
 
     local_environment(os.environ if environ is None else environ)
     settings = get_settings()
@@ -170,16 +187,17 @@ def local_settings(environ=None):
     return settings
 
 
-def sent_messages(settings) -> list[dict]:
+def sent_messages(settings: Settings) -> list[dict[str, Any]]:
     """moto's records of the emails SES accepted, oldest first."""
     import urllib.request
 
-    with urllib.request.urlopen(f"{settings.aws_endpoint_url.rstrip('/')}/moto-api/data.json", timeout=5) as answer:
+    endpoint = settings.aws_endpoint_url or ""  # a loopback emulator's (local_settings)
+    with urllib.request.urlopen(f"{endpoint.rstrip('/')}/moto-api/data.json", timeout=5) as answer:
         messages = json.load(answer).get("ses", {}).get("Message", [])
     return list(messages.values()) if isinstance(messages, dict) else list(messages)
 
 
-def deliver(event: str, message: dict, settings) -> str:
+def deliver(event: str, message: dict[str, Any], settings: Settings) -> str:
     """Hand SES's notification about `message` (moto's record) to the function, as SNS would; its outcome."""
     from chalice.test import Client
 
@@ -189,10 +207,11 @@ def deliver(event: str, message: dict, settings) -> str:
     address = (message.get("destinations") or {}).get("ToAddresses", [""])[0]
     notification = notification_for(dependencies.store(), message, address, event, settings.ses_configuration_set)
     with Client(app, stage_name="local") as client:
-        return client.lambda_.invoke(FUNCTION, sns_event(client, notification)).payload
+        outcome: str = client.lambda_.invoke(FUNCTION, sns_event(client, notification)).payload
+        return outcome
 
 
-def feed_back(event: str, address: str, environ=None) -> str:
+def feed_back(event: str, address: str, environ: MutableMapping[str, str] | None = None) -> str:
     """Build the notification for the last message to `address` and hand it to the function;
     returns the function's outcome."""
     settings = local_settings(environ)

@@ -13,7 +13,7 @@ application's code.
 The split function runs once (in-process, through Chalice's test client, as `make credit` does);
 then 8 threads each do what the SQS event source mapping does: receive up to 5 chunks, call the real
 SQS handler (chalicelib.crediting.credit_chunks) with them, delete the applied ones, let the failed
-ones come back. All against one emulator of the local stack's kind (tools/emulator.py), started here.
+ones come back. All against one emulator of the local stack's kind (tools/local/emulator.py), started here.
 
 Then the check: every NIR's rights record (heures_cpf) and every year's record (heures) equal the
 rule's, read back with BatchGetItem; and for 1,000 NIRs, their movements add up to heures_cpf (no
@@ -30,8 +30,12 @@ from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from tools.bench_credit import start_emulator
+from tools.bench.bench_credit import start_emulator
+
+if TYPE_CHECKING:
+    from chalicelib.settings import Settings
 
 LINES, PEOPLE, EMPLOYERS, CONSUMERS = 100_000, 30_000, 8, 8
 YEARS = (2021, 2022, 2023, 2024)
@@ -60,7 +64,8 @@ def employers() -> list[str]:
 def synthetic_file(path: Path, lines_wanted: int, people: int, seed: int = 2027) -> dict[str, dict[int, int]]:
     """Writes the file; returns the expected hours per NIR and year, by the rule, from the lines."""
     randomness, sirets = random.Random(seed), employers()
-    lines, worked = [], defaultdict(Fraction)
+    lines: list[str] = []
+    worked: defaultdict[tuple[str, int], Fraction] = defaultdict(Fraction)
     for person in range(people):
         nir = nir_of(person)
         count = 4 if person < lines_wanted - 3 * people else 3
@@ -78,20 +83,20 @@ def synthetic_file(path: Path, lines_wanted: int, people: int, seed: int = 2027)
     return expected
 
 
-def count_requests(counts: Counter, lock: threading.Lock) -> None:
+def count_requests(counts: Counter[tuple[str, str]], lock: threading.Lock) -> None:
     from chalicelib.dependencies import aws_client
 
-    def counted(model, service, **_):
+    def counted(model: Any, service: str) -> None:  # model: botocore's OperationModel
         with lock:
             counts[service, model.name] += 1
 
     for service in ("dynamodb", "s3", "sqs"):
         aws_client(service).meta.events.register(
-            f"before-call.{service}.*", lambda model, service=service, **kw: counted(model, service)
+            f"before-call.{service}.*", lambda model, service=service, **_: counted(model, service)
         )
 
 
-def consume(settings, stop_when_idle: threading.Event) -> tuple[int, int]:
+def consume(settings: "Settings", stop_when_idle: threading.Event) -> tuple[int, int]:
     """One consumer: what the event source mapping does, around the real SQS handler."""
     from chalice.app import SQSEvent
 
@@ -132,7 +137,7 @@ def consume(settings, stop_when_idle: threading.Event) -> tuple[int, int]:
                 applied += 1
 
 
-def waiting_chunks(settings) -> int:
+def waiting_chunks(settings: "Settings") -> int:
     """Chunks on the queue, waiting or being applied (in flight)."""
     from chalicelib.dependencies import aws_client
 
@@ -142,13 +147,13 @@ def waiting_chunks(settings) -> int:
     return sum(int(v) for v in sqs.get_queue_attributes(QueueUrl=url, AttributeNames=names)["Attributes"].values())
 
 
-def read_back(settings, expected: dict[str, dict[int, int]]) -> list[str]:
+def read_back(settings: "Settings", expected: dict[str, dict[int, int]]) -> list[str]:
     """Every NIR's and every year's hours as stored, against the rule's; movements for a sample.
     Read through the store, which finds each NIR's rights under the rights id its item names."""
     from chalicelib.dependencies import aws_client
     from chalicelib.store import Store
 
-    store, problems = Store(aws_client("dynamodb", settings), settings.table_name), []
+    store, problems = Store(aws_client("dynamodb", settings), settings.table_name), list[str]()
     known = store.read_rights({(nir, year) for nir, years in expected.items() for year in years})
     for nir, years in expected.items():
         rights = known.by_nir.get(nir)
@@ -193,12 +198,12 @@ def main() -> int:
 
         from app import app
         from chalicelib.settings import get_settings
-        from tools import credit
-        from tools.bootstrap import bootstrap
+        from tools.local import credit
+        from tools.local.bootstrap import bootstrap
 
         settings = get_settings()
         bootstrap(settings)
-        counts, lock = Counter(), threading.Lock()
+        counts, lock = Counter[tuple[str, str]](), threading.Lock()
         count_requests(counts, lock)
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "parallele.csv"

@@ -1,6 +1,6 @@
 """The portal's local edge, as CloudFront is in production: one origin for the pages and the API.
 
-`python -m tools.front_server --port 8000 --api http://127.0.0.1:54321` serves web/public/ with the
+`python -m tools.local.front_server --port 8000 --api http://127.0.0.1:54321` serves web/public/ with the
 security headers of tools/portal.py, answers every page path with index.html, and forwards every
 request whose path belongs to the API (tools/portal.is_api_path) to `chalice local`: method, path,
 query, headers and body go as they came (Host excepted, as CloudFront's AllViewerExceptHostHeader
@@ -12,6 +12,7 @@ import http.client
 import json
 import socket
 import sys
+from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -37,7 +38,7 @@ STATIC_METHODS = ("GET", "HEAD")
 
 
 def _problem(status: int, code: str, detail: str) -> bytes:
-    """As API Gateway's own refusals are shaped in production (tools/deploy_template.py)."""
+    """As API Gateway's own refusals are shaped in production (tools/deploy/deploy_template.py)."""
     from chalicelib.api.problems import TITLES
 
     document = {"status": status, "title": TITLES.get(status, "Erreur"), "detail": detail, "code": code}
@@ -54,19 +55,19 @@ class FrontHandler(BaseHTTPRequestHandler):
     upstream: tuple[str, int]
     prefixes: tuple[str, ...]
 
-    def do_GET(self):
+    def do_GET(self) -> None:
         self._dispatch()
 
     do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_GET
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Callable[[], None]:
         # Any other method (TRACE, CONNECT, QUERY, PROPFIND...): a 405 that says what is accepted,
         # rather than http.server's 501 HTML page.
         if name.startswith("do_"):
             return self._refuse_method
         raise AttributeError(name)
 
-    def _refuse_method(self):
+    def _refuse_method(self) -> None:
         """TRACE is never echoed back (cross-site tracing): refused like any method nothing here accepts."""
         self.close_connection = True
         allowed = portal.allowed_methods(urlsplit(self.path).path)
@@ -156,7 +157,13 @@ class FrontHandler(BaseHTTPRequestHandler):
 
     # Answers ----------------------------------------------------------------------------------
 
-    def _answer(self, status: int, body: bytes, headers, reason: str | None = None) -> None:
+    def _answer(
+        self,
+        status: int,
+        body: bytes,
+        headers: dict[str, str] | list[tuple[str, str]],
+        reason: str | None = None,
+    ) -> None:
         items = list(headers.items() if isinstance(headers, dict) else headers)
         self.log_request(int(status))
         self.send_response_only(int(status), reason)
@@ -170,7 +177,7 @@ class FrontHandler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
-    def log_request(self, code="-", size="-"):
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         # chalice local logs the API's requests; here only what went wrong, so the terminal stays readable.
         if isinstance(code, int) and code >= 400:
             super().log_request(code, size)

@@ -1,13 +1,13 @@
 """The sealing keyring (chalicelib/sealing.py, docs/decisions.md): made when absent, and rotated.
 
-`make rotate-keys` runs `python -m tools.rotate_keys`: a new current key, the current one kept as
+`make rotate-keys` runs `python -m tools.local.rotate_keys`: a new current key, the current one kept as
 the previous, any older one dropped. Values sealed with the previous key keep opening, so the rule
 is one rotation at most per ROTATION_GAP (the longest sealed lifetime, a draft's hour, plus the
 instances' cache of the keyring): a third key would void drafts and captchas still alive.
 
 Like `make credit`, it uses AWS_ENDPOINT_URL when set, else the local stack's emulator on
 127.0.0.1:${MOTO_PORT:-5000}: never real AWS by accident. On AWS, the template makes the secret
-(tools/deploy_template.py) in this same format; pointed at it (AWS_ENDPOINT_URL and credentials of
+(tools/deploy/deploy_template.py) in this same format; pointed at it (AWS_ENDPOINT_URL and credentials of
 the account), this tool rotates it. A tool: never shipped in the Lambda.
 """
 
@@ -75,7 +75,7 @@ def rotate(client: Any, name: str) -> str:
 def main() -> int:
     from chalicelib.dependencies import aws_client
     from chalicelib.settings import get_settings
-    from tools.credit import local_environment
+    from tools.local.credit import local_environment
 
     local_environment()
     settings = get_settings()

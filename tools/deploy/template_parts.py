@@ -1,7 +1,9 @@
-"""CloudFormation pieces the template builders share (tools/deploy_template.py, tools/portal_template.py)."""
+"""CloudFormation pieces the template builders share (deploy_template.py, portal_template.py, beside this one)."""
+
+from typing import Any
 
 
-def private_bucket(*, old_versions_rule: str, old_versions_days: int, **properties) -> dict:
+def private_bucket(*, old_versions_rule: str, old_versions_days: int, **properties: Any) -> dict[str, Any]:
     """An S3 bucket nobody reaches but by its policy: versioned, encrypted, public access blocked,
     objects owned by the bucket, kept if the stack goes; replaced versions expire after
     `old_versions_days`. `properties` adds to those (a name...)."""

@@ -1,19 +1,20 @@
 """Set up an AWS account (real or emulated) for the app: the table, with TTL on, a verified sender,
-the sealing keyring (tools/rotate_keys.py), and for crediting the declarations bucket and the chunk
+the sealing keyring (tools/local/rotate_keys.py), and for crediting the declarations bucket and the chunk
 queue with its dead-letter queue.
 
 Every step is idempotent: running this again changes nothing. `make run` calls it on the local
-emulator; run it by hand with `python -m tools.bootstrap` (settings come from the environment).
+emulator; run it by hand with `python -m tools.local.bootstrap` (settings come from the environment).
 """
 
 import contextlib
 import json
 import sys
+from typing import Any
 
 from chalicelib import crediting, table
 from chalicelib.dependencies import aws_client
 from chalicelib.settings import ConfigurationError, Settings, get_settings
-from tools.rotate_keys import ensure_keyring
+from tools.local.rotate_keys import ensure_keyring
 
 
 def bootstrap(settings: Settings) -> None:
@@ -28,10 +29,10 @@ def bootstrap(settings: Settings) -> None:
     ensure_credit_queues(aws_client("sqs", settings), settings.credit_queue)
 
 
-def ensure_email_feedback(ses, sns, settings: Settings) -> None:
+def ensure_email_feedback(ses: Any, sns: Any, settings: Settings) -> None:
     """The configuration set every email names and the topic its Bounce and Complaint events go to,
     with that event destination (contract §10). On the local emulator nothing publishes to the
-    topic: `make bounce` / `make complaint` hand the notification to the function (tools/ses_feedback.py)."""
+    topic: `make bounce` / `make complaint` hand the notification to the function (tools/local/ses_feedback.py)."""
     topic_arn = sns.create_topic(Name=settings.email_feedback_topic)["TopicArn"]  # idempotent
     with contextlib.suppress(ses.exceptions.ConfigurationSetAlreadyExistsException):
         ses.create_configuration_set(ConfigurationSet={"Name": settings.ses_configuration_set})
@@ -47,9 +48,9 @@ def ensure_email_feedback(ses, sns, settings: Settings) -> None:
         )
 
 
-def ensure_declarations_bucket(s3, name: str, region: str) -> None:
+def ensure_declarations_bucket(s3: Any, name: str, region: str) -> None:
     """Private, encrypted and versioned, as the deploy template makes it."""
-    arguments = {"Bucket": name}
+    arguments: dict[str, Any] = {"Bucket": name}
     if region != "us-east-1":  # the one region that refuses its own name as a location
         arguments["CreateBucketConfiguration"] = {"LocationConstraint": region}
     with contextlib.suppress(s3.exceptions.BucketAlreadyOwnedByYou):
@@ -72,7 +73,7 @@ def ensure_declarations_bucket(s3, name: str, region: str) -> None:
     s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
 
 
-def ensure_credit_queues(sqs, name: str) -> str:
+def ensure_credit_queues(sqs: Any, name: str) -> str:
     """The chunk queue and its dead-letter queue, as the deploy template makes them; returns the
     queue's URL. CreateQueue with the same attributes is idempotent."""
     dead_letters = sqs.create_queue(
@@ -83,13 +84,14 @@ def ensure_credit_queues(sqs, name: str) -> str:
         "QueueArn"
     ]
     redrive = {"deadLetterTargetArn": dead_letters_arn, "maxReceiveCount": str(crediting.MAX_RECEIVES)}
-    return sqs.create_queue(
+    queue_url: str = sqs.create_queue(
         QueueName=name,
         Attributes={
             "VisibilityTimeout": str(crediting.QUEUE_VISIBILITY_SECONDS),
             "RedrivePolicy": json.dumps(redrive),
         },
     )["QueueUrl"]
+    return queue_url
 
 
 def main() -> None:

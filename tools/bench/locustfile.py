@@ -3,7 +3,7 @@
 Each simulated person registers (the captcha answered through CAPTCHA_FIXED_ANSWER, which the stack
 must have been started with: `make run CAPTCHA_FIXED_ANSWER=AE23HJ`), activates, logs in, uses the
 holder space (DIF, a dossier created, validated and closed, the hours, the history), then changes
-their email or recovers their password (tools/journey_http.py says why one or the other, alternately),
+their email or recovers their password (tools/bench/journey_http.py says why one or the other, alternately),
 and logs out; then a new person starts. When the time is up, people finish their journey, and a check
 reads everything back: every account logs in with its last password, its one closed dossier is there,
 its hours are the DIF less the dossier's once (no hour counted twice), its history holds each event
@@ -16,11 +16,13 @@ emulator, default http://127.0.0.1:5000), CAPTCHA_FIXED_ANSWER (default AE23HJ).
 import os
 import secrets
 import threading
+from typing import Any
 
 from locust import HttpUser, constant, events, task
+from locust.env import Environment
 from stdnum.fr import nir as nir_rules
 
-from tools.journey_http import (
+from tools.bench.journey_http import (
     DIF_HOURS,
     DOSSIER_HOURS,
     Answer,
@@ -51,14 +53,14 @@ class Holder(HttpUser):
     host = API_URL
     wait_time = constant(0)
 
-    def on_start(self):
+    def on_start(self) -> None:
         with _lock:
             self.number = next(_numbers)
         self.journeys = 0
         self.mailbox = Mailbox(AWS_URL)
 
     @task
-    def journey(self):
+    def journey(self) -> None:
         person = Person(nir=random_nir(), courriel=f"charge.{secrets.token_hex(6)}@example.fr")
         # each user alternates, starting differently, so that every user does both within two journeys
         email_change = (self.number + self.journeys) % 2 == 0
@@ -70,7 +72,7 @@ class Holder(HttpUser):
         with _lock:
             people.append(person)
 
-    def send(self, step, method, path, body, token) -> Answer:
+    def send(self, step: str, method: str, path: str, body: object, token: str | None) -> Answer:
         headers = {"Accept": "application/json"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
@@ -123,8 +125,8 @@ def check_nothing_lost() -> list[str]:
     return problems
 
 
-@events.quitting.add_listener
-def _check(environment, **_kwargs):
+@events.quitting.add_listener  # type: ignore[untyped-decorator]  # locust's EventHook.add_listener has no types
+def _check(environment: Environment, **_kwargs: Any) -> None:
     problems = check_nothing_lost()
     stats = environment.stats.total
     print(f"\nCheck: {len(people)} people read back, {len(problems)} problem(s); {len(server_errors)} 5xx answers;")

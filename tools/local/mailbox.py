@@ -1,10 +1,10 @@
 """The local mailbox, as Mailpit or Inbucket give other stacks: `make run` serves it beside the portal.
 
-`python -m tools.mailbox --port 8025` lists the emails the local emulator's SES accepted, newest
+`python -m tools.local.mailbox --port 8025` lists the emails the local emulator's SES accepted, newest
 first: recipient, subject, the French body (the HTML part moto keeps, its links clickable: they open
 the portal), and on each a button to simulate its bounce or its complaint, which hands SES's
 notification to the feedback function exactly as `make bounce` / `make complaint` do
-(tools/ses_feedback.py). Standard library only; never shipped; refuses to start unless
+(tools/local/ses_feedback.py). Standard library only; never shipped; refuses to start unless
 AWS_ENDPOINT_URL points at a loopback emulator.
 
 Each email's body is shown in a sandboxed frame (`srcdoc`: no script runs, its links open in the
@@ -16,9 +16,11 @@ import html
 import sys
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from tools import ses_feedback
+from chalicelib.settings import Settings
+from tools.local import ses_feedback
 
 EVENTS = {"bounce": "Simuler un rejet définitif", "complaint": "Simuler une plainte"}
 OUTCOMES = {
@@ -43,7 +45,7 @@ button { margin: .5rem .5rem 0 0; padding: .4rem .8rem; }
 """
 
 
-def page(messages: list[dict], outcome: str | None = None) -> str:
+def page(messages: list[dict[str, Any]], outcome: str | None = None) -> str:
     """The mailbox: newest first."""
     articles = [_article(index, message) for index, message in reversed(list(enumerate(messages)))]
     told = f'<p class="resultat" role="status">{html.escape(OUTCOMES.get(outcome, outcome))}</p>' if outcome else ""
@@ -58,7 +60,7 @@ def page(messages: list[dict], outcome: str | None = None) -> str:
     )
 
 
-def _article(index: int, message: dict) -> str:
+def _article(index: int, message: dict[str, Any]) -> str:
     recipients = ", ".join((message.get("destinations") or {}).get("ToAddresses", []))
     subject = message.get("subject") or "(sans objet)"
     body = message.get("body") or ""
@@ -81,16 +83,16 @@ def _article(index: int, message: dict) -> str:
 class MailboxHandler(BaseHTTPRequestHandler):
     server_version = "mon-compte-formation-courriels"
     sys_version = ""
-    settings = None  # set by serve()
+    settings: Settings  # set by serve()
 
-    def do_GET(self):
+    def do_GET(self) -> None:
         path = urlsplit(self.path)
         if path.path != "/":
             return self._answer(HTTPStatus.NOT_FOUND, "<p>Page introuvable.</p>")
         outcome = parse_qs(path.query).get("resultat", [None])[0]
         return self._answer(HTTPStatus.OK, page(ses_feedback.sent_messages(self.settings), outcome))
 
-    def do_POST(self):
+    def do_POST(self) -> None:
         if urlsplit(self.path).path != "/retours":
             return self._answer(HTTPStatus.NOT_FOUND, "<p>Page introuvable.</p>")
         length = min(int(self.headers.get("Content-Length") or 0), 4096)
@@ -121,7 +123,7 @@ class MailboxHandler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(encoded)
 
-    def log_message(self, format, *args):
+    def log_message(self, format: str, *args: Any) -> None:
         pass  # the emails' links carry codes: no request line in the stack's output
 
 

@@ -8,7 +8,7 @@ code of chalicelib/ asks for are left out. The services kept are read from the c
 `aws_client("<service>"` in chalicelib/), so a new client cannot be forgotten; botocore's own files
 (endpoints, partitions, retry and default settings) at the top of botocore/data stay.
 
-`python -m tools.slim_package <zip>` rewrites the zip in place. A tool: build time only.
+`python -m tools.deploy.slim_package <zip>` rewrites the zip in place. A tool: build time only.
 """
 
 import re
@@ -16,7 +16,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MODELS = "botocore/data/"
 CLIENT_CALL = re.compile(r"""aws_client\(\s*["']([a-z0-9-]+)["']""")
 

@@ -22,7 +22,7 @@ Requirements (Debian packages): ``espeak-ng`` and ``sox``
 (``apt-get install -y espeak-ng sox``). Only the Python standard library is
 used. Usage, from anywhere::
 
-    python tools/make_voices.py
+    python tools/local/make_voices.py
 
 The script takes no arguments and can be rerun: it deletes and recreates
 ``voix_fr/`` each time. ``sox`` runs in repeatable mode (``-R``), so a rerun
@@ -36,7 +36,7 @@ import tempfile
 from pathlib import Path
 
 # Characters the captcha can use: the generator's own.
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from chalicelib.domain.captchas import ALPHABET
 
 # What espeak-ng is asked to say for each character (French spelling, so the
@@ -70,7 +70,7 @@ VARIANTS = [
     ("fr+f1", 60, 140),  # same language, female variant (no echo)
 ]
 
-OUTPUT_DIR = Path(__file__).resolve().parent.parent / "chalicelib" / "captcha_audio" / "voix_fr"
+OUTPUT_DIR = Path(__file__).resolve().parents[2] / "chalicelib" / "captcha_audio" / "voix_fr"
 
 # sox output format expected by captcha.audio: 8000 Hz, mono, 8-bit unsigned.
 SOX_FORMAT = ["-r", "8000", "-c", "1", "-b", "8", "-e", "unsigned-integer"]
@@ -90,21 +90,21 @@ SOX_EFFECTS = [
 ]
 
 
-def run(cmd):
+def run(cmd: list[str]) -> None:
     """Run a command, stopping the script with its error output on failure."""
     result = subprocess.run(cmd, capture_output=True, text=True)
     if result.returncode != 0:
         sys.exit(f"command failed: {' '.join(cmd)}\n{result.stderr}")
 
 
-def make_sample(word, voice, pitch, speed, raw_wav, out_wav):
+def make_sample(word: str, voice: str, pitch: int, speed: int, raw_wav: Path, out_wav: Path) -> None:
     """Synthesise ``word`` with espeak-ng and convert it to captcha format."""
     run(["espeak-ng", "-v", voice, "-p", str(pitch), "-s", str(speed),
          "-w", str(raw_wav), word])
     run(["sox", "-R", str(raw_wav), *SOX_FORMAT, str(out_wav), *SOX_EFFECTS])
 
 
-def main():
+def main() -> None:
     for tool in ("espeak-ng", "sox"):
         if shutil.which(tool) is None:
             sys.exit(f"{tool} not found: apt-get install -y espeak-ng sox")

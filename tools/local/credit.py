@@ -8,26 +8,33 @@ a time, deleting what succeeded and making a failed chunk visible again (after M
 deliveries the queue moves it to its dead-letter queue). The report is printed as the last line.
 
 It uses AWS_ENDPOINT_URL when set, like `make run`, else the local stack's emulator on
-127.0.0.1:${MOTO_PORT:-5000}: never real AWS by accident. The local stack (tools/bootstrap.py) has
+127.0.0.1:${MOTO_PORT:-5000}: never real AWS by accident. The local stack (tools/local/bootstrap.py) has
 made the table, the bucket and the queues.
 """
 
 import json
 import os
 import sys
+from collections.abc import Callable, MutableMapping
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import quote_plus
 
 from chalicelib import crediting
 from chalicelib.dependencies import aws_client
-from chalicelib.settings import points_at_loopback
+from chalicelib.settings import Settings, points_at_loopback
+
+if TYPE_CHECKING:
+    from chalice.test import Client
 
 SPLIT_FUNCTION = "split_declarations"
 CHUNK_FUNCTION = "credit_chunks"
+# Told after each batch of chunks: how many were applied, how many failed (to come back).
+type OnBatch = Callable[[int, int], None]
 
 
-def local_environment(environ=os.environ) -> None:
+def local_environment(environ: MutableMapping[str, str] = os.environ) -> None:
     """The local emulator unless AWS_ENDPOINT_URL names another endpoint; fake credentials for a
     loopback one (never for a remote endpoint, where they would hide the developer's own)."""
     if not environ.get("AWS_ENDPOINT_URL"):
@@ -39,7 +46,7 @@ def local_environment(environ=os.environ) -> None:
     environ.setdefault("AWS_DEFAULT_REGION", environ["AWS_REGION"])
 
 
-def deposit(client, name: str, content, settings) -> dict:
+def deposit(client: "Client", name: str, content: bytes | IO[bytes], settings: Settings) -> dict[str, Any]:
     """Put `content` (bytes, or a file object read as a stream) at `declarations/<name>` and return
     the S3 notification AWS would send for it."""
     s3 = aws_client("s3", settings)
@@ -56,7 +63,7 @@ def deposit(client, name: str, content, settings) -> dict:
     return event
 
 
-def deliver_chunks(client, settings, on_batch=None) -> int:
+def deliver_chunks(client: "Client", settings: Settings, on_batch: OnBatch | None = None) -> int:
     """What the SQS event source mapping does: receive, invoke, delete what succeeded, let the rest
     come back. Returns how many chunks were applied."""
     sqs = aws_client("sqs", settings)
@@ -89,16 +96,23 @@ def deliver_chunks(client, settings, on_batch=None) -> int:
             on_batch(len(messages) - len(failed), len(failed))
 
 
-def report_of(name: str, settings) -> dict | None:
+def report_of(name: str, settings: Settings) -> dict[str, Any] | None:
     s3 = aws_client("s3", settings)
     key = f"{crediting.REPORTS_PREFIX}{name}.json"
     try:
-        return json.loads(s3.get_object(Bucket=settings.declarations_bucket, Key=key)["Body"].read())
+        report: dict[str, Any] = json.loads(s3.get_object(Bucket=settings.declarations_bucket, Key=key)["Body"].read())
+        return report
     except s3.exceptions.NoSuchKey:
         return None
 
 
-def credit(client, name: str, content, settings=None, on_batch=None) -> dict | None:
+def credit(
+    client: "Client",
+    name: str,
+    content: bytes | IO[bytes],
+    settings: Settings | None = None,
+    on_batch: OnBatch | None = None,
+) -> dict[str, Any] | None:
     """Deposit a file and run both functions on it; returns its report (None if a chunk failed for good)."""
     from chalicelib.settings import get_settings
 

@@ -16,7 +16,7 @@ compared pair by pair: a load that comes and goes slows both members of a pair a
 of the per-pair ratios is what the code does, not what the machine was doing. The bounds printed are
 the ones the removed tests asserted; `--check` exits 1 when a figure is outside them.
 
-    python -m tools.bench_timing [--login-pairs 25] [--recovery-pairs 8] [--import-pairs 7]
+    python -m tools.bench.bench_timing [--login-pairs 25] [--recovery-pairs 8] [--import-pairs 7]
                                  [--first-request-runs 7] [--check]
 """
 
@@ -28,11 +28,15 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-ROOT = Path(__file__).resolve().parent.parent
+if TYPE_CHECKING:
+    from chalicelib.store import Store
+
+ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "Formation2015!"
 WRONG_PASSWORD = "Mauvais123"
 EMAIL = "jean.dupont@example.fr"
@@ -59,10 +63,10 @@ class ShiftedClock:
     """The system's time, moved forward an hour at a time on demand: each recovery request then has a
     fresh hourly allowance of emails, so a matching account always does its whole work."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.offset = timedelta()
 
-    def __call__(self):
+    def __call__(self) -> datetime:
         from chalicelib.clock import system_clock
 
         return system_clock() + self.offset
@@ -74,14 +78,40 @@ class ShiftedClock:
 class KeepingMailer:
     """Keeps the activation tokens of the accounts registered here (the API's emails go to moto's SES)."""
 
-    def __init__(self):
-        self.tokens = []
+    def __init__(self) -> None:
+        self.tokens: list[str] = []
 
-    def send_activation(self, recipient, token, expires_at, *, record_id):
+    def send_activation(self, recipient: str, token: str, expires_at: datetime, *, record_id: str) -> None:
         self.tokens.append(token)
 
+    # The rest of the domain's Mailer: nothing registered here is sent any other email.
 
-def register(store, clock, nir: str, email: str, activate: bool) -> None:
+    def send_password_reset(self, recipient: str, token: str, expires_at: datetime, *, record_id: str) -> None:
+        raise NotImplementedError("the benchmark's registrations are sent an activation only")
+
+    def send_email_change_link(self, recipient: str, token: str, expires_at: datetime, *, record_id: str) -> None:
+        raise NotImplementedError("the benchmark's registrations are sent an activation only")
+
+    def send_email_change_notice(
+        self, recipient: str, new_address_masked: str, expires_at: datetime, *, record_id: str
+    ) -> None:
+        raise NotImplementedError("the benchmark's registrations are sent an activation only")
+
+    def send_delegation_invitation(
+        self,
+        recipient: str,
+        token: str,
+        expires_at: datetime,
+        *,
+        holder: str,
+        scope: str,
+        ends_on: date,
+        record_id: str,
+    ) -> None:
+        raise NotImplementedError("the benchmark's registrations are sent an activation only")
+
+
+def register(store: "Store", clock: ShiftedClock, nir: str, email: str, activate: bool) -> None:
     """A registration at the domain level, as the tutorial's steps leave it (pending, or active)."""
     from chalicelib.domain import activation, captchas, registration
     from chalicelib.sealing import Sealer
@@ -105,9 +135,12 @@ def timed(call: Callable[[], object]) -> float:
     return time.perf_counter() - started
 
 
-def interleaved(first: Callable[[], object], second: Callable[[], object], pairs: int) -> tuple[list, list]:
+def interleaved(
+    first: Callable[[], object], second: Callable[[], object], pairs: int
+) -> tuple[list[float], list[float]]:
     """Durations of `pairs` runs of each, in alternation; which one opens a pair alternates too."""
-    firsts, seconds = [], []
+    firsts: list[float] = []
+    seconds: list[float] = []
     for n in range(pairs):
         if n % 2 == 0:
             firsts.append(timed(first))
@@ -121,7 +154,9 @@ def interleaved(first: Callable[[], object], second: Callable[[], object], pairs
 class Figure:
     """Two kinds timed in pairs: their medians and the median of the per-pair ratios (first / second)."""
 
-    def __init__(self, name: str, kinds: tuple[str, str], firsts: list, seconds: list, bound: str, within: bool):
+    def __init__(
+        self, name: str, kinds: tuple[str, str], firsts: list[float], seconds: list[float], bound: str, within: bool
+    ) -> None:
         self.name, self.kinds, self.firsts, self.seconds = name, kinds, firsts, seconds
         self.bound, self.within = bound, within
         self.ratio = statistics.median(a / b for a, b in zip(firsts, seconds, strict=True))
@@ -133,7 +168,9 @@ class Figure:
                 f"{'' if self.within else '  <-- OUTSIDE'}")
 
 
-def ratio_figure(name: str, kinds: tuple[str, str], firsts: list, seconds: list, low: float, high: float) -> Figure:
+def ratio_figure(
+    name: str, kinds: tuple[str, str], firsts: list[float], seconds: list[float], low: float, high: float
+) -> Figure:
     figure = Figure(name, kinds, firsts, seconds, f"ratio in [{low}, {high}]", True)
     figure.within = low <= figure.ratio <= high
     return figure
@@ -143,7 +180,7 @@ def api_figures(login_pairs: int, recovery_pairs: int) -> list[Figure]:
     import boto3
     from chalice.test import Client
     from moto import mock_aws
-    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.core.models import DEFAULT_ACCOUNT_ID
     from moto.ses.models import ses_backends
 
     from chalicelib import dependencies, table
@@ -169,7 +206,7 @@ def api_figures(login_pairs: int, recovery_pairs: int) -> list[Figure]:
 
         with Client(app, stage_name="local") as client:
 
-            def post(path: str, body: dict, status: int) -> None:
+            def post(path: str, body: dict[str, Any], status: int) -> None:
                 response = client.http.post(path, body=json.dumps(body), headers={"Content-Type": "application/json"})
                 assert response.status_code == status, (path, response.status_code, response.body)
 
@@ -186,7 +223,8 @@ def api_figures(login_pairs: int, recovery_pairs: int) -> list[Figure]:
                 wrong_passwords.append(timed(wrong_password))
                 post("/sessions", {"nir": nir, "mot_de_passe": PASSWORD}, 201)
 
-            unknown_nir(), wrong_password_then_success()  # warm up: argon2 imported, the dummy hash made
+            unknown_nir()  # warm up: argon2 imported, the dummy hash made
+            wrong_password_then_success()
             wrong_passwords.clear()
             unknown_nirs_timed, _ = interleaved(unknown_nir, wrong_password_then_success, login_pairs)
             figures.append(ratio_figure("login", ("unknown NIR", "wrong password"), unknown_nirs_timed,
@@ -195,7 +233,7 @@ def api_figures(login_pairs: int, recovery_pairs: int) -> list[Figure]:
             accounts = {"/mots-de-passe/oubli": (nir, EMAIL), "/activations/renvoi": (pending_nir, PENDING_EMAIL)}
             for route, (matching_nir, email) in accounts.items():
 
-                def recovery(route: str, body: dict) -> None:
+                def recovery(route: str, body: dict[str, str]) -> None:
                     clock.next_hour()  # a fresh hourly allowance: a matching account's email does go
                     post(route, body, 202)
 
@@ -221,7 +259,8 @@ def import_figure(pairs: int) -> Figure:
         run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True, text=True)
         return float(run.stdout)
 
-    apps, bares = [], []
+    apps: list[float] = []
+    bares: list[float] = []
     for n in range(pairs):
         order = (("app", "import app"), ("bare", "import chalice, boto3"))
         for kind, statement in order if n % 2 == 0 else reversed(order):
@@ -245,18 +284,19 @@ def first_requests_of_a_cold_process() -> dict[str, float]:
     from chalicelib import dependencies, table
     from chalicelib.domain import captchas
     from chalicelib.settings import get_settings
-    from tools.rotate_keys import ensure_keyring
+    from tools.local.rotate_keys import ensure_keyring
 
     with mock_aws(), Client(app, stage_name="local") as client:
         table.ensure_table(boto3.client("dynamodb"), get_settings().table_name)
         ensure_keyring(boto3.client("secretsmanager"), get_settings().sealing_keyring_secret)
 
-        def call(method: str, path: str, body: dict | None = None, status: int = 201) -> dict:
+        def call(method: str, path: str, body: dict[str, Any] | None = None, status: int = 201) -> dict[str, Any]:
             response = getattr(client.http, method)(
                 path, body=json.dumps(body or {}), headers={"Content-Type": "application/json"}
             )
             assert response.status_code == status, (path, response.status_code, response.body)
-            return json.loads(response.body)
+            answer: dict[str, Any] = json.loads(response.body)
+            return answer
 
         version = json.loads(client.http.get("/cgu").body)["version"]
         started = time.perf_counter()
@@ -265,7 +305,9 @@ def first_requests_of_a_cold_process() -> dict[str, float]:
         started = time.perf_counter()
         captcha = call("post", "/captchas")
         timings["first POST /captchas"] = time.perf_counter() - started
-        answer = captchas.read(captcha["id"], dependencies.sealer()).answer
+        read = captchas.read(captcha["id"], dependencies.sealer())
+        assert read is not None, "the captcha just made is not found"
+        answer = read.answer
         person = {"nir": make_nir("1840575123456"), "civilite": "M", "prenom": "Jean", "nom_naissance": "Dupont",
                   "telephone_fixe": "01 23 45 67 89", "telephone_portable": "06 12 34 56 78",
                   "courriel": EMAIL, "courriel_confirmation": EMAIL,
@@ -281,7 +323,7 @@ def first_requests_figures(runs: int) -> list[str]:
     """Medians (and extremes) over `runs` fresh processes; no bound: a figure to compare before and after."""
     samples: dict[str, list[float]] = {}
     for _ in range(runs):
-        run = subprocess.run([sys.executable, "-m", "tools.bench_timing", "--cold-child"], cwd=ROOT, check=True,
+        run = subprocess.run([sys.executable, "-m", "tools.bench.bench_timing", "--cold-child"], cwd=ROOT, check=True,
                              capture_output=True, text=True)
         for name, seconds in json.loads(run.stdout.strip().splitlines()[-1]).items():
             samples.setdefault(name, []).append(seconds)

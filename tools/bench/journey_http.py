@@ -5,16 +5,18 @@ change or a forgotten password and its reset, logout.
 
 Each step goes through `send(step, method, path, body, token)`, which the caller provides: the
 benchmark times it with urllib, Locust with its own client. Emails are read from the emulator's
-`/moto-api/emails?to=` (tools/emulator.py). What a person ends with (NIR, email, password, hours) is
+`/moto-api/emails?to=` (tools/local/emulator.py). What a person ends with (NIR, email, password, hours) is
 returned so that the load test can check afterwards that nothing was lost.
 """
 
 import json
 import re
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from stdnum.fr import nir as nir_rules
 
@@ -31,7 +33,7 @@ class StepFailed(AssertionError):
 @dataclass
 class Answer:
     status: int
-    body: object
+    body: Any  # the answer's JSON (a route's own shape), its text when not JSON, None when empty
 
 
 # send(step, method, path, body, token) -> Answer
@@ -80,9 +82,10 @@ class Mailbox:
     def count(self, recipient: str) -> int:
         return len(self.emails(recipient))
 
-    def emails(self, recipient: str) -> list[dict]:
-        with urllib.request.urlopen(f"{self.url}?to={urllib.request.quote(recipient)}", timeout=self.timeout) as answer:
-            return json.load(answer)
+    def emails(self, recipient: str) -> list[dict[str, Any]]:
+        with urllib.request.urlopen(f"{self.url}?to={urllib.parse.quote(recipient)}", timeout=self.timeout) as answer:
+            emails: list[dict[str, Any]] = json.load(answer)
+        return emails
 
 
 def register(send: Send, mailbox: Mailbox, person: Person, captcha_answer: str) -> None:
@@ -104,7 +107,8 @@ def register(send: Send, mailbox: Mailbox, person: Person, captcha_answer: str) 
 
 def log_in(send: Send, person: Person) -> str:
     body = {"nir": person.nir, "mot_de_passe": person.password}
-    return expect(send("connexion", "POST", "/sessions", body, None), "connexion", 201).body["jeton"]
+    token: str = expect(send("connexion", "POST", "/sessions", body, None), "connexion", 201).body["jeton"]
+    return token
 
 
 def holder_space(send: Send, person: Person, token: str) -> None:
@@ -167,7 +171,7 @@ def whole_journey(send: Send, mailbox: Mailbox, person: Person, captcha_answer: 
 def urllib_send(base_url: str, timeout: float = 30) -> Send:
     """A `send` on the standard library: the answer's status and JSON body, errors included."""
 
-    def send(step, method, path, body, token) -> Answer:
+    def send(step: str, method: str, path: str, body: object, token: str | None) -> Answer:
         data = json.dumps(body).encode() if body is not None else None
         headers = {"Accept": "application/json", **({"Content-Type": "application/json"} if data else {})}
         if token:
@@ -183,7 +187,7 @@ def urllib_send(base_url: str, timeout: float = 30) -> Send:
     return send
 
 
-def _json(raw: bytes):
+def _json(raw: bytes) -> Any:
     try:
         return json.loads(raw) if raw else None
     except ValueError:

@@ -1,4 +1,4 @@
-"""`chalice local` with a listen backlog that holds concurrent people: `python -m tools.chalice_local
+"""`chalice local` with a listen backlog that holds concurrent people: `python -m tools.local.chalice_local
 local --port ...` takes chalice's own arguments.
 
 Python's socket servers, chalice local's among them, keep a backlog of 5 connections waiting to be
@@ -17,7 +17,7 @@ def main() -> int:
     local.ThreadedHTTPServer.request_queue_size = socket.SOMAXCONN
     arguments = sys.argv[1:]
     # chalice's reloader (autoreload) starts the server again from sys.argv: through this module too.
-    sys.argv = [sys.executable, "-m", "tools.chalice_local", *arguments]
+    sys.argv = [sys.executable, "-m", "tools.local.chalice_local", *arguments]
     return cli.main(args=arguments, obj={}, prog_name="chalice", standalone_mode=True)
 
 

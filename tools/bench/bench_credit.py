@@ -3,11 +3,11 @@
 A file of 10,000 lines over 5,000 NIRs and 8 employers (for each person, a second line: another
 employer the same year, the same employer another year, or another employer another year; lines
 shuffled, so that one person's lines fall in different chunks), credited through both functions as
-`make credit` does (tools/credit.py: in-process, through Chalice's test client), on a moto server of
+`make credit` does (tools/local/credit.py: in-process, through Chalice's test client), on a moto server of
 its own (a process apart, so that the memory measured is the functions'). Then the same file again
 (every line unchanged).
 
-The emulator is the local stack's (tools/emulator.py), whose transactions back up only the items
+The emulator is the local stack's (tools/local/emulator.py), whose transactions back up only the items
 they touch: moto's own copies the whole table before each, which would measure moto, not the functions.
 
 Prints, for each run: lines per second, the functions' own CPU time per line, DynamoDB requests per
@@ -25,9 +25,13 @@ import time
 import tracemalloc
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from chalice.test import Client
 
 LINES, PEOPLE, EMPLOYERS = 10_000, 5_000, 8
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def synthetic_file(path: Path, seed: int = 2026) -> None:
@@ -56,13 +60,13 @@ def synthetic_file(path: Path, seed: int = 2026) -> None:
     path.write_text("siret;nir;annee;heures_travaillees;duree_reference\n" + "\n".join(lines) + "\n")
 
 
-def start_emulator() -> tuple[subprocess.Popen, str]:
-    from tools.local_stack import free_port, http_status
+def start_emulator() -> tuple[subprocess.Popen[bytes], str]:
+    from tools.local.local_stack import free_port, http_status
 
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     moto = subprocess.Popen(
-        [sys.executable, "-m", "tools.emulator", "-H", "127.0.0.1", "-p", str(port)],
+        [sys.executable, "-m", "tools.local.emulator", "-H", "127.0.0.1", "-p", str(port)],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -77,10 +81,10 @@ def start_emulator() -> tuple[subprocess.Popen, str]:
     return moto, url
 
 
-def count_requests():
+def count_requests() -> Counter[tuple[str, str]]:
     from chalicelib.dependencies import aws_client
 
-    counts = Counter()
+    counts: Counter[tuple[str, str]] = Counter()
     for service in ("dynamodb", "s3", "sqs"):
         aws_client(service).meta.events.register(
             f"before-call.{service}.*", lambda model, service=service, **_: counts.update([(service, model.name)])
@@ -88,13 +92,15 @@ def count_requests():
     return counts
 
 
-def run(client, name: str, path: Path, counts: Counter) -> dict:
-    from tools import credit
+def run(client: "Client", name: str, path: Path, counts: Counter[tuple[str, str]]) -> dict[str, Any]:
+    from tools.local import credit
 
     counts.clear()
     started, cpu_started = time.perf_counter(), time.process_time()
     with path.open("rb") as content:
         report = credit.credit(client, name, content)
+    if report is None:
+        raise RuntimeError(f"{name}: a chunk failed for good, no report")
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     dynamodb = {op: n for (service, op), n in counts.items() if service == "dynamodb"}
     others = {f"{service}:{op}": n for (service, op), n in counts.items() if service != "dynamodb"}
@@ -107,10 +113,10 @@ def run(client, name: str, path: Path, counts: Counter) -> dict:
     return report
 
 
-def heap_peaks(client, path: Path) -> tuple[float, float]:
+def heap_peaks(client: "Client", path: Path) -> tuple[float, float]:
     """The Python heap's peak while splitting the whole file, and while applying one chunk."""
     from chalicelib.settings import get_settings
-    from tools import credit
+    from tools.local import credit
 
     settings = get_settings()
     with path.open("rb") as content:
@@ -149,7 +155,7 @@ def main() -> int:
 
         from app import app
         from chalicelib.settings import get_settings
-        from tools.bootstrap import bootstrap
+        from tools.local.bootstrap import bootstrap
 
         bootstrap(get_settings())
         with tempfile.TemporaryDirectory() as folder:

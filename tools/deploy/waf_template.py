@@ -3,12 +3,12 @@ be deployed in us-east-1 (where CloudFront's web ACLs live), whose ARN the main 
 distribution takes as its `PortalWebAclArn` parameter. `make package` writes it to build/waf.json.
 
 Why CloudFront's scope rather than a regional web ACL on the API stage: the portal's CloudFront
-distribution is the edge (tools/portal_template.py), so behind it API Gateway sees CloudFront's
+distribution is the edge (tools/deploy/portal_template.py), so behind it API Gateway sees CloudFront's
 addresses, and the client's address is only in X-Forwarded-For, whose first entry (the one WAF's
 ForwardedIPConfig reads) is whatever the client wrote: a forged, new address per request would
 give each request a fresh budget. A CLOUDFRONT-scope rule counts the address that opened the
 connection to the edge, which cannot be forged. (That the API is reached only through CloudFront
-is the main stack's regional web ACL's job: tools/operations_template.py.)
+is the main stack's regional web ACL's job: tools/deploy/operations_template.py.)
 
 Each rule counts, per client address over 5 minutes, the requests of the routes of contract §11 that
 create, send or guess; its limit is what a person legitimately needs there, times the people who
@@ -16,13 +16,14 @@ may share one address (a company's or an administration's NAT, a France Services
 adviser registers people one after the other, a mobile operator's carrier-grade NAT): see
 docs/operations.md. Past it, that address gets a 429 problem document for the rest of the window.
 
-`python -m tools.waf_template <stage> <output.json>`. A tool: build time only.
+`python -m tools.deploy.waf_template <stage> <output.json>`. A tool: build time only.
 """
 
 import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 WINDOW_SECONDS = 300
 RETRY_AFTER_SECONDS = 60
@@ -93,7 +94,7 @@ RATE_RULES = (
 )
 
 
-def _matches(field: dict, pattern: str) -> dict:
+def _matches(field: dict[str, Any], pattern: str) -> dict[str, Any]:
     return {
         "RegexMatchStatement": {
             "FieldToMatch": field,
@@ -103,7 +104,7 @@ def _matches(field: dict, pattern: str) -> dict:
     }
 
 
-def rate_rule(rule: RateRule, priority: int) -> dict:
+def rate_rule(rule: RateRule, priority: int) -> dict[str, Any]:
     return {
         "Name": rule.name,
         "Priority": priority,
@@ -136,11 +137,11 @@ def rate_rule(rule: RateRule, priority: int) -> dict:
     }
 
 
-def _visibility(metric: str) -> dict:
+def _visibility(metric: str) -> dict[str, Any]:
     return {"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True, "MetricName": metric}
 
 
-def template(stage: str) -> dict:
+def template(stage: str) -> dict[str, Any]:
     return {
         "AWSTemplateFormatVersion": "2010-09-09",
         "Description": f"Mon Compte Formation ({stage}) : limites par client devant CloudFront (us-east-1)",

@@ -1,15 +1,16 @@
 """The portal's part of the deploy template: the pages in a private S3 bucket behind CloudFront, and
 the API's paths routed by the same distribution to API Gateway, so that pages and API share one
-origin in production as they do locally (tools/front_server.py). Which paths are the API's, which are
+origin in production as they do locally (tools/local/front_server.py). Which paths are the API's, which are
 pages, and the pages' security headers all come from tools/portal.py, shared with the local front.
 
-Merged by tools/deploy_template.py into Chalice's SAM template (`make package`).
+Merged by tools/deploy/deploy_template.py into Chalice's SAM template (`make package`).
 """
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from tools import portal
-from tools.template_parts import private_bucket
+from tools.deploy.template_parts import private_bucket
 
 # AWS managed policies (their ids are fixed and documented by CloudFront).
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"  # the pages: cached, compressed
@@ -28,7 +29,7 @@ API_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"]
 _FRAME_OPTIONS = {"DENY", "SAMEORIGIN"}
 
 
-def security_headers_config() -> dict:
+def security_headers_config() -> dict[str, Any]:
     headers = dict(portal.SECURITY_HEADERS)
     config = {
         "ContentSecurityPolicy": {"ContentSecurityPolicy": headers.pop("Content-Security-Policy"), "Override": True},
@@ -48,7 +49,7 @@ def security_headers_config() -> dict:
     return {"SecurityHeadersConfig": config, "CustomHeadersConfig": {"Items": custom}}
 
 
-def api_cache_behaviors(prefixes: tuple[str, ...] | None = None) -> list[dict]:
+def api_cache_behaviors(prefixes: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
     """One behaviour per API path pattern: to API Gateway, every method, nothing cached, every
     header but Host forwarded (the Authorization bearer token included), HTTPS only."""
     return [
@@ -66,7 +67,7 @@ def api_cache_behaviors(prefixes: tuple[str, ...] | None = None) -> list[dict]:
     ]
 
 
-def resources(stage_settings: dict, api_resource: str) -> dict:
+def resources(stage_settings: dict[str, Any], api_resource: str) -> dict[str, Any]:
     """Parameters, conditions, resources and outputs of the portal for a stage of .chalice/config.json."""
     public_host = urlsplit(stage_settings["environment_variables"]["PUBLIC_BASE_URL"]).hostname
     api_stage = stage_settings["api_gateway_stage"]

@@ -1,11 +1,11 @@
-"""The operations' part of the deploy template (contract §11), merged by tools/deploy_template.py:
+"""The operations' part of the deploy template (contract §11), merged by tools/deploy/deploy_template.py:
 
 - every function writes Lambda's JSON log format (its log group, kept 365 days, is Chalice's, from
   `log_retention_in_days`; X-Ray from `xray` in .chalice/config.json);
 - the API stage traces with X-Ray and writes JSON access logs (no query string, no body: the route's
   template, never the path, which may hold a draft's id) to a log group kept 365 days;
 - the table cannot be deleted (deletion protection, on top of the stack's Retain policy);
-- the per-client limits of tools/waf_template.py on the CloudFront distribution (`PortalWebAclArn`),
+- the per-client limits of tools/deploy/waf_template.py on the CloudFront distribution (`PortalWebAclArn`),
   and a regional web ACL on the API stage that lets through only what CloudFront sends (a header
   with a generated secret), so that the limits cannot be bypassed by calling API Gateway directly;
 - the alarms of contract §11, all to one SNS topic whose email subscription is `AlarmEmail`, and a
@@ -15,6 +15,7 @@ Their runbooks are docs/operations.md, one section per alarm, titled with the al
 """
 
 import json
+from typing import Any
 
 from chalicelib import metrics
 
@@ -62,7 +63,9 @@ ACCESS_LOG_FORMAT = json.dumps(
 )
 
 
-def alarm(description: str, metric: dict, *, comparison: str, threshold: float, **options) -> dict:
+def alarm(
+    description: str, metric: dict[str, Any], *, comparison: str, threshold: float, **options: Any
+) -> dict[str, Any]:
     """A CloudWatch alarm to the topic (and back to OK). `metric`: MetricName, Namespace, Dimensions,
     Statistic, Period; or Metrics (metric math). `options`: EvaluationPeriods, TreatMissingData..."""
     properties = {
@@ -79,7 +82,7 @@ def alarm(description: str, metric: dict, *, comparison: str, threshold: float, 
     return {"Type": "AWS::CloudWatch::Alarm", "Properties": properties}
 
 
-def _metric(namespace: str, name: str, statistic: str, period: int, **dimensions) -> dict:
+def _metric(namespace: str, name: str, statistic: str, period: int, **dimensions: Any) -> dict[str, Any]:
     return {
         "Namespace": namespace,
         "MetricName": name,
@@ -89,7 +92,9 @@ def _metric(namespace: str, name: str, statistic: str, period: int, **dimensions
     }
 
 
-def _sum_of(expression_id: str, label: str, queries: list[tuple[str, str, dict]], period: int) -> dict:
+def _sum_of(
+    expression_id: str, label: str, queries: list[tuple[str, str, dict[str, Any]]], period: int
+) -> dict[str, Any]:
     """Metric math: the sum of several metrics (namespace, name, dimensions), as one alarm's value."""
     series = [
         {
@@ -111,7 +116,7 @@ def _sum_of(expression_id: str, label: str, queries: list[tuple[str, str, dict]]
     return {"Metrics": [*series, total]}
 
 
-def alarms(functions: list[str], api_name: str, api_stage: str) -> dict:
+def alarms(functions: list[str], api_name: str, api_stage: str) -> dict[str, Any]:
     """Contract §11's alarms, by logical id (each has its runbook section of that name)."""
     table = {"Ref": "Table"}
     found = {
@@ -200,10 +205,10 @@ def alarms(functions: list[str], api_name: str, api_stage: str) -> dict:
     return found
 
 
-def dashboard(alarm_ids: list[str], api_name: str, api_stage: str) -> dict:
+def dashboard(alarm_ids: list[str], api_name: str, api_stage: str) -> dict[str, Any]:
     """The business metrics (chalicelib/metrics.py) beside the alarms' states."""
 
-    def graph(title: str, series: list[list], x: int, y: int) -> dict:
+    def graph(title: str, series: list[list[Any]], x: int, y: int) -> dict[str, Any]:
         return {
             "type": "metric",
             "x": x,
@@ -220,10 +225,10 @@ def dashboard(alarm_ids: list[str], api_name: str, api_stage: str) -> dict:
             },
         }
 
-    def ours(*names: str) -> list[list]:
+    def ours(*names: str) -> list[list[Any]]:
         return [[metrics.NAMESPACE, name] for name in names]
 
-    def by_kind(name: str) -> list[list]:
+    def by_kind(name: str) -> list[list[Any]]:
         return [[metrics.NAMESPACE, name, "kind", kind] for kind in metrics.EMAIL_KINDS]
 
     widgets = [
@@ -272,7 +277,7 @@ def dashboard(alarm_ids: list[str], api_name: str, api_stage: str) -> dict:
     }
 
 
-def origin_guard(api_resource: str) -> dict:
+def origin_guard(api_resource: str) -> dict[str, Any]:
     """The API answers only what CloudFront forwards: CloudFront adds a header whose value is a
     generated secret, and a regional web ACL on the stage blocks whatever lacks it."""
     return {
@@ -329,11 +334,11 @@ def origin_guard(api_resource: str) -> dict:
     }
 
 
-def _visibility(metric: str) -> dict:
+def _visibility(metric: str) -> dict[str, Any]:
     return {"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True, "MetricName": metric}
 
 
-def parameters() -> dict:
+def parameters() -> dict[str, Any]:
     return {
         "AlarmEmail": {
             "Type": "String",
@@ -348,7 +353,7 @@ def parameters() -> dict:
     }
 
 
-def resources(functions: list[str], api_resource: str, api_name: str, api_stage: str) -> dict:
+def resources(functions: list[str], api_resource: str, api_name: str, api_stage: str) -> dict[str, Any]:
     """The resources above (alarms, topic, dashboard, access log group, origin guard)."""
     found_alarms = alarms(functions, api_name, api_stage)
     return {
@@ -372,7 +377,7 @@ def resources(functions: list[str], api_resource: str, api_name: str, api_stage:
     }
 
 
-def api_properties() -> dict:
+def api_properties() -> dict[str, Any]:
     """What the API stage adds: X-Ray, and the JSON access log."""
     return {
         "TracingEnabled": True,
@@ -383,12 +388,12 @@ def api_properties() -> dict:
     }
 
 
-def function_properties() -> dict:
+def function_properties() -> dict[str, Any]:
     """What every function adds: Lambda's JSON log format (chalicelib/logs.py writes for it)."""
     return {"LoggingConfig": {"LogFormat": "JSON", "ApplicationLogLevel": "INFO", "SystemLogLevel": "WARN"}}
 
 
-def guard_distribution(distribution_config: dict, api_origin: str) -> None:
+def guard_distribution(distribution_config: dict[str, Any], api_origin: str) -> None:
     """The distribution uses the per-client limits and sends the secret header to the API."""
     distribution_config["WebACLId"] = {"Ref": "PortalWebAclArn"}
     for origin in distribution_config["Origins"]:

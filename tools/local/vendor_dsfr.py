@@ -2,7 +2,7 @@
 where `npm ci` put the pinned @gouvfr/dsfr, into web/public/vendor/dsfr/ (git-ignored), so that the
 pages serve it from their own origin (the Content-Security-Policy allows no other).
 
-`python -m tools.vendor_dsfr` (run by `make install`): the entry files below, every file their CSS
+`python -m tools.local.vendor_dsfr` (run by `make install`): the entry files below, every file their CSS
 references with url() (fonts, icons), and the licence. Nothing else of the package's 90 MB.
 """
 
@@ -54,7 +54,8 @@ def files_to_copy() -> set[Path]:
 
 
 def version() -> str:
-    return json.loads((PACKAGE / "package.json").read_text())["version"]
+    pinned: str = json.loads((PACKAGE / "package.json").read_text())["version"]
+    return pinned
 
 
 def main() -> int:

@@ -1,13 +1,13 @@
 """The CloudFormation fragment that `make package` merges into Chalice's template for a stage.
 
-`python -m tools.deploy_template <stage> <output.json>` writes: the table from chalicelib/table.py,
+`python -m tools.deploy.deploy_template <stage> <output.json>` writes: the table from chalicelib/table.py,
 the sender as a parameter the functions read, API Gateway throttling from the stage's
 `api_gateway_throttling` in .chalice/config.json (a default for the stage, tighter limits for the
 public routes that create, send or guess); the portal: its pages' bucket and the CloudFront
-distribution that serves them with the API on one origin (tools/portal_template.py); and for
+distribution that serves them with the API on one origin (tools/deploy/portal_template.py); and for
 crediting the declarations bucket, the chunk queue, its dead-letter queue, and what Chalice cannot
 say of the two crediting functions (partial batch responses, where failed S3 invocations go); and
-the operations of contract §11 (tools/operations_template.py: JSON logs, tracing, access logs,
+the operations of contract §11 (tools/deploy/operations_template.py: JSON logs, tracing, access logs,
 deletion protection, the WAF's guard, alarms and dashboard; docs/operations.md). A tool: run at
 build time only, never shipped in the Lambda.
 
@@ -18,13 +18,15 @@ are more `pk`/`sk` items of the same table, outside the expiry index.
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from chalicelib import crediting, sealing
 from chalicelib.table import cloudformation_resources
-from tools import operations_template, portal_template, rotate_keys
-from tools.template_parts import private_bucket
+from tools.deploy import operations_template, portal_template
+from tools.deploy.template_parts import private_bucket
+from tools.local import rotate_keys
 
-CONFIG = Path(__file__).resolve().parent.parent / ".chalice" / "config.json"
+CONFIG = Path(__file__).resolve().parents[2] / ".chalice" / "config.json"
 APP_NAME = "mon-compte-formation"
 CHALICE_FUNCTIONS = ("APIHandler", "CleanupExpiredRegistrations", "ApplyEmailFeedback")
 CHALICE_API = "RestAPI"
@@ -41,7 +43,7 @@ FEEDBACK_FUNCTION = "ApplyEmailFeedback"
 NONCURRENT_VERSION_DAYS = 30
 
 
-def method_settings(throttling: dict) -> list[dict]:
+def method_settings(throttling: dict[str, Any]) -> list[dict[str, Any]]:
     """API Gateway's MethodSettings: the stage default on "/*", then each listed route."""
     default = throttling["default"]
     settings = [_throttle("/*", "*", default)]
@@ -51,7 +53,7 @@ def method_settings(throttling: dict) -> list[dict]:
     return settings
 
 
-def _throttle(resource_path: str, method: str, limits: dict) -> dict:
+def _throttle(resource_path: str, method: str, limits: dict[str, Any]) -> dict[str, Any]:
     return {
         "ResourcePath": resource_path,
         "HttpMethod": method,
@@ -83,7 +85,7 @@ GATEWAY_PROBLEMS = {
 }
 
 
-def gateway_responses() -> dict:
+def gateway_responses() -> dict[str, Any]:
     from chalicelib.api.problems import PROBLEM_TYPE, TITLES
 
     return {
@@ -100,7 +102,7 @@ def gateway_responses() -> dict:
     }
 
 
-def crediting_resources(variables: dict) -> dict:
+def crediting_resources(variables: dict[str, Any]) -> dict[str, Any]:
     """The bucket (private, encrypted, versioned, TLS only), the queue and its dead-letter queue, and
     the crediting functions' additions: failed chunks reported one by one (partial batch response),
     failed S3 invocations kept in the dead-letter queue after Lambda's own two retries."""
@@ -169,7 +171,7 @@ def crediting_resources(variables: dict) -> dict:
     }
 
 
-def email_feedback_resources(variables: dict) -> dict:
+def email_feedback_resources(variables: dict[str, Any]) -> dict[str, Any]:
     """SES's delivery feedback (contract §10): the configuration set every email is sent with, its
     event destination (Bounce and Complaint events) to the topic, the topic and the policy that lets
     SES publish to it from this account only. Chalice writes the function's subscription to the
@@ -217,9 +219,9 @@ def email_feedback_resources(variables: dict) -> dict:
     }
 
 
-def sealing_keyring_resources(stage: str) -> dict:
+def sealing_keyring_resources(stage: str) -> dict[str, Any]:
     """The keyring of chalicelib/sealing.py, generated once by Secrets Manager in the format the app
-    reads (`{"actuelle": "cle1", "cle1": "<64 letters and digits>"}`; tools/rotate_keys.py rotates it),
+    reads (`{"actuelle": "cle1", "cle1": "<64 letters and digits>"}`; tools/local/rotate_keys.py rotates it),
     and the API's right to read that secret alone. The functions get its ARN, never its value."""
     return {
         SEALING_KEYRING: {
@@ -255,7 +257,7 @@ def sealing_keyring_resources(stage: str) -> dict:
     }
 
 
-def fragment_for_stage(stage: str) -> dict:
+def fragment_for_stage(stage: str) -> dict[str, Any]:
     settings = json.loads(CONFIG.read_text())["stages"][stage]
     variables = settings["environment_variables"]
     fragment = cloudformation_resources(variables["TABLE_NAME"], variables["SENDER_EMAIL"])
@@ -270,7 +272,7 @@ def fragment_for_stage(stage: str) -> dict:
     fragment["Resources"]["APIHandler"]["DependsOn"] = [SEALING_KEYRING_READER]
     # REGIONAL: the portal's CloudFront distribution is the API's edge; an EDGE API would put a
     # second, hidden distribution behind it.
-    api = {"GatewayResponses": gateway_responses(), "EndpointConfiguration": "REGIONAL"}
+    api: dict[str, Any] = {"GatewayResponses": gateway_responses(), "EndpointConfiguration": "REGIONAL"}
     if "api_gateway_throttling" in settings:
         api["MethodSettings"] = method_settings(settings["api_gateway_throttling"])
     api_name = f"{APP_NAME}-{stage}"
@@ -305,8 +307,8 @@ def function_resources() -> list[str]:
     return ["APIHandler"] + [to_cfn_resource_name(name) for name in app.handler_map if name not in views]
 
 
-def add_operations(fragment: dict, api_name: str, api_stage: str) -> None:
-    """Contract §11 (tools/operations_template.py): JSON logs, alarms, dashboard, protections."""
+def add_operations(fragment: dict[str, Any], api_name: str, api_stage: str) -> None:
+    """Contract §11 (tools/deploy/operations_template.py): JSON logs, alarms, dashboard, protections."""
     resources = fragment["Resources"]
     functions = function_resources()
     for function in functions:

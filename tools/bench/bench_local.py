@@ -2,7 +2,7 @@
 items. A benchmark, not a test: it prints each step's median and 95th percentile per table size, and
 the whole journey's ratio to the empty table's (the target: within 1.5x at 200,000 items).
 
-It starts a stack of its own per table size (tools/local_stack.py, on free ports, the captcha's
+It starts a stack of its own per table size (tools/local/local_stack.py, on free ports, the captcha's
 answer fixed), so that `make run` may go on beside them, fills each table with BatchWriteItem
 against its emulator, with items shaped as the application's (accounts, their history and
 dossiers, CPF rights and movements, sessions: 10 items a person) in partitions of their own, then
@@ -17,21 +17,22 @@ import statistics
 import sys
 import time
 from collections import defaultdict
+from typing import Any
 
-from tools.journey_http import Mailbox, Person, nir_of, urllib_send, whole_journey
-from tools.local_stack import LocalStack, free_ports
+from tools.bench.journey_http import Answer, Mailbox, Person, Send, nir_of, urllib_send, whole_journey
+from tools.local.local_stack import LocalStack, clean_environment, free_ports
 
 CAPTCHA = "AE23HJ"
 ITEMS_A_PERSON = 11
 
 
-def filler_items(person: int) -> list[dict]:
+def filler_items(person: int) -> list[dict[str, Any]]:
     """What one holder leaves in the table: their account, identifier, email, rights, movements,
     history, a dossier and a session (the shapes of chalicelib/store/keys.py, other values)."""
     nir, account, rights = nir_of(person, prefix="2"), f"remplissage-{person:08d}", f"droits-{person:08d}"
     now = "2026-11-02T10:00:00.000000Z"
 
-    def item(pk: str, sk: str, **attributes) -> dict:
+    def item(pk: str, sk: str, **attributes: object) -> dict[str, Any]:
         return {"pk": {"S": pk}, "sk": {"S": sk}, **{k: {"S": str(v)} for k, v in attributes.items()}}
 
     return [
@@ -49,8 +50,8 @@ def filler_items(person: int) -> list[dict]:
     ]
 
 
-def fill(dynamodb, table_name: str, people: range) -> None:
-    batch: list[dict] = []
+def fill(dynamodb: Any, table_name: str, people: range) -> None:
+    batch: list[dict[str, Any]] = []
     for person in people:
         batch.extend({"PutRequest": {"Item": item}} for item in filler_items(person))
         while len(batch) >= 25:
@@ -60,14 +61,16 @@ def fill(dynamodb, table_name: str, people: range) -> None:
         _write(dynamodb, table_name, batch)
 
 
-def _write(dynamodb, table_name: str, requests: list[dict]) -> None:
+def _write(dynamodb: Any, table_name: str, requests: list[dict[str, Any]]) -> None:
     unprocessed = {table_name: requests}
     while unprocessed:
         unprocessed = dynamodb.batch_write_item(RequestItems=unprocessed).get("UnprocessedItems") or {}
 
 
-def timed_send(send, timings: dict):
-    def timed(step, method, path, body, token):
+def timed_send(send: Send, timings: dict[str, list[Any]]) -> Send:
+    """`send`, each step's duration added to `timings[step]`, and the steps answered with a 5xx to `timings["5xx"]`."""
+
+    def timed(step: str, method: str, path: str, body: object, token: str | None) -> Answer:
         started = time.perf_counter()
         answer = send(step, method, path, body, token)
         timings[step].append(time.perf_counter() - started)
@@ -118,8 +121,6 @@ def report(results: dict[int, dict[str, list[float]]]) -> None:
 
 
 def start_stack() -> LocalStack:
-    from tests.helpers.http import clean_environment
-
     api_port, moto_port = free_ports(2)
     stack = LocalStack(
         api_port, moto_port, {"CAPTCHA_FIXED_ANSWER": CAPTCHA}, environ=clean_environment(),
