@@ -3,7 +3,7 @@ events, published by the configuration set) and the domain (chalicelib/domain/em
 app.py only routes.
 
 The decorator of app.py takes the topic's name at import, which is also when `chalice package`
-reads it (`topic_name()`, from EMAIL_FEEDBACK_TOPIC; tools/chalice_package.py sets it from the
+reads it (`topic_name()`, from EMAIL_FEEDBACK_TOPIC; tools/deploy/chalice_package.py sets it from the
 stage's configuration, as for the crediting bucket and queue).
 
 A notification that cannot be read or names nothing we know is logged and dropped: an exception

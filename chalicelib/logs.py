@@ -1,6 +1,6 @@
 """Log lines: one JSON object per line, the shape of Lambda's JSON log format, here and on AWS.
 
-On Lambda (the function's LoggingConfig says LogFormat JSON, see tools/deploy_template.py) the
+On Lambda (the function's LoggingConfig says LogFormat JSON, see tools/deploy/deploy_template.py) the
 runtime's own formatter writes each record as `{"timestamp", "level", "message", "logger",
 "requestId", ...}` plus the record's extra attributes. Locally (`make run`, the tests, the tools)
 `configure()` installs `JsonLines`, which writes the same keys. Either way every record carries the

@@ -5,7 +5,7 @@ agent, no SDK call, no run-time dependency). Under `make run` the same lines app
 Dimensions stay few and never name a person: `kind` (an email's kind, a bounce's) and nothing else;
 each line also carries the invocation's function, route and request ids as plain properties (not
 dimensions), so a log query can join a count to its request. The names below are the contract of
-the alarms and the dashboard (tools/operations_template.py) and of docs/operations.md.
+the alarms and the dashboard (tools/deploy/operations_template.py) and of docs/operations.md.
 """
 
 import json

@@ -1,1 +1,1 @@
-"""French voice samples for the audio captcha: data read at run time (made once by tools/make_voices.py)."""
+"""French voice samples for the audio captcha: data read at run time (made once by tools/local/make_voices.py)."""
