@@ -29,6 +29,9 @@ SHARED_STACK_MODULES = frozenset(
     }
 )
 PROBLEM_TYPE = "application/problem+json"
+# The stack's own variables, never taken from the developer's shell (a test passes its own, e.g.
+# local_stack(OIDC_IDENTITIES_FILE=...) for the local OpenID provider's people).
+LOCAL_STACK_NAMES = ("PORT", "MOTO_PORT", "MAILBOX_PORT", "OIDC_PORT", "OIDC_IDENTITIES_FILE")
 
 
 def clean_environment(**extra) -> dict:
@@ -37,7 +40,7 @@ def clean_environment(**extra) -> dict:
     kept = {
         name: value
         for name, value in os.environ.items()
-        if name not in ENVIRONMENT_NAMES and not name.startswith("AWS_") and name not in ("PORT", "MOTO_PORT")
+        if name not in ENVIRONMENT_NAMES and not name.startswith("AWS_") and name not in LOCAL_STACK_NAMES
     }
     return {**kept, **extra}
 
@@ -45,13 +48,15 @@ def clean_environment(**extra) -> dict:
 @contextmanager
 def local_stack(*, mailbox: bool = False, **settings):
     """A stack of its own on free ports, its output captured (shown with a failure), the captcha's
-    answer fixed; `settings` are the application's (SESSION_IDLE_SECONDS...); with `mailbox`, the
-    local mailbox too (tools/mailbox.py)."""
-    api_port, moto_port, mailbox_port = free_ports(3)
+    answer fixed; `settings` are the application's (SESSION_IDLE_SECONDS...) and the stack's
+    (OIDC_IDENTITIES_FILE: the local OpenID provider's people); with `mailbox`, the local mailbox
+    too (tools/mailbox.py). The OpenID provider listens on a free port too (`stack.oidc_url`)."""
+    api_port, moto_port, mailbox_port, oidc_port = free_ports(4)
     stack = LocalStack(
         api_port=api_port,
         moto_port=moto_port,
         mailbox_port=mailbox_port if mailbox else None,
+        oidc_port=oidc_port,
         extra_env={"CAPTCHA_FIXED_ANSWER": CAPTCHA, **settings},
         environ=clean_environment(),
         capture_output=True,
