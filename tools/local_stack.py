@@ -337,9 +337,10 @@ class LocalStack:
         ]
         if not (PAGES_ROOT / "vendor" / "dsfr").is_dir():
             lines.append("Attention : le DSFR manque dans web/public/vendor/ : lancez `make install` (npm ci).")
+        people = self.env.get("OIDC_IDENTITIES_FILE") or "tools/local/oidc/identities.json"
         lines.append(
             f"FranceConnect et ProConnect (fournisseur OpenID local) : {self.franceconnect_issuer}, "
-            f"{self.proconnect_issuer}  (identités : {self.env.get('OIDC_IDENTITIES_FILE') or 'tools/local/oidc/identities.json'})"
+            f"{self.proconnect_issuer}  (identités : {people})"
         )
         if self.mailbox_port is not None:
             lines.append(f"Courriels envoyés : {self.mailbox_url}  (rejets et plaintes simulés d'un bouton)")

@@ -155,6 +155,7 @@ function makeProvider(name) {
   const bySub = new Map([...people.values()].map((person) => [person.sub, person]));
   const claims = { openid: ['sub'] };
   for (const field of federation.fields) claims[field] = [field]; // one scope per claim, as FranceConnect
+  if (name === 'proconnect') claims.openid.push('amr'); // with the openid scope: in every ID token, from the login
   const ttl = 10 * 60;
   // Its own signing key, made at start: a restart invalidates whatever it signed before.
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -189,7 +190,7 @@ function makeProvider(name) {
       introspection: { enabled: false },
     },
     ttl: { AuthorizationCode: 60, AccessToken: ttl, IdToken: ttl, Interaction: ttl, Session: ttl, Grant: ttl },
-    interactions: { url: (ctx, interaction) => `/${name}/interaction/${interaction.uid}` },
+    interactions: { url: (ctx, interaction) => `${ORIGIN}/${name}/interaction/${interaction.uid}` },
     async findAccount(ctx, sub) {
       const person = bySub.get(sub);
       if (!person) return undefined;
@@ -344,15 +345,16 @@ async function route(req, res) {
   if (rest[0] === 'interaction' && rest[1] && rest.length <= 3) {
     return interaction(name, req, res, decodeURIComponent(rest[1]), rest[2]);
   }
-  if (rest.length === 1 && rest[0] === 'auth') {
+  if (rest[0] === 'auth' && rest.length <= 2) {
     // Every authorization asks again who one is: a session left by an earlier login (the browser
-    // keeps its cookie) must not log the next test in as that person.
+    // keeps its cookie) must neither log the next test in as that person nor, at the resumption
+    // (/auth/<uid>), stand against the person just chosen.
     if (req.headers.cookie) {
       const prefix = `_${name}_session`;
       req.headers.cookie = req.headers.cookie.split(';').filter((c) => !c.trim().startsWith(prefix)).join(';');
     }
     const hint = searchParams.get('login_hint');
-    if (req.method === 'GET' && hint && PEOPLE[name].has(hint) && !req.headers['x-oidc-local-hint']) {
+    if (rest.length === 1 && req.method === 'GET' && hint && PEOPLE[name].has(hint) && !req.headers['x-oidc-local-hint']) {
       return authorizeWithHint(req, res);
     }
   }
