@@ -4,6 +4,7 @@ Every step of the code flow is done by hand here (urls, PKCE, the token request,
 the app's client does it, so that a change of the provider's behaviour shows here first."""
 
 import json
+import re
 import secrets
 import subprocess
 import time
@@ -447,3 +448,29 @@ def test_the_local_stack_starts_it_with_a_tests_own_people(tmp_path):
     # stopped with the rest
     with pytest.raises(httpx.TransportError):
         httpx.get(f"http://127.0.0.1:{oidc_port}/franceconnect/.well-known/openid-configuration")
+
+
+def test_the_login_page_in_chromium_by_keyboard_axe_clean(provider: Provider, browser):
+    from playwright.sync_api import expect
+
+    from tests.helpers.browser import check_accessibility, tab_to
+
+    client = provider.client("franceconnect")
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(20_000)
+    try:
+        page = context.new_page()
+        page.goto(authorization_url(client, challenge=pkce_pair()[1], state="etat-chromium", nonce="n"))
+
+        expect(page.get_by_role("heading", level=1)).to_contain_text("FranceConnect")
+        check_accessibility(page, "oidc-local-franceconnect-connexion")
+        tab_to(page, page.get_by_role("button", name=re.compile("^Camille Martin")))
+        # back to the redirect_uri (nothing listens there: the request is what matters)
+        with page.expect_request(lambda request: request.url.startswith(client.redirect_uri + "?")) as sent:
+            page.keyboard.press("Enter")
+
+        params = redirect_params(sent.value.url)
+        assert params["state"] == "etat-chromium"
+        assert params["code"]
+    finally:
+        context.close()
