@@ -188,7 +188,7 @@ function makeProvider(name) {
       userinfo: { enabled: true },
       revocation: { enabled: false },
       introspection: { enabled: false },
-      pushedAuthorizationRequests: { enabled: false }, // as FranceConnect: the authorization request in the URL
+      pushedAuthorizationRequests: { enabled: false }, // §14's authorization request is in the URL
     },
     ttl: { AuthorizationCode: 60, AccessToken: ttl, IdToken: ttl, Interaction: ttl, Session: ttl, Grant: ttl },
     interactions: { url: (ctx, interaction) => `${ORIGIN}/${name}/interaction/${interaction.uid}` },
