@@ -15,13 +15,16 @@ STAGE ?= prod
 # web/public/vendor/dsfr/ (git-ignored) by tools/local/vendor_dsfr.py.
 NPM_INSTALLED := web/node_modules/.installed
 DSFR := web/public/vendor/dsfr/VERSION
+# The local OpenID provider standing in for FranceConnect and ProConnect (tools/local/oidc/, node's
+# oidc-provider pinned by its package-lock.json), started by the local stack on OIDC_PORT.
+OIDC_INSTALLED := tools/local/oidc/node_modules/.installed
 # The browser tests drive Debian's Chromium through Playwright (whose own browser downloads are not used).
 CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: install run test check typecheck lint browser bench package lint-template credit rotate-keys bench-credit \
 	bench-credit-parallel bench-local load bounce complaint clean
 
-install: $(INSTALLED) $(DSFR)
+install: $(INSTALLED) $(DSFR) $(OIDC_INSTALLED)
 
 # A venv of another Python (an older clone's 3.11) is replaced, not patched.
 define make_venv
@@ -43,13 +46,18 @@ $(NPM_INSTALLED): web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund
 	touch $@
 
+$(OIDC_INSTALLED): tools/local/oidc/package.json tools/local/oidc/package-lock.json
+	@command -v npm >/dev/null 2>&1 || tools/install-debian-packages nodejs npm
+	cd tools/local/oidc && npm ci --no-audit --no-fund
+	touch $@
+
 $(DSFR): $(NPM_INSTALLED) tools/local/vendor_dsfr.py | $(INSTALLED)
 	$(PY) -m tools.local.vendor_dsfr
 
 browser:
 	@test -x $(CHROMIUM) || tools/install-debian-packages chromium
 
-run: $(INSTALLED) $(DSFR)
+run: $(INSTALLED) $(DSFR) $(OIDC_INSTALLED)
 	$(PY) -m tools.local.local_stack
 
 # Credit a declaration file on the local stack (`make run` in another terminal): the report is the last line.
@@ -76,7 +84,7 @@ bench-credit-parallel: $(INSTALLED)
 	$(PY) -m tools.bench.bench_credit_parallel
 
 # The journey over HTTP on a stack of its own, with 0, 50,000 and 200,000 items in the table.
-bench-local: $(INSTALLED)
+bench-local: $(INSTALLED) $(OIDC_INSTALLED)
 	$(PY) -m tools.bench.bench_local
 
 # 50 people for 2 minutes against `make run CAPTCHA_FIXED_ANSWER=AE23HJ` (another terminal), then a
@@ -96,14 +104,14 @@ TYPECHECK := $(VENV)/bin/mypy
 typecheck: $(INSTALLED)
 	$(TYPECHECK)
 
-test: lint typecheck $(DSFR) browser
+test: lint typecheck $(DSFR) $(OIDC_INSTALLED) browser
 	CHROMIUM=$(CHROMIUM) $(PY) -m pytest
 
 # The inner loop, about 2 minutes on 2 cores: the linter, the type check, and every test but the
 # browser and fuzzing ones (pytest markers by layer, tests/conftest.py), on two processes; loadscope
 # runs tests/conftest.py's scheduler (a system module's tests on one process). docs/local-stack.md.
 CHECK_TESTS := -m "not browser and not fuzz" -p no:schemathesis -p no:hypothesispytest -n 2 --dist loadscope
-check: lint typecheck $(DSFR)
+check: lint typecheck $(DSFR) $(OIDC_INSTALLED)
 	$(PY) -m pytest $(CHECK_TESTS) -q
 
 # Timing figures no test may assert (login, recovery routes, cold start), measured in interleaved runs
@@ -130,4 +138,4 @@ lint-template: package $(LINT_INSTALLED)
 	$(LINT_VENV)/bin/cfn-lint build/sam.json build/waf.json
 
 clean:
-	rm -rf $(VENV) $(LINT_VENV) .pytest_cache .ruff_cache build web/node_modules web/public/vendor
+	rm -rf $(VENV) $(LINT_VENV) .pytest_cache .ruff_cache build web/node_modules web/public/vendor tools/local/oidc/node_modules

@@ -32,13 +32,15 @@ PROBLEM_TYPE = "application/problem+json"
 @contextmanager
 def local_stack(*, mailbox: bool = False, **settings):
     """A stack of its own on free ports, its output captured (shown with a failure), the captcha's
-    answer fixed; `settings` are the application's (SESSION_IDLE_SECONDS...); with `mailbox`, the
-    local mailbox too (tools/local/mailbox.py)."""
-    api_port, moto_port, mailbox_port = free_ports(3)
+    answer fixed; `settings` are the application's (SESSION_IDLE_SECONDS...) and the stack's
+    (OIDC_IDENTITIES_FILE: the local OpenID provider's people); with `mailbox`, the local mailbox
+    too (tools/local/mailbox.py). The OpenID provider listens on a free port too (`stack.oidc_url`)."""
+    api_port, moto_port, mailbox_port, oidc_port = free_ports(4)
     stack = LocalStack(
         api_port=api_port,
         moto_port=moto_port,
         mailbox_port=mailbox_port if mailbox else None,
+        oidc_port=oidc_port,
         extra_env={"CAPTCHA_FIXED_ANSWER": CAPTCHA, **settings},
         environ=clean_environment(),
         capture_output=True,

@@ -6,14 +6,19 @@ sender set up, the API on `chalice local`, and in front of it the portal's edge
 tests use `LocalStack` directly, on free ports, with the children's output kept in a file.
 
 Environment read here (besides the application's settings, passed through to the API untouched):
-`PORT` (the portal and its API, default 8000), `MOTO_PORT` (emulator, default 5000), and
-`AWS_ENDPOINT_URL`: when it is already set, no emulator is started and that endpoint is used.
-`chalice local` itself listens on a free port of its own, reached through the front only.
+`PORT` (the portal and its API, default 8000), `MOTO_PORT` (emulator, default 5000), `OIDC_PORT`
+(the local OpenID provider standing in for FranceConnect and ProConnect, tools/local/oidc/, default
+9000), and `AWS_ENDPOINT_URL`: when it is already set, no emulator is started and that endpoint is
+used. `chalice local` itself listens on a free port of its own, reached through the front only.
+The provider reads `OIDC_IDENTITIES_FILE` (its people) and `PUBLIC_BASE_URL` (its clients'
+redirect_uri) from the same environment; the API gets `FRANCECONNECT_ISSUER`, `PROCONNECT_ISSUER`
+and their client ids and secrets pointing at it, unless they are given.
 """
 
 import contextlib
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -33,6 +38,15 @@ from tools.portal import PAGES_ROOT
 ROOT = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
 DEFAULT_REGION = "eu-west-3"
+# The local OpenID provider (node's oidc-provider, installed by `make install`: npm ci there).
+OIDC_DIR = ROOT / "tools" / "local" / "oidc"
+# The clients registered on it (its server.mjs has the same defaults; the same variables override both).
+OIDC_CLIENTS = {
+    "FRANCECONNECT_CLIENT_ID": "mon-compte-formation",
+    "FRANCECONNECT_CLIENT_SECRET": "secret-local-franceconnect-mon-compte-formation-0001",
+    "PROCONNECT_CLIENT_ID": "mon-compte-formation-pro",
+    "PROCONNECT_CLIENT_SECRET": "secret-local-proconnect-mon-compte-formation-0001",
+}
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}
 
 
@@ -66,13 +80,18 @@ def port_in_use(port: int) -> bool:
         return False
 
 
+# The stack's own variables, never taken from the developer's shell (a test passes its own, e.g.
+# local_stack(OIDC_IDENTITIES_FILE=...) for the local OpenID provider's people).
+LOCAL_STACK_NAMES = ("PORT", "MOTO_PORT", "MAILBOX_PORT", "OIDC_PORT", "OIDC_IDENTITIES_FILE")
+
+
 def clean_environment(**extra: str) -> dict[str, str]:
     """This process's environment without the application's settings nor any AWS configuration,
     so that a developer's shell (a real endpoint, a profile...) cannot leak into the stack."""
     kept = {
         name: value
         for name, value in os.environ.items()
-        if name not in ENVIRONMENT_NAMES and not name.startswith("AWS_") and name not in ("PORT", "MOTO_PORT")
+        if name not in ENVIRONMENT_NAMES and not name.startswith("AWS_") and name not in LOCAL_STACK_NAMES
     }
     return {**kept, **extra}
 
@@ -96,6 +115,7 @@ class LocalStack:
     `chalice local` listens behind it (default: a free port). `environ` is the environment the
     children start from (default: this process's); `extra_env` is added on top. With
     `capture_output`, the children write to a temporary file (see `output()`) instead of the terminal.
+    `oidc_port` is the local OpenID provider's (default: a free port; `make run` passes OIDC_PORT or 9000).
     """
 
     def __init__(
@@ -110,9 +130,11 @@ class LocalStack:
         timeout: float = 30.0,
         chalice_port: int | None = None,
         mailbox_port: int | None = None,
+        oidc_port: int | None = None,
     ):
         self.api_port, self.moto_port, self.chalice_port = api_port, moto_port, chalice_port
         self.mailbox_port = mailbox_port  # the local mailbox (tools/local/mailbox.py), when asked for
+        self.oidc_port = oidc_port  # the local OpenID provider (tools/local/oidc/); a free one when None
         self.autoreload, self.timeout = autoreload, timeout
         self.env = {**(os.environ if environ is None else environ), **(extra_env or {})}
         self.starts_emulator = not self.env.get("AWS_ENDPOINT_URL")
@@ -128,6 +150,19 @@ class LocalStack:
     @property
     def chalice_url(self) -> str:
         return f"http://{HOST}:{self.chalice_port}"
+
+    @property
+    def oidc_url(self) -> str:
+        """The local OpenID provider; its issuers are `<oidc_url>/franceconnect` and `<oidc_url>/proconnect`."""
+        return f"http://{HOST}:{self.oidc_port}"
+
+    @property
+    def franceconnect_issuer(self) -> str:
+        return f"{self.oidc_url}/franceconnect"
+
+    @property
+    def proconnect_issuer(self) -> str:
+        return f"{self.oidc_url}/proconnect"
 
     @property
     def endpoint_url(self) -> str:
@@ -156,11 +191,16 @@ class LocalStack:
         return self
 
     def _start(self) -> None:
+        while self.oidc_port is None or self.oidc_port in (self.api_port, self.moto_port, self.mailbox_port):
+            self.oidc_port = free_port()
         self._prepare_environment()
         busy = [port for port in self._ports() if port_in_use(port)]
         if busy:
-            raise LocalStackError(f"port(s) {', '.join(map(str, busy))} already in use on {HOST} (PORT / MOTO_PORT)")
+            ports = f"{', '.join(map(str, busy))} already in use on {HOST}"
+            raise LocalStackError(f"port(s) {ports} (PORT / MOTO_PORT / OIDC_PORT / MAILBOX_PORT)")
         deadline = time.monotonic() + self.timeout
+        # The OpenID provider first: node starts while the emulator and the bootstrap do.
+        oidc = self._spawn(self._oidc_command())
         if self.starts_emulator:
             # moto, patched to hold as its data grows and under concurrent requests (tools/local/emulator.py)
             moto = self._spawn([sys.executable, "-m", "tools.local.emulator", "-H", HOST, "-p", str(self.moto_port)])
@@ -176,6 +216,9 @@ class LocalStack:
                 bootstrap.wait()
         if code != 0:
             raise LocalStackError(self._failure(f"the bootstrap failed (exit code {code})"))
+        for issuer in (self.franceconnect_issuer, self.proconnect_issuer):
+            discovery = f"{issuer}/.well-known/openid-configuration"
+            self._wait_for(oidc, discovery, deadline, "the local OpenID provider (tools/local/oidc)", expected=200)
         if self.chalice_port is None:
             self.chalice_port = free_port()
         # `chalice local`, with a listen backlog for concurrent people (tools/local/chalice_local.py)
@@ -200,7 +243,15 @@ class LocalStack:
 
     def _ports(self) -> list[int]:
         ports = [self.api_port] + ([self.moto_port] if self.starts_emulator else [])
-        return ports + [port for port in (self.chalice_port, self.mailbox_port) if port is not None]
+        return ports + [port for port in (self.chalice_port, self.mailbox_port, self.oidc_port) if port is not None]
+
+    def _oidc_command(self) -> list[str]:
+        node = shutil.which("node", path=self.env.get("PATH"))
+        if node is None:
+            raise LocalStackError("node is missing (the local OpenID provider needs it): make install")
+        if not (OIDC_DIR / "node_modules" / "oidc-provider").is_dir():
+            raise LocalStackError(f"{OIDC_DIR.relative_to(ROOT)}/node_modules is missing: make install")
+        return [node, str(OIDC_DIR / "server.mjs")]
 
     def _prepare_environment(self) -> None:
         env = self.env
@@ -216,6 +267,13 @@ class LocalStack:
                     env.setdefault(name, value)
         # The links in emails open the portal's pages on the front's port, unless another address is given.
         env.setdefault("PUBLIC_BASE_URL", self.api_url)
+        # The local OpenID provider: its port, and the API pointed at it (its people: OIDC_IDENTITIES_FILE,
+        # when given, else the documented default beside its server).
+        env["OIDC_PORT"] = str(self.oidc_port)
+        env.setdefault("FRANCECONNECT_ISSUER", self.franceconnect_issuer)
+        env.setdefault("PROCONNECT_ISSUER", self.proconnect_issuer)
+        for name, value in OIDC_CLIENTS.items():
+            env.setdefault(name, value)
         env.setdefault("AWS_REGION", env.get("AWS_DEFAULT_REGION") or DEFAULT_REGION)
         env.setdefault("AWS_DEFAULT_REGION", env["AWS_REGION"])
         env["PYTHONUNBUFFERED"] = "1"  # so that captured output is complete even when a child is killed
@@ -303,6 +361,11 @@ class LocalStack:
         ]
         if not (PAGES_ROOT / "vendor" / "dsfr").is_dir():
             lines.append("Attention : le DSFR manque dans web/public/vendor/ : lancez `make install` (npm ci).")
+        people = self.env.get("OIDC_IDENTITIES_FILE") or "tools/local/oidc/identities.json"
+        lines.append(
+            f"FranceConnect et ProConnect (fournisseur OpenID local) : {self.franceconnect_issuer}, "
+            f"{self.proconnect_issuer}  (identités : {people})"
+        )
         if self.mailbox_port is not None:
             lines.append(f"Courriels envoyés : {self.mailbox_url}  (rejets et plaintes simulés d'un bouton)")
         elif self.starts_emulator:
@@ -324,14 +387,15 @@ def main() -> int:
     signal.signal(signal.SIGINT, terminate)
     signal.signal(signal.SIGTERM, terminate)
     try:
-        names = (("PORT", 8000), ("MOTO_PORT", 5000), ("MAILBOX_PORT", 8025))
+        names = (("PORT", 8000), ("MOTO_PORT", 5000), ("MAILBOX_PORT", 8025), ("OIDC_PORT", 9000))
         ports = [int(os.environ.get(name) or default) for name, default in names]
     except ValueError:
-        print("Local stack: PORT, MOTO_PORT and MAILBOX_PORT must be port numbers.", file=sys.stderr)
+        print("Local stack: PORT, MOTO_PORT, MAILBOX_PORT and OIDC_PORT must be port numbers.", file=sys.stderr)
         return 2
     # The mailbox only against a loopback emulator (tools/local/mailbox.py refuses anything else).
     local = points_at_loopback(os.environ.get("AWS_ENDPOINT_URL") or f"http://{HOST}:{ports[1]}")
-    stack = LocalStack(api_port=ports[0], moto_port=ports[1], mailbox_port=ports[2] if local else None)
+    mailbox_port = ports[2] if local else None
+    stack = LocalStack(api_port=ports[0], moto_port=ports[1], mailbox_port=mailbox_port, oidc_port=ports[3])
     try:
         stack.start()
         print(stack.banner(), flush=True)
