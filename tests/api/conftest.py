@@ -3,6 +3,7 @@
 import pytest
 
 from tests.helpers.holder import Holder
+from tests.helpers.oidc_provider import Provider
 
 
 @pytest.fixture
@@ -14,3 +15,13 @@ def active(journey):
 @pytest.fixture
 def holder(api, clock, active):
     return Holder(api, clock, active)
+
+
+@pytest.fixture
+def franceconnect(monkeypatch, clock):
+    """A real OpenID provider in this process (tests/helpers/oidc_provider.py), the app's FranceConnect."""
+    provider = Provider(clock)
+    monkeypatch.setenv("FRANCECONNECT_ISSUER", provider.issuer)
+    yield provider
+    if not provider.down:
+        provider.stop()
