@@ -3,7 +3,6 @@
 import pytest
 
 from tests.helpers.holder import Holder
-from tests.helpers.oidc_provider import Provider
 
 
 @pytest.fixture
@@ -16,12 +15,3 @@ def active(journey):
 def holder(api, clock, active):
     return Holder(api, clock, active)
 
-
-@pytest.fixture
-def franceconnect(monkeypatch, clock):
-    """A real OpenID provider in this process (tests/helpers/oidc_provider.py), the app's FranceConnect."""
-    provider = Provider(clock)
-    monkeypatch.setenv("FRANCECONNECT_ISSUER", provider.issuer)
-    yield provider
-    if not provider.down:
-        provider.stop()

@@ -7,7 +7,7 @@ import sys
 
 from tools.local_stack import ROOT
 
-HEAVY = ["PIL", "captcha", "phonenumbers", "argon2", "email_validator", "stdnum", "cryptography"]
+HEAVY = ["PIL", "captcha", "phonenumbers", "argon2", "email_validator", "stdnum", "cryptography", "joserfc", "chalicelib.oidc"]
 
 
 def run(code: str) -> str:
