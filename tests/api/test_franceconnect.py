@@ -300,3 +300,45 @@ def test_a_draft_verified_with_a_sub_another_account_holds_is_409_at_the_passwor
     assert api.post(RETURN, {"code": code, "state": state}).status == 200
     assert journey.identity(draft, nir=make_nir("2920169123046"), courriel="autre@example.fr").status == 200
     assert_refused(journey.password(draft), 409, "identite_deja_utilisee")
+
+
+def test_a_registration_cancelled_before_the_return_is_404_and_keeps_nothing(api, franceconnect, journey):
+    draft = journey.start()
+    code, state = franceconnect.authorize(api.post(f"/inscriptions/{draft}/franceconnect").body["url"])
+    assert api.delete(f"/inscriptions/{draft}").status == 204
+    assert_refused(api.post(RETURN, {"code": code, "state": state}), 404, "inscription_introuvable")
+
+
+def test_a_registration_past_its_password_step_cannot_go_to_franceconnect(api, franceconnect, journey):
+    draft = journey.start()
+    assert journey.identity(draft).status == 200
+    assert journey.password(draft).status == 201
+    assert_refused(api.post(f"/inscriptions/{draft}/franceconnect"), 409, "etape_invalide")
+
+
+def test_a_return_onto_a_draft_whose_nir_disagrees_is_409_at_once(api, franceconnect, journey):
+    draft = journey.start()
+    assert journey.identity(draft, **OTHER_PERSON).status == 200  # "Retour": the identity step is done
+    code, state = franceconnect.authorize(api.post(f"/inscriptions/{draft}/franceconnect").body["url"])
+    assert_refused(api.post(RETURN, {"code": code, "state": state}), 409, "identite_incoherente")
+
+
+def test_the_client_secret_comes_from_secrets_manager_when_a_secret_is_named(api, franceconnect, active, monkeypatch):
+    import boto3
+
+    secrets = boto3.client("secretsmanager")
+    secrets.create_secret(Name="fc/bon", SecretString="secret-local-franceconnect-mon-compte-formation-0001")
+    secrets.create_secret(Name="fc/mauvais", SecretString="un-secret-que-le-fournisseur-refuse")
+    monkeypatch.setenv("FRANCECONNECT_CLIENT_SECRET_NAME", "fc/mauvais")
+    assert_refused(verify(api, franceconnect, active), 502, "franceconnect_indisponible")  # invalid_client
+    monkeypatch.setenv("FRANCECONNECT_CLIENT_SECRET_NAME", "fc/bon")
+    assert verify(api, franceconnect, active).status == 200
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{}, {"code": "abc"}, {"state": "abc"}, {"code": "abc", "state": "abc", "autre": 1}, {"code": 1, "state": []}],
+)
+def test_a_bad_return_body_is_a_problem_naming_every_field(api, franceconnect, body):
+    answer = api.post(RETURN, body)
+    assert answer.status == 400 and answer.body["erreurs"], answer.body

@@ -188,10 +188,10 @@ def _overridden(claims: dict[str, Any], overrides: dict[str, Any]) -> dict[str, 
 
 def _handler(provider: Provider) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002  (the base class's name)
+        def log_message(self, format: str, *args: Any) -> None:
             pass
 
-        def do_GET(self) -> None:  # noqa: N802  (http.server's name)
+        def do_GET(self) -> None:
             path = urllib.parse.urlsplit(self.path).path
             provider.requests.append(f"GET {path}")
             if path == "/franceconnect/.well-known/openid-configuration":
@@ -203,7 +203,7 @@ def _handler(provider: Provider) -> type[BaseHTTPRequestHandler]:
             else:
                 self._send(404, "application/json", b'{"error": "not_found"}')
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             path = urllib.parse.urlsplit(self.path).path
             provider.requests.append(f"POST {path}")
             length = int(self.headers.get("Content-Length") or 0)

@@ -10,6 +10,7 @@ asking the provider makes a return exactly once, whatever races; a state spent o
 failure is lost (the person clicks the button again: a new state).
 """
 
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,6 +35,8 @@ from .refusals import (
     UNKNOWN_ACCOUNT,
 )
 from .state import Path, State, new_state, open_state
+
+log = logging.getLogger(__name__)
 
 
 class ProvidedIdentity(Protocol):
@@ -86,7 +89,8 @@ Outcome = Verified | sessions.NewSession | DraftStepReached
 def _url(provider: IdentityProvider, state: State) -> str:
     try:
         return provider.authorization_url(state=state.value, nonce=state.nonce, verifier=state.verifier)
-    except ProviderFailed:
+    except ProviderFailed as failure:
+        log.warning("franceconnect_indisponible at the start: %s", failure)  # names no token nor claim
         raise PROVIDER_DOWN() from None
 
 
@@ -155,10 +159,12 @@ def complete(
 def _pivot(provider: IdentityProvider, code: str, state: State, now: datetime) -> PivotIdentity:
     try:
         provided = provider.identity(code=code, verifier=state.verifier, nonce=state.nonce, now=now)
-    except ProviderFailed:
+    except ProviderFailed as failure:
+        log.warning("franceconnect_indisponible on a %s return: %s", state.path, failure)
         raise PROVIDER_DOWN() from None
     person = rule.pivot_from_claims(provided.sub, provided.claims)
     if person is None:  # a claim of the scopes asked for is missing or malformed
+        log.warning("franceconnect_indisponible on a %s return: the userinfo lacks a pivot claim", state.path)
         raise PROVIDER_DOWN()
     return person
 
