@@ -327,6 +327,7 @@ def _pending_account(
         Activation(digest, account_id, person.nir, email_key, franceconnect_sub=account.franceconnect_sub),
         history.event(history.INSCRIPTION, now),
         now,
+        None if draft.franceconnect is None else history.event(history.IDENTITE_VERIFIEE, now),
     )
 
 

@@ -14,7 +14,7 @@ from ..domain.records.franceconnect import FranceConnectLink
 from ..domain.records.registrations import Draft, IdentityStep, PendingAccount
 from ..domain.states import DraftStep
 from .account_items import account_attributes, credentials_attributes, identity_attributes
-from .actions import FREE, expiry_shard
+from .actions import FREE, event_action, expiry_shard
 from .base import Action, NamedActions, TableAccess, absent, exists
 from .franceconnect_items import link_attributes
 from .history_items import event_attributes
@@ -178,6 +178,8 @@ class RegistrationRecords(TableAccess):
             link = link_attributes(FranceConnectLink(account_id, pending.account.nir))
             reservation = franceconnect_key(pending.account.franceconnect_sub)
             verified.append((Part.FRANCECONNECT, self._put_action(reservation, link, expires, FREE, now=epoch)))
+        if pending.verified_event is not None:  # no TTL: the cleanup deletes a lapsed account's events
+            verified.append((Part.HOLDER_EVENT, event_action(self, account_id, pending.verified_event, pending.now)))
         self._transact(
             verified
             + [

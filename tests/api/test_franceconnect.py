@@ -243,6 +243,8 @@ def test_a_registration_verified_with_franceconnect_keeps_its_names_and_creates_
     synthesis = api.get("/titulaire", headers=bearer(token)).body
     assert (synthesis["civilite"], synthesis["prenom"], synthesis["nom_naissance"]) == ("M", "Jean", "DUPONT")
     assert synthesis["identite_verifiee"] is True
+    events = api.get("/titulaire/historique", headers=bearer(token)).body["evenements"]
+    assert {"inscription", "identite_verifiee", "activation"} <= {event["type"] for event in events}
     assert log_in(api, franceconnect).status == 200  # the sub is the account's, for good
 
 
@@ -342,3 +344,31 @@ def test_the_client_secret_comes_from_secrets_manager_when_a_secret_is_named(api
 def test_a_bad_return_body_is_a_problem_naming_every_field(api, franceconnect, body):
     answer = api.post(RETURN, body)
     assert answer.status == 400 and answer.body["erreurs"], answer.body
+
+
+def test_a_verified_registration_s_identity_stays_reserved_once_activated_past_the_pending_time(
+    api, franceconnect, journey, clock
+):
+    draft = journey.start()
+    code, state = franceconnect.authorize(api.post(f"/inscriptions/{draft}/franceconnect").body["url"])
+    assert api.post(RETURN, {"code": code, "state": state}).status == 200
+    assert journey.identity(draft).status == 200
+    assert journey.password(draft).status == 201
+    assert log_in(api, franceconnect).status == 403  # pending: compte_non_active
+    assert journey.activate(journey.last_activation_code()).status == 200
+    clock.advance(days=16)  # past the pending account's 15 days, which the reservation had while pending
+    assert log_in(api, franceconnect).status == 200
+
+
+def test_an_unactivated_verified_registration_frees_its_identity_when_its_link_expires(
+    api, franceconnect, journey, clock
+):
+    draft = journey.start()
+    code, state = franceconnect.authorize(api.post(f"/inscriptions/{draft}/franceconnect").body["url"])
+    assert api.post(RETURN, {"code": code, "state": state}).status == 200
+    assert journey.identity(draft).status == 200
+    assert journey.password(draft).status == 201
+    clock.advance(days=16)
+    assert_refused(log_in(api, franceconnect), 404, "compte_franceconnect_inconnu")
+    token = journey.active_account()  # Jean registers again, with his password this time
+    assert verify(api, franceconnect, token).status == 200

@@ -64,6 +64,7 @@ class PendingAccount:
     activation: Activation
     event: Event
     now: datetime
+    verified_event: Event | None = None  # a registration verified with FranceConnect
 
 
 @dataclass(frozen=True)
