@@ -141,6 +141,9 @@ def test_an_account_verified_cannot_be_verified_with_another_identity(api, franc
         {"id_token": {"acr": None}},
         {"id_token": {"exp": 1_700_000_000}},
         {"foreign_key": True},
+        {"foreign_key": True, "kid": "cle-inconnue"},
+        {"algorithm": "none"},
+        {"algorithm": "HS256"},
         {"userinfo": {"sub": "un-autre"}},
         {"userinfo": {"birthdate": None}},
         {"userinfo": {"aud": "un-autre-client"}},
@@ -156,6 +159,25 @@ def test_a_refused_token_or_an_error_answer_is_502_and_changes_nothing(api, fran
         api.post(RETURN, {"code": code, "state": state}, headers=bearer(active)), 502, "franceconnect_indisponible"
     )
     assert api.get("/titulaire", headers=bearer(active)).body["identite_verifiee"] is False
+
+
+def test_a_kid_the_keys_lack_fetches_them_again_once_only(api, franceconnect, active):
+    assert verify(api, franceconnect, active).status == 200
+    franceconnect.script.foreign_key, franceconnect.script.kid = True, "cle-inconnue"
+    assert_refused(verify(api, franceconnect, active), 502, "franceconnect_indisponible")
+    assert franceconnect.requests.count("GET /franceconnect/jwks") == 2  # the first fetch, then one more
+
+
+def test_a_provider_slower_than_the_timeout_is_502(api, franceconnect, active, monkeypatch):
+    from chalicelib import oidc
+
+    url = start_verification(api, active)
+    code, state = franceconnect.authorize(url)
+    monkeypatch.setattr(oidc, "TIMEOUT_SECONDS", 0.2)
+    franceconnect.script.delay_seconds = 1.0
+    answer = api.post(RETURN, {"code": code, "state": state}, headers=bearer(active))
+    assert_refused(answer, 502, "franceconnect_indisponible")
+    franceconnect.script.delay_seconds = 0.0
 
 
 def test_userinfo_as_plain_json_is_read_too(api, franceconnect, active):

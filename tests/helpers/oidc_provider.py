@@ -16,13 +16,14 @@ import hashlib
 import json
 import secrets
 import threading
+import time
 import urllib.parse
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from joserfc import jwt
-from joserfc.jwk import KeySet, RSAKey
+from joserfc.jwk import KeySet, OctKey, RSAKey
 
 from chalicelib.clock import to_epoch
 from chalicelib.settings import LOCAL_FRANCECONNECT_SECRET
@@ -53,6 +54,9 @@ class Script:
     foreign_key: bool = False  # sign with a key the JWKS does not publish
     userinfo_json: bool = False  # answer the userinfo as plain JSON
     discovery_issuer: str | None = None
+    kid: str | None = None  # sign under this key id (with the foreign key: a kid the JWKS never has)
+    algorithm: str | None = None  # "none" (unsigned) or "HS256" (keyed with the client secret)
+    delay_seconds: float = 0.0  # every answer waits this long first (a slow provider)
 
 
 @dataclass
@@ -177,8 +181,19 @@ class Provider:
         return 200, "application/jwt", self._signed(claims, self.script.userinfo).encode()
 
     def _signed(self, claims: dict[str, Any], overrides: dict[str, Any]) -> str:
+        claims = _overridden(claims, overrides)
+        if self.script.algorithm == "none":
+            header = _b64(json.dumps({"alg": "none", "typ": "JWT"}).encode())
+            return f"{header}.{_b64(json.dumps(claims).encode())}."
+        if self.script.algorithm == "HS256":  # the classic confusion: the client's secret as a key
+            secret = OctKey.import_key(LOCAL_FRANCECONNECT_SECRET)
+            return jwt.encode({"alg": "HS256", "kid": self.key.kid}, claims, secret)
         key = self.foreign if self.script.foreign_key else self.key
-        return jwt.encode({"alg": "RS256", "kid": key.kid}, _overridden(claims, overrides), key)
+        return jwt.encode({"alg": "RS256", "kid": self.script.kid or key.kid}, claims, key)
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
 def _overridden(claims: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
@@ -215,6 +230,8 @@ def _handler(provider: Provider) -> type[BaseHTTPRequestHandler]:
                 self._send(404, "application/json", b'{"error": "not_found"}')
 
         def _send(self, status: int, content_type: str, body: bytes) -> None:
+            if provider.script.delay_seconds:
+                time.sleep(provider.script.delay_seconds)
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
