@@ -73,6 +73,10 @@ class Client:
     def __init__(self, provider: Provider) -> None:
         self.provider = provider
 
+    @property
+    def issuer(self) -> str:
+        return self.provider.issuer
+
     def authorization_url(self, *, state: str, nonce: str, verifier: str, login_hint: str | None = None) -> str:
         parameters = {
             "response_type": "code",

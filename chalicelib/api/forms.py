@@ -121,6 +121,8 @@ class FranceConnectReturnForm(Form):
 
     code: Annotated[str, _text(2048)]
     state: Annotated[str, _text(256)]
+    # RFC 9207: the issuer the redirection names (oidc-provider sends it); when posted, it must be ours
+    iss: Annotated[str | None, _text(2048)] = None
 
 
 class EmptyForm(Form):

@@ -96,6 +96,7 @@ def complete(form: forms.FranceConnectReturnForm) -> Answer:
         dependencies.clock(),
         code=form.code,
         state_value=form.state,
+        issuer=form.iss,
         authenticate=lambda: current_session(request),
         session_limits=(settings.session_idle_seconds, settings.session_max_seconds),
     )

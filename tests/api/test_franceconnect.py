@@ -86,6 +86,13 @@ def test_a_state_of_another_session_is_refused_and_stays_usable_by_its_own(api, 
     assert api.post(RETURN, {"code": code, "state": state}, headers=bearer(active)).status == 200
 
 
+def test_the_issuer_the_redirection_names_must_be_franceconnect_s(api, franceconnect, active):
+    code, state = franceconnect.authorize(start_verification(api, active))
+    body = {"code": code, "state": state, "iss": "http://127.0.0.1:1/autre"}
+    assert_refused(api.post(RETURN, body, headers=bearer(active)), 400, "etat_invalide")
+    assert api.post(RETURN, {**body, "iss": franceconnect.issuer}, headers=bearer(active)).status == 200
+
+
 def test_a_verification_return_without_its_session_is_401(api, franceconnect, active):
     code, state = franceconnect.authorize(start_verification(api, active))
     assert_refused(api.post(RETURN, {"code": code, "state": state}), 401, "session_invalide")

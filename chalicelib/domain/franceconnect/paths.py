@@ -50,6 +50,9 @@ class ProvidedIdentity(Protocol):
 class IdentityProvider(Protocol):
     """The OpenID client (chalicelib/oidc.py): raises ProviderFailed for whatever goes wrong."""
 
+    @property
+    def issuer(self) -> str: ...
+
     def authorization_url(self, *, state: str, nonce: str, verifier: str, login_hint: str | None = None) -> str: ...
 
     def identity(self, *, code: str, verifier: str, nonce: str, now: datetime) -> ProvidedIdentity: ...
@@ -128,14 +131,17 @@ def complete(
     *,
     code: str,
     state_value: str,
+    issuer: str | None = None,
     authenticate: Callable[[], sessions.Session],
     session_limits: tuple[int, int],
 ) -> tuple[Path, Outcome]:
     """`POST /franceconnect/retour`: what the path of the state gives. `authenticate` proves the
-    bearer (a verification's only); `session_limits` are the idle and absolute lives of a login's."""
+    bearer (a verification's only); `session_limits` are the idle and absolute lives of a login's.
+    `issuer`, the redirection's `iss` when the portal posts it (RFC 9207), must be the provider's:
+    a code another issuer sent back is not exchanged here (a mix-up)."""
     now = clock()
     state = open_state(sealer, state_value, now)
-    if state is None:
+    if state is None or (issuer is not None and issuer != provider.issuer):
         raise INVALID_STATE()
     session = None
     if state.path == Path.VERIFICATION:
