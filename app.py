@@ -8,6 +8,7 @@ from chalicelib import crediting, email_feedback, logs, observability, scheduled
 from chalicelib.api import (
     delegation_routes,
     email_routes,
+    franceconnect_routes,
     holder_routes,
     openapi,
     portal_routes,
@@ -31,6 +32,7 @@ app.register_blueprint(recovery_routes.blueprint)
 app.register_blueprint(holder_routes.blueprint)
 app.register_blueprint(email_routes.blueprint)
 app.register_blueprint(delegation_routes.blueprint)
+app.register_blueprint(franceconnect_routes.blueprint)
 app.register_blueprint(openapi.blueprint)
 app.register_blueprint(portal_routes.blueprint)
 

@@ -4,16 +4,18 @@ AWS clients are made lazily (none at import: a cold start pays only for what its
 kept per region and endpoint, so a warm Lambda reuses its connections.
 """
 
+import sys
 import time
 from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from .clock import Clock, system_clock
-from .settings import Settings, get_settings
+from .settings import LOCAL_FRANCECONNECT_SECRET, Settings, get_settings
 
 if TYPE_CHECKING:  # loaded on first use: a cold start pays only for what its route uses
     from .mailer import SesMailer
+    from .oidc import Client
     from .sealing import Sealer
     from .store import Store
 
@@ -140,11 +142,38 @@ def _sealer(settings: Settings) -> "Sealer":
     return Sealer(read_keyring, settings.sealing_keys_cache_seconds, monotonic)
 
 
+def franceconnect() -> "Client":
+    """The OpenID client of FranceConnect for the settings in force; its discovery and keys are
+    cached per process (chalicelib/oidc.py), its secret per process and secret name."""
+    from .oidc import FRANCECONNECT_SCOPES, Client, Provider
+
+    settings = get_settings()
+    secret = settings.franceconnect_client_secret
+    if settings.franceconnect_client_secret_name is not None:
+        secret = _provider_secret(settings, settings.franceconnect_client_secret_name)
+    elif secret is None:  # the settings allow it against a loopback issuer only
+        secret = LOCAL_FRANCECONNECT_SECRET
+    redirect_uri = f"{settings.public_base_url.rstrip('/')}/franceconnect/retour"
+    issuer, client_id = settings.franceconnect_issuer, settings.franceconnect_client_id
+    return Client(Provider(issuer, client_id, secret, redirect_uri, FRANCECONNECT_SCOPES))
+
+
+@lru_cache(maxsize=4)
+def _provider_secret(settings: Settings, secret_name: str) -> str:
+    """A client secret from Secrets Manager, read once per process (a rotation of it redeploys)."""
+    secret: str = aws_client("secretsmanager", settings).get_secret_value(SecretId=secret_name)["SecretString"]
+    return secret
+
+
 def reset() -> None:
     """Forget the AWS clients and the cached keyring (tests start each case on a fresh emulator)."""
     global _clock, _sleep, _monotonic
     _client.cache_clear()
     _sealer.cache_clear()
+    _provider_secret.cache_clear()
+    oidc = sys.modules.get(f"{__package__}.oidc")  # its discovery and keys, if it was ever loaded
+    if oidc is not None:
+        oidc.forget()
     _clock = system_clock
     _sleep = time.sleep
     _monotonic = time.monotonic

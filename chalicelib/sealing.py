@@ -1,5 +1,5 @@
 """The one authenticated cipher for what the server seals for itself (contract §13): captcha ids and
-registration draft ids, and an OpenID `state` next.
+registration draft ids, OpenID Connect `state` values.
 
 AES-256-GCM (the `cryptography` library), under one key per purpose and per keyring key, derived
 with HKDF-SHA256. A sealed value is 64 bytes at most, written in URL-safe base64 without padding
@@ -54,6 +54,7 @@ class Purpose(StrEnum):
 
     CAPTCHA = "captcha"
     DRAFT = "inscription"
+    OIDC_STATE = "etat-oidc"  # an OpenID Connect `state` (chalicelib/domain/franceconnect/state.py)
 
 
 class KeyringError(RuntimeError):

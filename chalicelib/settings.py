@@ -13,6 +13,10 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 DEFAULT_PUBLIC_BASE_URL = "http://127.0.0.1:8000"
+# The local OpenID provider's clients (tools/local/oidc/): their secrets are no secret, and are
+# accepted only against an issuer on a loopback address.
+LOCAL_FRANCECONNECT_SECRET = "secret-local-franceconnect-mon-compte-formation-0001"
+LOCAL_PROCONNECT_SECRET = "secret-local-proconnect-mon-compte-formation-0001"
 
 
 class ConfigurationError(RuntimeError):
@@ -67,10 +71,56 @@ class Settings(BaseModel):
         "mon-compte-formation/cles-de-scellement", alias="SEALING_KEYRING_SECRET", min_length=1, max_length=2048
     )
     sealing_keys_cache_seconds: int = Field(300, alias="SEALING_KEYS_CACHE_SECONDS", ge=1, le=3600)
+    # The OpenID providers (contract §14, §16): each issuer exactly as its discovery names it, this
+    # service's client id there, and its secret: on AWS a Secrets Manager secret (`*_SECRET_NAME`, its
+    # name or ARN, read at run time like the sealing keyring); in the environment only against a
+    # loopback issuer (the local provider's, whose default is the local client's).
+    franceconnect_issuer: str = Field(
+        "http://127.0.0.1:9000/franceconnect", alias="FRANCECONNECT_ISSUER", pattern=r"^https?://[^\s?#]+[^/\s?#]$"
+    )
+    franceconnect_client_id: str = Field(
+        "mon-compte-formation", alias="FRANCECONNECT_CLIENT_ID", min_length=1, max_length=256
+    )
+    franceconnect_client_secret: str | None = Field(None, alias="FRANCECONNECT_CLIENT_SECRET", min_length=1, repr=False)
+    franceconnect_client_secret_name: str | None = Field(
+        None, alias="FRANCECONNECT_CLIENT_SECRET_NAME", min_length=1, max_length=2048
+    )
+    proconnect_issuer: str = Field(
+        "http://127.0.0.1:9000/proconnect", alias="PROCONNECT_ISSUER", pattern=r"^https?://[^\s?#]+[^/\s?#]$"
+    )
+    proconnect_client_id: str = Field(
+        "mon-compte-formation-pro", alias="PROCONNECT_CLIENT_ID", min_length=1, max_length=256
+    )
+    proconnect_client_secret: str | None = Field(None, alias="PROCONNECT_CLIENT_SECRET", min_length=1, repr=False)
+    proconnect_client_secret_name: str | None = Field(
+        None, alias="PROCONNECT_CLIENT_SECRET_NAME", min_length=1, max_length=2048
+    )
 
     @property
     def contact_url(self) -> str:
         return self.contact_url_override or f"{self.public_base_url.rstrip('/')}/contact"
+
+    @model_validator(mode="after")
+    def _provider_secrets_from_secrets_manager_off_loopback(self) -> "Settings":
+        # A client secret in a function's environment would be read by whoever reads its
+        # configuration: off a local provider it comes from Secrets Manager, and the issuer is https.
+        providers = (
+            ("FRANCECONNECT", self.franceconnect_issuer, self.franceconnect_client_secret),
+            ("PROCONNECT", self.proconnect_issuer, self.proconnect_client_secret),
+        )
+        names = (self.franceconnect_client_secret_name, self.proconnect_client_secret_name)
+        for (name, issuer, secret), secret_name in zip(providers, names, strict=True):
+            if points_at_loopback(issuer):
+                continue
+            if not issuer.startswith("https://"):
+                raise ValueError(f"{name}_ISSUER must be an https URL unless it is a loopback address")
+            if secret is not None:
+                raise ValueError(
+                    f"{name}_CLIENT_SECRET is only allowed against a loopback issuer: use {name}_CLIENT_SECRET_NAME"
+                )
+            if secret_name is None:
+                raise ValueError(f"{name}_CLIENT_SECRET_NAME must name the client secret in Secrets Manager")
+        return self
 
     @model_validator(mode="after")
     def _fixed_captcha_only_on_a_local_emulator(self) -> "Settings":

@@ -23,6 +23,7 @@ from tests.helpers import table as table_reads
 from tests.helpers.api import Api
 from tests.helpers.clock import FixedClock
 from tests.helpers.journey import Journey
+from tests.helpers.oidc_provider import Provider
 from tools.local import emulator, rotate_keys
 
 # mock_aws gives every test a new boto3 session, and each session a new loader that reads and
@@ -41,6 +42,14 @@ SETTINGS_VARIABLES = (
     "CGU_VERSION",
     "SEALING_KEYRING_SECRET",
     "SEALING_KEYS_CACHE_SECONDS",
+    "FRANCECONNECT_ISSUER",
+    "FRANCECONNECT_CLIENT_ID",
+    "FRANCECONNECT_CLIENT_SECRET",
+    "FRANCECONNECT_CLIENT_SECRET_NAME",
+    "PROCONNECT_ISSUER",
+    "PROCONNECT_CLIENT_ID",
+    "PROCONNECT_CLIENT_SECRET",
+    "PROCONNECT_CLIENT_SECRET_NAME",
 )
 
 
@@ -220,6 +229,16 @@ def captcha_answer(aws):
 def journey(api, captcha_answer, sent_emails):
     """The tutorial's steps through the API (tests/helpers/journey.py)."""
     return Journey(api, captcha_answer, sent_emails)
+
+
+@pytest.fixture
+def franceconnect(monkeypatch, clock):
+    """A real OpenID provider in this process (tests/helpers/oidc_provider.py), the app's FranceConnect."""
+    provider = Provider(clock)
+    monkeypatch.setenv("FRANCECONNECT_ISSUER", provider.issuer)
+    yield provider
+    if not provider.down:
+        provider.stop()
 
 
 # CPython 3.13 keeps the frames of running functions in chunks of 16 KiB, mapped from the system when

@@ -103,6 +103,23 @@ class NewSession(Answer):
     expire_sans_activite_le: str = Moment
 
 
+class FranceConnectStart(Answer):
+    url: str = Field(description="L'adresse où envoyer le navigateur : la page d'identification de FranceConnect.")
+
+
+class FranceConnectReturn(Answer):
+    """The return's answer: its path, and the fields of that path (the others are absent)."""
+
+    parcours: Literal["verification", "connexion", "inscription"]
+    identite_verifiee: bool | None = Field(None, description="verification : toujours true.")
+    verifiee_le: str | None = Field(None, description="verification : la date de la vérification.")
+    jeton: str | None = Field(None, description="connexion : à présenter dans l'en-tête Authorization.")
+    expire_le: str | None = Field(None, description="connexion : la fin de la session.")
+    expire_sans_activite_le: str | None = Field(None, description="connexion : la fin sans activité.")
+    id: str | None = Field(None, description="inscription : l'identifiant de l'inscription en cours.")
+    etape: Literal["identite", "mot_de_passe"] | None = Field(None, description="inscription : l'étape à suivre.")
+
+
 # Holder space -------------------------------------------------------------------------------------
 
 
@@ -122,6 +139,7 @@ class Synthesis(Answer):
     dossiers_en_cours: int
     dossiers_clos: int
     courriel_invalide: bool = Field(description=INVALID_EMAIL)
+    identite_verifiee: bool = Field(description="Identité vérifiée avec FranceConnect.")
 
     @classmethod
     def of(cls, synthesis: DomainSynthesis) -> Self:
@@ -136,6 +154,7 @@ class Synthesis(Answer):
                 "dossiers_en_cours": synthesis.dossiers_open,
                 "dossiers_clos": synthesis.dossiers_closed,
                 "courriel_invalide": synthesis.email_invalid,
+                "identite_verifiee": synthesis.identity_verified,
             }
         )
 

@@ -116,6 +116,15 @@ class LoginForm(Form):
     mot_de_passe: Secret
 
 
+class FranceConnectReturnForm(Form):
+    """What FranceConnect's redirection carried (`?code=&state=`), posted by the return page."""
+
+    code: Annotated[str, _text(2048)]
+    state: Annotated[str, _text(256)]
+    # RFC 9207: the issuer the redirection names (oidc-provider sends it); when posted, it must be ours
+    iss: Annotated[str | None, _text(2048)] = None
+
+
 class EmptyForm(Form):
     """For POSTs that take no field: an empty body or {}."""
 

@@ -42,6 +42,7 @@ STATUS_OF = {
     errors.Conflict: 409,
     errors.Expired: 410,
     errors.TooManyAttempts: 429,
+    errors.ProviderDown: 502,
 }
 
 # What the API says when Chalice itself refuses a request, before any view runs.

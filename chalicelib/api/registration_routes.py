@@ -5,6 +5,7 @@ from chalice.app import Response
 from .. import captcha_media, dependencies
 from ..clock import to_iso
 from ..domain import activation, captchas, cgu, identity, passwords, registration
+from ..domain.franceconnect import refusals as franceconnect_refusals
 from ..settings import get_settings
 from . import answers, bodies, forms
 from .answers import Answer
@@ -131,6 +132,8 @@ def submit_identity(draft_id: str) -> Answer:
         registration.DRAFT_NOT_FOUND,
         registration.WRONG_STEP,
         *registration.TAKEN,
+        franceconnect_refusals.IDENTITY_MISMATCH,
+        franceconnect_refusals.SUB_TAKEN,
     ),
 )
 def submit_password(draft_id: str, form: forms.PasswordForm) -> Answer:

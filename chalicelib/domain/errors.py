@@ -92,6 +92,10 @@ class Expired(DomainError):
     """It existed, but its time is over (410)."""
 
 
+class ProviderDown(DomainError):
+    """An identity provider (FranceConnect) failed or refused what it sent back (502)."""
+
+
 class TooManyAttempts(DomainError):
     """Refused for a while (429); its answer says how long (Retry-After)."""
 
@@ -151,12 +155,14 @@ class Part(StrEnum):
     EMAIL_CHANGE = "changement"
     EVENT = "evenement"
     FILE = "fichier"
+    FRANCECONNECT = "franceconnect"  # the reservation of a FranceConnect identity (its `sub`)
     HOLDER_EVENT = "evenement_titulaire"
     DELEGATE_EVENT = "evenement_delegataire"
     ATTEMPTS = "tentatives"
     INVITATION = "invitation"
     MOVEMENT = "mouvement"
-    NIR = "nir"  # a NIR's credentials, which reserve it
+    NIR = "nir"
+    OIDC_STATE = "etat"  # an OpenID `state`'s "spent" mark  # a NIR's credentials, which reserve it
     OLD_EMAIL = "ancien_courriel"  # the reservation of the address an email change leaves
     OLD_LINK = "ancien_lien"  # the link a newer one replaces
     POINTER = "pointeur"
@@ -167,6 +173,12 @@ class Part(StrEnum):
     SESSION = "session"
     TRANSACTION = "transaction"  # the whole of it, when the store cannot tell which record
     YEAR = "annee"
+
+
+class ProviderFailed(Exception):
+    """An OpenID provider was unreachable, answered an error or sent a token that fails a check;
+    raised by chalicelib/oidc.py, handled by the domain. The message names what failed (for the
+    logs), never a token, a code or a claim's value."""
 
 
 class DeliveryFailed(Exception):

@@ -25,6 +25,7 @@ DELEGATION_ACCEPTEE = "delegation_acceptee"
 DELEGATION_REVOQUEE = "delegation_revoquee"
 DOSSIER_CREE_PAR_DELEGATAIRE = "dossier_cree_par_delegataire"
 DELEGATION_RECUE = "delegation_recue"  # on the delegate's side
+IDENTITE_VERIFIEE = "identite_verifiee"
 
 DETAILS = {
     INSCRIPTION: "Inscription enregistrée, en attente d'activation.",
@@ -46,6 +47,7 @@ DETAILS = {
     DELEGATION_ACCEPTEE: "Délégation acceptée par {delegataire} ({portee}) jusqu'au {fin}.",
     DELEGATION_REVOQUEE: "Délégation révoquée : {qui}.",
     DOSSIER_CREE_PAR_DELEGATAIRE: "Dossier de formation créé par votre délégataire {delegataire} : {dossier}.",
+    IDENTITE_VERIFIEE: "Identité vérifiée avec FranceConnect.",
     DELEGATION_RECUE: "Délégation acceptée : {titulaire} vous confie la {portee} de son compte jusqu'au {fin}.",
 }
 

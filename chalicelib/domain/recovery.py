@@ -79,6 +79,7 @@ def resend_activation(
         identity.email_key(account.courriel),
         account.registration_event,
         expires_at=deadline,
+        franceconnect_sub=account.franceconnect_sub,
     )
     try:
         store.replace_activation_token(NewActivationLink(old_digest, activation, log, now))

@@ -8,7 +8,7 @@ password step turns it into a pending account, whose activation link lives
 `activation_ttl_seconds`; from then on the draft keeps no personal data, only the step it reached.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -28,8 +28,11 @@ from .errors import (
     WriteConflict,
 )
 from .expiry import is_live
+from .franceconnect import pivot as rule
+from .franceconnect import refusals as fc_refusals
 from .ports import Mailer
 from .records.accounts import Account, Credentials, Identity
+from .records.franceconnect import PivotIdentity
 from .records.registrations import Draft, IdentityStep, PendingAccount, SpentCaptcha
 from .records.tokens import Activation
 from .states import AccountStatus, DraftStep
@@ -258,6 +261,7 @@ def submit_password(
     person = draft.identity
     if person is None:  # a draft at the password step holds its identity
         raise _wrong_step(DraftStep.IDENTITY)
+    person = _as_franceconnect_says(person, draft.franceconnect)
     now = clock()
     secret = tokens.new_secret_token()
     ttl = timedelta(seconds=activation_ttl_seconds)
@@ -267,6 +271,8 @@ def submit_password(
     except WriteConflict as conflict:
         if Part.DRAFT in conflict.failed:
             raise _state_error(store, clock, draft_id, sealer) from None
+        if Part.FRANCECONNECT in conflict.failed and not conflict.failed & {Part.NIR, Part.EMAIL}:
+            raise fc_refusals.SUB_TAKEN() from None
         raise _taken(conflict) from None
 
     expires_at = now + ttl
@@ -276,6 +282,20 @@ def submit_password(
     except DeliveryFailed:
         email_sent = False  # the account is written: the person can ask for a new link
     return PendingRegistration(expires_at, email_sent)
+
+
+def _as_franceconnect_says(person: Identity, pivot: PivotIdentity | None) -> Identity:
+    """A registration verified with FranceConnect: its NIR must agree with the pivot identity (409
+    otherwise), and the account takes FranceConnect's civilité, prénom and nom de naissance (the
+    form's are ignored)."""
+    if pivot is None:
+        return person
+    found = rule.differences(pivot, person.nir)
+    if found:
+        raise fc_refusals.IDENTITY_MISMATCH(rule.refusal_detail(found))
+    return replace(
+        person, civilite=rule.CIVILITE[pivot.gender], prenom=pivot.given_name, nom_naissance=pivot.family_name
+    )
 
 
 def _pending_account(
@@ -295,6 +315,8 @@ def _pending_account(
         email_log=(to_epoch(now),),  # the activation email counts towards the hourly limit
         activation_digest=digest,
         expires_at=expires_at,
+        identity_verified_at=None if draft.franceconnect is None else to_iso(now),
+        franceconnect_sub=None if draft.franceconnect is None else draft.franceconnect.sub,
     )
     email_key = rules.email_key(person.courriel)
     return PendingAccount(
@@ -302,10 +324,28 @@ def _pending_account(
         account,
         Credentials(account_id, password_hash, AccountStatus.PENDING),
         email_key,
-        Activation(digest, account_id, person.nir, email_key),
+        Activation(digest, account_id, person.nir, email_key, franceconnect_sub=account.franceconnect_sub),
         history.event(history.INSCRIPTION, now),
         now,
+        None if draft.franceconnect is None else history.event(history.IDENTITE_VERIFIEE, now),
     )
+
+
+def first_step(draft_id: str, sealer: Sealer) -> Draft:
+    """A draft as its id seals it, for a write that makes the draft whole if it is not yet written
+    (the id was checked by `find`)."""
+    sealed = open_draft_id(draft_id, sealer)
+    if sealed is None:
+        raise DRAFT_NOT_FOUND()
+    return _unwritten(draft_id, sealed)
+
+
+def require_step(draft: Draft, *expected: str) -> None:
+    _require_step(draft, *expected)
+
+
+def state_error(store: RegistrationStore, clock: Clock, draft_id: str, sealer: Sealer) -> DomainError:
+    return _state_error(store, clock, draft_id, sealer)
 
 
 def _require_step(draft: Draft, *expected: str) -> None:

@@ -123,13 +123,14 @@ def log_in(
         raise BAD_CREDENTIALS()
     if credentials.status != AccountStatus.ACTIVE:
         raise NOT_ACTIVATED()
-    return _open(store, credentials.account_id, compact_nir, rights_id, now, (idle_seconds, max_seconds))
+    return open_session(store, credentials.account_id, compact_nir, rights_id, now, (idle_seconds, max_seconds))
 
 
-def _open(
+def open_session(
     store: LoginStore, account_id: str, nir: str, rights_id: str | None, now: datetime, limits: tuple[int, int]
 ) -> NewSession:
-    """The session, with the NIR's rights id (a new one when the NIR has none yet: the login gives it,
+    """The session of an account whose holder is proven (a password, FranceConnect), with the NIR's
+    rights id (a new one when the NIR has none yet: the login gives it,
     unless a crediting of that NIR gives it one at the same instant, whose id is then taken)."""
     idle_seconds, max_seconds = limits
     expires_at = now + timedelta(seconds=max_seconds)

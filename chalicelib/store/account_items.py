@@ -45,6 +45,8 @@ def account_attributes(account: Account) -> Item:
         "changement_courriel_empreinte": account.email_change_digest,
         "evenement_inscription": account.registration_event,
         "courriel_invalide": True if account.email_invalid else None,
+        "identite_verifiee_le": account.identity_verified_at,
+        "franceconnect_sub": account.franceconnect_sub,
     }
 
 
@@ -72,6 +74,8 @@ def account_from(account_id: str, item: Item | None) -> Account | None:
         email_change_digest=item.get("changement_courriel_empreinte"),
         registration_event=item.get("evenement_inscription"),
         email_invalid=bool(item.get("courriel_invalide", False)),
+        identity_verified_at=item.get("identite_verifiee_le"),
+        franceconnect_sub=item.get("franceconnect_sub"),
         expires_at=expiry_of(item),
     )
 

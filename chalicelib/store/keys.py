@@ -65,6 +65,16 @@ def captcha_key(captcha_id: str) -> Key:
     return f"CAPTCHA#{captcha_id}", "CAPTCHA"
 
 
+def oidc_state_key(state_id: str) -> Key:
+    """An OpenID `state`'s "spent" mark (and, for a registration, the draft it was made for)."""
+    return f"ETAT_OIDC#{state_id}", "ETAT_OIDC"
+
+
+def franceconnect_key(sub: str) -> Key:
+    """The reservation of a FranceConnect identity: the one account it verifies."""
+    return f"FRANCECONNECT#{sub}", "FRANCECONNECT"
+
+
 def credentials_key(nir: str) -> Key:
     """The NIR's reservation, which login reads: the account it belongs to and the password hash."""
     return f"IDENTIFIANT#{nir}", "IDENTIFIANT"

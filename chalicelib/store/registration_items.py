@@ -2,7 +2,8 @@
 store it)."""
 
 from ..domain.records.registrations import Draft
-from .account_items import identity_attributes, identity_from
+from .account_items import IDENTITY_ATTRIBUTES, identity_attributes, identity_from
+from .franceconnect_items import PIVOT_ATTRIBUTES, pivot_attributes, pivot_from
 from .keys import Item, expiry_of
 
 
@@ -15,6 +16,8 @@ def draft_attributes(draft: Draft) -> Item:
     }
     if draft.identity is not None:
         attributes.update(identity_attributes(draft.identity))
+    if draft.franceconnect is not None:
+        attributes.update(pivot_attributes(draft.franceconnect))
     return attributes
 
 
@@ -33,4 +36,9 @@ def draft_from(draft_id: str, item: Item | None) -> Draft | None:
         item.get("cgu_acceptees_le", ""),
         item.get("cree_le"),
         identity_from(item) if item.get("nir") else None,
+        pivot_from(item),
     )
+
+
+# What a draft holds of a person: its identity, and the pivot identity FranceConnect gave it.
+PERSONAL_ATTRIBUTES = (*IDENTITY_ATTRIBUTES, *PIVOT_ATTRIBUTES.values())

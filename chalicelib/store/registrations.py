@@ -10,11 +10,13 @@ from datetime import datetime
 
 from ..clock import to_epoch
 from ..domain.errors import Part, WriteConflict
+from ..domain.records.franceconnect import FranceConnectLink
 from ..domain.records.registrations import Draft, IdentityStep, PendingAccount
 from ..domain.states import DraftStep
-from .account_items import IDENTITY_ATTRIBUTES, account_attributes, credentials_attributes, identity_attributes
-from .actions import FREE, expiry_shard
-from .base import Action, TableAccess, absent, exists
+from .account_items import account_attributes, credentials_attributes, identity_attributes
+from .actions import FREE, event_action, expiry_shard
+from .base import Action, NamedActions, TableAccess, absent, exists
+from .franceconnect_items import link_attributes
 from .history_items import event_attributes
 from .keys import (
     EXPIRY_SHARD_ATTRIBUTE,
@@ -26,9 +28,10 @@ from .keys import (
     draft_key,
     email_key,
     event_key,
+    franceconnect_key,
     time_ordered_id,
 )
-from .registration_items import draft_attributes, draft_from
+from .registration_items import PERSONAL_ATTRIBUTES, draft_attributes, draft_from
 from .token_items import activation_attributes
 
 # A draft may take its identity when it is not written yet (its id was checked) or awaits it, live.
@@ -91,9 +94,9 @@ class RegistrationRecords(TableAccess):
                     self._update_action(
                         draft_key(draft_id),
                         f"SET etape = :annulee, {TTL_ATTRIBUTE} = if_not_exists({TTL_ATTRIBUTE}, :fin) REMOVE "
-                        + ", ".join(f"#{name}" for name in IDENTITY_ATTRIBUTES),
+                        + ", ".join(f"#{name}" for name in PERSONAL_ATTRIBUTES),
                         f"{absent()} OR (etape <> :annulee AND {TTL_ATTRIBUTE} > :now)",
-                        names={f"#{name}": name for name in IDENTITY_ATTRIBUTES},
+                        names={f"#{name}": name for name in PERSONAL_ATTRIBUTES},
                         annulee=DraftStep.CANCELLED,
                         now=to_epoch(now),
                         fin=to_epoch(expires),
@@ -154,7 +157,8 @@ class RegistrationRecords(TableAccess):
         """Write a pending account with its NIR and email reservations, its activation token and its
         first history event, and strip the draft of its personal data: all or nothing.
 
-        WriteConflict names `nir`, `courriel` and/or `inscription`.
+        WriteConflict names `nir`, `courriel`, `franceconnect` (a verified registration's sub, held
+        by another account) and/or `inscription`.
 
         The account goes in the expiry index with its token's digest, so that the cleanup can
         remove all it holds once its link has expired. Activation makes the registration event
@@ -169,8 +173,16 @@ class RegistrationRecords(TableAccess):
         activation = activation_attributes(replace(pending.activation, registration_event=registration_event))
         credentials = credentials_attributes(pending.credentials)
         event = event_attributes(pending.event)
+        verified: NamedActions = []
+        if pending.account.franceconnect_sub is not None:  # a registration verified with FranceConnect
+            link = link_attributes(FranceConnectLink(account_id, pending.account.nir))
+            reservation = franceconnect_key(pending.account.franceconnect_sub)
+            verified.append((Part.FRANCECONNECT, self._put_action(reservation, link, expires, FREE, now=epoch)))
+        if pending.verified_event is not None:  # no TTL: the cleanup deletes a lapsed account's events
+            verified.append((Part.HOLDER_EVENT, event_action(self, account_id, pending.verified_event, pending.now)))
         self._transact(
-            [
+            verified
+            + [
                 (
                     Part.NIR,
                     self._put_action(credentials_key(pending.account.nir), credentials, expires, FREE, now=epoch),
@@ -192,9 +204,9 @@ class RegistrationRecords(TableAccess):
     def _draft_completed(self, draft_id: str, account_id: str, epoch: int) -> Action:
         return self._update_action(
             draft_key(draft_id),
-            "SET etape = :next, compte_id = :compte REMOVE " + ", ".join(f"#{name}" for name in IDENTITY_ATTRIBUTES),
+            "SET etape = :next, compte_id = :compte REMOVE " + ", ".join(f"#{name}" for name in PERSONAL_ATTRIBUTES),
             f"{exists()} AND etape = :expected AND {TTL_ATTRIBUTE} > :now",
-            names={f"#{name}": name for name in IDENTITY_ATTRIBUTES},
+            names={f"#{name}": name for name in PERSONAL_ATTRIBUTES},
             next=DraftStep.ACTIVATION,
             compte=account_id,
             expected=DraftStep.PASSWORD,

@@ -7,6 +7,7 @@ from .delegations import DelegationRecords
 from .dossiers import DossierRecords
 from .email_feedback import EmailFeedbackRecords
 from .expiry import ExpiryRecords
+from .franceconnect import FranceConnectRecords
 from .history import HistoryRecords
 from .registrations import RegistrationRecords
 from .rights import RightsRecords
@@ -21,6 +22,7 @@ class Store(
     DossierRecords,
     SessionRecords,
     DelegationRecords,
+    FranceConnectRecords,
     EmailFeedbackRecords,
     RightsRecords,
     DeclarationFileRecords,

@@ -10,6 +10,7 @@ def activation_attributes(activation: Activation) -> Item:
         "nir": activation.nir,
         "courriel_cle": activation.email_key,
         "evenement_inscription": activation.registration_event,
+        "franceconnect_sub": activation.franceconnect_sub,
     }
 
 
@@ -24,6 +25,7 @@ def activation_from(digest: str, item: Item | None) -> Activation | None:
         item.get("evenement_inscription"),
         item.get("utilise_le"),
         expiry_of(item),
+        item.get("franceconnect_sub"),
     )
 
 

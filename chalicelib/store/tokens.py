@@ -35,6 +35,7 @@ from .keys import (
     email_change_key,
     email_key,
     event_key,
+    franceconnect_key,
     reset_key,
 )
 from .token_items import (
@@ -114,6 +115,14 @@ class TokenRecords(TableAccess):
             ),
             (Part.EVENT, event_action(self, account_id, use.event, use.now)),
         ]
+        if activation.franceconnect_sub is not None:  # a verified registration's sub, now for good
+            reservation = franceconnect_key(activation.franceconnect_sub)
+            actions.append(
+                (
+                    Part.FRANCECONNECT,
+                    self._update_action(reservation, f"REMOVE {TTL_ATTRIBUTE}", same_account, compte=account_id),
+                )
+            )
         self._transact(actions, {Part.ACTIVATION: lambda item: activation_from(activation.digest, item)})
 
     def _account_activated(self, account_id: str, moment: str) -> Action:

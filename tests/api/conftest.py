@@ -14,3 +14,4 @@ def active(journey):
 @pytest.fixture
 def holder(api, clock, active):
     return Holder(api, clock, active)
+

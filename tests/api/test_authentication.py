@@ -29,6 +29,11 @@ PUBLIC = {
     ("POST", "/mots-de-passe/reinitialisation"),
     ("POST", "/courriels/confirmation"),
     ("POST", "/sessions"),
+    # FranceConnect: logging in and registering start before anybody is known; the return proves a
+    # verification's bearer itself (tests/api/test_franceconnect.py), the other paths' state is theirs.
+    ("POST", "/sessions/franceconnect"),
+    ("POST", "/inscriptions/{draft_id}/franceconnect"),
+    ("POST", "/franceconnect/retour"),
 }
 ROUTES = sorted((method, path) for path, methods in app.routes.items() for method in methods)
 WELL_FORMED_ID = "A" * 22  # every path parameter: an id the routes would read, naming nothing

@@ -137,3 +137,35 @@ def test_no_setting_holds_a_sealing_key_any_more():
 
     assert "CAPTCHA_SECRET" not in ENVIRONMENT_NAMES
     assert not hasattr(load_settings({}), "captcha_key")
+
+
+def test_the_openid_providers_default_to_the_local_provider_s_clients():
+    settings = load_settings({})
+    assert (settings.franceconnect_issuer, settings.franceconnect_client_id) == (
+        "http://127.0.0.1:9000/franceconnect",
+        "mon-compte-formation",
+    )
+    assert (settings.proconnect_issuer, settings.proconnect_client_id) == (
+        "http://127.0.0.1:9000/proconnect",
+        "mon-compte-formation-pro",
+    )
+    assert settings.franceconnect_client_secret is None and settings.franceconnect_client_secret_name is None
+
+
+@pytest.mark.parametrize("provider", ["FRANCECONNECT", "PROCONNECT"])
+def test_off_loopback_an_issuer_is_https_and_its_secret_comes_from_secrets_manager(provider):
+    issuer = {f"{provider}_ISSUER": "https://fcp.integ01.dev-franceconnect.fr/api/v2"}
+    named = {**issuer, f"{provider}_CLIENT_SECRET_NAME": "mon-compte-formation/franceconnect"}
+    assert load_settings(named)
+    with pytest.raises(ConfigurationError, match=f"{provider}_CLIENT_SECRET_NAME"):
+        load_settings(issuer)
+    with pytest.raises(ConfigurationError, match="only allowed against a loopback issuer"):
+        load_settings({**named, f"{provider}_CLIENT_SECRET": "un-secret-dans-l-environnement"})
+    with pytest.raises(ConfigurationError, match="https"):
+        load_settings({**named, f"{provider}_ISSUER": "http://franceconnect.example.fr"})
+
+
+@pytest.mark.parametrize("issuer", ["http://127.0.0.1:9000/franceconnect/", "franceconnect", "http://a b/c"])
+def test_an_issuer_is_a_url_without_a_trailing_slash(issuer):
+    with pytest.raises(ConfigurationError, match="FRANCECONNECT_ISSUER"):
+        load_settings({"FRANCECONNECT_ISSUER": issuer})

@@ -8,6 +8,7 @@ import sys
 from tools.local.local_stack import ROOT
 
 HEAVY = ["PIL", "captcha", "phonenumbers", "argon2", "email_validator", "stdnum", "cryptography"]
+HEAVY += ["joserfc", "chalicelib.oidc"]  # the OpenID client: FranceConnect's routes only
 
 
 def run(code: str) -> str:

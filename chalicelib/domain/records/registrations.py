@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .accounts import Account, Credentials, Identity
+from .franceconnect import PivotIdentity
 from .history import Event
 from .tokens import Activation
 
@@ -17,6 +18,17 @@ class Draft:
     cgu_accepted_at: str
     created_at: str | None = None
     identity: Identity | None = None
+    franceconnect: PivotIdentity | None = None  # the names the account will have, and its sub
+
+
+@dataclass(frozen=True)
+class FranceConnectOnDraft:
+    """A draft awaiting its identity takes a FranceConnect identity: written whole from its id (like
+    the identity step) if it was not written yet."""
+
+    draft: Draft
+    pivot: PivotIdentity
+    now: datetime
 
 
 @dataclass(frozen=True)
@@ -52,6 +64,7 @@ class PendingAccount:
     activation: Activation
     event: Event
     now: datetime
+    verified_event: Event | None = None  # a registration verified with FranceConnect
 
 
 @dataclass(frozen=True)

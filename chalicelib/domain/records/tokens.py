@@ -15,6 +15,7 @@ class Activation:
     registration_event: str | None = None
     used_at: int | None = None  # epoch seconds
     expires_at: datetime | None = None
+    franceconnect_sub: str | None = None  # a verified registration's: its reservation becomes permanent
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""FranceConnect (contract §14): the pivot identity's rule, the `state`, the three paths."""
