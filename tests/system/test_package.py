@@ -181,7 +181,24 @@ def test_no_function_s_environment_holds_a_secret_and_the_api_reads_the_keyring_
         name for name, resource in template["Resources"].items()
         if resource["Type"] in ("AWS::IAM::Policy", "AWS::IAM::Role") and "secretsmanager:" in json.dumps(resource)
     ]
-    assert readers == ["SealingKeyringReader"]
+    assert readers == ["SealingKeyringReader", "OpenIdClientSecretsReader"]
+
+
+def test_the_api_reads_each_openid_client_secret_by_its_arn_and_nothing_else(template):
+    api = resources_of_type(template, "AWS::Serverless::Function")["APIHandler"]
+    variables = api["Properties"]["Environment"]["Variables"]
+    for name, prefix in (("FranceConnect", "FRANCECONNECT"), ("ProConnect", "PROCONNECT")):
+        assert variables[f"{prefix}_ISSUER"] == {"Ref": f"{name}Issuer"}
+        assert variables[f"{prefix}_CLIENT_ID"] == {"Ref": f"{name}ClientId"}
+        assert variables[f"{prefix}_CLIENT_SECRET_NAME"] == {"Ref": f"{name}ClientSecretArn"}
+        assert f"{prefix}_CLIENT_SECRET" not in variables  # the value is read at run time, never set
+        assert template["Parameters"][f"{name}Issuer"]["Default"].startswith("https://")
+    reader = template["Resources"]["OpenIdClientSecretsReader"]
+    assert reader["Properties"]["Roles"] == [{"Ref": api["Properties"]["Role"]["Fn::GetAtt"][0]}]
+    (statement,) = reader["Properties"]["PolicyDocument"]["Statement"]
+    assert statement["Action"] == "secretsmanager:GetSecretValue"
+    assert statement["Resource"] == [{"Ref": "FranceConnectClientSecretArn"}, {"Ref": "ProConnectClientSecretArn"}]
+    assert "OpenIdClientSecretsReader" in api["DependsOn"]
 
 
 def test_the_lambda_package_ships_the_pinned_cryptography(template):

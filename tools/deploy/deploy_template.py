@@ -32,6 +32,14 @@ CHALICE_FUNCTIONS = ("APIHandler", "CleanupExpiredRegistrations", "ApplyEmailFee
 CHALICE_API = "RestAPI"
 SEALING_KEYRING = "SealingKeyring"
 SEALING_KEYRING_READER = "SealingKeyringReader"
+OPENID_SECRETS_READER = "OpenIdClientSecretsReader"
+# The State's two OpenID federations (contract §14 and §16): the issuer, the client id the partner
+# portal gave, and the ARN of the Secrets Manager secret in which the operator keeps its client
+# secret (docs/deploy.md). The app reads the secret at run time; the template never holds it.
+OPENID_PROVIDERS = {
+    "FranceConnect": ("FRANCECONNECT", "https://oidc.franceconnect.gouv.fr/api/v2"),
+    "ProConnect": ("PROCONNECT", "https://auth.proconnect.gouv.fr/api/v2"),
+}
 API_ROLE = "ApiHandlerRole"  # Chalice's name for the API function's role
 # Chalice's names for the crediting functions and the SQS subscription it writes for the second.
 SPLIT_FUNCTION = "SplitDeclarations"
@@ -257,6 +265,49 @@ def sealing_keyring_resources(stage: str) -> dict[str, Any]:
     }
 
 
+def openid_parameters() -> dict[str, Any]:
+    parameters: dict[str, Any] = {}
+    for name, (_, issuer) in OPENID_PROVIDERS.items():
+        parameters[f"{name}Issuer"] = {
+            "Type": "String",
+            "Default": issuer,
+            "AllowedPattern": "^https://[^\\s?#]+[^/\\s?#]$",
+            "Description": f"The {name} issuer (https, no trailing slash).",
+        }
+        parameters[f"{name}ClientId"] = {
+            "Type": "String",
+            "MinLength": 1,
+            "Description": f"The client id {name}'s partner portal gave this service.",
+        }
+        parameters[f"{name}ClientSecretArn"] = {
+            "Type": "String",
+            "AllowedPattern": "^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+$",
+            "Description": f"The ARN of the Secrets Manager secret holding {name}'s client secret (its value alone).",
+        }
+    return parameters
+
+
+def openid_resources(api_variables: dict[str, Any]) -> dict[str, Any]:
+    """The API's settings for each OpenID provider, and its right to read their two client secrets alone."""
+    arns = []
+    for name, (prefix, _) in OPENID_PROVIDERS.items():
+        api_variables[f"{prefix}_ISSUER"] = {"Ref": f"{name}Issuer"}
+        api_variables[f"{prefix}_CLIENT_ID"] = {"Ref": f"{name}ClientId"}
+        api_variables[f"{prefix}_CLIENT_SECRET_NAME"] = {"Ref": f"{name}ClientSecretArn"}  # the ARN, never the value
+        arns.append({"Ref": f"{name}ClientSecretArn"})
+    statement = {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": arns}
+    return {
+        OPENID_SECRETS_READER: {
+            "Type": "AWS::IAM::Policy",
+            "Properties": {
+                "PolicyName": "lecture-des-secrets-openid",
+                "Roles": [{"Ref": API_ROLE}],
+                "PolicyDocument": {"Version": "2012-10-17", "Statement": [statement]},
+            },
+        }
+    }
+
+
 def fragment_for_stage(stage: str) -> dict[str, Any]:
     settings = json.loads(CONFIG.read_text())["stages"][stage]
     variables = settings["environment_variables"]
@@ -269,7 +320,8 @@ def fragment_for_stage(stage: str) -> dict[str, Any]:
     fragment["Resources"].update(sealing_keyring_resources(stage))
     api_variables = fragment["Resources"]["APIHandler"]["Properties"]["Environment"]["Variables"]
     api_variables["SEALING_KEYRING_SECRET"] = {"Ref": SEALING_KEYRING}  # the secret's ARN, never its value
-    fragment["Resources"]["APIHandler"]["DependsOn"] = [SEALING_KEYRING_READER]
+    fragment["Resources"].update(openid_resources(api_variables))
+    fragment["Resources"]["APIHandler"]["DependsOn"] = [SEALING_KEYRING_READER, OPENID_SECRETS_READER]
     # REGIONAL: the portal's CloudFront distribution is the API's edge; an EDGE API would put a
     # second, hidden distribution behind it.
     api: dict[str, Any] = {"GatewayResponses": gateway_responses(), "EndpointConfiguration": "REGIONAL"}
@@ -323,6 +375,7 @@ def add_operations(fragment: dict[str, Any], api_name: str, api_stage: str) -> N
     )
     resources.update(operations_template.resources(functions, CHALICE_API, api_name, api_stage))
     fragment["Parameters"].update(operations_template.parameters())
+    fragment["Parameters"].update(openid_parameters())
 
 
 def main(arguments: list[str]) -> None:
