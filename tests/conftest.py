@@ -213,6 +213,7 @@ def email_requests(aws):
 @pytest.fixture
 def sent_emails(aws):
     """The emails SES accepted, as moto recorded them."""
+
     def read():
         return list(ses_backends[DEFAULT_ACCOUNT_ID][os.environ["AWS_REGION"]].sent_messages)
 

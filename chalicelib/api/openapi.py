@@ -197,9 +197,7 @@ def _problems(path: str, method: str, operation: Operation) -> Json:
         str(status): {
             "description": f"{TITLES.get(status, 'Erreur')} : " + ", ".join(status_codes),
             "headers": _problem_headers(status),
-            "content": {
-                PROBLEM_TYPE: {"schema": {"$ref": REFERENCE.format(model="Probleme"), **_codes(status_codes)}}
-            },
+            "content": {PROBLEM_TYPE: {"schema": {"$ref": REFERENCE.format(model="Probleme"), **_codes(status_codes)}}},
         }
         for status, status_codes in sorted(codes.items())
     }

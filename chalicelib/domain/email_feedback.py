@@ -119,8 +119,9 @@ def _event_and_recipients(name: str, details: dict[str, Any]) -> tuple[Event, tu
     else:
         # "Undetermined" bounces are left alone with the transient ones: only "Permanent" is certain.
         permanent = details.get("bounceType") == "Permanent"
-        event, listed = (Event.PERMANENT_BOUNCE if permanent else Event.TRANSIENT_BOUNCE), details.get(
-            "bouncedRecipients"
+        event, listed = (
+            (Event.PERMANENT_BOUNCE if permanent else Event.TRANSIENT_BOUNCE),
+            details.get("bouncedRecipients"),
         )
     if not isinstance(listed, list):
         raise MalformedNotification

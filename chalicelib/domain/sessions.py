@@ -266,9 +266,7 @@ def admit_and_keep_alive(
     return session
 
 
-def authenticate(
-    store: SessionStore, clock: Clock, token: str | None, *, idle_seconds: int
-) -> Session:
+def authenticate(store: SessionStore, clock: Clock, token: str | None, *, idle_seconds: int) -> Session:
     """The session behind a bearer token, for a route whose data cannot be read in the session's
     request (a Query, or a write): one conditional UpdateItem that checks the session and pushes
     its idle deadline back, as cheap in requests as a read; 401 otherwise."""

@@ -14,4 +14,3 @@ def active(journey):
 @pytest.fixture
 def holder(api, clock, active):
     return Holder(api, clock, active)
-

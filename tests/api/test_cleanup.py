@@ -158,7 +158,11 @@ def test_running_twice_is_harmless(journey, clock, run_cleanup):
     clock.advance(seconds=FIFTEEN_DAYS + 1)
     assert run_cleanup()["supprimees"] == 1
     assert run_cleanup() == {
-        "supprimees": 0, "brouillons_supprimes": 0, "evenements_supprimes": 0, "elements_lus": 0, "termine": True
+        "supprimees": 0,
+        "brouillons_supprimes": 0,
+        "evenements_supprimes": 0,
+        "elements_lus": 0,
+        "termine": True,
     }
 
 

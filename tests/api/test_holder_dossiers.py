@@ -21,14 +21,30 @@ class TestDossiers:
 
     def test_a_dossier_as_created_and_read(self, holder):
         holder.set_dif(20)
-        body = {"intitule": " Anglais  professionnel ", "organisme": "Centre", "heures": 12,
-                "code_cpf": "131234", "date_debut": "2027-01-15", "confidentiel": True}
+        body = {
+            "intitule": " Anglais  professionnel ",
+            "organisme": "Centre",
+            "heures": 12,
+            "code_cpf": "131234",
+            "date_debut": "2027-01-15",
+            "confidentiel": True,
+        }
         created = holder.post("/titulaire/dossiers", body)
         assert created.status == 201
         assert created.headers["location"] == f"/titulaire/dossiers/{created.body['id']}"
-        expected = {"id": created.body["id"], "intitule": "Anglais professionnel", "organisme": "Centre", "heures": 12,
-                    "statut": "en_cours_elaboration", "cree_le": "2026-12-01T09:00:02Z", "code_cpf": "131234",
-                    "date_debut": "2027-01-15", "confidentiel": True, "valide_le": None, "clos_le": None}
+        expected = {
+            "id": created.body["id"],
+            "intitule": "Anglais professionnel",
+            "organisme": "Centre",
+            "heures": 12,
+            "statut": "en_cours_elaboration",
+            "cree_le": "2026-12-01T09:00:02Z",
+            "code_cpf": "131234",
+            "date_debut": "2027-01-15",
+            "confidentiel": True,
+            "valide_le": None,
+            "clos_le": None,
+        }
         assert created.body == expected
         assert holder.get(f"/titulaire/dossiers/{created.body['id']}").body == expected
 
@@ -39,20 +55,27 @@ class TestDossiers:
 
     def test_every_invalid_field_is_listed(self, holder):
         holder.set_dif(20)
-        answer = holder.post("/titulaire/dossiers", {"intitule": "  ", "heures": 151, "date_debut": "15/01/2027",
-                                                     "confidentiel": "oui", "code_cpf": "12 34"})
+        answer = holder.post(
+            "/titulaire/dossiers",
+            {"intitule": "  ", "heures": 151, "date_debut": "15/01/2027", "confidentiel": "oui", "code_cpf": "12 34"},
+        )
         assert answer.status == 400
         assert sorted((e["champ"], e["code"]) for e in answer.body["erreurs"]) == [
-            ("code_cpf", "format_invalide"), ("confidentiel", "type_invalide"),
-            ("date_debut", "date_invalide"), ("heures", "valeur_hors_limites"),
-            ("intitule", "champ_requis"), ("organisme", "champ_requis"),
+            ("code_cpf", "format_invalide"),
+            ("confidentiel", "type_invalide"),
+            ("date_debut", "date_invalide"),
+            ("heures", "valeur_hors_limites"),
+            ("intitule", "champ_requis"),
+            ("organisme", "champ_requis"),
         ]
 
     def test_titles_refuse_control_characters(self, holder):
         holder.set_dif(20)
         answer = holder.post("/titulaire/dossiers", {"intitule": "A\u0000B", "organisme": "B\u202eC", "heures": 1})
         assert sorted((e["champ"], e["code"]) for e in answer.body["erreurs"]) == [
-            ("intitule", "caracteres_invalides"), ("organisme", "caracteres_invalides")]
+            ("intitule", "caracteres_invalides"),
+            ("organisme", "caracteres_invalides"),
+        ]
 
     @pytest.mark.parametrize("heures", [0, 151, 10.5, "10", True])
     def test_hours_are_whole_from_1_to_150(self, holder, heures):
@@ -115,9 +138,14 @@ class TestDossiers:
         assert statement["heures_libres"] == 30
         newest, *credits = statement["mouvements"]
         assert newest == {
-            "date": "2026-12-01T09:00:04Z", "heures": -30, "libelle": "Formation : « Comptabilité » (30 h)"}
+            "date": "2026-12-01T09:00:04Z",
+            "heures": -30,
+            "libelle": "Formation : « Comptabilité » (30 h)",
+        }
         assert sorted((m["heures"], m["libelle"]) for m in credits) == [  # the 40 h credited, before
-            (16, "Alimentation de vos droits au titre de 2017"), (24, "Alimentation de vos droits au titre de 2016")]
+            (16, "Alimentation de vos droits au titre de 2017"),
+            (24, "Alimentation de vos droits au titre de 2016"),
+        ]
         synthesis = holder.get("/titulaire").body
         assert (synthesis["dossiers_en_cours"], synthesis["dossiers_clos"]) == (0, 1)
         assert (synthesis["heures_dif"], synthesis["heures_cpf_disponibles"]) == (0, 30)

@@ -25,8 +25,15 @@ class TestHistory:
         assert answer.status == 200
         events = answer.body["evenements"]
         assert [e["type"] for e in events][:9] == [
-            "connexion", "deconnexion", "mot_de_passe", "informations", "dossier_clos", "dossier_valide",
-            "dossier_cree", "dif", "echec_connexion",
+            "connexion",
+            "deconnexion",
+            "mot_de_passe",
+            "informations",
+            "dossier_clos",
+            "dossier_valide",
+            "dossier_cree",
+            "dif",
+            "echec_connexion",
         ]
         # registration, activation and the first login share the fixed clock's first second
         assert sorted(e["type"] for e in events[9:]) == ["activation", "connexion", "inscription"]
@@ -45,7 +52,8 @@ class TestHistory:
         assert cursor and "EVENEMENT" not in cursor
         second = holder.get(f"/titulaire/historique?curseur={cursor}").body
         assert [e["detail"] for e in second["evenements"][:5]] == [
-            f"Solde d'heures DIF renseigné : {hours} h." for hours in (4, 3, 2, 1, 0)]
+            f"Solde d'heures DIF renseigné : {hours} h." for hours in (4, 3, 2, 1, 0)
+        ]
         assert len(second["evenements"]) == 8  # 5 + connexion, activation, inscription
         assert second["curseur_suivant"] is None
 

@@ -14,9 +14,18 @@ class TestDif:
         assert holder.get("/titulaire/heures").body["solde_dif"] == stored
         assert holder.get("/titulaire").body["heures_dif"] == stored
 
-    @pytest.mark.parametrize("value, code", [(-1, "valeur_hors_limites"), (121, "valeur_hors_limites"),
-                                             (120.4, "valeur_hors_limites"), ("abc", "type_invalide"),
-                                             ("72", "type_invalide"), (True, "type_invalide"), (None, "type_invalide")])
+    @pytest.mark.parametrize(
+        "value, code",
+        [
+            (-1, "valeur_hors_limites"),
+            (121, "valeur_hors_limites"),
+            (120.4, "valeur_hors_limites"),
+            ("abc", "type_invalide"),
+            ("72", "type_invalide"),
+            (True, "type_invalide"),
+            (None, "type_invalide"),
+        ],
+    )
     def test_anything_but_a_number_from_0_to_120_is_refused(self, holder, value, code):
         answer = holder.set_dif(value)
         assert answer.status == 400

@@ -1,6 +1,5 @@
 """What each route of the holder space costs in DynamoDB requests (the README's table)."""
 
-
 HOLDER_ROUTES = [
     ("get", "/titulaire", None),
     ("get", "/titulaire/informations", None),

@@ -197,8 +197,19 @@ def test_no_line_of_a_whole_journey_holds_a_person_s_data_or_a_secret(journey, a
     assert entries, "nothing was written"
     written = output.text + caplog.text
     spaced_nir = " ".join([NIR[0], NIR[1:3], NIR[3:5], NIR[5:7], NIR[7:10], NIR[10:13], NIR[13:]])
-    secrets = [NIR, NIR[:13], spaced_nir, EMAIL, new_address, PASSWORD, NEW_PASSWORD, WRONG_PASSWORD, token, code,
-               reset_code]
+    secrets = [
+        NIR,
+        NIR[:13],
+        spaced_nir,
+        EMAIL,
+        new_address,
+        PASSWORD,
+        NEW_PASSWORD,
+        WRONG_PASSWORD,
+        token,
+        code,
+        reset_code,
+    ]
     assert [secret for secret in secrets if secret.lower() in written.lower()] == []
 
 

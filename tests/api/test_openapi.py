@@ -41,8 +41,15 @@ def test_request_bodies_are_the_forms_with_their_constraints(document):
     registration = document["paths"]["/inscriptions/{draft_id}/identite"]["put"]
     form = registration["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
     schema = document["components"]["schemas"][form]
-    assert {"nir", "civilite", "nom_naissance", "courriel", "courriel_confirmation", "captcha_id",
-            "captcha_reponse"} <= set(schema["required"])
+    assert {
+        "nir",
+        "civilite",
+        "nom_naissance",
+        "courriel",
+        "courriel_confirmation",
+        "captcha_id",
+        "captcha_reponse",
+    } <= set(schema["required"])
     assert schema["additionalProperties"] is False  # unknown fields are refused
     dossier = document["components"]["schemas"]["DossierForm"]["properties"]["heures"]
     assert (dossier["minimum"], dossier["maximum"]) == (1, 150)

@@ -76,7 +76,11 @@ def test_the_default_profile_is_listed_in_the_tutorial_s_order(api):
     codes = [rule["code"] for rule in rules]
     assert codes == ["mdp_lettres", "mdp_majuscule", "mdp_chiffres", "mdp_categories", "mdp_longueur"]
     assert rules[0] == {
-        "code": "mdp_lettres", "message": "5 lettres minimum", "mesure": "lettres", "min": 5, "max": None
+        "code": "mdp_lettres",
+        "message": "5 lettres minimum",
+        "mesure": "lettres",
+        "min": 5,
+        "max": None,
     }
 
 

@@ -12,7 +12,7 @@ class TestSecurityCheck:
         assert answer.status == 201
         prefix = "data:image/png;base64,"
         assert answer.body["image"].startswith(prefix)
-        assert base64.b64decode(answer.body["image"][len(prefix):]).startswith(b"\x89PNG")
+        assert base64.b64decode(answer.body["image"][len(prefix) :]).startswith(b"\x89PNG")
         assert answer.body["audio"] == f"/captchas/{answer.body['id']}/audio"
         assert answer.body["expire_le"] == "2026-12-01T09:10:00Z"
 

@@ -67,8 +67,15 @@ class TestDraft:
         # repeat recognises it) and the CGU's acceptance: nothing of the person.
         left = item(keys.draft_key(draft_id))
         assert left["etape"]["S"] == "annulee"
-        assert not {"nir", "civilite", "prenom", "nom_naissance", "courriel", "telephone_fixe",
-                    "telephone_portable"} & set(left)
+        assert not {
+            "nir",
+            "civilite",
+            "prenom",
+            "nom_naissance",
+            "courriel",
+            "telephone_fixe",
+            "telephone_portable",
+        } & set(left)
         gone = api.get(f"/inscriptions/{draft_id}")
         assert gone.status == 404 and gone.body["code"] == "inscription_introuvable"
         assert api.delete(f"/inscriptions/{draft_id}").status == 404
@@ -94,8 +101,12 @@ class TestADraftNotWrittenYet:
         assert item(keys.draft_key(draft_id)) is None
         answer = api.get(f"/inscriptions/{draft_id}")
         assert answer.status == 200
-        assert answer.body == {"id": draft_id, "etape": "identite", "expire_le": "2026-12-01T10:00:00Z",
-                               "cgu_version": get_settings().cgu_version}
+        assert answer.body == {
+            "id": draft_id,
+            "etape": "identite",
+            "expire_le": "2026-12-01T10:00:00Z",
+            "cgu_version": get_settings().cgu_version,
+        }
 
     def test_annuler_marks_it_cancelled_for_its_hour(self, journey, api, clock):
         draft_id = journey.start()

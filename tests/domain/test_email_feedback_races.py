@@ -21,9 +21,7 @@ def bounce_of(mailer: RecordingMailer, address: str) -> Feedback:
 
 
 @pytest.mark.parametrize("round_", range(ROUNDS))
-def test_a_bounce_and_the_activation_at_once_leave_the_account_active_or_released_never_half(
-    store, clock, round_
-):
+def test_a_bounce_and_the_activation_at_once_leave_the_account_active_or_released_never_half(store, clock, round_):
     nir, address = make_nir(f"1840575123{round_:03d}"), f"personne{round_}@example.fr"
     mailer = RecordingMailer()
     password_step(store, clock, mailer, draft_awaiting_password(store, clock, nir, address))()

@@ -41,9 +41,9 @@ def test_one_state_sent_by_many_tabs_at_once_verifies_once(journey, franceconnec
     results = race(*[returning(session, code, state)] * CONTENDERS)
     verified = [result for result in results if isinstance(result, tuple)]
     assert len(verified) == 1 and verified[0][0] == Path.VERIFICATION
-    assert sorted(getattr(result, "code", "") for result in results if result not in verified) == [
-        "etat_invalide"
-    ] * (CONTENDERS - 1)
+    assert sorted(getattr(result, "code", "") for result in results if result not in verified) == ["etat_invalide"] * (
+        CONTENDERS - 1
+    )
     assert franceconnect.requests.count("POST /franceconnect/token") == 1  # the state is spent first
 
 

@@ -28,7 +28,7 @@ def close(store, clock, ticket, dossier):
 
 
 def statement_of(store, ticket) -> dict:
-    """"Mon compte d'heures" as the API answers it."""
+    """ "Mon compte d'heures" as the API answers it."""
     return HoursStatement.of(hours.statement(store, ticket.rights_id)).model_dump()
 
 

@@ -1,7 +1,6 @@
 """Registration races, at the domain level, with real threads: the conditional writes decide, exactly
 one wins (tests/helpers/races.py says why the emulator is serialized)."""
 
-
 from chalicelib.domain import activation, registration
 from tests.helpers.people import make_nir
 from tests.helpers.races import (

@@ -24,9 +24,7 @@ def _document() -> dict:
 
 @lru_cache(maxsize=1)
 def _routes() -> list[tuple[re.Pattern, str]]:
-    return [
-        (re.compile("^" + re.sub(r"{\w+}", "[^/]+", path) + "$"), path) for path in _document()["paths"]
-    ]
+    return [(re.compile("^" + re.sub(r"{\w+}", "[^/]+", path) + "$"), path) for path in _document()["paths"]]
 
 
 @lru_cache(maxsize=1)

@@ -66,8 +66,15 @@ def draft_awaiting_password(store, clock, nir=NIR, courriel=EMAIL) -> str:
 def password_step(store, clock, mailer, draft_id):
     """The password step of a draft, as a function a race can start."""
     return lambda: registration.submit_password(
-        store, mailer, clock, draft_id=draft_id, password=PASSWORD, confirmation=PASSWORD,
-        policy="cpf-2015", activation_ttl_seconds=15 * 86400, sealer=dependencies.sealer(),
+        store,
+        mailer,
+        clock,
+        draft_id=draft_id,
+        password=PASSWORD,
+        confirmation=PASSWORD,
+        policy="cpf-2015",
+        activation_ttl_seconds=15 * 86400,
+        sealer=dependencies.sealer(),
     )
 
 
@@ -85,7 +92,13 @@ def ticket_of(store, clock, nir: str = NIR):
     """A session of an activated account (logged in at the domain level), as a route hands it to
     the dossiers' transitions."""
     opened = sessions.log_in(
-        store, clock, nir=nir, password=PASSWORD, idle_seconds=1800, max_seconds=43200,
-        lockout_threshold=5, lockout_seconds=900,
+        store,
+        clock,
+        nir=nir,
+        password=PASSWORD,
+        idle_seconds=1800,
+        max_seconds=43200,
+        lockout_threshold=5,
+        lockout_seconds=900,
     )
     return sessions.ticket(opened.token)

@@ -54,7 +54,8 @@ def test_a_fixed_captcha_answer_is_allowed_against_a_loopback_emulator(endpoint)
 
 
 @pytest.mark.parametrize(
-    "endpoint", [None, "https://dynamodb.eu-west-3.amazonaws.com", "http://10.0.0.5:5000", "http://127.0.0.1.evil.example"]
+    "endpoint",
+    [None, "https://dynamodb.eu-west-3.amazonaws.com", "http://10.0.0.5:5000", "http://127.0.0.1.evil.example"],
 )
 def test_a_fixed_captcha_answer_is_refused_anywhere_else(endpoint):
     environment = {"CAPTCHA_FIXED_ANSWER": "AE23HJ"}

@@ -144,7 +144,11 @@ def test_an_expired_registration_is_cleaned_up_and_the_nir_registers_again():
 
         cleanup = subprocess.run(
             [sys.executable, "-m", "tools.local.run_cleanup"],
-            cwd=ROOT, env=short.env, capture_output=True, text=True, timeout=60,
+            cwd=ROOT,
+            env=short.env,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
         assert cleanup.returncode == 0, cleanup.stderr
         *metric_lines, last = cleanup.stdout.splitlines()  # its EMF lines, then the counts
@@ -202,7 +206,7 @@ def test_the_holder_space_lifecycle_over_http(stack, http):
 
 
 def test_the_password_reset_journey_over_http(stack, http):
-    """"Mot de passe oublié": the request, the email on the emulator, the new password, the old sessions gone."""
+    """ "Mot de passe oublié": the request, the email on the emulator, the new password, the old sessions gone."""
     nir, courriel, new_password = make_nir("1920699123456"), "paul.martin@example.fr", NEW_PASSWORD
     assert register_over_http(http, courriel, nir=nir, prenom="Paul").status == 201
     code = re.search(r"/activation#c=([A-Za-z0-9_-]+)", last_email_to(stack, courriel)["body"]).group(1)

@@ -45,9 +45,24 @@ def generated(tmp_path_factory):
     (folder / "openapi.json").write_bytes(answer.body)
     (folder / "config.yml").write_text(CONFIG)
     run = subprocess.run(
-        [str(GENERATOR), "generate", "--path", "openapi.json", "--config", "config.yml", "--meta", "none",
-         "--output-path", PACKAGE, "--fail-on-warning"],
-        cwd=folder, capture_output=True, text=True, timeout=120, check=False,
+        [
+            str(GENERATOR),
+            "generate",
+            "--path",
+            "openapi.json",
+            "--config",
+            "config.yml",
+            "--meta",
+            "none",
+            "--output-path",
+            PACKAGE,
+            "--fail-on-warning",
+        ],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
         # Its post hooks format the code with ruff, from this venv.
         env={**os.environ, "PATH": f"{GENERATOR.parent}{os.pathsep}{os.environ.get('PATH', '')}"},
     )

@@ -36,8 +36,11 @@ def test_a_draft_and_a_captcha_sealed_before_make_rotate_keys_work_after_it(stac
 
     later = http.post("/captchas").body["id"]
     assert later[:4] != captcha_id[:4], "a captcha made after the rotation is sealed with the new key"
-    person = {**identity(nir=make_nir("1840575987654"), courriel=EMAIL), "captcha_id": captcha_id,
-              "captcha_reponse": CAPTCHA}
+    person = {
+        **identity(nir=make_nir("1840575987654"), courriel=EMAIL),
+        "captcha_id": captcha_id,
+        "captcha_reponse": CAPTCHA,
+    }
     identified = http.put(f"/inscriptions/{draft_id}/identite", person)
     assert identified.status == 200, identified
     registered = http.put(
@@ -65,8 +68,11 @@ def test_a_session_and_an_activation_link_from_before_make_rotate_keys_work_afte
 
 def test_rotating_again_keeps_the_current_and_the_previous_key_only(stack):
     client = boto3.client(
-        "secretsmanager", endpoint_url=stack.endpoint_url, region_name=stack.env["AWS_REGION"],
-        aws_access_key_id="testing", aws_secret_access_key="testing",
+        "secretsmanager",
+        endpoint_url=stack.endpoint_url,
+        region_name=stack.env["AWS_REGION"],
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
     )
     name = "mon-compte-formation/cles-de-scellement"  # the setting's default
     before = parse_keyring(client.get_secret_value(SecretId=name)["SecretString"])

@@ -29,14 +29,20 @@ def test_cfn_lint_finds_nothing(template):
     assert installed.returncode == 0, installed.stdout + installed.stderr
     lint = subprocess.run(
         [str(ROOT / ".venv-lint" / "bin" / "cfn-lint"), "--format", "json", "build/sam.json", "build/waf.json"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert json.loads(lint.stdout or "[]") == [], lint.stdout
 
 
 def test_the_functions_run_on_python_3_13(template):
-    runtimes = {name: resource["Properties"].get("Runtime") for name, resource in template["Resources"].items()
-                if resource["Type"] == "AWS::Serverless::Function"}
+    runtimes = {
+        name: resource["Properties"].get("Runtime")
+        for name, resource in template["Resources"].items()
+        if resource["Type"] == "AWS::Serverless::Function"
+    }
     assert runtimes and set(runtimes.values()) == {"python3.13"}, runtimes
 
 
@@ -108,8 +114,13 @@ def test_public_routes_are_throttled_tighter_than_the_stage(template):
     method_settings = template["Resources"]["RestAPI"]["Properties"]["MethodSettings"]
     settings = {(s["ResourcePath"], s["HttpMethod"]): s for s in method_settings}
     stage_default = settings[("/*", "*")]
-    for route in [("/~1inscriptions", "POST"), ("/~1sessions", "POST"), ("/~1mots-de-passe~1oubli", "POST"),
-                  ("/~1activations~1renvoi", "POST"), ("/~1captchas", "POST")]:
+    for route in [
+        ("/~1inscriptions", "POST"),
+        ("/~1sessions", "POST"),
+        ("/~1mots-de-passe~1oubli", "POST"),
+        ("/~1activations~1renvoi", "POST"),
+        ("/~1captchas", "POST"),
+    ]:
         assert settings[route]["ThrottlingRateLimit"] < stage_default["ThrottlingRateLimit"], route
         assert settings[route]["ThrottlingBurstLimit"] < stage_default["ThrottlingBurstLimit"], route
 
@@ -178,7 +189,8 @@ def test_no_function_s_environment_holds_a_secret_and_the_api_reads_the_keyring_
     read = {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": {"Ref": "SealingKeyring"}}
     assert statement == read
     readers = [
-        name for name, resource in template["Resources"].items()
+        name
+        for name, resource in template["Resources"].items()
         if resource["Type"] in ("AWS::IAM::Policy", "AWS::IAM::Role") and "secretsmanager:" in json.dumps(resource)
     ]
     assert readers == ["SealingKeyringReader", "OpenIdClientSecretsReader"]
@@ -223,8 +235,10 @@ def resources_of_type(template: dict, kind: str) -> dict:
 
 
 def test_stage_throttles_admit_the_national_peak_of_the_capacity_model(template):
-    settings = {(s["ResourcePath"], s["HttpMethod"]): s for s in template["Resources"]["RestAPI"]["Properties"]
-                ["MethodSettings"]}
+    settings = {
+        (s["ResourcePath"], s["HttpMethod"]): s
+        for s in template["Resources"]["RestAPI"]["Properties"]["MethodSettings"]
+    }
     registrations = settings[("/~1inscriptions~1{draft_id}~1identite", "PUT")]
     assert registrations["ThrottlingRateLimit"] >= 1000
     assert settings[("/~1sessions", "POST")]["ThrottlingRateLimit"] >= 3000
@@ -294,8 +308,12 @@ def test_every_alarm_of_the_contract_goes_to_one_topic_with_an_email_parameter(t
 
     def metric(alarm_name: str) -> tuple:
         properties = alarms[alarm_name]["Properties"]
-        return (properties.get("Namespace"), properties.get("MetricName"), properties["ComparisonOperator"],
-                properties["Threshold"])
+        return (
+            properties.get("Namespace"),
+            properties.get("MetricName"),
+            properties["ComparisonOperator"],
+            properties["Threshold"],
+        )
 
     api5xx = alarms["Api5xxAlarm"]["Properties"]
     assert metric("Api5xxAlarm") == ("AWS/ApiGateway", "5XXError", "GreaterThanThreshold", 0.01)
@@ -304,18 +322,22 @@ def test_every_alarm_of_the_contract_goes_to_one_topic_with_an_email_parameter(t
         for kind in ("Errors", "Throttles"):
             properties = alarms[f"{function}{kind}Alarm"]["Properties"]
             assert (properties["MetricName"], properties["Dimensions"]) == (
-                kind, [{"Name": "FunctionName", "Value": {"Ref": function}}]
+                kind,
+                [{"Name": "FunctionName", "Value": {"Ref": function}}],
             )
     dead_letters = alarms["CreditDeadLetterAlarm"]["Properties"]
     assert dead_letters["MetricName"] == "ApproximateNumberOfMessagesVisible"
     assert dead_letters["Dimensions"][0]["Value"] == {"Fn::GetAtt": ["CreditDeadLetterQueue", "QueueName"]}
-    math = {name: [m["MetricStat"]["Metric"]["MetricName"] for m in alarms[name]["Properties"]["Metrics"]
-                   if "MetricStat" in m] for name in ("TableThrottlesAlarm", "TableSystemErrorsAlarm")}
+    math = {
+        name: [
+            m["MetricStat"]["Metric"]["MetricName"] for m in alarms[name]["Properties"]["Metrics"] if "MetricStat" in m
+        ]
+        for name in ("TableThrottlesAlarm", "TableSystemErrorsAlarm")
+    }
     assert {"ReadThrottleEvents", "WriteThrottleEvents"} == set(math["TableThrottlesAlarm"])
     assert set(math["TableSystemErrorsAlarm"]) == {"SystemErrors"}
     assert metric("SesBounceRateAlarm") == ("AWS/SES", "Reputation.BounceRate", "GreaterThanThreshold", 0.02)
-    assert metric("SesComplaintRateAlarm") == ("AWS/SES", "Reputation.ComplaintRate", "GreaterThanThreshold",
-                                               0.0005)
+    assert metric("SesComplaintRateAlarm") == ("AWS/SES", "Reputation.ComplaintRate", "GreaterThanThreshold", 0.0005)
     cleanup = alarms["CleanupSilentAlarm"]["Properties"]
     assert metric("CleanupSilentAlarm") == ("MonCompteFormation", "CleanupRuns", "LessThanThreshold", 1)
     assert cleanup["Period"] * cleanup["EvaluationPeriods"] == 7200 and cleanup["TreatMissingData"] == "breaching"
@@ -341,8 +363,13 @@ def test_the_dashboard_shows_every_business_metric_beside_every_alarm(template):
     (states,) = [widget for widget in widgets if widget["type"] == "alarm"]
     alarms = resources_of_type(template, "AWS::CloudWatch::Alarm")
     assert sorted(states["properties"]["alarms"]) == sorted("${" + name + ".Arn}" for name in alarms)
-    shown = {series[1] for widget in widgets if widget["type"] == "metric" for series in widget["properties"]["metrics"]
-             if series[0] == metrics.NAMESPACE}
+    shown = {
+        series[1]
+        for widget in widgets
+        if widget["type"] == "metric"
+        for series in widget["properties"]["metrics"]
+        if series[0] == metrics.NAMESPACE
+    }
     assert shown == set(metrics.ALL)
 
 
@@ -358,8 +385,9 @@ def test_the_waf_limits_each_route_of_the_contract_per_client_address_at_the_edg
         assert rate["AggregateKeyType"] == "IP" and rate["EvaluationWindowSec"] == 300
         refusal = rule["Action"]["Block"]["CustomResponse"]
         assert refusal["ResponseCode"] == 429 and refusal["ResponseHeaders"][0]["Name"] == "Retry-After"
-        method, path = (s["RegexMatchStatement"]["RegexString"] for s in rate["ScopeDownStatement"]["AndStatement"]
-                        ["Statements"])
+        method, path = (
+            s["RegexMatchStatement"]["RegexString"] for s in rate["ScopeDownStatement"]["AndStatement"]["Statements"]
+        )
         rules.append((re.compile(method), re.compile(path), rate["Limit"]))
 
     def limit_of(method: str, path: str) -> int | None:
@@ -367,10 +395,17 @@ def test_the_waf_limits_each_route_of_the_contract_per_client_address_at_the_edg
         return min(found) if found else None
 
     limited = {
-        ("GET", "/captchas/abc/audio"), ("POST", "/captchas"), ("POST", "/inscriptions"),
-        ("PUT", "/inscriptions/abc/identite"), ("PUT", "/inscriptions/abc/mot-de-passe"), ("POST", "/sessions"),
-        ("POST", "/activations"), ("POST", "/activations/renvoi"), ("POST", "/mots-de-passe/oubli"),
-        ("POST", "/mots-de-passe/reinitialisation"), ("POST", "/courriels/confirmation"),
+        ("GET", "/captchas/abc/audio"),
+        ("POST", "/captchas"),
+        ("POST", "/inscriptions"),
+        ("PUT", "/inscriptions/abc/identite"),
+        ("PUT", "/inscriptions/abc/mot-de-passe"),
+        ("POST", "/sessions"),
+        ("POST", "/activations"),
+        ("POST", "/activations/renvoi"),
+        ("POST", "/mots-de-passe/oubli"),
+        ("POST", "/mots-de-passe/reinitialisation"),
+        ("POST", "/courriels/confirmation"),
     }
     for method, path in limited:
         assert limit_of(method, path) is not None and limit_of(method, path) <= 300, (method, path)
@@ -470,6 +505,7 @@ assert cryptography.__file__.startswith({str(tmp_path)!r})
 assert botocore.__file__.startswith({str(tmp_path)!r}) and app.__file__.startswith({str(tmp_path)!r})
 print("ok")
 """
-    run = subprocess.run([sys.executable, "-I", "-S", "-c", script], capture_output=True, text=True, timeout=120,
-                         cwd=tmp_path)
+    run = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", script], capture_output=True, text=True, timeout=120, cwd=tmp_path
+    )
     assert run.stdout.strip() == "ok", run.stdout + run.stderr

@@ -96,8 +96,17 @@ def test_the_public_address_is_the_distribution_s_once_a_certificate_is_given(fr
     assert fragment["Parameters"]["PortalCertificateArn"]["Default"] == ""
 
 
-URIS = ["/", "/index.html", "/activation", "/espace/dossiers/abc-123", "/js/main.js", "/vendor/dsfr/dsfr.min.css",
-        "/inscription/mot-de-passe", "/vendor/dsfr/favicon/favicon.ico", "/une.page/sans-extension"]
+URIS = [
+    "/",
+    "/index.html",
+    "/activation",
+    "/espace/dossiers/abc-123",
+    "/js/main.js",
+    "/vendor/dsfr/dsfr.min.css",
+    "/inscription/mot-de-passe",
+    "/vendor/dsfr/favicon/favicon.ico",
+    "/une.page/sans-extension",
+]
 
 
 def test_cloudfront_rewrites_the_same_paths_to_index_html_as_the_local_front(fragment):

@@ -46,11 +46,28 @@ PENDING_EMAIL = "paul.martin@example.fr"
 
 def _emulated_environment() -> None:
     """Fake credentials, the contract's defaults, and no endpoint: every AWS call stays in moto."""
-    for name in ("AWS_ENDPOINT_URL", "CAPTCHA_FIXED_ANSWER", "TABLE_NAME", "PASSWORD_POLICY", "AWS_PROFILE",
-                 "PUBLIC_BASE_URL", "CONTACT_URL", "SENDER_EMAIL", "CGU_VERSION", "LOCKOUT_THRESHOLD"):
+    for name in (
+        "AWS_ENDPOINT_URL",
+        "CAPTCHA_FIXED_ANSWER",
+        "TABLE_NAME",
+        "PASSWORD_POLICY",
+        "AWS_PROFILE",
+        "PUBLIC_BASE_URL",
+        "CONTACT_URL",
+        "SENDER_EMAIL",
+        "CGU_VERSION",
+        "LOCKOUT_THRESHOLD",
+    ):
         os.environ.pop(name, None)
-    os.environ.update({"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                       "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": "eu-west-3", "AWS_REGION": "eu-west-3"})
+    os.environ.update(
+        {
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_SESSION_TOKEN": "testing",
+            "AWS_DEFAULT_REGION": "eu-west-3",
+            "AWS_REGION": "eu-west-3",
+        }
+    )
 
 
 def make_nir(body13: str) -> str:
@@ -118,13 +135,23 @@ def register(store: "Store", clock: ShiftedClock, nir: str, email: str, activate
 
     mailer = KeepingMailer()
     sealer = Sealer(lambda: _BENCH_KEYRING, 300, time.monotonic)
-    draft = registration.start(clock, ttl_seconds=3600, current_cgu_version="v1", accepted=True, version="v1",
-                               sealer=sealer)
+    draft = registration.start(
+        clock, ttl_seconds=3600, current_cgu_version="v1", accepted=True, version="v1", sealer=sealer
+    )
     captcha = captchas.create(clock, 600, sealer, fixed_answer="AE23HJ")
     person = registration.Identity(nir=nir, civilite="M", nom_naissance="Dupont", courriel=email)
     registration.submit_identity(store, clock, draft.id, person, captcha.id, "AE23HJ", sealer)
-    registration.submit_password(store, mailer, clock, draft_id=draft.id, password=PASSWORD, confirmation=PASSWORD,
-                                 policy="cpf-2015", activation_ttl_seconds=15 * 86400, sealer=sealer)
+    registration.submit_password(
+        store,
+        mailer,
+        clock,
+        draft_id=draft.id,
+        password=PASSWORD,
+        confirmation=PASSWORD,
+        policy="cpf-2015",
+        activation_ttl_seconds=15 * 86400,
+        sealer=sealer,
+    )
     if activate:
         activation.activate(store, clock, mailer.tokens[-1])
 
@@ -163,9 +190,11 @@ class Figure:
 
     def __str__(self) -> str:
         first, second = statistics.median(self.firsts) * 1000, statistics.median(self.seconds) * 1000
-        return (f"{self.name} ({len(self.firsts)} pairs): {self.kinds[0]} {first:.1f} ms, {self.kinds[1]} "
-                f"{second:.1f} ms (medians); median per-pair ratio {self.ratio:.2f}; bound: {self.bound}"
-                f"{'' if self.within else '  <-- OUTSIDE'}")
+        return (
+            f"{self.name} ({len(self.firsts)} pairs): {self.kinds[0]} {first:.1f} ms, {self.kinds[1]} "
+            f"{second:.1f} ms (medians); median per-pair ratio {self.ratio:.2f}; bound: {self.bound}"
+            f"{'' if self.within else '  <-- OUTSIDE'}"
+        )
 
 
 def ratio_figure(
@@ -227,8 +256,9 @@ def api_figures(login_pairs: int, recovery_pairs: int) -> list[Figure]:
             wrong_password_then_success()
             wrong_passwords.clear()
             unknown_nirs_timed, _ = interleaved(unknown_nir, wrong_password_then_success, login_pairs)
-            figures.append(ratio_figure("login", ("unknown NIR", "wrong password"), unknown_nirs_timed,
-                                        wrong_passwords, 0.7, 1.4))
+            figures.append(
+                ratio_figure("login", ("unknown NIR", "wrong password"), unknown_nirs_timed, wrong_passwords, 0.7, 1.4)
+            )
 
             accounts = {"/mots-de-passe/oubli": (nir, EMAIL), "/activations/renvoi": (pending_nir, PENDING_EMAIL)}
             for route, (matching_nir, email) in accounts.items():
@@ -243,12 +273,16 @@ def api_figures(login_pairs: int, recovery_pairs: int) -> list[Figure]:
                 matchings, unknowns = interleaved(matching, unknown, recovery_pairs)
                 assert len(sent_emails()) - emails_before == recovery_pairs, "a matching account got no email"
                 every = matchings + unknowns
-                figures.append(Figure(
-                    f"{route} [every answer {min(every) * 1000:.0f}–{max(every) * 1000:.0f} ms]",
-                    ("matching", "unknown"), matchings, unknowns,
-                    f"every answer in [{RESPONSE_FLOOR_SECONDS}, {RESPONSE_FLOOR_SECONDS + 0.25}) s",
-                    all(RESPONSE_FLOOR_SECONDS <= seconds < RESPONSE_FLOOR_SECONDS + 0.25 for seconds in every),
-                ))
+                figures.append(
+                    Figure(
+                        f"{route} [every answer {min(every) * 1000:.0f}–{max(every) * 1000:.0f} ms]",
+                        ("matching", "unknown"),
+                        matchings,
+                        unknowns,
+                        f"every answer in [{RESPONSE_FLOOR_SECONDS}, {RESPONSE_FLOOR_SECONDS + 0.25}) s",
+                        all(RESPONSE_FLOOR_SECONDS <= seconds < RESPONSE_FLOOR_SECONDS + 0.25 for seconds in every),
+                    )
+                )
         dependencies.reset()
     return figures
 
@@ -308,10 +342,18 @@ def first_requests_of_a_cold_process() -> dict[str, float]:
         read = captchas.read(captcha["id"], dependencies.sealer())
         assert read is not None, "the captcha just made is not found"
         answer = read.answer
-        person = {"nir": make_nir("1840575123456"), "civilite": "M", "prenom": "Jean", "nom_naissance": "Dupont",
-                  "telephone_fixe": "01 23 45 67 89", "telephone_portable": "06 12 34 56 78",
-                  "courriel": EMAIL, "courriel_confirmation": EMAIL,
-                  "captcha_id": captcha["id"], "captcha_reponse": answer}
+        person = {
+            "nir": make_nir("1840575123456"),
+            "civilite": "M",
+            "prenom": "Jean",
+            "nom_naissance": "Dupont",
+            "telephone_fixe": "01 23 45 67 89",
+            "telephone_portable": "06 12 34 56 78",
+            "courriel": EMAIL,
+            "courriel_confirmation": EMAIL,
+            "captcha_id": captcha["id"],
+            "captcha_reponse": answer,
+        }
         started = time.perf_counter()
         call("put", f"/inscriptions/{draft['id']}/identite", person, status=200)
         timings["first PUT /inscriptions/{id}/identite"] = time.perf_counter() - started
@@ -323,12 +365,20 @@ def first_requests_figures(runs: int) -> list[str]:
     """Medians (and extremes) over `runs` fresh processes; no bound: a figure to compare before and after."""
     samples: dict[str, list[float]] = {}
     for _ in range(runs):
-        run = subprocess.run([sys.executable, "-m", "tools.bench.bench_timing", "--cold-child"], cwd=ROOT, check=True,
-                             capture_output=True, text=True)
+        run = subprocess.run(
+            [sys.executable, "-m", "tools.bench.bench_timing", "--cold-child"],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         for name, seconds in json.loads(run.stdout.strip().splitlines()[-1]).items():
             samples.setdefault(name, []).append(seconds)
-    return [f"cold process, {name} ({len(values)} runs): median {statistics.median(values) * 1000:.0f} ms, "
-            f"{min(values) * 1000:.0f}–{max(values) * 1000:.0f} ms" for name, values in samples.items()]
+    return [
+        f"cold process, {name} ({len(values)} runs): median {statistics.median(values) * 1000:.0f} ms, "
+        f"{min(values) * 1000:.0f}–{max(values) * 1000:.0f} ms"
+        for name, values in samples.items()
+    ]
 
 
 def main() -> int:

@@ -90,8 +90,11 @@ class Mailbox:
 
 def register(send: Send, mailbox: Mailbox, person: Person, captcha_answer: str) -> None:
     version = expect(send("cgu", "GET", "/cgu", None, None), "cgu", 200).body["version"]
-    draft = expect(send("inscription", "POST", "/inscriptions", {"cgu_acceptees": True, "cgu_version": version}, None),
-                   "inscription", 201).body["id"]
+    draft = expect(
+        send("inscription", "POST", "/inscriptions", {"cgu_acceptees": True, "cgu_version": version}, None),
+        "inscription",
+        201,
+    ).body["id"]
     captcha = expect(send("captcha", "POST", "/captchas", None, None), "captcha", 201).body["id"]
     identity = {
         "nir": person.nir, "civilite": "M", "prenom": "Jean", "nom_naissance": "Dupont",

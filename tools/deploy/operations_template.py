@@ -240,13 +240,18 @@ def dashboard(alarm_ids: list[str], api_name: str, api_stage: str) -> dict[str, 
             "height": 6,
             "properties": {"title": "Alarmes", "alarms": ["${" + alarm_id + ".Arn}" for alarm_id in alarm_ids]},
         },
-        graph("Inscriptions", ours(metrics.REGISTRATIONS_STARTED, metrics.REGISTRATIONS_RECORDED, metrics.ACTIVATIONS),
-              0, 6),
+        graph(
+            "Inscriptions",
+            ours(metrics.REGISTRATIONS_STARTED, metrics.REGISTRATIONS_RECORDED, metrics.ACTIVATIONS),
+            0,
+            6,
+        ),
         graph("Connexions", ours(metrics.LOGINS_ACCEPTED, metrics.LOGINS_REFUSED, metrics.LOGINS_LOCKED), 12, 6),
         graph("Courriels envoyés, par type", by_kind(metrics.EMAILS_SENT), 0, 12),
         graph("Courriels refusés par SES, par type", by_kind(metrics.EMAILS_REFUSED), 12, 12),
-        graph("Rebonds et plaintes, par type", by_kind(metrics.EMAIL_BOUNCES) + by_kind(metrics.EMAIL_COMPLAINTS),
-              0, 18),
+        graph(
+            "Rebonds et plaintes, par type", by_kind(metrics.EMAIL_BOUNCES) + by_kind(metrics.EMAIL_COMPLAINTS), 0, 18
+        ),
         graph(
             "Lignes de déclarations",
             ours(

@@ -148,11 +148,7 @@ def resources(stage_settings: dict[str, Any], api_resource: str) -> dict[str, An
                                     {"Fn::GetAtt": ["PortalBucket", "Arn"]},
                                     {"Fn::Sub": "${PortalBucket.Arn}/*"},
                                 ],
-                                "Condition": {
-                                    "StringEquals": {
-                                        "AWS:SourceArn": {"Fn::Sub": DISTRIBUTION_ARN}
-                                    }
-                                },
+                                "Condition": {"StringEquals": {"AWS:SourceArn": {"Fn::Sub": DISTRIBUTION_ARN}}},
                             },
                             {
                                 "Sid": "TLSSeulement",

@@ -66,7 +66,7 @@ WORDS = {
 # One sample per entry: (espeak-ng voice, pitch 0-99, speed in words/minute).
 # Different voices make the captcha less predictable.
 VARIANTS = [
-    ("fr", 45, 150),     # default French male voice
+    ("fr", 45, 150),  # default French male voice
     ("fr+f1", 60, 140),  # same language, female variant (no echo)
 ]
 
@@ -82,11 +82,18 @@ SOX_FORMAT = ["-r", "8000", "-c", "1", "-b", "8", "-e", "unsigned-integer"]
 # into "è" and "quatre" into "qua".
 SILENCE_THRESHOLD = "0.1%"
 SOX_EFFECTS = [
-    "silence", "1", "0.01", SILENCE_THRESHOLD,
+    "silence",
+    "1",
+    "0.01",
+    SILENCE_THRESHOLD,
     "reverse",
-    "silence", "1", "0.01", SILENCE_THRESHOLD,
+    "silence",
+    "1",
+    "0.01",
+    SILENCE_THRESHOLD,
     "reverse",
-    "norm", "-1",
+    "norm",
+    "-1",
 ]
 
 
@@ -99,8 +106,7 @@ def run(cmd: list[str]) -> None:
 
 def make_sample(word: str, voice: str, pitch: int, speed: int, raw_wav: Path, out_wav: Path) -> None:
     """Synthesise ``word`` with espeak-ng and convert it to captcha format."""
-    run(["espeak-ng", "-v", voice, "-p", str(pitch), "-s", str(speed),
-         "-w", str(raw_wav), word])
+    run(["espeak-ng", "-v", voice, "-p", str(pitch), "-s", str(speed), "-w", str(raw_wav), word])
     run(["sox", "-R", str(raw_wav), *SOX_FORMAT, str(out_wav), *SOX_EFFECTS])
 
 
@@ -119,8 +125,7 @@ def main() -> None:
             char_dir = OUTPUT_DIR / char
             char_dir.mkdir(parents=True)
             for n, (voice, pitch, speed) in enumerate(VARIANTS, start=1):
-                make_sample(WORDS[char], voice, pitch, speed,
-                            raw_wav, char_dir / f"{n}.wav")
+                make_sample(WORDS[char], voice, pitch, speed, raw_wav, char_dir / f"{n}.wav")
 
     print(f"wrote {len(ALPHABET) * len(VARIANTS)} samples to {OUTPUT_DIR}")
 
