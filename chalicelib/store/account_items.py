@@ -45,6 +45,7 @@ def account_attributes(account: Account) -> Item:
         "changement_courriel_empreinte": account.email_change_digest,
         "evenement_inscription": account.registration_event,
         "courriel_invalide": True if account.email_invalid else None,
+        "identite_verifiee_le": account.identity_verified_at,
     }
 
 
@@ -72,6 +73,7 @@ def account_from(account_id: str, item: Item | None) -> Account | None:
         email_change_digest=item.get("changement_courriel_empreinte"),
         registration_event=item.get("evenement_inscription"),
         email_invalid=bool(item.get("courriel_invalide", False)),
+        identity_verified_at=item.get("identite_verifiee_le"),
         expires_at=expiry_of(item),
     )
 

@@ -48,6 +48,7 @@ class Account:
     email_change_digest: str | None = None
     registration_event: str | None = None  # the id of its "inscription" event, while pending
     email_invalid: bool = False  # mails to its address come back (a bounce, a complaint: contract §10)
+    identity_verified_at: str | None = None  # ISO: when FranceConnect verified who holds it (contract §14)
     expires_at: datetime | None = None  # a pending account's
 
     @property
@@ -130,6 +131,7 @@ class PasswordChange:
     event: Event
     now: datetime
     ended_sessions: tuple[str, ...] = ()
+    notice_at: datetime | None = None  # the notice to the holder joins the email log (None: none is sent)
 
 
 class LoginRecords(NamedTuple):
