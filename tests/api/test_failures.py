@@ -21,6 +21,7 @@ from tests.helpers import table as table_reads
 from tests.helpers.api import bearer
 from tests.helpers.faults import THROTTLED, DynamoDBFaults, SesFailure
 from tests.helpers.people import NEW_PASSWORD, PASSWORD, identity, make_nir
+from tests.helpers.verification import verify_identity
 
 _people = itertools.count(1)
 
@@ -193,16 +194,18 @@ def _confirm_email_change(ctx):
 
 
 def _grant(ctx, portee="consultation") -> tuple[dict, dict, str]:
-    (delegate, delegate_auth), (_, holder_auth) = ctx.accounts(2)
-    granted = ctx.api.post("/titulaire/delegations", {"courriel": delegate["courriel"], "portee": portee},
-                           headers=holder_auth)
+    (delegate, delegate_auth), (holder, holder_auth) = ctx.accounts(2)
+    verify_identity(holder["nir"])  # a `gestion` délégation needs it
+    body = {"courriel": delegate["courriel"], "portee": portee, "mot_de_passe": PASSWORD}
+    granted = ctx.api.post("/titulaire/delegations", body, headers=holder_auth)
     assert granted.status == 201, granted.body
     return holder_auth, delegate_auth, granted.body["id"]
 
 
 def _give_delegation(ctx):
-    (delegate, _), (_, auth) = ctx.accounts(2)
-    body = {"courriel": delegate["courriel"], "portee": "gestion"}
+    (delegate, _), (holder, auth) = ctx.accounts(2)
+    verify_identity(holder["nir"])
+    body = {"courriel": delegate["courriel"], "portee": "gestion", "mot_de_passe": PASSWORD}
     return lambda: ctx.api.post("/titulaire/delegations", body, headers=auth)
 
 
