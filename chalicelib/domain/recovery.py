@@ -51,6 +51,8 @@ CODE_UNKNOWN = Refusal(
 CODE_EXPIRED = Refusal(
     Expired, "code_expire", "Ce lien de réinitialisation a expiré : faites une nouvelle demande de mot de passe oublié."
 )
+# What a délégation revoked with the reset names when it changed between the read and the write.
+DELEGATION_PARTS = frozenset({Part.DELEGATION, Part.COPY, Part.INVITATION})
 # A reset that kept meeting acceptances of its délégations (never seen: one meeting settles it).
 BUSY = Refusal(
     Conflict,
@@ -174,9 +176,9 @@ def reset_password(
             if Part.RESET in conflict.failed:
                 _usable(conflict.found(Part.RESET, Reset), now)
                 raise CODE_UNKNOWN() from None
-            if Part.ACCOUNT in conflict.failed:
-                raise CODE_UNKNOWN() from None  # a newer request has voided this link
-            raise  # a délégation changed meanwhile (accepted, revoked): read again
+            if conflict.failed & DELEGATION_PARTS and Part.ACCOUNT not in conflict.failed:
+                raise  # a délégation changed meanwhile (accepted, revoked): read again
+            raise CODE_UNKNOWN() from None  # a newer request has voided this link
         return done, account
 
     done, account = on_conflict_retry(attempt, BUSY)
