@@ -3,7 +3,8 @@ written straight into the table: the attribute `identite_verifiee_le` on the acc
 through the store's own key builders. Nothing here goes through FranceConnect.
 
 `verify_identity` writes on the emulated AWS of the API tests (the `aws` fixture's), `verify_on_stack`
-on a local stack's emulator (the system tests)."""
+on a local stack's emulator (the system tests); `mark_email_invalid` and `email_hour_passes_on_stack`
+set the account item's other marks a test needs without waiting (a bounce, an hour)."""
 
 import boto3
 
@@ -36,17 +37,36 @@ def mark_email_invalid(nir: str) -> None:
     _mark(table._client(), get_settings().table_name, table.account_id_of(nir), "", "courriel_invalide")
 
 
-def verify_on_stack(stack, nir: str, moment: str = VERIFIED_AT) -> None:
-    """The same, on a local stack's emulator."""
-    client = boto3.client(
+def _stack_client(stack):
+    return boto3.client(
         "dynamodb",
         endpoint_url=stack.endpoint_url,
         region_name=stack.env.get("AWS_REGION", "eu-west-3"),
         aws_access_key_id="test",
         aws_secret_access_key="test",
     )
-    table_name = stack.env.get("TABLE_NAME", get_settings().table_name)
+
+
+def _stack_account(client, table_name: str, nir: str) -> str:
     credentials = client.get_item(
         TableName=table_name, Key=keys.key_attributes(keys.credentials_key(nir)), ConsistentRead=True
     )["Item"]
-    _mark(client, table_name, credentials["compte_id"]["S"], moment)
+    return credentials["compte_id"]["S"]
+
+
+def verify_on_stack(stack, nir: str, moment: str = VERIFIED_AT) -> None:
+    """The same, on a local stack's emulator."""
+    client, table_name = _stack_client(stack), stack.env.get("TABLE_NAME", get_settings().table_name)
+    _mark(client, table_name, _stack_account(client, table_name, nir), moment)
+
+
+def email_hour_passes_on_stack(stack, nir: str) -> None:
+    """The emails the account holding `nir` was sent leave the hour's allowance, as an hour would make
+    them leave it (a local stack runs on the real clock, which a test cannot move on)."""
+    client, table_name = _stack_client(stack), stack.env.get("TABLE_NAME", get_settings().table_name)
+    client.update_item(
+        TableName=table_name,
+        Key=keys.key_attributes(keys.account_key(_stack_account(client, table_name, nir))),
+        UpdateExpression="REMOVE envois_courriel",
+        ConditionExpression="attribute_exists(pk)",
+    )

@@ -85,7 +85,8 @@ def test_a_bounced_invitation_says_so_in_mes_delegations(new_page, stack):
     register_by_api(stack, person)
     token = log_in_by_api(stack, person)
     invited = f"invite.{person.courriel}"
-    status, _ = call(stack, "POST", "/titulaire/delegations", {"courriel": invited, "portee": "consultation"}, token)
+    body = {"courriel": invited, "portee": "consultation", "mot_de_passe": person.password}
+    status, _ = call(stack, "POST", "/titulaire/delegations", body, token)
     assert status == 201
     mailbox = new_page()
     simulate(mailbox, stack, "vous propose une délégation", "Simuler un rejet définitif")
