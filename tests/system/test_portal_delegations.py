@@ -388,7 +388,8 @@ def test_the_reset_page_offers_to_end_every_delegation(new_page, stack):
     expect(ending).not_to_be_checked()
     textbox(page, "Nouveau mot de passe *").fill("Nouveau2026!")
     textbox(page, "Confirmation du nouveau mot de passe *").fill("Nouveau2026!")
-    ending.check()
+    page.get_by_text("Mettre fin à toutes mes délégations").click()  # its label, as a person clicks it
+    expect(ending).to_be_checked()
     screens.shot("formulaire")
     page.get_by_role("button", name="Enregistrer mon nouveau mot de passe").click()
     expect(page.get_by_text("Votre mot de passe a bien été modifié")).to_be_visible()
