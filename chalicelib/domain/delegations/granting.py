@@ -41,8 +41,6 @@ from .rules import (
     today,
 )
 
-EMAILS = 2  # the invitation and the notice to the holder: both count in the hour's allowance, as an email change's
-
 
 class GrantStore(sessions.LoginStore, sessions.SessionStore, Protocol):
     """The holder's side ("Mes délégations"); a grant asks for the password again, as a login checks it."""
@@ -111,7 +109,8 @@ def grant(
     lockout_seconds: int,
 ) -> Granted:
     """Invite `courriel` (a valid address) to become a delegate, the holder's password given again
-    (contract §14); the invitation and the notice to the holder count in the holder's hourly allowance.
+    (contract §14); the invitation needs room in the holder's hourly allowance, and the notice to the
+    holder counts in it too.
 
     Three requests, the session's included: the account and its delegations (one Query, keyed by the
     account the token names), then the session with the NIR's credentials and failed logins (one
@@ -211,17 +210,17 @@ def _grant(
 
 def _refuse_unless_grantable(account: Account, granted: list[Delegation], key: str, now: datetime) -> EmailLog:
     """The rules after the password, in the order a holder is told about them; the account's email log
-    with the invitation and the notice added when they all hold."""
+    with the invitation (and the notice) added when they all hold."""
     still_open = [delegation for delegation in granted if status_of(delegation, now) in OPEN]
     if any(delegation.email_key == key for delegation in still_open):
         raise EXISTING()
     if len(still_open) >= MAX_OPEN:
         raise TOO_MANY()
-    emails = EMAILS if sensitive_acts.notice_due(account) else 1  # no notice to an address that bounces
-    log = recovery.email_log_with(account, now, emails)
+    log = recovery.email_log_with(account, now)  # the invitation needs room in the hour's allowance
     if log is None:
-        raise recovery.allowance_refused(account, now, emails)
-    return log
+        raise recovery.allowance_refused(account, now)
+    # The notice to the holder counts too, but is never the reason a grant is refused (sensitive_acts).
+    return sensitive_acts.with_notice(log, now) if sensitive_acts.notice_due(account) else log
 
 
 def _send_invitation(mailer: Mailer, courriel: str, token: str, written: Grant) -> bool:
