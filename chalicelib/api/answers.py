@@ -122,6 +122,9 @@ class Synthesis(Answer):
     dossiers_en_cours: int
     dossiers_clos: int
     courriel_invalide: bool = Field(description=INVALID_EMAIL)
+    identite_verifiee: bool = Field(
+        description="L'identité du titulaire a été vérifiée avec FranceConnect (une délégation de gestion le demande)."
+    )
 
     @classmethod
     def of(cls, synthesis: DomainSynthesis) -> Self:
@@ -136,6 +139,7 @@ class Synthesis(Answer):
                 "dossiers_en_cours": synthesis.dossiers_open,
                 "dossiers_clos": synthesis.dossiers_closed,
                 "courriel_invalide": synthesis.email_invalid,
+                "identite_verifiee": synthesis.identity_verified,
             }
         )
 

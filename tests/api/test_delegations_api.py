@@ -234,6 +234,15 @@ class TestSensitiveGrant:
         paul.clock.advance(hours=1)
         assert grant(paul.log_in(), jean.courriel, "gestion").status == 201
 
+    def test_the_synthesis_says_whether_the_identity_is_verified(self, people, sent_emails):
+        jean, marie, paul = people
+        assert paul.get("/titulaire").body["identite_verifiee"] is False
+        verify_identity(JEAN["nir"])
+        assert jean.get("/titulaire").body["identite_verifiee"] is True
+        delegation = delegate(jean, marie, sent_emails)
+        # The delegate sees it too (a `gestion` délégation stands on it), unlike `courriel_invalide`.
+        assert marie.get(f"/titulaire/comptes-delegues/{delegation}").body["identite_verifiee"] is True
+
     def test_the_identity_refusal_costs_no_password_attempt(self, people, journey):
         _, marie, paul = people
         for _ in range(6):  # past the lockout's threshold, had they counted

@@ -18,6 +18,7 @@ def test_the_synthesis_of_a_new_account(journey, api):
         "dossiers_en_cours": 0,
         "dossiers_clos": 0,
         "courriel_invalide": False,
+        "identite_verifiee": False,
     }
 
 

@@ -35,6 +35,7 @@ def test_a_person_registers_activates_logs_in_and_sees_an_empty_account(journey,
         "dossiers_en_cours": 0,
         "dossiers_clos": 0,
         "courriel_invalide": False,
+        "identite_verifiee": False,
     }
 
 
