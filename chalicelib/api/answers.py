@@ -122,9 +122,7 @@ class Synthesis(Answer):
     dossiers_en_cours: int
     dossiers_clos: int
     courriel_invalide: bool = Field(description=INVALID_EMAIL)
-    identite_verifiee: bool = Field(
-        description="L'identité du titulaire a été vérifiée avec FranceConnect (une délégation de gestion le demande)."
-    )
+    identite_verifiee: bool = Field(description="Identité vérifiée avec FranceConnect.")
 
     @classmethod
     def of(cls, synthesis: DomainSynthesis) -> Self:

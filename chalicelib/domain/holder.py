@@ -28,7 +28,7 @@ class Synthesis:
     dossiers_open: int
     dossiers_closed: int
     email_invalid: bool  # mails to the account's address come back (a bounce or a complaint)
-    identity_verified: bool  # FranceConnect verified who holds the account (contract §14)
+    identity_verified: bool = False  # with FranceConnect (contract §14)
 
 
 UPDATED = hours.UPDATED
@@ -135,7 +135,6 @@ def synthesis_of(account: Account, rights: Rights | None, *, for_delegate: bool 
         dossiers_open=counts.open - hidden[0],
         dossiers_closed=counts.closed - hidden[1],
         email_invalid=account.email_invalid and not for_delegate,  # the holder's business (§10)
-        # A delegate sees it too: a `gestion` délégation stands on it.
         identity_verified=account.identity_verified_at is not None,
     )
 

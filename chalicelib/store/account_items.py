@@ -46,6 +46,7 @@ def account_attributes(account: Account) -> Item:
         "evenement_inscription": account.registration_event,
         "courriel_invalide": True if account.email_invalid else None,
         "identite_verifiee_le": account.identity_verified_at,
+        "franceconnect_sub": account.franceconnect_sub,
     }
 
 
@@ -74,6 +75,7 @@ def account_from(account_id: str, item: Item | None) -> Account | None:
         registration_event=item.get("evenement_inscription"),
         email_invalid=bool(item.get("courriel_invalide", False)),
         identity_verified_at=item.get("identite_verifiee_le"),
+        franceconnect_sub=item.get("franceconnect_sub"),
         expires_at=expiry_of(item),
     )
 

@@ -48,7 +48,8 @@ class Account:
     email_change_digest: str | None = None
     registration_event: str | None = None  # the id of its "inscription" event, while pending
     email_invalid: bool = False  # mails to its address come back (a bounce, a complaint: contract §10)
-    identity_verified_at: str | None = None  # ISO: when FranceConnect verified who holds it (contract §14)
+    identity_verified_at: str | None = None  # ISO: verified with FranceConnect (contract §14)
+    franceconnect_sub: str | None = None  # the FranceConnect identity it was verified with
     expires_at: datetime | None = None  # a pending account's
 
     @property
