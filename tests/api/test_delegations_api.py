@@ -221,6 +221,15 @@ class TestSensitiveGrant:
         problem(grant(jean, marie.courriel, mot_de_passe="Mauvais2015!"), 403, "mot_de_passe_incorrect")
         problem(grant(jean, marie.courriel, mot_de_passe="Mauvais2015!"), 429, "compte_verrouille")
 
+    def test_a_session_that_ended_is_refused_before_the_password_is_tried(self, jean, marie, journey):
+        old_token = jean.token
+        assert jean.delete("/sessions/courante").status == 204
+        for _ in range(6):  # past the lockout's threshold, had they counted
+            jean.token = old_token
+            problem(grant(jean, marie.courriel, mot_de_passe="Mauvais2015!"), 401, "session_invalide")
+        assert journey.log_in(NIR).status == 201
+        assert "echec_connexion" not in [e["type"] for e in jean.log_in().history()]
+
     def test_gestion_needs_a_verified_identity_consultation_does_not(self, people):
         jean, marie, paul = people  # Paul's identity is not verified
         refused = grant(paul, marie.courriel, "gestion")
