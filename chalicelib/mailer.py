@@ -25,6 +25,20 @@ RESET_SUBJECT = "Mon Compte Formation : réinitialisation de votre mot de passe"
 EMAIL_CHANGE_SUBJECT = "Mon Compte Formation : confirmez votre nouvelle adresse courriel"
 EMAIL_CHANGE_NOTICE_SUBJECT = "Mon Compte Formation : demande de changement de votre adresse courriel"
 INVITATION_SUBJECT = "Mon Compte Formation : {holder} vous propose une délégation"
+DELEGATION_NOTICE_SUBJECT = "Mon Compte Formation : une délégation de votre compte a été accordée"
+PASSWORD_CHANGED_SUBJECT = "Mon Compte Formation : votre mot de passe a été modifié"
+PASSWORD_RESET_NOTICE_SUBJECT = "Mon Compte Formation : votre mot de passe a été réinitialisé"
+# What the holder's notice says a delegate may do.
+NOTICE_SCOPES = {
+    "consultation": "consulter votre compte (synthèse, heures et dossiers de formation)",
+    "gestion": "consulter votre compte et préparer pour vous des dossiers de formation, que vous seul(e) pourrez "
+    "valider",
+}
+# The notices' last words (contract §14): what to do when the holder did not do it.
+NOT_YOU = (
+    "Si vous n'êtes pas à l'origine de cette action, {what} et signalez-le sur le formulaire de contact du "
+    "portail du compte personnel de formation"
+)
 # What a delegate may do, as the invitation says it.
 INVITATION_SCOPES = {
     "consultation": "consulter son compte (synthèse, heures et dossiers de formation)",
@@ -171,6 +185,74 @@ def invitation_message(
     )
 
 
+def delegation_notice(
+    invited_masked: str, scope: str, ends_on: date, moment: datetime, contact_url: str
+) -> tuple[str, str, str]:
+    """Subject, text and HTML of the notice to the holder that a délégation was granted: no link."""
+    return _render(
+        DELEGATION_NOTICE_SUBJECT,
+        [
+            f"Le **{in_full(moment)}** (heure de Paris), une délégation de votre compte personnel de formation a été "
+            f"accordée depuis votre espace privé à l'adresse **{_literal(invited_masked)}** : la personne qui "
+            f"l'acceptera pourra {NOTICE_SCOPES[scope]}, jusqu'au **{date_in_full(ends_on)}** inclus.",
+            "Si vous êtes à l'origine de cette action, vous n'avez rien à faire. Vous pouvez y mettre fin à tout "
+            "moment depuis « Mes délégations ».",
+        ],
+        NOT_YOU.format(
+            what="connectez-vous sans attendre pour y mettre fin depuis « Mes délégations », changez votre mot de "
+            "passe"
+        ),
+        None,
+        contact_url,
+    )
+
+
+def password_changed_notice(moment: datetime, contact_url: str) -> tuple[str, str, str]:
+    """Subject, text and HTML of the notice that the password was changed from the holder space: no link."""
+    return _render(
+        PASSWORD_CHANGED_SUBJECT,
+        [
+            f"Le mot de passe de votre espace privé du portail Mon Compte Formation a été modifié le "
+            f"**{in_full(moment)}** (heure de Paris), depuis votre espace privé. Vos autres sessions ont été fermées.",
+            "Si vous êtes à l'origine de cette action, vous n'avez rien à faire.",
+        ],
+        NOT_YOU.format(
+            what="réinitialisez sans attendre votre mot de passe avec « Mot de passe oublié » sur la page de connexion"
+        ),
+        None,
+        contact_url,
+    )
+
+
+def password_reset_notice(moment: datetime, delegations_ended: int, contact_url: str) -> tuple[str, str, str]:
+    """Subject, text and HTML of the notice that the password was reset from an emailed link: no link."""
+    ended = (
+        []
+        if delegations_ended == 0
+        else [
+            f"Comme demandé, {'la délégation' if delegations_ended == 1 else f'les {delegations_ended} délégations'} "
+            f"que vous aviez accordée{'s' if delegations_ended > 1 else ''} "
+            f"{'a pris' if delegations_ended == 1 else 'ont pris'} fin en même temps."
+        ]
+    )
+    return _render(
+        PASSWORD_RESET_NOTICE_SUBJECT,
+        [
+            "Le mot de passe de votre espace privé du portail Mon Compte Formation a été réinitialisé le "
+            f"**{in_full(moment)}** (heure de Paris), avec le lien envoyé à cette adresse. Toutes vos sessions ont "
+            "été fermées.",
+            *ended,
+            "Si vous êtes à l'origine de cette action, vous n'avez rien à faire.",
+        ],
+        NOT_YOU.format(
+            what="faites sans attendre une nouvelle demande avec « Mot de passe oublié » sur la page de connexion, "
+            "changez le mot de passe de votre messagerie"
+        ),
+        None,
+        contact_url,
+    )
+
+
 def _render(
     subject: str, paragraphs: list[object], contact_sentence: str, link: str | None, contact_url: str
 ) -> tuple[str, str, str]:
@@ -256,6 +338,24 @@ class SesMailer:
         link = link_to(self._base_url, "delegation", token)
         message = invitation_message(link, expires_at, self._contact_url, holder=holder, scope=scope, ends_on=ends_on)
         self._send(recipient, *message, kind=MessageKind.DELEGATION, record_id=record_id)
+
+    # Notices to the holder (contract §14): no link; SES's feedback marks the address (kind `courriel_notice`).
+
+    def send_delegation_notice(
+        self, recipient: str, invited_masked: str, scope: str, ends_on: date, moment: datetime, *, record_id: str
+    ) -> None:
+        message = delegation_notice(invited_masked, scope, ends_on, moment, self._contact_url)
+        self._send(recipient, *message, kind=MessageKind.EMAIL_CHANGE_NOTICE, record_id=record_id)
+
+    def send_password_changed_notice(self, recipient: str, moment: datetime, *, record_id: str) -> None:
+        message = password_changed_notice(moment, self._contact_url)
+        self._send(recipient, *message, kind=MessageKind.EMAIL_CHANGE_NOTICE, record_id=record_id)
+
+    def send_password_reset_notice(
+        self, recipient: str, moment: datetime, delegations_ended: int, *, record_id: str
+    ) -> None:
+        message = password_reset_notice(moment, delegations_ended, self._contact_url)
+        self._send(recipient, *message, kind=MessageKind.EMAIL_CHANGE_NOTICE, record_id=record_id)
 
     def _send(
         self, recipient: str, subject: str, text: str, body_html: str, *, kind: MessageKind, record_id: str

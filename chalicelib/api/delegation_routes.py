@@ -7,7 +7,7 @@ route exists under `comptes-delegues`."""
 from chalice.app import Response
 
 from .. import dependencies
-from ..domain import delegations, dossiers, identity, recovery
+from ..domain import delegations, dossiers, identity, recovery, sensitive_acts, sessions
 from ..domain.delegations import rules
 from ..domain.sessions import Session, Ticket
 from ..settings import get_settings
@@ -33,7 +33,8 @@ DELEGATION_GONE = refusals(rules.NOT_FOUND)
 @blueprint.route(
     "/titulaire/delegations",
     methods=["POST"],
-    summary="Déléguer l'accès à son compte (consultation ou gestion) : une invitation part par courriel",
+    summary="Déléguer l'accès à son compte (consultation ou gestion), avec son mot de passe : une invitation part "
+    "par courriel, un avis au titulaire",
     body=forms.DelegationForm,
     answers={201: answers.DelegationGranted},
     refusals=refusals(
@@ -41,23 +42,31 @@ DELEGATION_GONE = refusals(rules.NOT_FOUND)
         rules.BAD_END,
         identity.EMAIL_INVALID,
         forms.DATE_INVALID,
+        rules.IDENTITY_NOT_VERIFIED,
+        sensitive_acts.WRONG_PASSWORD,
+        sessions.LOCKED,
         rules.EXISTING,
         rules.TOO_MANY,
         rules.BUSY,
         recovery.TOO_MANY_EMAILS,
     ),
-    authenticated="session",
+    authenticated="ticket",  # the session read with the password's records
 )
-def grant(session: Session, form: forms.DelegationForm) -> Response:
+def grant(ticket: Ticket, form: forms.DelegationForm) -> Response:
+    settings = get_settings()
     granted = delegations.grant(
         dependencies.store(),
         dependencies.mailer(),
         dependencies.clock(),
-        session,
+        ticket,
         courriel=form.courriel,
         portee=form.portee,
         fin=form.end_date(),
-        invitation_ttl_seconds=get_settings().delegation_invitation_ttl_seconds,
+        password=form.mot_de_passe,
+        invitation_ttl_seconds=settings.delegation_invitation_ttl_seconds,
+        idle_seconds=settings.session_idle_seconds,
+        lockout_threshold=settings.lockout_threshold,
+        lockout_seconds=settings.lockout_seconds,
     )
     answer = answers.DelegationGranted.of_granted(granted)
     return json_response(answer, status=201, headers={"Location": f"/titulaire/delegations/{answer.id}"})

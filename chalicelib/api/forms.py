@@ -140,6 +140,7 @@ class PasswordResetForm(Form):
     code: Annotated[str, _text(256)]
     mot_de_passe: Secret
     mot_de_passe_confirmation: Secret
+    fin_des_delegations: bool = False  # end every délégation the account granted, with the reset
 
 
 # Holder space ------------------------------------------------------------------------------------
@@ -257,9 +258,12 @@ class CodeForm(Form):
 
 
 class DelegationForm(Form):
+    """A délégation is a sensitive act: the password is asked again (contract §14)."""
+
     courriel: Email
     portee: Literal["consultation", "gestion"]
     fin: Annotated[IsoDate | None, BeforeValidator(_blank_is_absent)] = None
+    mot_de_passe: Secret
 
     def end_date(self) -> date | None:
         return None if self.fin is None else date.fromisoformat(self.fin)

@@ -83,7 +83,7 @@ def change_informations(session: Session) -> Answer:
 @blueprint.route(
     "/titulaire/mot-de-passe",
     methods=["PUT"],
-    summary="Modifier mon mot de passe ; les autres sessions sont fermées",
+    summary="Modifier mon mot de passe ; les autres sessions sont fermées, un avis part au titulaire",
     body=forms.PasswordChangeForm,
     answers={200: answers.PasswordChanged},
     refusals=refusals(holder.WRONG_CURRENT_PASSWORD, passwords.REFUSED, *passwords.RULES, sessions.LOCKED),
@@ -93,6 +93,7 @@ def change_password(session: Session, form: forms.PasswordChangeForm) -> Answer:
     settings = get_settings()
     ended = holder.change_password(
         dependencies.store(),
+        dependencies.mailer(),
         dependencies.clock(),
         session,
         current=form.mot_de_passe_actuel,

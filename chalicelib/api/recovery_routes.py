@@ -75,18 +75,21 @@ def forgotten_password(form: forms.RecoveryForm) -> Answer:
 @blueprint.route(
     "/mots-de-passe/reinitialisation",
     methods=["POST"],
-    summary="Choisir un nouveau mot de passe avec le code du lien reçu ; toutes les sessions sont fermées",
+    summary="Choisir un nouveau mot de passe avec le code du lien reçu ; toutes les sessions sont fermées, "
+    "et toutes les délégations avec « fin_des_delegations »",
     body=forms.PasswordResetForm,
     answers={200: answers.Detail},
-    refusals=refusals(*PASSWORD_REFUSALS, recovery.CODE_UNKNOWN, recovery.CODE_EXPIRED),
+    refusals=refusals(*PASSWORD_REFUSALS, recovery.CODE_UNKNOWN, recovery.CODE_EXPIRED, recovery.BUSY),
 )
 def reset_password(form: forms.PasswordResetForm) -> Answer:
     recovery.reset_password(
         dependencies.store(),
+        dependencies.mailer(),
         dependencies.clock(),
         code=form.code,
         password=form.mot_de_passe,
         confirmation=form.mot_de_passe_confirmation,
         policy=get_settings().password_policy,
+        end_delegations=form.fin_des_delegations,
     )
     return answers.Detail(detail=recovery.RESET_DONE)

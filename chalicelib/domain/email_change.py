@@ -13,13 +13,12 @@ from datetime import datetime, timedelta
 from typing import NamedTuple, Protocol
 
 from ..clock import Clock
-from . import history, identity, passwords, recovery, sessions, tokens
+from . import history, identity, recovery, sensitive_acts, sessions, tokens
 from .errors import (
     Conflict,
     DeliveryFailed,
     Expired,
     FieldError,
-    Forbidden,
     InvalidInput,
     NotFound,
     Part,
@@ -51,12 +50,7 @@ UNCHANGED = Refusal(
     "Cette adresse courriel est déjà celle de votre compte.",
     (FieldError("courriel", "courriel_inchange", "Cette adresse courriel est déjà celle de votre compte."),),
 )
-WRONG_PASSWORD = Refusal(
-    Forbidden,
-    "mot_de_passe_incorrect",
-    "Le mot de passe saisi n'est pas le bon.",
-    (FieldError("mot_de_passe", "mot_de_passe_incorrect", "Le mot de passe saisi n'est pas le bon."),),
-)
+WRONG_PASSWORD = sensitive_acts.WRONG_PASSWORD
 TAKEN = Refusal(
     Conflict,
     "courriel_deja_utilise",
@@ -93,14 +87,6 @@ class EmailChangeStore(sessions.LoginStore, Protocol):
     def change_email(self, use: EmailChangeUse) -> None: ...
 
 
-@dataclass(frozen=True)
-class PasswordCheck:
-    """The password a request is made with, checked as a login checks it (lockout included)."""
-
-    password: str
-    lockout: sessions.Lockout
-
-
 class _Issued(NamedTuple):
     link: NewEmailChangeLink
     notice_bounces: bool  # the current address is marked `courriel_invalide`
@@ -130,7 +116,7 @@ def request_change(
     """`courriel` is a valid address (the form checked it and its confirmation). Checks, in order:
     the address differs from the current one, the account is not locked, the password, the
     address is free, the hour's allowance; then the link and the notice."""
-    check = PasswordCheck(passwords.normalize(password), sessions.Lockout(lockout_threshold, lockout_seconds))
+    check = sensitive_acts.password_check(password, lockout_threshold, lockout_seconds)
     token = tokens.new_secret_token()
 
     def attempt(number: int) -> _Issued:
@@ -162,7 +148,7 @@ def _link(
     courriel: str,
     token: str,
     ttl_seconds: int,
-    check: PasswordCheck | None,
+    check: sensitive_acts.PasswordCheck | None,
 ) -> _Issued:
     """What the request writes, from the account's state as read now, if every rule holds."""
     new_key = identity.email_key(courriel)
@@ -176,10 +162,7 @@ def _link(
         raise ACCOUNT_NOT_FOUND()
     now = clock()
     if check is not None:
-        sessions.refuse_while_locked(attempts, now)
-        if not passwords.verify_password(credentials.password_hash, check.password):
-            sessions.count_failure(store, account.nir, attempts, now, check.lockout, session.account_id)
-            raise WRONG_PASSWORD()
+        sensitive_acts.confirm_password(store, check, account.nir, credentials, attempts, now, session.account_id)
     if is_live(reservation, now):  # the new address is held by another account (or registration)
         raise TAKEN()
     log = recovery.email_log_with(account, now, EMAILS)

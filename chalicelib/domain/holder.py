@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from ..clock import Clock
-from . import history, hours, passwords, sessions
+from . import history, hours, passwords, sensitive_acts, sessions
 from .errors import Conflict, FieldError, InvalidInput, Refusal, UnknownPosition, WriteConflict
+from .ports import Mailer
 from .records.accounts import Account, InformationsChange, PasswordChange
 from .records.history import HistoryPage
 from .records.hours import Rights
@@ -168,6 +169,7 @@ def change_informations(
 
 def change_password(
     store: PasswordChangeStore,
+    mailer: Mailer,
     clock: Clock,
     session: sessions.Session,
     *,
@@ -178,8 +180,9 @@ def change_password(
     lockout_threshold: int,
     lockout_seconds: int,
 ) -> int:
-    """Check the current password, apply the rule, store the new hash, end the other sessions.
-    Returns how many other sessions were ended.
+    """Check the current password, apply the rule, store the new hash, end the other sessions, and
+    send the holder a notice (counted in the email log in the same transaction; never refused for
+    the hour's allowance: see sensitive_acts). Returns how many other sessions were ended.
 
     Wrong current passwords count towards the login lockout: a stolen session must not become a
     way to guess the password without limit."""
@@ -201,13 +204,23 @@ def change_password(
     now = clock()
     ended = tuple(sessions.other_sessions(store, session))
     event = history.event(history.MOT_DE_PASSE, now)
+    notice = sensitive_acts.notice_due(account)
     change = PasswordChange(
-        account.nir, session.account_id, credentials.password_hash, passwords.hash_password(new), event, now, ended
+        account.nir,
+        session.account_id,
+        credentials.password_hash,
+        passwords.hash_password(new),
+        event,
+        now,
+        ended,
+        now if notice else None,
     )
     try:
         store.change_password(change)
     except WriteConflict:
         raise PASSWORD_CHANGED_MEANWHILE() from None
+    if notice:
+        sensitive_acts.send_notice(mailer.send_password_changed_notice, account.courriel, now, record_id=account.id)
     return len(ended)
 
 

@@ -41,3 +41,15 @@ class Mailer(Protocol):
         ends_on: date,
         record_id: str,
     ) -> None: ...
+
+    # Notices to the holder (contract §14), without a link.
+
+    def send_delegation_notice(
+        self, recipient: str, invited_masked: str, scope: str, ends_on: date, moment: datetime, *, record_id: str
+    ) -> None: ...
+
+    def send_password_changed_notice(self, recipient: str, moment: datetime, *, record_id: str) -> None: ...
+
+    def send_password_reset_notice(
+        self, recipient: str, moment: datetime, delegations_ended: int, *, record_id: str
+    ) -> None: ...

@@ -13,12 +13,25 @@ from datetime import datetime, timedelta
 from typing import NamedTuple, Protocol
 
 from ..clock import Clock, to_epoch
-from . import history, identity, passwords, sessions, tokens
-from .errors import DeliveryFailed, Expired, InvalidValue, NotFound, Part, Refusal, TooManyAttempts, WriteConflict
+from . import history, identity, passwords, sensitive_acts, sessions, tokens
+from .delegations.rules import OPEN, revocation_of, status_of
+from .errors import (
+    Conflict,
+    DeliveryFailed,
+    Expired,
+    InvalidValue,
+    NotFound,
+    Part,
+    Refusal,
+    TooManyAttempts,
+    WriteConflict,
+)
 from .expiry import has_expired, is_live
 from .ports import LinkSender, Mailer
 from .records.accounts import Account, Credentials, EmailReservation
+from .records.delegations import Delegation
 from .records.tokens import Activation, EmailLog, NewActivationLink, NewResetLink, PasswordReset, Reset
+from .retry import on_conflict_retry
 from .states import AccountStatus
 
 EMAILS_PER_HOUR = 3
@@ -38,10 +51,20 @@ CODE_UNKNOWN = Refusal(
 CODE_EXPIRED = Refusal(
     Expired, "code_expire", "Ce lien de réinitialisation a expiré : faites une nouvelle demande de mot de passe oublié."
 )
+# What a délégation revoked with the reset names when it changed between the read and the write.
+DELEGATION_PARTS = frozenset({Part.DELEGATION, Part.COPY, Part.INVITATION})
+# A reset that kept meeting acceptances of its délégations (never seen: one meeting settles it).
+BUSY = Refusal(
+    Conflict,
+    "demande_concurrente",
+    "Une autre demande sur votre compte vient d'être traitée au même moment : merci de recommencer.",
+)
 
 
 class RecoveryStore(sessions.SessionStore, Protocol):
-    """What the recovery routes read and write; a reset also ends every session."""
+    """What the recovery routes read and write; a reset also ends every session, and may end every délégation."""
+
+    def get_account_and_delegations(self, account_id: str) -> tuple[Account | None, list[Delegation]]: ...
 
     def get_reservations(
         self, nir: str, email_key_value: str
@@ -110,31 +133,59 @@ def request_reset(
 
 
 def reset_password(
-    store: RecoveryStore, clock: Clock, *, code: str, password: str, confirmation: str, policy: str
+    store: RecoveryStore,
+    mailer: Mailer,
+    clock: Clock,
+    *,
+    code: str,
+    password: str,
+    confirmation: str,
+    policy: str,
+    end_delegations: bool = False,
 ) -> None:
-    """Set a new password from a reset link; every session of the account ends, a lockout is cleared."""
+    """Set a new password from a reset link; every session of the account ends, a lockout is cleared,
+    and with `end_delegations` every délégation it granted that is pending or active is revoked in the
+    same transaction (as DELETE /titulaire/delegations/{id} does). The holder gets a notice.
+
+    A délégation accepted or revoked between the read and the write fails the transaction, which
+    changes nothing: its records are read again and the reset tried again with what they say."""
     if not tokens.is_well_formed_token(code):
         raise CODE_UNKNOWN()
     digest = tokens.digest(code)
-    now = clock()
-    reset = _usable(store.get_reset(digest), now)
+    reset = _usable(store.get_reset(digest), clock())
     password, confirmation = passwords.normalize(password), passwords.normalize(confirmation)
     errors = passwords.check_new_password(policy, password, confirmation)
     if errors:
         raise passwords.refused(errors)
-    done = PasswordReset(
-        reset,
-        passwords.hash_password(password),
-        history.event(history.MOT_DE_PASSE_REINITIALISE, now),
-        now,
-        tuple(sessions.every_session(store, reset.account_id)),
-    )
-    try:
-        store.reset_password(done)
-    except WriteConflict as conflict:
-        if Part.RESET in conflict.failed:
-            _usable(conflict.found(Part.RESET, Reset), now)
-        raise CODE_UNKNOWN() from None  # a newer request has voided this link
+    password_hash = passwords.hash_password(password)
+    ended = tuple(sessions.every_session(store, reset.account_id))
+
+    def attempt(_: int) -> tuple[PasswordReset, Account | None]:
+        now = clock()
+        if end_delegations:
+            account, granted = store.get_account_and_delegations(reset.account_id)
+        else:
+            account, granted = store.get_account(reset.account_id), []
+        opened = ((delegation, status_of(delegation, now)) for delegation in granted)
+        revocations = tuple(revocation_of(delegation, status, now) for delegation, status in opened if status in OPEN)
+        notice = account is not None and sensitive_acts.notice_due(account)
+        event = history.event(history.MOT_DE_PASSE_REINITIALISE, now)
+        done = PasswordReset(reset, password_hash, event, now, ended, revocations, now if notice else None)
+        try:
+            store.reset_password(done)
+        except WriteConflict as conflict:
+            if Part.RESET in conflict.failed:
+                _usable(conflict.found(Part.RESET, Reset), now)
+                raise CODE_UNKNOWN() from None
+            if conflict.failed & DELEGATION_PARTS and Part.ACCOUNT not in conflict.failed:
+                raise  # a délégation changed meanwhile (accepted, revoked): read again
+            raise CODE_UNKNOWN() from None  # a newer request has voided this link
+        return done, account
+
+    done, account = on_conflict_retry(attempt, BUSY)
+    if done.notice_at is not None and account is not None:
+        notice = (account.courriel, done.notice_at, len(done.revocations))
+        sensitive_acts.send_notice(mailer.send_password_reset_notice, *notice, record_id=account.id)
 
 
 def _usable(reset: Reset | None, now: datetime) -> Reset:

@@ -18,7 +18,14 @@ from ..domain.records.accounts import (
     PasswordChange,
 )
 from .account_items import account_from, credentials_from, failed_logins_from, reservation_from
-from .actions import account_event_action, end_remaining_sessions, ending_sessions, event_action
+from .actions import (
+    NOTICE_LOGGED,
+    account_event_action,
+    end_remaining_sessions,
+    ending_sessions,
+    event_action,
+    notice_log_values,
+)
 from .base import TRANSACTION_LIMIT, Action, NamedActions, TableAccess, exists
 from .hours_items import rights_id_from
 from .keys import TTL_ATTRIBUTE, account_key, attempts_key, credentials_key, email_key, key_attributes, rights_id_key
@@ -73,8 +80,8 @@ class AccountRecords(TableAccess):
 
     def change_password(self, change: PasswordChange) -> None:
         """Replace the password hash, unless it changed meanwhile, and end the sessions named: one
-        transaction, so that nobody is left logged in with the old password if it fails half-way.
-        WriteConflict names Part.NIR."""
+        transaction, so that nobody is left logged in with the old password if it fails half-way;
+        the notice's moment joins the email log in it. WriteConflict names Part.NIR."""
         actions = [
             (
                 Part.NIR,
@@ -89,6 +96,11 @@ class AccountRecords(TableAccess):
             ),
             (Part.EVENT, event_action(self, change.account_id, change.event, change.now)),
         ]
+        if change.notice_at is not None:  # the notice to the holder, in the email log
+            logged = self._update_action(
+                account_key(change.account_id), f"SET {NOTICE_LOGGED}", exists(), **notice_log_values(change.notice_at)
+            )
+            actions.append((Part.ACCOUNT, logged))
         ended = list(change.ended_sessions)
         room = TRANSACTION_LIMIT - len(actions)
         self._transact(actions + ending_sessions(self, change.account_id, ended, room))

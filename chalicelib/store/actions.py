@@ -11,13 +11,26 @@ from typing import Any
 from ..clock import to_epoch
 from ..domain.errors import Part
 from ..domain.records.accounts import AccountEvent
+from ..domain.records.delegations import Revocation
 from ..domain.records.history import Event
 from ..domain.records.sessions import SessionTouch
 from ..domain.records.tokens import EmailLog
+from ..domain.states import DelegationStatus
 from ..table import EXPIRY_SHARDS
 from .base import Action, NamedActions, TableAccess, absent, exists
 from .history_items import event_attributes
-from .keys import TTL_ATTRIBUTE, event_key, key_attributes, session_key, session_pointer_key, time_ordered_id
+from .keys import (
+    TTL_ATTRIBUTE,
+    delegated_account_key,
+    delegation_key,
+    event_key,
+    holder_delegation_key,
+    invitation_key,
+    key_attributes,
+    session_key,
+    session_pointer_key,
+    time_ordered_id,
+)
 
 # Condition under which a reservation (NIR credentials, email) may be taken: nobody holds it, or
 # the pending registration holding it has expired. An active account's reservation has no expiry.
@@ -37,6 +50,45 @@ def sent_log_update(log: EmailLog) -> tuple[str, dict[str, Any]]:
     """The email log changes only if nobody else sent meanwhile (the limit stays exact under races)."""
     condition = "(attribute_not_exists(envois_courriel) OR envois_courriel = :ancien_journal)"
     return condition, {"ancien_journal": list(log.old), "journal": list(log.new)}
+
+
+# A notice to the holder (a délégation granted, a password changed or reset) joins the email log
+# whatever the log holds: an atomic append, so that it never conflicts with the act it reports, and
+# the links and invitations asked within the hour count it (the next conditional update prunes the log).
+NOTICE_LOGGED = "envois_courriel = list_append(if_not_exists(envois_courriel, :aucun_envoi), :avis)"
+
+
+def notice_log_values(moment: datetime) -> dict[str, Any]:
+    """The values of NOTICE_LOGGED, for an update of the account item that SETs it."""
+    return {"aucun_envoi": [], "avis": [to_epoch(moment)]}
+
+
+def revocation_actions(table: TableAccess, revocation: Revocation) -> NamedActions:
+    """A delegation revoked if still as read (`status_seen`): itself and its holder's copy, the
+    delegate's pointer deleted (active) or the invitation marked revoked (pending: its code then
+    answers "expired"), and the holder's event. `DELETE /titulaire/delegations/{id}` and the reset's
+    `fin_des_delegations` write these; a WriteConflict on `delegation` means it changed meanwhile."""
+    delegation_id, holder_id = revocation.delegation_id, revocation.holder_id
+    same = "titulaire_id = :titulaire AND statut = :vu"
+    values: dict[str, Any] = {
+        "revoquee": DelegationStatus.REVOKED,
+        "moment": revocation.moment,
+        "titulaire": holder_id,
+        "vu": revocation.status_seen,
+    }
+    revoked = "SET statut = :revoquee, revoquee_le = :moment"
+    actions: NamedActions = [
+        (Part.DELEGATION, table._update_action(delegation_key(delegation_id), revoked, same, **values)),
+        (Part.COPY, table._update_action(holder_delegation_key(holder_id, delegation_id), revoked, same, **values)),
+        (Part.EVENT, event_action(table, holder_id, revocation.event, revocation.now)),
+    ]
+    if revocation.delegate_id is not None:
+        pointer = delegated_account_key(revocation.delegate_id, delegation_id)
+        actions.append((Part.POINTER, table._delete_action(pointer)))
+    if revocation.invitation_digest is not None:
+        invitation = invitation_key(revocation.invitation_digest)
+        actions.append((Part.INVITATION, table._update_action(invitation, "SET revoquee = :vrai", exists(), vrai=True)))
+    return actions
 
 
 def event_action(

@@ -5,11 +5,11 @@ from datetime import datetime
 
 from ..clock import to_epoch
 from ..domain.errors import Part
-from ..domain.records.accounts import Account, AccountEvent
+from ..domain.records.accounts import Account, AccountEvent, Credentials, FailedLogins
 from ..domain.records.delegations import Delegation
 from ..domain.records.hours import Dossier, Rights
 from ..domain.records.sessions import Login, SessionRecord
-from .account_items import account_from
+from .account_items import account_from, credentials_from, failed_logins_from
 from .actions import account_event_action, event_action
 from .base import NamedActions, TableAccess, absent, exists
 from .delegation_items import delegation_from
@@ -20,6 +20,7 @@ from .keys import (
     account_key,
     account_partition,
     attempts_key,
+    credentials_key,
     delegation_key,
     dossier_key,
     rights_id_key,
@@ -101,6 +102,22 @@ class SessionRecords(TableAccess):
         """A session and the account its token names, in one BatchGetItem."""
         found = self._get_many({"session": session_key(session_digest), "compte": account_key(account_id)})
         return session_from(session_digest, found["session"]), account_from(account_id, found["compte"])
+
+    def get_session_and_login_records(
+        self, session_digest: str, nir: str | None
+    ) -> tuple[SessionRecord | None, Credentials | None, FailedLogins | None]:
+        """A session and the credentials and failed-login record of a NIR (a sensitive act asks for the
+        password again), in one BatchGetItem (the session alone, one GetItem, without a NIR)."""
+        if nir is None:
+            return session_from(session_digest, self._get(session_key(session_digest))), None, None
+        found = self._get_many(
+            {"session": session_key(session_digest), "credentials": credentials_key(nir), "attempts": attempts_key(nir)}
+        )
+        return (
+            session_from(session_digest, found["session"]),
+            credentials_from(found["credentials"]),
+            failed_logins_from(found["attempts"]),
+        )
 
     def get_session_and_dossier(
         self, session_digest: str, account_id: str, dossier_id: str | None

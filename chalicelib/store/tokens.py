@@ -23,7 +23,16 @@ from ..domain.records.tokens import (
     Reset,
 )
 from ..domain.states import AccountStatus
-from .actions import FREE, end_remaining_sessions, ending_sessions, event_action, sent_log_update
+from .actions import (
+    FREE,
+    NOTICE_LOGGED,
+    end_remaining_sessions,
+    ending_sessions,
+    event_action,
+    notice_log_values,
+    revocation_actions,
+    sent_log_update,
+)
 from .base import TRANSACTION_LIMIT, Action, NamedActions, TableAccess, absent, exists
 from .keys import (
     EXPIRY_SHARD_ATTRIBUTE,
@@ -202,21 +211,25 @@ class TokenRecords(TableAccess):
         return reset_from(reset_digest, self._get(reset_key(reset_digest)))
 
     def reset_password(self, done: PasswordReset) -> None:
-        """Use the reset link up, set the new password, clear a lockout and end the sessions named:
-        all or nothing.
+        """Use the reset link up, set the new password, clear a lockout, end the sessions named and
+        revoke the délégations named (each still as read): all or nothing.
 
-        WriteConflict names `reinitialisation` (used or expired meanwhile) or `compte` (a newer link
-        was asked for)."""
+        WriteConflict names `reinitialisation` (used or expired meanwhile), `compte` (a newer link
+        was asked for) or a délégation's parts (accepted or revoked meanwhile: read again)."""
         reset = done.reset
         account_id, nir = reset.account_id, reset.nir
-        actions = [
+        update, notice = "REMOVE reinitialisation_empreinte", {}
+        if done.notice_at is not None:
+            update, notice = f"SET {NOTICE_LOGGED} {update}", notice_log_values(done.notice_at)
+        actions: NamedActions = [
             (
                 Part.ACCOUNT,
                 self._update_action(
                     account_key(account_id),
-                    "REMOVE reinitialisation_empreinte",
+                    update,
                     "reinitialisation_empreinte = :empreinte",
                     empreinte=reset.digest,
+                    **notice,
                 ),
             ),
             (
@@ -238,6 +251,8 @@ class TokenRecords(TableAccess):
             (Part.ATTEMPTS, self._delete_action(attempts_key(nir))),
             (Part.EVENT, event_action(self, account_id, done.event, done.now)),
         ]
+        for revocation in done.revocations:  # "fin_des_delegations": each as DELETE …/delegations/{id} does
+            actions += revocation_actions(self, revocation)
         ended = list(done.ended_sessions)
         room = TRANSACTION_LIMIT - len(actions)
         read_back = {Part.RESET: lambda item: reset_from(reset.digest, item)}

@@ -8,8 +8,11 @@ import secrets
 
 import pytest
 
+from chalicelib.domain.email_feedback import KIND_TAG
 from tests.helpers.accounts import JEAN, LUCIE, MARIE, PAUL, emails_to, link_code, open_accounts
+from tests.helpers.faults import SesRefusal
 from tests.helpers.people import NIR, PASSWORD
+from tests.helpers.verification import mark_email_invalid, verify_identity
 
 DELEGATE_ROUTES = ("", "/heures", "/dossiers")
 
@@ -22,6 +25,8 @@ def people(journey, clock):
 
 @pytest.fixture
 def jean(people):
+    """The holder, his identity verified (a `gestion` délégation needs it: contract §14)."""
+    verify_identity(JEAN["nir"])
     return people[0]
 
 
@@ -36,7 +41,8 @@ def paul(people):
 
 
 def grant(holder, courriel, portee="consultation", **fields):
-    return holder.post("/titulaire/delegations", {"courriel": courriel, "portee": portee, **fields})
+    body = {"courriel": courriel, "portee": portee, "mot_de_passe": PASSWORD, **fields}
+    return holder.post("/titulaire/delegations", body)
 
 
 def invitation_code(sent_emails, courriel) -> str:
@@ -96,8 +102,7 @@ class TestGrant:
 
     def test_the_invitation_names_the_holder_and_the_scope_never_the_nir(self, jean, marie, email_requests):
         assert grant(jean, marie.courriel, "gestion", fin="2027-06-30").status == 201
-        request = email_requests[-1]
-        assert request["Destination"]["ToAddresses"] == [marie.courriel]
+        (request,) = [r for r in email_requests if r["Destination"]["ToAddresses"] == [marie.courriel]]
         assert request["Message"]["Subject"]["Data"] == "Mon Compte Formation : Jean Dupont vous propose une délégation"
         parts = request["Message"]["Body"]
         for part in (parts["Text"]["Data"], parts["Html"]["Data"]):
@@ -126,10 +131,11 @@ class TestGrant:
     def test_every_invalid_field_is_listed(self, jean):
         answer = jean.post("/titulaire/delegations", {"courriel": "pas une adresse", "portee": "tout", "fin": "1/2/27"})
         assert answer.status == 400
-        assert sorted(e["champ"] for e in answer.body["erreurs"]) == ["courriel", "fin", "portee"]
-        problem(jean.post("/titulaire/delegations", {"portee": "gestion"}), 400, "champ_requis")
+        assert sorted(e["champ"] for e in answer.body["erreurs"]) == ["courriel", "fin", "mot_de_passe", "portee"]
+        problem(jean.post("/titulaire/delegations", {"portee": "gestion", "mot_de_passe": "x"}), 400, "champ_requis")
+        unknown = {"courriel": "a@b.fr", "portee": "gestion", "mot_de_passe": PASSWORD, "x": 1}
         problem(
-            jean.post("/titulaire/delegations", {"courriel": "a@b.fr", "portee": "gestion", "x": 1}),
+            jean.post("/titulaire/delegations", unknown),
             400,
             "champ_inconnu",
         )
@@ -146,28 +152,28 @@ class TestGrant:
         assert len(listed(jean)) == 1
 
     def test_at_most_five_pending_or_active_and_an_ended_one_frees_its_place(self, jean, clock):
-        for batch in ((0, 1, 2), (3, 4)):  # three invitation emails an hour
-            for n in batch:
-                assert grant(jean, f"conseiller{n}@example.fr").status == 201
+        for n in range(5):  # an invitation and its notice an hour (three emails an hour)
+            assert grant(jean, f"conseiller{n}@example.fr").status == 201
             clock.advance(hours=1)
             jean.log_in()
         problem(grant(jean, "conseiller5@example.fr"), 409, "delegations_trop_nombreuses")
         assert jean.delete(f"/titulaire/delegations/{listed(jean)[0]['id']}").status == 204
         assert grant(jean, "conseiller5@example.fr").status == 201
-        problem(grant(jean, "conseiller6@example.fr"), 409, "delegations_trop_nombreuses")
+        clock.advance(hours=1)
+        problem(grant(jean.log_in(), "conseiller6@example.fr"), 409, "delegations_trop_nombreuses")
         clock.advance(days=15)  # the first invitations expire (the items stay: moto never deletes)
         jean.log_in()
         assert grant(jean, "conseiller6@example.fr").status == 201
 
-    def test_invitations_count_in_the_three_emails_an_hour(self, jean, clock):
-        for n in range(3):
-            assert grant(jean, f"conseiller{n}@example.fr").status == 201
-        refused = grant(jean, "conseiller3@example.fr")
+    def test_invitations_and_their_notices_count_in_the_three_emails_an_hour(self, jean, clock):
+        assert grant(jean, "conseiller0@example.fr").status == 201  # the invitation and the notice: two
+        assert grant(jean, "conseiller1@example.fr").status == 201  # the third (its notice goes, beyond)
+        refused = grant(jean, "conseiller2@example.fr")
         problem(refused, 429, "envois_trop_nombreux")
         assert 0 < int(refused.headers["retry-after"]) <= 3600
-        assert len(listed(jean)) == 3  # nothing written
+        assert len(listed(jean)) == 2  # nothing written
         clock.advance(hours=1)
-        assert grant(jean.log_in(), "conseiller3@example.fr").status == 201
+        assert grant(jean.log_in(), "conseiller2@example.fr").status == 201
 
     def test_when_ses_fails_the_delegation_is_kept_and_the_email_given_back(self, jean, marie, monkeypatch):
         monkeypatch.setenv("SENDER_EMAIL", "non-verifie@moncompteformation.gouv.fr")  # SES refuses
@@ -177,15 +183,131 @@ class TestGrant:
         assert "révoquez-la" in answer.body["detail"]
         monkeypatch.delenv("SENDER_EMAIL")
         assert jean.delete(f"/titulaire/delegations/{answer.body['id']}").status == 204
-        for n in range(3):  # the failed email did not use the hour's allowance
+        # The failed invitation (and the notice that did not go with it) did not use the hour's allowance.
+        for n in range(2):
             assert grant(jean, f"conseiller{n}@example.fr").status == 201
+
+
+class TestSensitiveGrant:
+    """Contract §14: a délégation is granted with the password given again, `gestion` needs a verified
+    identity, and the holder gets a notice."""
+
+    def test_the_password_is_required(self, jean, marie):
+        answer = jean.post("/titulaire/delegations", {"courriel": marie.courriel, "portee": "consultation"})
+        problem(answer, 400, "champ_requis")
+        assert [e["champ"] for e in answer.body["erreurs"]] == ["mot_de_passe"]
+
+    def test_a_wrong_password_is_refused_counted_towards_the_lockout_and_writes_nothing(
+        self, jean, marie, journey, sent_emails
+    ):
+        before = len(sent_emails())
+        for _ in range(4):
+            answer = grant(jean, marie.courriel, mot_de_passe="Mauvais2015!")
+            problem(answer, 403, "mot_de_passe_incorrect")
+            (error,) = answer.body["erreurs"]
+            assert (error["champ"], error["code"]) == ("mot_de_passe", "mot_de_passe_incorrect")
+        problem(grant(jean, marie.courriel, mot_de_passe="Mauvais2015!"), 429, "compte_verrouille")
+        locked = grant(jean, marie.courriel)  # the right one too, while locked
+        problem(locked, 429, "compte_verrouille")
+        assert int(locked.headers["retry-after"]) > 0
+        problem(journey.log_in(NIR), 429, "compte_verrouille")  # the login's own lockout
+        assert listed(jean) == []
+        assert len(sent_emails()) == before
+        assert [e["type"] for e in jean.history()][:5] == ["echec_connexion"] * 5
+
+    def test_a_wrong_password_shares_its_count_with_the_logins(self, jean, marie, journey):
+        for _ in range(3):
+            assert journey.log_in(NIR, password="Mauvais2015!").status == 401
+        problem(grant(jean, marie.courriel, mot_de_passe="Mauvais2015!"), 403, "mot_de_passe_incorrect")
+        problem(grant(jean, marie.courriel, mot_de_passe="Mauvais2015!"), 429, "compte_verrouille")
+
+    def test_a_session_that_ended_is_refused_before_the_password_is_tried(self, jean, marie, journey):
+        old_token = jean.token
+        assert jean.delete("/sessions/courante").status == 204
+        for _ in range(6):  # past the lockout's threshold, had they counted
+            jean.token = old_token
+            problem(grant(jean, marie.courriel, mot_de_passe="Mauvais2015!"), 401, "session_invalide")
+        assert journey.log_in(NIR).status == 201
+        assert "echec_connexion" not in [e["type"] for e in jean.log_in().history()]
+
+    def test_gestion_needs_a_verified_identity_consultation_does_not(self, people):
+        jean, marie, paul = people  # Paul's identity is not verified
+        refused = grant(paul, marie.courriel, "gestion")
+        problem(refused, 403, "identite_non_verifiee")
+        assert "FranceConnect" in refused.body["detail"]
+        assert "vérifiez votre identité" in refused.body["detail"]
+        assert refused.body["erreurs"][0]["champ"] == "portee"
+        assert listed(paul) == []
+        assert grant(paul, marie.courriel, "consultation").status == 201
+        verify_identity(PAUL["nir"])
+        paul.clock.advance(hours=1)
+        assert grant(paul.log_in(), jean.courriel, "gestion").status == 201
+
+    def test_the_synthesis_says_whether_the_identity_is_verified(self, people, sent_emails):
+        jean, marie, paul = people
+        assert paul.get("/titulaire").body["identite_verifiee"] is False
+        verify_identity(JEAN["nir"])
+        assert jean.get("/titulaire").body["identite_verifiee"] is True
+        delegation = delegate(jean, marie, sent_emails)
+        # The delegate sees it too (a `gestion` délégation stands on it), unlike `courriel_invalide`.
+        assert marie.get(f"/titulaire/comptes-delegues/{delegation}").body["identite_verifiee"] is True
+
+    def test_the_identity_refusal_costs_no_password_attempt(self, people, journey):
+        _, marie, paul = people
+        for _ in range(6):  # past the lockout's threshold, had they counted
+            problem(grant(paul, marie.courriel, "gestion", mot_de_passe="Mauvais2015!"), 403, "identite_non_verifiee")
+        assert journey.log_in(PAUL["nir"]).status == 201
+
+    def test_the_holder_gets_a_notice_without_a_link(self, jean, marie, email_requests):
+        assert grant(jean, marie.courriel, "gestion", fin="2027-06-30").status == 201
+        (notice,) = [r for r in email_requests if r["Destination"]["ToAddresses"] == [jean.courriel]]
+        assert notice["Message"]["Subject"]["Data"] == (
+            "Mon Compte Formation : une délégation de votre compte a été accordée"
+        )
+        assert {"Name": KIND_TAG, "Value": "courriel_notice"} in notice["Tags"]  # a bounce marks the address
+        for part in (notice["Message"]["Body"]["Text"]["Data"], notice["Message"]["Body"]["Html"]["Data"]):
+            assert "m***@example.fr" in part  # the invited address, masked
+            assert marie.courriel not in part
+            assert "préparer pour vous des dossiers de formation" in part
+            assert "mercredi 30 juin 2027" in part
+            assert "Si vous n'êtes pas à l'origine de cette action" in part
+            assert "http://127.0.0.1:8000/contact" in part
+            assert "#c=" not in part  # no link but the contact form
+            assert NIR not in part
+            assert PASSWORD not in part
+
+    def test_no_notice_to_an_address_marked_invalid_and_then_one_email_counts(self, jean, marie, paul, sent_emails):
+        mark_email_invalid(JEAN["nir"])
+        before = len(emails_to(sent_emails, jean.courriel))  # his registration's
+        assert grant(jean, marie.courriel).status == 201
+        assert len(emails_to(sent_emails, jean.courriel)) == before
+        assert grant(jean, paul.courriel).status == 201  # the invitations alone count: two of three
+        assert grant(jean, "conseil@example.fr").status == 201
+        problem(grant(jean, "aide@example.fr"), 429, "envois_trop_nombreux")
+
+    def test_a_notice_ses_refuses_never_fails_the_grant(self, jean, marie, sent_emails, capsys):
+        refusing_notices = SesRefusal(lambda params: params["Destination"]["ToAddresses"] == [jean.courriel]).install()
+        before = {person.courriel: len(emails_to(sent_emails, person.courriel)) for person in (jean, marie)}
+        capsys.readouterr()
+        answer = grant(jean, marie.courriel)
+        assert answer.status == 201, answer.body
+        assert answer.body["courriel_envoye"] is True  # the invitation went
+        assert refusing_notices.refused == 1
+        assert len(emails_to(sent_emails, marie.courriel)) == before[marie.courriel] + 1
+        assert len(emails_to(sent_emails, jean.courriel)) == before[jean.courriel]
+        assert len(listed(jean)) == 1
+        output = capsys.readouterr().out
+        assert '"EmailsRefused": 1' in output and '"kind": "courriel_notice"' in output
+        assert jean.courriel not in output
 
 
 class TestHolderList:
     def test_newest_first_each_with_its_status_computed_now(self, jean, marie, paul, sent_emails, clock):
         active = delegate(jean, marie, sent_emails, fin="2026-12-20")
-        pending = grant(jean, paul.courriel, "gestion").body["id"]
-        revoked = grant(jean, "ancien.conseiller@example.fr").body["id"]
+        clock.advance(hours=1)  # an invitation and its notice an hour
+        pending = grant(jean.log_in(), paul.courriel, "gestion").body["id"]
+        clock.advance(hours=1)
+        revoked = grant(jean.log_in(), "ancien.conseiller@example.fr").body["id"]
         assert jean.delete(f"/titulaire/delegations/{revoked}").status == 204
         found = {d["id"]: d for d in listed(jean)}
         assert [d["id"] for d in listed(jean)] == [revoked, pending, active]
@@ -610,7 +732,8 @@ def test_the_holder_s_routes_and_the_acceptance_cost(jean, marie, sent_emails, d
     assert jean.delete(f"/titulaire/delegations/{delegation}").status == 204
     costs["DELETE /titulaire/delegations/{id}"] = list(dynamodb_calls)
     assert costs == {
-        "POST /titulaire/delegations": ["UpdateItem", "Query", "TransactWriteItems"],
+        # The account and its délégations, then the session with the password's records, then the write.
+        "POST /titulaire/delegations": ["Query", "BatchGetItem", "TransactWriteItems"],
         "GET /titulaire/delegations": ["UpdateItem", "Query"],
         "POST /delegations/acceptation": ["UpdateItem", "BatchGetItem", "TransactWriteItems"],
         "DELETE /titulaire/delegations/{id}": ["UpdateItem", "GetItem", "TransactWriteItems"],

@@ -21,6 +21,7 @@ from tests.helpers import table as table_reads
 from tests.helpers.api import bearer
 from tests.helpers.faults import THROTTLED, DynamoDBFaults, SesFailure
 from tests.helpers.people import NEW_PASSWORD, PASSWORD, identity, make_nir
+from tests.helpers.verification import verify_identity
 
 _people = itertools.count(1)
 
@@ -192,17 +193,32 @@ def _confirm_email_change(ctx):
     return lambda: ctx.api.post("/courriels/confirmation", {"code": code})
 
 
+def _reset_ending_delegations(ctx):
+    """A reset with `fin_des_delegations`, the holder's délégation active (its revocation joins the reset)."""
+    (delegate, delegate_auth), (holder, holder_auth) = ctx.accounts(2)
+    body = {"courriel": delegate["courriel"], "portee": "consultation", "mot_de_passe": PASSWORD}
+    assert ctx.api.post("/titulaire/delegations", body, headers=holder_auth).status == 201
+    code = ctx.link_code("delegation")
+    assert ctx.api.post("/delegations/acceptation", {"code": code}, headers=delegate_auth).status == 200
+    assert ctx.api.post("/mots-de-passe/oubli", {"nir": holder["nir"], "courriel": holder["courriel"]}).status == 202
+    body = {"code": ctx.link_code("reinitialisation"), "mot_de_passe": NEW_PASSWORD,
+            "mot_de_passe_confirmation": NEW_PASSWORD, "fin_des_delegations": True}
+    return lambda: ctx.api.post("/mots-de-passe/reinitialisation", body)
+
+
 def _grant(ctx, portee="consultation") -> tuple[dict, dict, str]:
-    (delegate, delegate_auth), (_, holder_auth) = ctx.accounts(2)
-    granted = ctx.api.post("/titulaire/delegations", {"courriel": delegate["courriel"], "portee": portee},
-                           headers=holder_auth)
+    (delegate, delegate_auth), (holder, holder_auth) = ctx.accounts(2)
+    verify_identity(holder["nir"])  # a `gestion` délégation needs it
+    body = {"courriel": delegate["courriel"], "portee": portee, "mot_de_passe": PASSWORD}
+    granted = ctx.api.post("/titulaire/delegations", body, headers=holder_auth)
     assert granted.status == 201, granted.body
     return holder_auth, delegate_auth, granted.body["id"]
 
 
 def _give_delegation(ctx):
-    (delegate, _), (_, auth) = ctx.accounts(2)
-    body = {"courriel": delegate["courriel"], "portee": "gestion"}
+    (delegate, _), (holder, auth) = ctx.accounts(2)
+    verify_identity(holder["nir"])
+    body = {"courriel": delegate["courriel"], "portee": "gestion", "mot_de_passe": PASSWORD}
     return lambda: ctx.api.post("/titulaire/delegations", body, headers=auth)
 
 
@@ -238,6 +254,7 @@ SCENARIOS = [
     Scenario("POST /activations/renvoi", _resend, 202),
     Scenario("POST /mots-de-passe/oubli", _forgotten, 202),
     Scenario("POST /mots-de-passe/reinitialisation", _reset, 200),
+    Scenario("POST /mots-de-passe/reinitialisation (fin_des_delegations)", _reset_ending_delegations, 200),
     Scenario("PUT /titulaire/heures/dif", _dif, 200),
     Scenario("POST /titulaire/dossiers", _create_dossier, 201),
     Scenario("POST /titulaire/dossiers/{id}/validation", _validate, 200),

@@ -10,7 +10,7 @@ import pytest
 
 from chalicelib.store import Store
 from tests.helpers.api import bearer
-from tests.helpers.people import EMAIL, NIR, PASSWORD
+from tests.helpers.people import EMAIL, NEW_PASSWORD, NIR, PASSWORD
 from tests.helpers.table import credit_cpf_hours, rights_id_of
 
 # The compact NIR, its 13 digits without the key, and the way people type it (spaces, a dot).
@@ -49,13 +49,24 @@ def test_the_journey_the_holder_space_and_every_email_hand_out_no_nir(
         assert api.get(path, headers=auth).status == 200
     api.put("/titulaire/heures/dif", {"solde_dif": 10}, headers=auth)
     api.post("/titulaire/dossiers", {"intitule": "Anglais", "organisme": "Centre", "heures": 5}, headers=auth)
-    api.post("/titulaire/delegations", {"courriel": "marie@example.fr", "portee": "consultation"}, headers=auth)
-    assert api.post("/mots-de-passe/oubli", {"nir": NIR, "courriel": EMAIL}).status == 202
+    grant = {"courriel": "marie@example.fr", "portee": "consultation", "mot_de_passe": PASSWORD}
+    assert api.post("/titulaire/delegations", grant, headers=auth).status == 201
     clock.advance(hours=1)  # out of the hour's allowance of 3 emails
+    assert api.post("/mots-de-passe/oubli", {"nir": NIR, "courriel": EMAIL}).status == 202
+    reset_email = email_requests[-1]["Message"]["Body"]["Text"]["Data"]
+    (reset_code,) = re.findall(r"/reinitialisation#c=([A-Za-z0-9_-]+)", reset_email)
+    reset = {"code": reset_code, "mot_de_passe": NEW_PASSWORD, "mot_de_passe_confirmation": NEW_PASSWORD}
+    assert api.post("/mots-de-passe/reinitialisation", {**reset, "fin_des_delegations": True}).status == 200
+    auth = bearer(journey.log_in(NIR, NEW_PASSWORD).body["jeton"])
+    back = {"mot_de_passe_actuel": NEW_PASSWORD, "nouveau_mot_de_passe": PASSWORD, "confirmation": PASSWORD}
+    assert api.put("/titulaire/mot-de-passe", back, headers=auth).status == 200
+    clock.advance(hours=1)
     auth = bearer(journey.log_in(NIR).body["jeton"])
     change = {"courriel": "jean@example.org", "courriel_confirmation": "jean@example.org", "mot_de_passe": PASSWORD}
     assert api.post("/titulaire/courriel", change, headers=auth).status == 202
-    assert len(email_requests) == 5  # activation, invitation, reset, the change's link and its notice
+    # Activation, the invitation and its notice, the reset's link and its notice, the password change's
+    # notice, the email change's link and its notice.
+    assert len(email_requests) == 8
 
     assert not [text for text in handed_out if carries_the_nir(text)]
     assert not [request for request in email_requests if carries_the_nir(json.dumps(request, ensure_ascii=False))]

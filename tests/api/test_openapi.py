@@ -109,3 +109,22 @@ def test_a_problem_with_a_code_the_route_does_not_list_or_another_status_breaks_
         contract.check("post", "/sessions", 401, "application/problem+json", {**problem, "code": "session_invalide"})
     with pytest.raises(contract.ContractBreach, match="a problem saying 400"):
         contract.check("post", "/sessions", 401, "application/problem+json", {**problem, "status": 400})
+
+
+def test_the_sensitive_acts_are_described(document):
+    """Contract §14: the grant's password and its refusals, the reset's `fin_des_delegations`."""
+    grant = document["paths"]["/titulaire/delegations"]["post"]
+    assert grant["security"] == [{"jeton": []}]
+    form = document["components"]["schemas"]["DelegationForm"]
+    assert {"courriel", "portee", "mot_de_passe"} <= set(form["required"])
+
+    def codes(status):
+        problem = grant["responses"][status]["content"]["application/problem+json"]["schema"]
+        return problem["properties"]["code"]["enum"]
+
+    assert set(codes("403")) == {"identite_non_verifiee", "mot_de_passe_incorrect"}
+    assert {"compte_verrouille", "envois_trop_nombreux"} <= set(codes("429"))
+    reset = document["components"]["schemas"]["PasswordResetForm"]
+    flag = reset["properties"]["fin_des_delegations"]
+    assert (flag["type"], flag["default"]) == ("boolean", False)
+    assert "fin_des_delegations" not in reset["required"]

@@ -8,7 +8,9 @@ import pytest
 
 from chalicelib import dependencies
 from chalicelib.api.recovery_routes import RESPONSE_FLOOR_SECONDS
+from tests.helpers.accounts import JEAN, MARIE, PAUL, emails_to, link_code, open_accounts
 from tests.helpers.api import bearer
+from tests.helpers.faults import SesRefusal
 from tests.helpers.people import EMAIL, NEW_PASSWORD, NIR, OTHER_NIR, PASSWORD
 
 SAME_BODY = {
@@ -260,3 +262,111 @@ def test_work_longer_than_the_floor_is_not_made_longer(journey, api, waits, simu
     took, work, waited = answer_in_simulated_time(api, simulated_time, waits, route, {"nir": NIR, "courriel": EMAIL})
     assert took == work > RESPONSE_FLOOR_SECONDS
     assert waited == []
+
+
+# The reset's notice and its "fin_des_delegations" (contract §14) ---------------------------------------
+
+
+@pytest.fixture
+def people(journey, clock, sent_emails):
+    """Jean, who has given a délégation to Marie (accepted), invited Paul (pending) and ended one."""
+    jean, marie, paul = open_accounts(journey, clock, JEAN, MARIE, PAUL)
+
+    def grant(courriel):
+        body = {"courriel": courriel, "portee": "consultation", "mot_de_passe": PASSWORD}
+        answer = jean.post("/titulaire/delegations", body)
+        assert answer.status == 201, answer.body
+        clock.advance(minutes=61)  # an invitation and its notice an hour
+        jean.log_in()
+        return answer.body["id"]
+
+    active = grant(marie.courriel)
+    code = link_code(emails_to(sent_emails, marie.courriel)[-1], "delegation")
+    assert marie.log_in().post("/delegations/acceptation", {"code": code}).status == 200
+    pending = grant(paul.courriel)
+    ended = grant("ancien.conseiller@example.fr")
+    assert jean.delete(f"/titulaire/delegations/{ended}").status == 204
+    clock.advance(minutes=61)  # the reset link has the hour's allowance to itself
+    return jean.log_in(), marie.log_in(), paul.log_in(), {"active": active, "pending": pending, "ended": ended}
+
+
+def reset_with(api, sent_emails, **fields):
+    assert api.post("/mots-de-passe/oubli", {"nir": NIR, "courriel": EMAIL}).status == 202
+    body = {"code": reset_code(sent_emails), "mot_de_passe": NEW_PASSWORD, "mot_de_passe_confirmation": NEW_PASSWORD}
+    return api.post("/mots-de-passe/reinitialisation", {**body, **fields})
+
+
+class TestResetNotice:
+    def test_the_holder_gets_a_notice_without_a_link(self, active, api, sent_emails, email_requests):
+        assert reset_with(api, sent_emails).status == 200
+        notice = email_requests[-1]
+        assert notice["Destination"]["ToAddresses"] == [EMAIL]
+        assert notice["Message"]["Subject"]["Data"] == "Mon Compte Formation : votre mot de passe a été réinitialisé"
+        for part in (notice["Message"]["Body"]["Text"]["Data"], notice["Message"]["Body"]["Html"]["Data"]):
+            assert "mardi 1er décembre 2026" in part
+            assert "Toutes vos sessions ont été fermées" in part
+            assert "délégation" not in part  # none was ended
+            assert "Si vous n'êtes pas à l'origine de cette action" in part
+            assert "http://127.0.0.1:8000/contact" in part
+            assert "#c=" not in part
+            assert NIR not in part and NEW_PASSWORD not in part
+
+    def test_a_notice_ses_refuses_never_fails_the_reset(self, active, api, sent_emails, journey):
+        assert api.post("/mots-de-passe/oubli", {"nir": NIR, "courriel": EMAIL}).status == 202
+        body = {"code": reset_code(sent_emails), "mot_de_passe": NEW_PASSWORD}
+        body["mot_de_passe_confirmation"] = NEW_PASSWORD
+        refusing = SesRefusal(lambda params: True).install()
+        assert api.post("/mots-de-passe/reinitialisation", body).status == 200
+        assert refusing.refused == 1
+        assert journey.log_in(NIR, NEW_PASSWORD).status == 201
+
+    def test_the_flag_is_a_boolean(self, active, api, sent_emails):
+        answer = reset_with(api, sent_emails, fin_des_delegations="oui")
+        assert answer.status == 400
+        assert [(e["champ"], e["code"]) for e in answer.body["erreurs"]] == [("fin_des_delegations", "type_invalide")]
+
+
+class TestResetEndsEveryDelegation:
+    def test_without_the_flag_the_delegations_stay(self, people, api, sent_emails):
+        jean, marie, _, ids = people
+        assert reset_with(api, sent_emails).status == 200
+        assert [account["delegation_id"] for account in marie.get("/titulaire/comptes-delegues").body["comptes"]] == [
+            ids["active"]
+        ]
+
+    def test_with_it_every_pending_or_active_one_ends_as_a_revocation_would(self, people, api, sent_emails, journey):
+        jean, marie, paul, ids = people
+        invitation = link_code(emails_to(sent_emails, paul.courriel)[-1], "delegation")
+        answer = reset_with(api, sent_emails, fin_des_delegations=True)
+        assert answer.status == 200, answer.body
+        jean.token = journey.log_in(NIR, NEW_PASSWORD).body["jeton"]
+        statuses = {d["id"]: d["statut"] for d in jean.get("/titulaire/delegations").body["delegations"]}
+        assert statuses == {ids["active"]: "revoquee", ids["pending"]: "revoquee", ids["ended"]: "revoquee"}
+        assert marie.get("/titulaire/comptes-delegues").body["comptes"] == []  # the pointer went
+        gone = marie.get(f"/titulaire/comptes-delegues/{ids['active']}")
+        assert (gone.status, gone.body["code"]) == (404, "delegation_introuvable")
+        refused = paul.post("/delegations/acceptation", {"code": invitation})
+        assert (refused.status, refused.body["code"]) == (410, "code_expire")
+        events = [event["type"] for event in jean.history()]
+        assert "mot_de_passe_reinitialise" in events
+        assert events.count("delegation_revoquee") == 3  # the one ended before, and the two now
+        notice = emails_to(sent_emails, EMAIL)[-1]
+        assert "les 2 délégations que vous aviez accordées ont pris fin" in notice.body
+
+    def test_what_the_reset_costs(self, people, api, sent_emails, dynamodb_calls):
+        assert api.post("/mots-de-passe/oubli", {"nir": NIR, "courriel": EMAIL}).status == 202
+        body = {"code": reset_code(sent_emails), "mot_de_passe": NEW_PASSWORD}
+        body["mot_de_passe_confirmation"] = NEW_PASSWORD
+        dynamodb_calls.clear()
+        assert api.post("/mots-de-passe/reinitialisation", {**body, "fin_des_delegations": True}).status == 200
+        # The link, the sessions to end, the account and its délégations, then one transaction.
+        assert dynamodb_calls == ["GetItem", "Query", "Query", "TransactWriteItems"]
+
+
+def test_a_reset_without_the_flag_costs(active, api, sent_emails, dynamodb_calls):
+    assert api.post("/mots-de-passe/oubli", {"nir": NIR, "courriel": EMAIL}).status == 202
+    body = {"code": reset_code(sent_emails), "mot_de_passe": NEW_PASSWORD, "mot_de_passe_confirmation": NEW_PASSWORD}
+    dynamodb_calls.clear()
+    assert api.post("/mots-de-passe/reinitialisation", body).status == 200
+    # The link, the sessions to end, the account (the notice's address), then one transaction.
+    assert dynamodb_calls == ["GetItem", "Query", "GetItem", "TransactWriteItems"]

@@ -101,6 +101,24 @@ def test_the_password_reset_answers_every_conflict(api, journey, sent_emails, mo
     assert status in (404, 410)
 
 
+# With "fin_des_delegations", each délégation's revocation joins the reset's transaction.
+RESET_ENDING_DELEGATIONS_PARTS = (Part.RESET, Part.ACCOUNT, Part.DELEGATION, Part.COPY, Part.INVITATION, Part.POINTER)
+
+
+@pytest.mark.parametrize("failed", every_subset(RESET_ENDING_DELEGATIONS_PARTS), ids=named)
+def test_the_reset_ending_the_delegations_answers_every_conflict(api, journey, sent_emails, monkeypatch, failed):
+    journey.active_account()
+    assert api.post("/mots-de-passe/oubli", {"nir": NIR, "courriel": EMAIL}).status == 202
+    code = link_code(sent_emails()[-1], "reinitialisation")
+    refusing(monkeypatch, "reset_password", failed)
+    body = {"code": code, "mot_de_passe": NEW_PASSWORD, "mot_de_passe_confirmation": NEW_PASSWORD}
+    status, answer_code = answered(api.post("/mots-de-passe/reinitialisation", {**body, "fin_des_delegations": True}))
+    if failed & {Part.RESET, Part.ACCOUNT} or not failed & {Part.DELEGATION, Part.COPY, Part.INVITATION}:
+        assert status in (404, 410)
+    else:  # a délégation that keeps changing under the reset: read again, then "try again"
+        assert (status, answer_code) == (409, "demande_concurrente")
+
+
 @pytest.mark.parametrize("failed", every_subset(EMAIL_CHANGE_PARTS), ids=named)
 def test_the_email_change_answers_every_conflict(api, journey, clock, sent_emails, monkeypatch, failed):
     (jean,) = open_accounts(journey, clock, JEAN)

@@ -15,6 +15,7 @@ from chalicelib.domain import (
     dossiers,
     email_change,
     hours,
+    recovery,
     registration,
     sessions,
     tokens,
@@ -24,6 +25,7 @@ from chalicelib.store import Store
 from tests.helpers.clock import FixedClock
 from tests.helpers.people import NIR, OTHER_NIR, PASSWORD, make_nir
 from tests.helpers.races import race, ticket_of
+from tests.helpers.verification import verify_identity
 
 CONTENDERS = 6
 THIRD_NIR = make_nir("1750799123456")
@@ -51,6 +53,15 @@ class Mailer:
 
     def send_email_change_notice(self, recipient, masked, expires_at, *, record_id):
         self._keep("avis", recipient)
+
+    def send_password_reset(self, recipient, token, expires_at, *, record_id):
+        self._keep("reinitialisation", recipient, token)
+
+    def send_delegation_notice(self, recipient, invited_masked, scope, ends_on, moment, *, record_id):
+        self._keep("avis_delegation", recipient)
+
+    def send_password_reset_notice(self, recipient, moment, delegations_ended, *, record_id):
+        self._keep(f"avis_reinitialisation_{delegations_ended}", recipient)
 
     def last(self, kind, recipient) -> str:
         return [token for k, r, token in self.sent if (k, r) == (kind, recipient)][-1]
@@ -115,14 +126,26 @@ def refusal_codes(results) -> set[str]:
     return {result.code for result in results if isinstance(result, DomainError)}
 
 
-def grant(store, mailer, clock, holder, courriel, portee="consultation"):
+def grant(store, mailer, clock, holder: sessions.Ticket, courriel, portee="consultation"):
+    """As the route grants: the holder's token (a ticket) and the password given again."""
     return delegations.grant(
-        store, mailer, clock, holder, courriel=courriel, portee=portee, fin=None, invitation_ttl_seconds=15 * 86400
+        store,
+        mailer,
+        clock,
+        holder,
+        courriel=courriel,
+        portee=portee,
+        fin=None,
+        password=PASSWORD,
+        invitation_ttl_seconds=15 * 86400,
+        idle_seconds=1800,
+        lockout_threshold=5,
+        lockout_seconds=900,
     )
 
 
 def test_an_invitation_accepted_many_times_at_once_is_accepted_once(store, clock, mailer, jean, marie):
-    grant(store, mailer, clock, jean, "marie@example.fr")
+    grant(store, mailer, clock, ticket_of(store, clock), "marie@example.fr")
     code = mailer.last("invitation", "marie@example.fr")
     results = race(*(lambda: delegations.accept(store, clock, marie, code) for _ in range(CONTENDERS)))
     assert len(successes(results)) == 1
@@ -134,7 +157,7 @@ def test_an_invitation_accepted_many_times_at_once_is_accepted_once(store, clock
 
 def test_an_acceptance_racing_the_revocation_never_leaves_the_delegate_a_way_in(store, clock, mailer, jean, marie):
     for _ in range(3):  # whoever wins, the end is the same
-        delegation = grant(store, mailer, clock, jean, "marie@example.fr").delegation.delegation.id
+        delegation = grant(store, mailer, clock, ticket_of(store, clock), "marie@example.fr").delegation.delegation.id
         code = mailer.last("invitation", "marie@example.fr")
         race(
             lambda c=code: delegations.accept(store, clock, marie, c),
@@ -151,7 +174,8 @@ def test_an_acceptance_racing_the_revocation_never_leaves_the_delegate_a_way_in(
 
 
 def test_one_invitation_submitted_many_times_at_once_gives_one_delegation(store, clock, mailer, jean, marie):
-    results = race(*(lambda: grant(store, mailer, clock, jean, "marie@example.fr") for _ in range(CONTENDERS)))
+    holder = ticket_of(store, clock)
+    results = race(*(lambda: grant(store, mailer, clock, holder, "marie@example.fr") for _ in range(CONTENDERS)))
     assert len(successes(results)) == 1
     assert refusal_codes(results) <= {"delegation_existante", "demande_concurrente"}
     assert len(delegations.list_granted(store, clock, jean)) == 1
@@ -159,11 +183,11 @@ def test_one_invitation_submitted_many_times_at_once_gives_one_delegation(store,
 
 
 def test_invitations_racing_for_the_last_of_five_places_give_one(store, clock, mailer, jean, marie):
-    for batch in (range(3), range(3, 4)):
-        for n in batch:
-            grant(store, mailer, clock, jean, f"conseiller{n}@example.fr")
+    for n in range(4):  # an invitation and its notice an hour
+        grant(store, mailer, clock, ticket_of(store, clock), f"conseiller{n}@example.fr")
         clock.advance(hours=1)
-    results = race(*(lambda n=n: grant(store, mailer, clock, jean, f"autre{n}@example.fr") for n in range(3)))
+    holder = ticket_of(store, clock)
+    results = race(*(lambda n=n: grant(store, mailer, clock, holder, f"autre{n}@example.fr") for n in range(3)))
     assert len(successes(results)) == 1
     assert refusal_codes(results) <= {"delegations_trop_nombreuses", "demande_concurrente"}
     assert sum(d.status == "en_attente" for d in delegations.list_granted(store, clock, jean)) == 5
@@ -173,7 +197,9 @@ def test_a_revocation_between_the_delegate_s_read_and_write_refuses_the_dossier(
     """Revocation takes effect at once: the dossier is written on condition that the delegation is
     still active at that very instant, not when it was read."""
     hours.set_dif(store, clock, jean.account_id, 40, jean.rights_id)
-    delegation = grant(store, mailer, clock, jean, "marie@example.fr", "gestion").delegation.delegation.id
+    verify_identity(NIR)  # `gestion` needs it
+    granted = grant(store, mailer, clock, ticket_of(store, clock), "marie@example.fr", "gestion")
+    delegation = granted.delegation.delegation.id
     delegations.accept(store, clock, marie, mailer.last("invitation", "marie@example.fr"))
 
     class RevokedRightAfterTheRead:
@@ -243,3 +269,74 @@ def test_a_change_link_opened_many_times_at_once_changes_the_address_once(store,
     assert refusal_codes(results) == {"code_invalide"}
     history = store.history_page(jean.account_id, None, 50).events
     assert [event.type for event in history].count("courriel") == 1
+
+
+# The reset's "fin_des_delegations" (contract §14) ------------------------------------------------------
+
+
+def reset_link(store, mailer, clock) -> str:
+    recovery.request_reset(store, mailer, clock, nir=NIR, courriel="jean@example.fr", ttl_seconds=3600)
+    return mailer.last("reinitialisation", "jean@example.fr")
+
+
+def reset_ending_delegations(store, mailer, clock, code):
+    """The reset with `fin_des_delegations` (the password stays the same one, so that the test can log
+    in again)."""
+    recovery.reset_password(
+        store,
+        mailer,
+        clock,
+        code=code,
+        password=PASSWORD,
+        confirmation=PASSWORD,
+        policy="cpf-2015",
+        end_delegations=True,
+    )
+
+
+def test_a_reset_ending_the_delegations_racing_an_acceptance_leaves_nothing_half_done(
+    store, clock, mailer, jean, marie
+):
+    for _ in range(3):  # whoever wins, the end is the same: the reset done, the délégation revoked
+        delegation = grant(store, mailer, clock, ticket_of(store, clock), "marie@example.fr").delegation.delegation.id
+        code, reset = mailer.last("invitation", "marie@example.fr"), reset_link(store, mailer, clock)
+        results = race(
+            lambda c=code: delegations.accept(store, clock, marie, c),
+            lambda r=reset: reset_ending_delegations(store, mailer, clock, r),
+        )
+        assert results[1] is None, results  # the reset never fails for the acceptance
+        statuses = {d.delegation.id: d.status for d in delegations.list_granted(store, clock, jean)}
+        assert statuses[delegation] == "revoquee"
+        assert delegations.list_delegated(store, clock, marie) == []  # no pointer left
+        history = [event.type for event in store.history_page(jean.account_id, None, 50).events]
+        assert history.count("delegation_revoquee") == len(statuses)  # each revoked once
+        clock.advance(hours=1)  # the hour's email allowance
+
+
+def test_an_acceptance_between_the_reset_s_read_and_write_is_revoked_too(store, clock, mailer, jean, marie):
+    """The reset's transaction is conditional on each délégation as read: an acceptance in between
+    fails it whole (nothing written), and the reset reads again and revokes the now active one."""
+    delegation = grant(store, mailer, clock, ticket_of(store, clock), "marie@example.fr").delegation.delegation.id
+    code, reset = mailer.last("invitation", "marie@example.fr"), reset_link(store, mailer, clock)
+    accepted = []
+
+    class AcceptedRightAfterTheRead:
+        def __getattr__(self, name):
+            return getattr(store, name)
+
+        def get_account_and_delegations(self, account_id):
+            found = store.get_account_and_delegations(account_id)
+            if not accepted:
+                accepted.append(delegations.accept(store, clock, marie, code))
+            return found
+
+    reset_ending_delegations(AcceptedRightAfterTheRead(), mailer, clock, reset)
+    assert accepted
+    (seen,) = delegations.list_granted(store, clock, jean)
+    assert (seen.delegation.id, seen.status) == (delegation, "revoquee")
+    assert seen.delegation.accepted_at is not None  # accepted, then revoked by the reset's second attempt
+    assert delegations.list_delegated(store, clock, marie) == []
+    history = [event.type for event in store.history_page(jean.account_id, None, 50).events]
+    assert history.count("delegation_revoquee") == 1
+    assert history.count("mot_de_passe_reinitialise") == 1
+    assert ("avis_reinitialisation_1", "jean@example.fr", None) in mailer.sent

@@ -32,7 +32,7 @@ def still_valid(store, clock, token) -> bool:
 
 def change_password(store, clock, session):
     return holder.change_password(
-        store, clock, session, current=PASSWORD, new=NEW_PASSWORD, confirmation=NEW_PASSWORD,
+        store, ResetMailer(), clock, session, current=PASSWORD, new=NEW_PASSWORD, confirmation=NEW_PASSWORD,
         policy="cpf-2015", lockout_threshold=5, lockout_seconds=900,
     )
 
@@ -41,15 +41,23 @@ def reset_password(store, clock):
     mailer = ResetMailer()
     recovery.request_reset(store, mailer, clock, nir=NIR, courriel=EMAIL, ttl_seconds=3600)
     recovery.reset_password(
-        store, clock, code=mailer.token, password=NEW_PASSWORD, confirmation=NEW_PASSWORD, policy="cpf-2015"
+        store, mailer, clock, code=mailer.token, password=NEW_PASSWORD, confirmation=NEW_PASSWORD, policy="cpf-2015"
     )
 
 
 class ResetMailer:
+    """Keeps the reset link's token; the notices to the holder go nowhere."""
+
     token = None
 
     def send_password_reset(self, recipient, token, expires_at, *, record_id):
         self.token = token
+
+    def send_password_changed_notice(self, recipient, moment, *, record_id):
+        pass
+
+    def send_password_reset_notice(self, recipient, moment, delegations_ended, *, record_id):
+        pass
 
 
 def test_a_password_change_ends_the_other_sessions_and_keeps_the_current_one(store, clock, account):

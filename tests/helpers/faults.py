@@ -68,3 +68,25 @@ class SesFailure:
     def _refuse(self, model, **_):
         if self.active:
             raise ClientError({"Error": {"Code": "Throttling", "Message": "injected"}}, model.name)
+
+
+class SesRefusal:
+    """SES refuses the emails `refuses(params)` picks (the SendEmail parameters), accepts the others."""
+
+    def __init__(self, refuses):
+        self.refuses, self.refused = refuses, 0
+
+    def install(self) -> "SesRefusal":
+        events = dependencies.aws_client("ses").meta.events
+        events.register_first("provide-client-params.ses.SendEmail", self._pick)
+        events.register_first("before-call.ses.SendEmail", self._refuse)
+        self._picked = False
+        return self
+
+    def _pick(self, params, **_):
+        self._picked = bool(self.refuses(params))
+
+    def _refuse(self, model, **_):
+        if self._picked:
+            self.refused += 1
+            raise ClientError({"Error": {"Code": "MessageRejected", "Message": "injected"}}, model.name)

@@ -1,9 +1,17 @@
 """What the emails write that comes from settings: the links (their code in the fragment, contract §13)
 and the durations, in words."""
 
+from datetime import UTC, date, datetime
+
 import pytest
 
-from chalicelib.mailer import duration_in_full, link_to
+from chalicelib.mailer import (
+    delegation_notice,
+    duration_in_full,
+    link_to,
+    password_changed_notice,
+    password_reset_notice,
+)
 
 
 @pytest.mark.parametrize(
@@ -29,3 +37,33 @@ def test_a_link_carries_its_code_in_the_fragment(page):
     assert link_to("https://www.moncompteformation.gouv.fr/", page, code) == (
         f"https://www.moncompteformation.gouv.fr/{page}#c={code}"
     )
+
+
+MOMENT = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+CONTACT = "https://www.moncompteformation.gouv.fr/contact"
+
+
+@pytest.mark.parametrize(
+    ("message", "says"),
+    [
+        (delegation_notice("m***@example.fr", "consultation", date(2027, 6, 30), MOMENT, CONTACT),
+         ["m***@example.fr", "consulter votre compte", "mercredi 30 juin 2027", "mardi 1er décembre 2026 à 11 h 00"]),
+        (password_changed_notice(MOMENT, CONTACT), ["a été modifié le", "Vos autres sessions ont été fermées"]),
+        (password_reset_notice(MOMENT, 0, CONTACT), ["a été réinitialisé le", "Toutes vos sessions"]),
+        (password_reset_notice(MOMENT, 1, CONTACT), ["la délégation que vous aviez accordée a pris fin"]),
+        (password_reset_notice(MOMENT, 3, CONTACT), ["les 3 délégations que vous aviez accordées ont pris fin"]),
+    ],
+)
+def test_a_notice_to_the_holder_has_no_link_but_the_contact_form(message, says):
+    """Contract §14: "si vous n'êtes pas à l'origine de cette action", the contact link, French, text and HTML."""
+    subject, text, body = message
+    assert subject.startswith("Mon Compte Formation : ")
+    for part in (text, body):
+        assert "Si vous n'êtes pas à l'origine de cette action" in part
+        assert CONTACT in part
+        assert "#c=" not in part
+        for words in says:
+            assert words in part
+    assert body.count("<a href=") == 1  # the contact form's, nothing else
+    assert '<html lang="fr">' in body
+    assert "<strong>" in body and "**" not in text.replace("***@", "")  # the bold markup is HTML only

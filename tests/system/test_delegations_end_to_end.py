@@ -6,12 +6,15 @@ import json
 
 from tests.helpers.http import Http, link_code, logged_in
 from tests.helpers.people import PASSWORD, make_nir
+from tests.helpers.verification import verify_on_stack
+
+HOLDER_NIR = make_nir("2850344123789")
 
 
 def test_a_delegation_s_life_over_http(stack):
     holder = logged_in(
         stack,
-        make_nir("2850344123789"),
+        HOLDER_NIR,
         "claire.vidal@example.fr",
         prenom="Claire",
         civilite="MME",
@@ -26,7 +29,9 @@ def test_a_delegation_s_life_over_http(stack):
     )
     assert secret.status == 201, secret
 
-    granted = holder.post("/titulaire/delegations", {"courriel": "marc.leroy@example.fr", "portee": "gestion"})
+    verify_on_stack(stack, HOLDER_NIR)  # `gestion` needs an identity verified with FranceConnect
+    body = {"courriel": "marc.leroy@example.fr", "portee": "gestion", "mot_de_passe": PASSWORD}
+    granted = holder.post("/titulaire/delegations", body)
     assert granted.status == 201, granted
     code = link_code(stack, "marc.leroy@example.fr", "delegation")
     accepted = delegate.post("/delegations/acceptation", {"code": code})

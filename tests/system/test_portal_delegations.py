@@ -17,6 +17,7 @@ from tests.helpers.browser import (
     account_menu,
     alert,
     call,
+    emails_to,
     expect_field_error,
     fill_login_form,
     heading,
@@ -31,6 +32,7 @@ from tests.helpers.browser import (
     textbox,
     type_into,
 )
+from tests.helpers.verification import email_hour_passes_on_stack, verify_on_stack
 
 expect.set_options(timeout=20_000)  # a shared 2-core machine: conditions are waited for, generously
 
@@ -80,14 +82,34 @@ def test_a_delegation_from_the_invitation_to_its_end(new_page, stack):
     expect(holder.get_by_label("Fin de la délégation", exact=False)).to_have_value(one_year_ahead())
     holder_screens.shot("vide")
 
+    expect(holder.get_by_text("Demande que votre identité ait été vérifiée avec FranceConnect.")).to_be_visible()
     textbox(holder, "Adresse courriel de la personne *", exact=False).fill(jean.courriel)
+    password_field = textbox(holder, "Votre mot de passe *", exact=False)
+    password_field.fill(jean.password)
     holder.get_by_role("button", name="Envoyer l'invitation").click()
     expect(holder.locator(ERROR_SUMMARY)).to_contain_text("Vous ne pouvez pas vous déléguer votre propre compte.")
     expect_field_error(holder, "Adresse courriel de la personne", "Cette adresse est celle de votre propre compte.")
     holder_screens.shot("a-soi-meme")
 
+    # `gestion` needs a verified identity: the 403 beside the choice, with the way to verify.
     textbox(holder, "Adresse courriel de la personne *", exact=False).fill(marie.courriel)
     holder.get_by_text("Consulter mon compte et préparer mes dossiers de formation").click()
+    holder.get_by_role("button", name="Envoyer l'invitation").click()
+    expect(holder.locator(ERROR_SUMMARY)).to_contain_text("vérifiez votre identité avec FranceConnect")
+    scope_error = holder.locator('[data-champ="portee"] .mcf-message-erreur')
+    expect(scope_error).to_have_text("La portée « gestion » demande une identité vérifiée avec FranceConnect.")
+    holder_screens.shot("identite-non-verifiee")
+    verify_on_stack(stack, jean.nir)
+
+    # A wrong password: the 403 beside the password field, nothing granted.
+    password_field.fill("Mauvais2015!")
+    holder.get_by_role("button", name="Envoyer l'invitation").click()
+    expect(holder.locator(ERROR_SUMMARY)).to_contain_text("Le mot de passe saisi n'est pas le bon.")
+    expect_field_error(holder, "Votre mot de passe", "Le mot de passe saisi n'est pas le bon.")
+    holder_screens.shot("mot-de-passe-incorrect")
+    assert delegations_of(stack, jean_token) == []
+
+    password_field.fill(jean.password)
     holder.get_by_role("button", name="Envoyer l'invitation").click()
     expect(holder.get_by_text(GRANTED)).to_be_visible()
     given = holder.get_by_role("table", name=re.compile("Les délégations que vous avez données"))
@@ -203,8 +225,9 @@ def test_the_invitation_s_problems_are_each_said_with_the_way_on(new_page, stack
     for person in (invited, other, withdrawn):
         register_by_api(stack, person)
     for person in (invited, withdrawn):
-        body = {"courriel": person.courriel, "portee": "consultation"}
+        body = {"courriel": person.courriel, "portee": "consultation", "mot_de_passe": paul.password}
         assert call(stack, "POST", "/titulaire/delegations", body, token=paul_token)[0] == 201
+        email_hour_passes_on_stack(stack, paul.nir)  # an invitation and its notice an hour
 
     page = new_page()
     screens = Screens(page, "invitation-problemes")
@@ -271,6 +294,7 @@ def test_the_invitation_s_problems_are_each_said_with_the_way_on(new_page, stack
 def test_a_delegation_with_the_keyboard_alone(new_page, stack):
     """Every new screen of the délégations reached and used with Tab, the arrow keys, Space and Enter."""
     anne, _ = holder_with_dossiers(stack, prenom="Anne", nom="Petit")
+    verify_on_stack(stack, anne.nir)  # `gestion` needs it
     remi = new_person(prenom="Rémi", nom="Leroy", civilite="M")
     register_by_api(stack, remi)
 
@@ -282,6 +306,7 @@ def test_a_delegation_with_the_keyboard_alone(new_page, stack):
     tab_to(holder, holder.get_by_role("radio", name=re.compile(r"^Consulter mon compte\s*Voir")))
     holder.keyboard.press("ArrowDown")
     expect(holder.get_by_role("radio", name=re.compile("^Consulter mon compte et préparer"))).to_be_checked()
+    type_into(holder, textbox(holder, "Votre mot de passe *", exact=False), anne.password)
     press(holder, holder.get_by_role("button", name="Envoyer l'invitation"))
     expect(alert(holder, GRANTED)).to_be_focused()
 
@@ -322,7 +347,8 @@ def test_mes_delegations_on_a_phone(browser, stack):
     person = new_person()
     register_by_api(stack, person)
     token = log_in_by_api(stack, person)
-    body = {"courriel": "une.adresse.assez.longue@example.fr", "portee": "gestion"}
+    verify_on_stack(stack, person.nir)
+    body = {"courriel": "une.adresse.assez.longue@example.fr", "portee": "gestion", "mot_de_passe": person.password}
     assert call(stack, "POST", "/titulaire/delegations", body, token=token)[0] == 201
     context = browser.new_context(base_url=stack.api_url, viewport={"width": 390, "height": 844}, locale="fr-FR")
     phone = context.new_page()
@@ -338,3 +364,41 @@ def test_mes_delegations_on_a_phone(browser, stack):
         screens.assert_clean()
     finally:
         context.close()
+
+
+def test_the_reset_page_offers_to_end_every_delegation(new_page, stack):
+    """"Mettre fin à toutes mes délégations" on the reset's page: the délégations given end with it."""
+    holder, delegate = new_person(prenom="Hugo", nom="Robert", civilite="M"), new_person(prenom="Nina", nom="Roux")
+    for person in (holder, delegate):
+        register_by_api(stack, person)
+    holder_token, delegate_token = log_in_by_api(stack, holder), log_in_by_api(stack, delegate)
+    body = {"courriel": delegate.courriel, "portee": "consultation", "mot_de_passe": holder.password}
+    status, granted = call(stack, "POST", "/titulaire/delegations", body, token=holder_token)
+    assert status == 201, granted
+    code = link_in_last_email(stack, delegate.courriel, "/delegation").partition("#c=")[2]
+    assert call(stack, "POST", "/delegations/acceptation", {"code": code}, token=delegate_token)[0] == 200
+    email_hour_passes_on_stack(stack, holder.nir)  # the invitation and its notice leave the hour's allowance
+    assert call(stack, "POST", "/mots-de-passe/oubli", {"nir": holder.nir, "courriel": holder.courriel})[0] == 202
+
+    page = new_page()
+    screens = Screens(page, "reinitialisation-delegations")
+    page.goto(link_in_last_email(stack, holder.courriel, "/reinitialisation"))
+    expect(heading(page)).to_have_text("Choisir un nouveau mot de passe")
+    ending = page.get_by_role("checkbox", name=re.compile("^Mettre fin à toutes mes délégations"))
+    expect(ending).not_to_be_checked()
+    textbox(page, "Nouveau mot de passe *").fill("Nouveau2026!")
+    textbox(page, "Confirmation du nouveau mot de passe *").fill("Nouveau2026!")
+    page.get_by_text("Mettre fin à toutes mes délégations").click()  # its label, as a person clicks it
+    expect(ending).to_be_checked()
+    screens.shot("formulaire")
+    page.get_by_role("button", name="Enregistrer mon nouveau mot de passe").click()
+    expect(page.get_by_text("Votre mot de passe a bien été modifié")).to_be_visible()
+    screens.shot("modifie")
+
+    again = new_person(nir=holder.nir, courriel=holder.courriel, password="Nouveau2026!")
+    (ended,) = delegations_of(stack, log_in_by_api(stack, again))
+    assert (ended["id"], ended["statut"]) == (granted["id"], "revoquee")
+    assert call(stack, "GET", "/titulaire/comptes-delegues", token=delegate_token)[1] == {"comptes": []}
+    notice = [m for m in emails_to(stack, holder.courriel) if "réinitialisé" in m["subject"]]
+    assert notice and "la délégation que vous aviez accordée a pris fin" in notice[-1]["body"]
+    screens.assert_clean()

@@ -119,7 +119,7 @@ def test_an_invitation_s_code_is_kept_through_the_login_without_coming_back_to_t
     holder, invited = new_person(prenom="Paul", nom="Durand"), new_person(prenom="Léa", nom="Petit")
     for person in (holder, invited):
         register_by_api(stack, person)
-    body = {"courriel": invited.courriel, "portee": "consultation"}
+    body = {"courriel": invited.courriel, "portee": "consultation", "mot_de_passe": holder.password}
     assert call(stack, "POST", "/titulaire/delegations", body, token=log_in_by_api(stack, holder))[0] == 201
     link = link_in_last_email(stack, invited.courriel, "/delegation")
     code = code_of(link)

@@ -127,6 +127,19 @@ class KeepingMailer:
     ) -> None:
         raise NotImplementedError("the benchmark's registrations are sent an activation only")
 
+    def send_delegation_notice(
+        self, recipient: str, invited_masked: str, scope: str, ends_on: date, moment: datetime, *, record_id: str
+    ) -> None:
+        raise NotImplementedError("the benchmark's registrations are sent an activation only")
+
+    def send_password_changed_notice(self, recipient: str, moment: datetime, *, record_id: str) -> None:
+        raise NotImplementedError("the benchmark's registrations are sent an activation only")
+
+    def send_password_reset_notice(
+        self, recipient: str, moment: datetime, delegations_ended: int, *, record_id: str
+    ) -> None:
+        raise NotImplementedError("the benchmark's registrations are sent an activation only")
+
 
 def register(store: "Store", clock: ShiftedClock, nir: str, email: str, activate: bool) -> None:
     """A registration at the domain level, as the tutorial's steps leave it (pending, or active)."""

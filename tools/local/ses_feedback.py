@@ -121,7 +121,11 @@ def kind_of(subject: str) -> MessageKind | None:
         mailer.ACTIVATION_SUBJECT: MessageKind.ACTIVATION,
         mailer.RESET_SUBJECT: MessageKind.RESET,
         mailer.EMAIL_CHANGE_SUBJECT: MessageKind.EMAIL_CHANGE,
+        # Every notice without a link is sent as the email change's notice is (SES kind `courriel_notice`).
         mailer.EMAIL_CHANGE_NOTICE_SUBJECT: MessageKind.EMAIL_CHANGE_NOTICE,
+        mailer.DELEGATION_NOTICE_SUBJECT: MessageKind.EMAIL_CHANGE_NOTICE,
+        mailer.PASSWORD_CHANGED_SUBJECT: MessageKind.EMAIL_CHANGE_NOTICE,
+        mailer.PASSWORD_RESET_NOTICE_SUBJECT: MessageKind.EMAIL_CHANGE_NOTICE,
     }.get(subject)
 
 

@@ -3,11 +3,12 @@ status as of now, and how people are named."""
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from ...clock import from_epoch
+from ...clock import from_epoch, to_iso
 from ...french_dates import PARIS
+from .. import history, identity
 from ..errors import Conflict, Expired, FieldError, Forbidden, InvalidInput, NotFound, Refusal
 from ..records.accounts import Account
-from ..records.delegations import Delegation
+from ..records.delegations import Delegation, Revocation
 from ..records.people import Names
 from ..states import DelegationScope, DelegationStatus
 
@@ -86,6 +87,21 @@ BUSY = Refusal(
     "Une autre demande sur ce compte vient d'être traitée au même moment : merci de recommencer.",
 )
 ACCOUNT_NOT_FOUND = Refusal(NotFound, "compte_introuvable", "Ce compte est introuvable.")
+# Contract §14: whoever typed a NIR first holds it until FranceConnect says who they are.
+IDENTITY_NOT_VERIFIED = Refusal(
+    Forbidden,
+    "identite_non_verifiee",
+    "Une délégation de gestion demande que votre identité soit vérifiée : vérifiez votre identité avec "
+    "FranceConnect depuis votre espace personnel (« Vérifier mon identité »), puis accordez-la de nouveau. "
+    "Une délégation de consultation ne le demande pas.",
+    (
+        FieldError(
+            "portee",
+            "identite_non_verifiee",
+            "La portée « gestion » demande une identité vérifiée avec FranceConnect.",
+        ),
+    ),
+)
 
 
 # Dates --------------------------------------------------------------------------------------------------
@@ -133,3 +149,25 @@ def display_name(names: Names) -> str:
     if names.prenom:
         return f"{names.prenom} {names.nom_naissance}"
     return f"{'Mme' if names.civilite == 'MME' else 'M.'} {names.nom_naissance}"
+
+
+# Revoking ----------------------------------------------------------------------------------------------
+
+
+def revocation_of(delegation: Delegation, status: str, now: datetime) -> Revocation:
+    """What revoking an open delegation (`status` as of now: pending or active) writes: by the holder
+    from "Mes délégations", or by a password reset that ends them all."""
+    if status == ACTIVE and delegation.delegate is not None:
+        who = display_name(delegation.delegate)
+    else:
+        who = f"invitation envoyée à {identity.mask_email(delegation.email)}"
+    return Revocation(
+        delegation.id,
+        delegation.holder_id,
+        delegation.status,
+        delegation.delegate_id if status == ACTIVE else None,
+        delegation.invitation_digest if status == PENDING else None,
+        to_iso(now),
+        history.event(history.DELEGATION_REVOQUEE, now, qui=who),
+        now,
+    )

@@ -132,6 +132,7 @@ class PasswordChange:
     event: Event
     now: datetime
     ended_sessions: tuple[str, ...] = ()
+    notice_at: datetime | None = None  # the notice to the holder joins the email log (None: none is sent)
 
 
 class LoginRecords(NamedTuple):

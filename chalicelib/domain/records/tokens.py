@@ -2,8 +2,12 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from .history import Event
+
+if TYPE_CHECKING:  # delegations.py takes EmailLog from here
+    from .delegations import Revocation
 
 
 @dataclass(frozen=True)
@@ -71,11 +75,16 @@ class NewResetLink:
 
 @dataclass(frozen=True)
 class PasswordReset:
+    """The new password from a reset link, the sessions ended with it, the délégations revoked with it
+    (`"fin_des_delegations": true`) and, when one is sent, the notice's moment in the email log."""
+
     reset: Reset
     password_hash: str
     event: Event
     now: datetime
     ended_sessions: tuple[str, ...] = ()
+    revocations: tuple["Revocation", ...] = ()
+    notice_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,11 @@
 // "Mes délégations": the délégations this holder has given (GET /titulaire/delegations), each pending
 // or active one with "Mettre fin à la délégation" (DELETE, after a confirmation); the accounts others
 // have delegated to this person (GET /titulaire/comptes-delegues), each a link to its page; and the
-// form to give one (POST /titulaire/delegations: an invitation goes by email).
+// form to give one (POST /titulaire/delegations, the password asked again: an invitation goes by
+// email, a notice to the holder; `gestion` needs an identity verified with FranceConnect).
 
 import { holder, Problem } from "../api.js";
-import { alert, button, buttons, input, link, radios, table } from "../components.js";
+import { alert, button, buttons, input, link, password, radios, table } from "../components.js";
 import { date, dateTime, h, page } from "../dom.js";
 import { dayAfter, delegationBadge, parisToday, sameDayNextYear, SCOPE_SENTENCES, SCOPES } from "../delegations.js";
 import { onSubmit } from "../forms.js";
@@ -156,7 +157,8 @@ function grantForm(show) {
             h(
               "span",
               { class: "fr-hint-text" },
-              "En plus, créer pour vous des dossiers de formation, dont la validation restera entre vos mains. Elle ne pourra ni valider ni clore un dossier, ni modifier votre solde DIF ou vos informations personnelles.",
+              "En plus, créer pour vous des dossiers de formation, dont la validation restera entre vos mains. Elle ne pourra ni valider ni clore un dossier, ni modifier votre solde DIF ou vos informations personnelles. " +
+                "Demande que votre identité ait été vérifiée avec FranceConnect.",
             ),
           ],
         ],
@@ -171,6 +173,12 @@ function grantForm(show) {
       min: dayAfter(today),
       max: sameDayNextYear(today),
       class: "fr-input mcf-champ-court",
+    }),
+    password({
+      name: "mot_de_passe",
+      label: "Votre mot de passe",
+      hint: "Pour vérifier que cette délégation vient bien de vous. Un message d'information sera aussi envoyé à votre adresse courriel.",
+      autocomplete: "current-password",
     }),
     buttons(button("Envoyer l'invitation", { type: "submit", icon: "fr-icon-mail-line" })),
   );
