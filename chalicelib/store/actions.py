@@ -11,13 +11,26 @@ from typing import Any
 from ..clock import to_epoch
 from ..domain.errors import Part
 from ..domain.records.accounts import AccountEvent
+from ..domain.records.delegations import Revocation
 from ..domain.records.history import Event
 from ..domain.records.sessions import SessionTouch
 from ..domain.records.tokens import EmailLog
+from ..domain.states import DelegationStatus
 from ..table import EXPIRY_SHARDS
 from .base import Action, NamedActions, TableAccess, absent, exists
 from .history_items import event_attributes
-from .keys import TTL_ATTRIBUTE, event_key, key_attributes, session_key, session_pointer_key, time_ordered_id
+from .keys import (
+    TTL_ATTRIBUTE,
+    delegated_account_key,
+    delegation_key,
+    event_key,
+    holder_delegation_key,
+    invitation_key,
+    key_attributes,
+    session_key,
+    session_pointer_key,
+    time_ordered_id,
+)
 
 # Condition under which a reservation (NIR credentials, email) may be taken: nobody holds it, or
 # the pending registration holding it has expired. An active account's reservation has no expiry.
@@ -85,3 +98,31 @@ def end_remaining_sessions(table: TableAccess, account_id: str, digests: list[st
         [key_attributes(session_key(d)) for d in remaining]
         + [key_attributes(session_pointer_key(account_id, d)) for d in remaining]
     )
+
+
+def revocation_actions(table: TableAccess, revocation: Revocation) -> NamedActions:
+    """A delegation revoked if still as read (`status_seen`): the delegation and the holder's copy,
+    the event, the delegate's pointer (an active one) or the invitation marked revoked (a pending
+    one: its code then answers "expired"). What `DELETE /titulaire/delegations/{id}` writes, and a
+    takeover for each délégation of the account it closes."""
+    delegation_id, holder_id = revocation.delegation_id, revocation.holder_id
+    same = "titulaire_id = :titulaire AND statut = :vu"
+    values: dict[str, Any] = {
+        "revoquee": DelegationStatus.REVOKED,
+        "moment": revocation.moment,
+        "titulaire": holder_id,
+        "vu": revocation.status_seen,
+    }
+    revoked = "SET statut = :revoquee, revoquee_le = :moment"
+    actions: NamedActions = [
+        (Part.DELEGATION, table._update_action(delegation_key(delegation_id), revoked, same, **values)),
+        (Part.COPY, table._update_action(holder_delegation_key(holder_id, delegation_id), revoked, same, **values)),
+        (Part.EVENT, event_action(table, holder_id, revocation.event, revocation.now)),
+    ]
+    if revocation.delegate_id is not None:
+        pointer = delegated_account_key(revocation.delegate_id, delegation_id)
+        actions.append((Part.POINTER, table._delete_action(pointer)))
+    if revocation.invitation_digest is not None:
+        invitation = invitation_key(revocation.invitation_digest)
+        actions.append((Part.INVITATION, table._update_action(invitation, "SET revoquee = :vrai", exists(), vrai=True)))
+    return actions

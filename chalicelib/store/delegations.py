@@ -19,8 +19,8 @@ from ..domain.records.accounts import Account
 from ..domain.records.delegations import Acceptance, DelegatedAccount, Delegation, Grant, Invitation, Revocation
 from ..domain.states import AccountStatus, DelegationStatus
 from .account_items import account_from
-from .actions import event_action, sent_log_update
-from .base import Action, NamedActions, TableAccess, absent, exists
+from .actions import event_action, revocation_actions, sent_log_update
+from .base import Action, TableAccess, absent, exists
 from .delegation_items import (
     delegation_attributes,
     delegation_from,
@@ -127,29 +127,7 @@ class DelegationRecords(TableAccess):
         pending invitation is marked revoked (its code then answers "expired"), and the event.
 
         WriteConflict names `delegation` (it changed meanwhile: accepted, or revoked already)."""
-        delegation_id, holder_id = revocation.delegation_id, revocation.holder_id
-        same = "titulaire_id = :titulaire AND statut = :vu"
-        values: dict[str, Any] = {
-            "revoquee": DelegationStatus.REVOKED,
-            "moment": revocation.moment,
-            "titulaire": holder_id,
-            "vu": revocation.status_seen,
-        }
-        revoked = "SET statut = :revoquee, revoquee_le = :moment"
-        actions: NamedActions = [
-            (Part.DELEGATION, self._update_action(delegation_key(delegation_id), revoked, same, **values)),
-            (Part.COPY, self._update_action(holder_delegation_key(holder_id, delegation_id), revoked, same, **values)),
-            (Part.EVENT, event_action(self, holder_id, revocation.event, revocation.now)),
-        ]
-        if revocation.delegate_id is not None:
-            pointer = delegated_account_key(revocation.delegate_id, delegation_id)
-            actions.append((Part.POINTER, self._delete_action(pointer)))
-        if revocation.invitation_digest is not None:
-            invitation = invitation_key(revocation.invitation_digest)
-            actions.append(
-                (Part.INVITATION, self._update_action(invitation, "SET revoquee = :vrai", exists(), vrai=True))
-            )
-        self._transact(actions)
+        self._transact(revocation_actions(self, revocation))
 
     # The delegate's side ------------------------------------------------------------------------------
 
