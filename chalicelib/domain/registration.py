@@ -232,17 +232,28 @@ def submit_identity(
                 raise _state_error(store, clock, draft_id, sealer) from None
             raise CAPTCHA_EXPIRED() from None
         raise CAPTCHA_INCORRECT()
-    try:
-        spent = SpentCaptcha(captcha.nonce, captcha.expires_at)
-        first_step = _unwritten(draft_id, sealed)
-        store.save_identity(IdentityStep(first_step, person, rules.email_key(person.courriel), spent, now))
-    except WriteConflict as conflict:
-        if Part.DRAFT in conflict.failed:  # cancelled, past this step: the captcha stays unspent
-            raise _state_error(store, clock, draft_id, sealer) from None
-        if Part.CAPTCHA in conflict.failed:
-            raise CAPTCHA_EXPIRED() from None  # answered meanwhile
-        raise _taken(conflict) from None
+    spent = SpentCaptcha(captcha.nonce, captcha.expires_at)
+    step = IdentityStep(_unwritten(draft_id, sealed), person, rules.email_key(person.courriel), spent, now)
+    for nir_free in (True, False):
+        try:
+            store.save_identity(replace(step, nir_free=nir_free))
+        except WriteConflict as conflict:
+            if Part.DRAFT in conflict.failed:  # cancelled, past this step: the captcha stays unspent
+                raise _state_error(store, clock, draft_id, sealer) from None
+            if Part.CAPTCHA in conflict.failed:
+                raise CAPTCHA_EXPIRED() from None  # answered meanwhile
+            if conflict.failed == {Part.NIR} and nir_free and _may_take_over(store, draft_id, person.nir, now):
+                continue  # a verified registration takes an unverified holder's NIR over at its password step
+            raise _taken(conflict) from None
+        break
     return Step(draft_id, DraftStep.PASSWORD, sealed.expires_at)
+
+
+def _may_take_over(store: RegistrationStore, draft_id: str, nir: str, now: datetime) -> bool:
+    """Whether a draft whose NIR is held took a FranceConnect identity and the holder is not verified
+    (read only when the NIR is found held; the password step reads the holder again and decides)."""
+    draft = store.get_draft(draft_id)
+    return draft is not None and draft.franceconnect is not None and _closable(store.get_holding(nir), now) is not None
 
 
 def _refuse_unless_awaiting_identity(store: RegistrationStore, clock: Clock, draft_id: str, sealer: Sealer) -> None:

@@ -160,10 +160,13 @@ class RegistrationRecords(TableAccess):
         if cleared:
             update += " REMOVE " + ", ".join(f"#{name}" for name in cleared)
         epoch = to_epoch(step.now)
+        nir: NamedActions = []
+        if step.nir_free:
+            nir.append((Part.NIR, self._check_action(credentials_key(step.identity.nir), FREE, now=epoch)))
         self._transact(
-            [
+            nir
+            + [
                 (Part.CAPTCHA, self._spent_mark(step.captcha.nonce, step.captcha.expires)),
-                (Part.NIR, self._check_action(credentials_key(step.identity.nir), FREE, now=epoch)),
                 (Part.EMAIL, self._check_action(email_key(step.email_key), FREE, now=epoch)),
                 (
                     Part.DRAFT,

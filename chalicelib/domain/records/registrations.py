@@ -52,6 +52,9 @@ class IdentityStep:
     email_key: str
     captcha: SpentCaptcha
     now: datetime
+    # False for a draft verified with FranceConnect whose NIR is held: its password step decides
+    # whether it takes the NIR over (an unverified holder) or is refused (contract §14).
+    nir_free: bool = True
 
 
 @dataclass(frozen=True)
