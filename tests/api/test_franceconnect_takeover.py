@@ -14,7 +14,7 @@ from tests.helpers import table
 from tests.helpers.accounts import MARIE, emails_to, open_accounts
 from tests.helpers.api import bearer
 from tests.helpers.oidc_provider import JEAN
-from tests.helpers.people import NEW_PASSWORD, NIR, PASSWORD
+from tests.helpers.people import NEW_PASSWORD, NIR, PASSWORD, identity
 
 RETURN = "/franceconnect/retour"
 SQUATTER = {"nir": NIR, "courriel": "squatteur@example.fr", "prenom": "Sam", "nom_naissance": "Usurpe"}
@@ -122,6 +122,24 @@ class TestASquatterLosesTheNir:
         problem(journey.log_in(NIR, PASSWORD), 401, "identifiants_invalides")
 
 
+    def test_what_does_not_fit_in_one_transaction_is_done_right_after(
+        self, api, franceconnect, journey, squatter_and_marie, dynamodb_calls
+    ):
+        squatter, _ = squatter_and_marie
+        squatter_id = table.account_id_of(NIR)
+        tokens = [journey.log_in(NIR, PASSWORD).body["jeton"] for _ in range(45)]  # 46 sessions: 92 items
+        assert squatter.put("/titulaire/heures/dif", {"solde_dif": 100}).status == 200
+        drafted = [dossier(squatter, 2) for _ in range(8)]
+        dynamodb_calls.clear()
+        jean = jean_registers_with_franceconnect(api, franceconnect, journey)
+        assert dynamodb_calls.count("BatchWriteItem") >= 1  # the sessions left over
+        for token in [squatter.token, *tokens]:
+            problem(api.get("/titulaire", headers=bearer(token)), 401, "session_invalide")
+        assert table.partition(keys.account_partition(squatter_id), "SESSION#") == []
+        assert {table.record(keys.dossier_key(squatter_id, d))["statut"] for d in drafted} == {"annule"}
+        assert api.get("/titulaire/heures", headers=bearer(jean)).body["heures_libres"] == 100
+
+
 class TestAVerifiedHolderKeepsTheNir:
     def test_a_verified_registration_for_a_verified_holder_s_nir_is_409(self, api, franceconnect, journey):
         token = journey.active_account(courriel="jean.verifie@example.fr")
@@ -154,3 +172,36 @@ def test_ses_refusing_the_notice_never_fails_the_registration(api, franceconnect
     answer = journey.password(verified_draft(api, franceconnect, journey))
     assert answer.status == 201, answer.body
 
+
+
+class TestRequests:
+    """What the identity and password steps of a verified draft cost (docs/requests-per-route.md)."""
+
+    # the NIR held: the identity step's transaction refused; the draft (verified?), the holder
+    # (credentials and rights id, then its partition up to the history, then its sessions' pointers),
+    # then the identity step again without the NIR's condition
+    HELD_IDENTITY = ["TransactWriteItems", "GetItem", "BatchGetItem", "Query", "Query", "TransactWriteItems"]
+    # the draft; the plain transaction refused on the NIR; the holder read (as above); then the
+    # new account and the closure in one transaction
+    TAKEOVER = ["GetItem", "TransactWriteItems", "BatchGetItem", "Query", "Query", "TransactWriteItems"]
+
+    def test_a_verified_draft_for_a_free_nir_costs_the_journey_s_two(self, api, franceconnect, journey, dynamodb_calls):
+        draft = verified_draft(api, franceconnect, journey)
+        dynamodb_calls.clear()
+        assert journey.password(draft, JEAN_PASSWORD).status == 201
+        assert dynamodb_calls == ["GetItem", "TransactWriteItems"]
+
+    def test_taking_a_nir_over_costs_six_at_each_step(self, api, franceconnect, journey, dynamodb_calls, clock):
+        squatter, marie = open_accounts(journey, clock, SQUATTER, MARIE)
+        assert grant(squatter, marie.courriel).status == 201
+        draft = journey.start()
+        code, state = franceconnect.authorize(api.post(f"/inscriptions/{draft}/franceconnect").body["url"])
+        assert api.post(RETURN, {"code": code, "state": state}).status == 200
+        captcha_id, solution = journey.captcha()
+        body = {**identity(courriel=JEAN_EMAIL), "captcha_id": captcha_id, "captcha_reponse": solution}
+        dynamodb_calls.clear()
+        assert api.put(f"/inscriptions/{draft}/identite", body).status == 200
+        assert dynamodb_calls == self.HELD_IDENTITY
+        dynamodb_calls.clear()
+        assert journey.password(draft, JEAN_PASSWORD).status == 201
+        assert dynamodb_calls == self.TAKEOVER
