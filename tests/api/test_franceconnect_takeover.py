@@ -11,7 +11,7 @@ import pytest
 from chalicelib.store import keys
 from tests.api.test_delegations_api import accept, dossier, grant, invitation_code
 from tests.helpers import table
-from tests.helpers.accounts import MARIE, emails_to, open_accounts
+from tests.helpers.accounts import MARIE, emails_to, link_code, open_accounts
 from tests.helpers.api import bearer
 from tests.helpers.oidc_provider import JEAN
 from tests.helpers.people import NEW_PASSWORD, NIR, PASSWORD, identity
@@ -101,7 +101,7 @@ class TestASquatterLosesTheNir:
     ):
         code = journey.register(**SQUATTER)
         jean = jean_registers_with_franceconnect(api, franceconnect, journey)
-        assert journey.activate(code).status >= 400  # the squatter's link activates nothing any more
+        problem(journey.activate(code), 410, "activation_expiree")  # the squatter's link activates nothing
         problem(journey.log_in(NIR, PASSWORD), 401, "identifiants_invalides")
         assert api.get("/titulaire", headers=bearer(jean)).body["identite_verifiee"] is True
         assert [email for email in emails_to(sent_emails, SQUATTER["courriel"]) if "fermé" in email.subject]
@@ -138,6 +138,17 @@ class TestASquatterLosesTheNir:
         assert table.partition(keys.account_partition(squatter_id), "SESSION#") == []
         assert {table.record(keys.dossier_key(squatter_id, d))["statut"] for d in drafted} == {"annule"}
         assert api.get("/titulaire/heures", headers=bearer(jean)).body["heures_libres"] == 100
+
+
+    def test_a_reset_link_the_squatter_asked_for_before_changes_nothing(
+        self, api, franceconnect, journey, squatter_and_marie, sent_emails
+    ):
+        assert api.post("/mots-de-passe/oubli", {"nir": NIR, "courriel": SQUATTER["courriel"]}).status == 202
+        code = link_code(emails_to(sent_emails, SQUATTER["courriel"])[-1], "reinitialisation")
+        jean_registers_with_franceconnect(api, franceconnect, journey)
+        body = {"code": code, "mot_de_passe": PASSWORD, "mot_de_passe_confirmation": PASSWORD}
+        problem(api.post("/mots-de-passe/reinitialisation", body), 404, "code_invalide")
+        assert journey.log_in(NIR, JEAN_PASSWORD).status == 201
 
 
 class TestAVerifiedHolderKeepsTheNir:
