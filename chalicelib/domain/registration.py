@@ -234,26 +234,37 @@ def submit_identity(
         raise CAPTCHA_INCORRECT()
     spent = SpentCaptcha(captcha.nonce, captcha.expires_at)
     step = IdentityStep(_unwritten(draft_id, sealed), person, rules.email_key(person.courriel), spent, now)
-    for nir_free in (True, False):
+    taking_over: str | None = None
+    for first in (True, False):
         try:
-            store.save_identity(replace(step, nir_free=nir_free))
+            store.save_identity(replace(step, taking_over=taking_over))
         except WriteConflict as conflict:
             if Part.DRAFT in conflict.failed:  # cancelled, past this step: the captcha stays unspent
                 raise _state_error(store, clock, draft_id, sealer) from None
             if Part.CAPTCHA in conflict.failed:
                 raise CAPTCHA_EXPIRED() from None  # answered meanwhile
-            if conflict.failed == {Part.NIR} and nir_free and _may_take_over(store, draft_id, person.nir, now):
-                continue  # a verified registration takes an unverified holder's NIR over at its password step
+            if first and Part.NIR in conflict.failed:
+                taking_over = _may_take_over(store, draft_id, person, now, Part.EMAIL in conflict.failed)
+                if taking_over is not None:
+                    continue  # a verified registration takes an unverified holder's NIR over at its password step
             raise _taken(conflict) from None
         break
     return Step(draft_id, DraftStep.PASSWORD, sealed.expires_at)
 
 
-def _may_take_over(store: RegistrationStore, draft_id: str, nir: str, now: datetime) -> bool:
-    """Whether a draft whose NIR is held took a FranceConnect identity and the holder is not verified
-    (read only when the NIR is found held; the password step reads the holder again and decides)."""
+def _may_take_over(
+    store: RegistrationStore, draft_id: str, person: Identity, now: datetime, email_held: bool
+) -> str | None:
+    """The account a draft whose NIR is held may take it over from: the draft took a FranceConnect
+    identity and the holder is not verified (and holds the address too, if it is held). Read only
+    when the NIR is found held; the password step reads the holder again and decides."""
     draft = store.get_draft(draft_id)
-    return draft is not None and draft.franceconnect is not None and _closable(store.get_holding(nir), now) is not None
+    if draft is None or draft.franceconnect is None:
+        return None
+    closable = _closable(store.get_holding(person.nir), now)
+    if closable is None or (email_held and rules.email_key(closable.courriel) != rules.email_key(person.courriel)):
+        return None
+    return closable.id
 
 
 def _refuse_unless_awaiting_identity(store: RegistrationStore, clock: Clock, draft_id: str, sealer: Sealer) -> None:
@@ -314,8 +325,8 @@ def submit_password(
             raise TAKEN[1]() from None  # another account's address: the NIR would be free, not the address
 
     on_conflict_retry(attempt, BUSY, after_conflict=decide_again)
-    if closed is not None:
-        _notify_closure(mailer, closed)
+    if closed is not None and rules.email_key(closed.courriel) != pending.email_key:
+        _notify_closure(mailer, closed)  # (an address the verified person registers with is theirs)
 
     expires_at = now + ttl
     try:  # the link's code is the bare secret: nothing of the person rides in it (contract §13)

@@ -161,13 +161,17 @@ class RegistrationRecords(TableAccess):
             update += " REMOVE " + ", ".join(f"#{name}" for name in cleared)
         epoch = to_epoch(step.now)
         nir: NamedActions = []
-        if step.nir_free:
+        email_values: dict[str, Any] = {"now": epoch}
+        email_free = FREE
+        if step.taking_over is None:
             nir.append((Part.NIR, self._check_action(credentials_key(step.identity.nir), FREE, now=epoch)))
+        else:  # the account whose NIR a verified registration takes over may hold the address too
+            email_free, email_values["ancien"] = f"{FREE} OR compte_id = :ancien", step.taking_over
         self._transact(
             nir
             + [
                 (Part.CAPTCHA, self._spent_mark(step.captcha.nonce, step.captcha.expires)),
-                (Part.EMAIL, self._check_action(email_key(step.email_key), FREE, now=epoch)),
+                (Part.EMAIL, self._check_action(email_key(step.email_key), email_free, **email_values)),
                 (
                     Part.DRAFT,
                     self._update_action(

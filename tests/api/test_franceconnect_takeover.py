@@ -106,6 +106,17 @@ class TestASquatterLosesTheNir:
         assert api.get("/titulaire", headers=bearer(jean)).body["identite_verifiee"] is True
         assert [email for email in emails_to(sent_emails, SQUATTER["courriel"]) if "fermé" in email.subject]
 
+    def test_a_pending_squatter_who_typed_jean_s_own_address_loses_both(
+        self, api, franceconnect, journey, sent_emails
+    ):
+        journey.register(**{**SQUATTER, "courriel": JEAN_EMAIL})  # never activated: Jean's mailbox is his
+        squatter_id = table.account_id_of(NIR)
+        jean = jean_registers_with_franceconnect(api, franceconnect, journey)
+        assert api.get("/titulaire/informations", headers=bearer(jean)).body["courriel"] == JEAN_EMAIL
+        assert table.record(keys.account_key(squatter_id))["statut"] == "clos"
+        assert table.record(keys.email_key(JEAN_EMAIL))["compte_id"] != squatter_id
+        assert not [email for email in sent_emails() if "fermé" in email.subject]  # Jean is told nothing wrong
+
     def test_the_squatter_s_address_may_register_again_at_once(self, api, franceconnect, journey, clock):
         journey.register(**SQUATTER)
         jean_registers_with_franceconnect(api, franceconnect, journey)

@@ -52,9 +52,10 @@ class IdentityStep:
     email_key: str
     captcha: SpentCaptcha
     now: datetime
-    # False for a draft verified with FranceConnect whose NIR is held: its password step decides
-    # whether it takes the NIR over (an unverified holder) or is refused (contract §14).
-    nir_free: bool = True
+    # For a draft verified with FranceConnect whose NIR an unverified account holds: that account's
+    # id. The NIR's condition is left out (the password step takes it over, contract §14), and the
+    # email may be held by that same account (its reservation passes on with the NIR).
+    taking_over: str | None = None
 
 
 @dataclass(frozen=True)
