@@ -12,7 +12,7 @@ import pytest
 from chalicelib import dependencies
 from chalicelib.domain import activation, registration, sessions
 from chalicelib.domain.delegations import accepting
-from chalicelib.domain.errors import Unauthenticated
+from chalicelib.domain.errors import Conflict, Unauthenticated
 from chalicelib.store import keys
 from chalicelib.store.accounts import AccountRecords
 from chalicelib.store.registrations import RegistrationRecords
@@ -139,3 +139,24 @@ def test_a_delegate_accepting_an_invitation_of_the_squatter_meanwhile_loses_it(
     assert marie.get(f"/titulaire/comptes-delegues/{delegation}").status == 404
     assert marie.get("/titulaire/comptes-delegues").body["comptes"] == []
     assert table.record(keys.delegation_key(delegation))["statut"] == "revoquee"
+
+
+def test_a_takeover_that_keeps_meeting_logins_gives_up_and_changes_nothing(
+    api, franceconnect, journey, clock, monkeypatch
+):
+    open_accounts(journey, clock, SQUATTER)
+    squatter = table.account_id_of(NIR)
+    draft = verified_draft(api, franceconnect, journey)
+    original = RegistrationRecords.get_holding
+
+    def get_holding(self, nir):  # a login after every read
+        found = original(self, nir)
+        squatter_logs_in()
+        return found
+
+    monkeypatch.setattr(RegistrationRecords, "get_holding", get_holding)
+    with pytest.raises(Conflict) as refused:
+        password_step(draft)()
+    assert refused.value.code == "demande_concurrente"
+    assert holds_the_nir(squatter)
+    assert table.record(keys.account_key(squatter))["statut"] == "actif"
