@@ -20,7 +20,9 @@ from ..table import EXPIRY_SHARDS
 from .base import Action, NamedActions, TableAccess, absent, exists
 from .history_items import event_attributes
 from .keys import (
+    SESSION_POINTER_PREFIX,
     TTL_ATTRIBUTE,
+    account_partition,
     delegated_account_key,
     delegation_key,
     event_key,
@@ -29,6 +31,7 @@ from .keys import (
     key_attributes,
     session_key,
     session_pointer_key,
+    sort_key_of,
     time_ordered_id,
 )
 
@@ -88,6 +91,13 @@ def ending_sessions(table: TableAccess, account_id: str, digests: list[str], roo
             (Part.POINTER, session_pointer_key(account_id, digest)),
         )
     ]
+
+
+def session_digests(table: TableAccess, account_id: str) -> list[str]:
+    """The digests of every session of an account, from their pointers: one Query (what a password
+    change or reset ends, and a takeover of the account's NIR)."""
+    pointers = table._query(account_partition(account_id), SESSION_POINTER_PREFIX, keys_only=True)
+    return [sort_key_of(pointer).removeprefix(SESSION_POINTER_PREFIX) for pointer in pointers]
 
 
 def end_remaining_sessions(table: TableAccess, account_id: str, digests: list[str], room: int) -> None:

@@ -30,6 +30,7 @@ from .actions import (
     event_action,
     expiry_shard,
     revocation_actions,
+    session_digests,
 )
 from .base import TRANSACTION_LIMIT, Action, NamedActions, TableAccess, absent, exists
 from .delegation_items import delegation_from
@@ -42,7 +43,6 @@ from .keys import (
     EXPIRY_SHARD_ATTRIBUTE,
     HOLDER_DELEGATION_PREFIX,
     PARTITION_KEY,
-    SESSION_POINTER_PREFIX,
     SORT_KEY,
     TTL_ATTRIBUTE,
     account_key,
@@ -277,8 +277,7 @@ class RegistrationRecords(TableAccess):
             elif sort_key.startswith(DOSSIER_PREFIX):
                 dossier = dossier_from(sort_key.removeprefix(DOSSIER_PREFIX), record)
                 dossiers += [dossier] if dossier is not None else []
-        pointers = self._query(account_partition(account_id), SESSION_POINTER_PREFIX, keys_only=True)
-        sessions = tuple(sort_key_of(pointer).removeprefix(SESSION_POINTER_PREFIX) for pointer in pointers)
+        sessions = tuple(session_digests(self, account_id))
         return Holding(credentials, rights_id, account, tuple(delegations), tuple(dossiers), sessions)
 
     def _query_between(self, partition: str, first: str, last: str) -> list[Any]:

@@ -10,15 +10,13 @@ from ..domain.records.delegations import Delegation
 from ..domain.records.hours import Dossier, Rights
 from ..domain.records.sessions import Login, SessionRecord
 from .account_items import account_from
-from .actions import account_event_action, event_action
+from .actions import account_event_action, event_action, session_digests
 from .base import NamedActions, TableAccess, absent, exists
 from .delegation_items import delegation_from
 from .hours_items import dossier_from, rights_from, rights_id_attributes, rights_id_from
 from .keys import (
-    SESSION_POINTER_PREFIX,
     TTL_ATTRIBUTE,
     account_key,
-    account_partition,
     attempts_key,
     credentials_key,
     delegation_key,
@@ -27,7 +25,6 @@ from .keys import (
     rights_key,
     session_key,
     session_pointer_key,
-    sort_key_of,
 )
 from .session_items import session_attributes, session_from
 
@@ -94,8 +91,7 @@ class SessionRecords(TableAccess):
 
     def session_digests(self, account_id: str) -> list[str]:
         """The digests of every session of an account, from their pointers: one Query."""
-        pointers = self._query(account_partition(account_id), SESSION_POINTER_PREFIX, keys_only=True)
-        return [sort_key_of(pointer).removeprefix(SESSION_POINTER_PREFIX) for pointer in pointers]
+        return session_digests(self, account_id)
 
     # Reads beside the data a session serves: the session and that data in one BatchGetItem ---------
 
