@@ -24,6 +24,7 @@ ACTIVATION_SUBJECT = "Mon Compte Formation : activez votre compte"
 RESET_SUBJECT = "Mon Compte Formation : réinitialisation de votre mot de passe"
 EMAIL_CHANGE_SUBJECT = "Mon Compte Formation : confirmez votre nouvelle adresse courriel"
 EMAIL_CHANGE_NOTICE_SUBJECT = "Mon Compte Formation : demande de changement de votre adresse courriel"
+CLOSURE_NOTICE_SUBJECT = "Mon Compte Formation : votre compte a été fermé"
 INVITATION_SUBJECT = "Mon Compte Formation : {holder} vous propose une délégation"
 DELEGATION_NOTICE_SUBJECT = "Mon Compte Formation : une délégation de votre compte a été accordée"
 PASSWORD_CHANGED_SUBJECT = "Mon Compte Formation : votre mot de passe a été modifié"
@@ -154,6 +155,28 @@ def email_change_notice(new_address_masked: str, expires_at: datetime, contact_u
         ],
         "Si vous n'êtes pas à l'origine de cette demande, changez sans attendre votre mot de passe et "
         "signalez-le sur le formulaire de contact du portail du compte personnel de formation",
+        None,
+        contact_url,
+    )
+
+
+def account_closed_notice(contact_url: str) -> tuple[str, str, str]:
+    """Subject, text and HTML of the notice sent to the address of an account closed because a
+    registration verified with FranceConnect took its NIR over (contract §14): no link."""
+    return _render(
+        CLOSURE_NOTICE_SUBJECT,
+        [
+            "Votre compte du portail Mon Compte Formation vient d'être fermé : une personne s'est inscrite avec "
+            "le même numéro de sécurité sociale en prouvant son identité avec FranceConnect. Le numéro de "
+            "sécurité sociale et les droits à la formation qui s'y attachent lui reviennent désormais.",
+            "Votre mot de passe ne permet plus de vous connecter ; vos sessions ont été fermées, vos délégations "
+            "révoquées et vos dossiers de formation non clos annulés (les heures qu'ils réservaient ont été "
+            "rendues au compte d'heures de ce numéro).",
+            "Si ce numéro de sécurité sociale est bien le vôtre, vous pouvez vous inscrire de nouveau en "
+            "prouvant votre identité avec FranceConnect.",
+        ],
+        "Si vous n'êtes pas à l'origine de cette action, ou pour contester cette fermeture, rendez-vous sur le "
+        "formulaire de contact du portail du compte personnel de formation",
         None,
         contact_url,
     )
@@ -323,6 +346,10 @@ class SesMailer:
     ) -> None:
         message = email_change_notice(new_address_masked, expires_at, self._contact_url)
         self._send(recipient, *message, kind=MessageKind.EMAIL_CHANGE_NOTICE, record_id=record_id)
+
+    def send_account_closed_notice(self, recipient: str, *, record_id: str) -> None:
+        message = account_closed_notice(self._contact_url)
+        self._send(recipient, *message, kind=MessageKind.CLOSURE_NOTICE, record_id=record_id)
 
     def send_delegation_invitation(
         self,

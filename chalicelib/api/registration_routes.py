@@ -123,7 +123,8 @@ def submit_identity(draft_id: str) -> Answer:
 @blueprint.route(
     "/inscriptions/{draft_id}/mot-de-passe",
     methods=["PUT"],
-    summary="Étape 3 : le mot de passe ; le compte est créé et le courriel d'activation envoyé",
+    summary="Étape 3 : le mot de passe ; le compte est créé et le courriel d'activation envoyé (inscription "
+    "vérifiée avec FranceConnect : le numéro d'un compte non vérifié est repris, ce compte fermé)",
     body=forms.PasswordForm,
     answers={201: answers.Registered},
     refusals=refusals(
@@ -134,6 +135,7 @@ def submit_identity(draft_id: str) -> Answer:
         *registration.TAKEN,
         franceconnect_refusals.IDENTITY_MISMATCH,
         franceconnect_refusals.SUB_TAKEN,
+        registration.BUSY,
     ),
 )
 def submit_password(draft_id: str, form: forms.PasswordForm) -> Answer:

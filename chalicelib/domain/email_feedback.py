@@ -44,6 +44,7 @@ class MessageKind(StrEnum):
     EMAIL_CHANGE = "courriel_changement"
     EMAIL_CHANGE_NOTICE = "courriel_notice"
     DELEGATION = "delegation"
+    CLOSURE_NOTICE = "fermeture_notice"  # to an account closed by a verified registration (contract §14)
 
 
 class Event(StrEnum):
@@ -152,6 +153,8 @@ def apply(store: FeedbackStore, clock: Clock, feedback: Feedback) -> Outcome:
         return Outcome.MALFORMED
     if feedback.event == Event.TRANSIENT_BOUNCE:
         return Outcome.IGNORED
+    if feedback.kind == MessageKind.CLOSURE_NOTICE:
+        return Outcome.IGNORED  # its account is closed: nothing more is ever sent there
     now = clock()
     if feedback.kind in (MessageKind.RESET, MessageKind.EMAIL_CHANGE_NOTICE):
         return _mark_address(store, record_id, feedback)

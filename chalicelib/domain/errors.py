@@ -162,6 +162,7 @@ class Part(StrEnum):
     INVITATION = "invitation"
     MOVEMENT = "mouvement"
     NIR = "nir"
+    OLD_ACCOUNT = "ancien_compte"  # the unverified account a verified registration closes (its NIR taken over)
     OIDC_STATE = "etat"  # an OpenID `state`'s "spent" mark  # a NIR's credentials, which reserve it
     OLD_EMAIL = "ancien_courriel"  # the reservation of the address an email change leaves
     OLD_LINK = "ancien_lien"  # the link a newer one replaces

@@ -26,6 +26,7 @@ DELEGATION_REVOQUEE = "delegation_revoquee"
 DOSSIER_CREE_PAR_DELEGATAIRE = "dossier_cree_par_delegataire"
 DELEGATION_RECUE = "delegation_recue"  # on the delegate's side
 IDENTITE_VERIFIEE = "identite_verifiee"
+COMPTE_FERME = "compte_ferme"  # its NIR taken over by a verified registration (contract §14)
 
 DETAILS = {
     INSCRIPTION: "Inscription enregistrée, en attente d'activation.",
@@ -48,6 +49,8 @@ DETAILS = {
     DELEGATION_REVOQUEE: "Délégation révoquée : {qui}.",
     DOSSIER_CREE_PAR_DELEGATAIRE: "Dossier de formation créé par votre délégataire {delegataire} : {dossier}.",
     IDENTITE_VERIFIEE: "Identité vérifiée avec FranceConnect.",
+    COMPTE_FERME: "Compte fermé : le numéro de sécurité sociale a été repris par une inscription vérifiée avec "
+    "FranceConnect.",
     DELEGATION_RECUE: "Délégation acceptée : {titulaire} vous confie la {portee} de son compte jusqu'au {fin}.",
 }
 

@@ -30,6 +30,9 @@ class Mailer(Protocol):
         self, recipient: str, new_address_masked: str, expires_at: datetime, *, record_id: str
     ) -> None: ...
 
+    def send_account_closed_notice(self, recipient: str, *, record_id: str) -> None:
+        """To an account closed because a verified registration took its NIR over (contract §14)."""
+
     def send_delegation_invitation(
         self,
         recipient: str,

@@ -8,6 +8,7 @@ password step turns it into a pending account, whose activation link lives
 `activation_ttl_seconds`; from then on the draft keeps no personal data, only the step it reached.
 """
 
+import contextlib
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -16,6 +17,7 @@ from ..clock import Clock, from_epoch, to_epoch, to_iso
 from ..sealing import Purpose, Sealer
 from . import captchas, history, passwords, tokens
 from . import identity as rules
+from .delegations import rules as delegation_rules
 from .errors import (
     Conflict,
     DeliveryFailed,
@@ -32,10 +34,12 @@ from .franceconnect import pivot as rule
 from .franceconnect import refusals as fc_refusals
 from .ports import Mailer
 from .records.accounts import Account, Credentials, Identity
+from .records.delegations import Delegation, Revocation
 from .records.franceconnect import PivotIdentity
-from .records.registrations import Draft, IdentityStep, PendingAccount, SpentCaptcha
+from .records.registrations import Draft, Holding, IdentityStep, PendingAccount, SpentCaptcha, Takeover
 from .records.tokens import Activation
-from .states import AccountStatus, DraftStep
+from .retry import on_conflict_retry
+from .states import AccountStatus, DossierStatus, DraftStep
 
 __all__ = ["Draft", "Identity"]
 
@@ -54,6 +58,8 @@ class RegistrationStore(Protocol):
     def save_identity(self, step: IdentityStep) -> None: ...
 
     def create_pending_account(self, pending: PendingAccount) -> None: ...
+
+    def get_holding(self, nir: str) -> Holding: ...
 
 
 CGU_NOT_ACCEPTED = (
@@ -77,6 +83,12 @@ CGU_OUTDATED = Refusal(
     "version en vigueur et de l'accepter.",
 )
 WRONG_STEP = Refusal(Conflict, "etape_invalide")
+# A takeover that kept meeting other writes on the account it closes (a login, an acceptance each time).
+BUSY = Refusal(
+    Conflict,
+    "demande_concurrente",
+    "Une autre demande sur ce numéro de sécurité sociale vient d'être traitée au même moment : merci de recommencer.",
+)
 # The identity step's refusals that name a field: the security check's, a NIR or an email taken.
 CAPTCHA_INCORRECT = Refusal.of_field(InvalidInput, captchas.INCORRECT)
 CAPTCHA_EXPIRED = Refusal.of_field(InvalidInput, captchas.EXPIRED)
@@ -220,17 +232,39 @@ def submit_identity(
                 raise _state_error(store, clock, draft_id, sealer) from None
             raise CAPTCHA_EXPIRED() from None
         raise CAPTCHA_INCORRECT()
-    try:
-        spent = SpentCaptcha(captcha.nonce, captcha.expires_at)
-        first_step = _unwritten(draft_id, sealed)
-        store.save_identity(IdentityStep(first_step, person, rules.email_key(person.courriel), spent, now))
-    except WriteConflict as conflict:
-        if Part.DRAFT in conflict.failed:  # cancelled, past this step: the captcha stays unspent
-            raise _state_error(store, clock, draft_id, sealer) from None
-        if Part.CAPTCHA in conflict.failed:
-            raise CAPTCHA_EXPIRED() from None  # answered meanwhile
-        raise _taken(conflict) from None
+    spent = SpentCaptcha(captcha.nonce, captcha.expires_at)
+    step = IdentityStep(_unwritten(draft_id, sealed), person, rules.email_key(person.courriel), spent, now)
+    taking_over: str | None = None
+    for first in (True, False):
+        try:
+            store.save_identity(replace(step, taking_over=taking_over))
+        except WriteConflict as conflict:
+            if Part.DRAFT in conflict.failed:  # cancelled, past this step: the captcha stays unspent
+                raise _state_error(store, clock, draft_id, sealer) from None
+            if Part.CAPTCHA in conflict.failed:
+                raise CAPTCHA_EXPIRED() from None  # answered meanwhile
+            if first and Part.NIR in conflict.failed:
+                taking_over = _may_take_over(store, draft_id, person, now, Part.EMAIL in conflict.failed)
+                if taking_over is not None:
+                    continue  # a verified registration takes an unverified holder's NIR over at its password step
+            raise _taken(conflict) from None
+        break
     return Step(draft_id, DraftStep.PASSWORD, sealed.expires_at)
+
+
+def _may_take_over(
+    store: RegistrationStore, draft_id: str, person: Identity, now: datetime, email_held: bool
+) -> str | None:
+    """The account a draft whose NIR is held may take it over from: the draft took a FranceConnect
+    identity and the holder is not verified (and holds the address too, if it is held). Read only
+    when the NIR is found held; the password step reads the holder again and decides."""
+    draft = store.get_draft(draft_id)
+    if draft is None or draft.franceconnect is None:
+        return None
+    closable = _closable(store.get_holding(person.nir), now)
+    if closable is None or (email_held and rules.email_key(closable.courriel) != rules.email_key(person.courriel)):
+        return None
+    return closable.id
 
 
 def _refuse_unless_awaiting_identity(store: RegistrationStore, clock: Clock, draft_id: str, sealer: Sealer) -> None:
@@ -266,14 +300,33 @@ def submit_password(
     secret = tokens.new_secret_token()
     ttl = timedelta(seconds=activation_ttl_seconds)
     pending = _pending_account(draft, person, passwords.hash_password(password), tokens.digest(secret), now, ttl)
-    try:
-        store.create_pending_account(pending)
-    except WriteConflict as conflict:
+    closed: Account | None = None  # the unverified account a verified registration closes
+    holding = Holding(None)
+
+    def attempt(_: int) -> None:
+        store.create_pending_account(replace(pending, takeover=None if closed is None else _takeover(holding, now)))
+
+    def decide_again(conflict: WriteConflict, _: int) -> None:
+        nonlocal closed, holding
         if Part.DRAFT in conflict.failed:
             raise _state_error(store, clock, draft_id, sealer) from None
         if Part.FRANCECONNECT in conflict.failed and not conflict.failed & {Part.NIR, Part.EMAIL}:
             raise fc_refusals.SUB_TAKEN() from None
-        raise _taken(conflict) from None
+        if draft.franceconnect is None or not conflict.failed & TAKEN_OVER_PARTS:
+            raise _taken(conflict) from None
+        # A verified registration: what holds the NIR now, read again after each refusal.
+        holding = store.get_holding(person.nir)
+        closed = _closable(holding, now)
+        if closed is None:  # free again (a lapsed link), or held by a verified account
+            if is_live(holding.credentials, now):
+                raise _taken(conflict) if Part.EMAIL in conflict.failed else TAKEN[0]() from None
+            return
+        if Part.EMAIL in conflict.failed and rules.email_key(closed.courriel) != pending.email_key:
+            raise TAKEN[1]() from None  # another account's address: the NIR would be free, not the address
+
+    on_conflict_retry(attempt, BUSY, after_conflict=decide_again)
+    if closed is not None and rules.email_key(closed.courriel) != pending.email_key:
+        _notify_closure(mailer, closed)  # (an address the verified person registers with is theirs)
 
     expires_at = now + ttl
     try:  # the link's code is the bare secret: nothing of the person rides in it (contract §13)
@@ -282,6 +335,78 @@ def submit_password(
     except DeliveryFailed:
         email_sent = False  # the account is written: the person can ask for a new link
     return PendingRegistration(expires_at, email_sent)
+
+
+# The parts whose refusal sends a verified registration to read what holds its NIR (again).
+TAKEN_OVER_PARTS = frozenset(
+    {Part.NIR, Part.OLD_ACCOUNT, Part.OLD_EMAIL, Part.DELEGATION, Part.COPY, Part.INVITATION, Part.DOSSIER}
+)
+
+
+def _closable(holding: Holding, now: datetime) -> Account | None:
+    """The account a verified registration may close to take its NIR over: the one the live
+    credentials name, pending or active, and not verified (contract §14)."""
+    account = holding.account
+    if not is_live(holding.credentials, now) or account is None:
+        return None
+    if account.identity_verified_at is not None or account.status not in (AccountStatus.PENDING, AccountStatus.ACTIVE):
+        return None
+    return account
+
+
+def _takeover(holding: Holding, now: datetime) -> Takeover:
+    """What closing the account that holds the NIR writes, from what was read of it."""
+    account, credentials = holding.account, holding.credentials
+    assert account is not None and credentials is not None  # _closable said so
+    open_delegations = [
+        (delegation, status)
+        for delegation in holding.delegations
+        if (status := delegation_rules.status_of(delegation, now)) in delegation_rules.OPEN
+    ]
+    return Takeover(
+        account_id=account.id,
+        status_seen=account.status,
+        logins_seen=credentials.logins,
+        email_key=rules.email_key(account.courriel),
+        sessions=holding.sessions,
+        revocations=tuple(_revocation(delegation, status, now) for delegation, status in open_delegations),
+        cancelled=tuple(dossier for dossier in holding.dossiers if dossier.status in NOT_CLOSED),
+        rights_id=holding.rights_id,
+        moment=to_iso(now),
+        event=history.event(history.COMPTE_FERME, now),
+        expires_at=account.expires_at if account.status == AccountStatus.PENDING else None,
+    )
+
+
+# A closed account's dossiers that are cancelled: those not yet done (a closed one's hours are spent).
+NOT_CLOSED = (DossierStatus.DRAFT, DossierStatus.VALIDATED)
+
+
+def _revocation(delegation: Delegation, status: str, now: datetime) -> Revocation:
+    """A délégation of the closed account ended as its holder would end it."""
+    active = status == delegation_rules.ACTIVE
+    who = (
+        delegation_rules.display_name(delegation.delegate)
+        if active and delegation.delegate is not None
+        else f"invitation envoyée à {rules.mask_email(delegation.email)}"
+    )
+    return Revocation(
+        delegation.id,
+        delegation.holder_id,
+        delegation.status,
+        delegation.delegate_id if active else None,
+        delegation.invitation_digest if status == delegation_rules.PENDING else None,
+        to_iso(now),
+        history.event(history.DELEGATION_REVOQUEE, now, qui=who),
+        now,
+    )
+
+
+def _notify_closure(mailer: Mailer, closed: Account) -> None:
+    """The closed account's address learns what happened, and where to contest it; SES refusing it
+    never fails the registration (the account is written)."""
+    with contextlib.suppress(DeliveryFailed):
+        mailer.send_account_closed_notice(closed.courriel, record_id=closed.id)
 
 
 def _as_franceconnect_says(person: Identity, pivot: PivotIdentity | None) -> Identity:

@@ -146,6 +146,8 @@ def open_session(
 
     def take_theirs(conflict: WriteConflict, _: int) -> None:
         nonlocal rights_id
+        if Part.NIR in conflict.failed:  # the NIR was taken over meanwhile (contract §14): no account
+            raise BAD_CREDENTIALS() from None
         if Part.RIGHTS_ID in conflict.failed:  # a crediting gave the NIR its rights id meanwhile
             rights_id = conflict.found(Part.RIGHTS_ID, str)
 

@@ -16,14 +16,21 @@ class DraftStep(StrEnum):
 class AccountStatus(StrEnum):
     PENDING = "en_attente"  # registered, its activation link not used yet
     ACTIVE = "actif"
+    # Its NIR taken over by a registration verified with FranceConnect (contract §14): it answers no
+    # login (the credentials name the new account), holds no session, délégation nor open dossier.
+    CLOSED = "clos"
 
 
 class DossierStatus(StrEnum):
-    """ "Mes dossiers de formation": en cours d'élaboration → validé (hours reserved) → clos (hours debited)."""
+    """ "Mes dossiers de formation": en cours d'élaboration → validé (hours reserved) → clos (hours debited),
+    or annulé (its account closed by a takeover of its NIR)."""
 
     DRAFT = "en_cours_elaboration"
     VALIDATED = "valide"
     CLOSED = "clos"
+    # Cancelled with its account, closed by a verified registration that took its NIR over (its
+    # reserved hours, if it was validated, given back to the NIR).
+    CANCELLED = "annule"
 
 
 class DelegationStatus(StrEnum):

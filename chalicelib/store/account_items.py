@@ -91,7 +91,9 @@ def credentials_attributes(credentials: Credentials) -> Item:
 def credentials_from(item: Item | None) -> Credentials | None:
     if item is None:
         return None
-    return Credentials(item["compte_id"], item["mot_de_passe"], item["statut"], expiry_of(item))
+    return Credentials(
+        item["compte_id"], item["mot_de_passe"], item["statut"], expiry_of(item), int(item.get("connexions", 0))
+    )
 
 
 def reservation_from(item: Item | None) -> EmailReservation | None:

@@ -20,7 +20,9 @@ from ..table import EXPIRY_SHARDS
 from .base import Action, NamedActions, TableAccess, absent, exists
 from .history_items import event_attributes
 from .keys import (
+    SESSION_POINTER_PREFIX,
     TTL_ATTRIBUTE,
+    account_partition,
     delegated_account_key,
     delegation_key,
     event_key,
@@ -29,6 +31,7 @@ from .keys import (
     key_attributes,
     session_key,
     session_pointer_key,
+    sort_key_of,
     time_ordered_id,
 )
 
@@ -66,8 +69,9 @@ def notice_log_values(moment: datetime) -> dict[str, Any]:
 def revocation_actions(table: TableAccess, revocation: Revocation) -> NamedActions:
     """A delegation revoked if still as read (`status_seen`): itself and its holder's copy, the
     delegate's pointer deleted (active) or the invitation marked revoked (pending: its code then
-    answers "expired"), and the holder's event. `DELETE /titulaire/delegations/{id}` and the reset's
-    `fin_des_delegations` write these; a WriteConflict on `delegation` means it changed meanwhile."""
+    answers "expired"), and the holder's event. `DELETE /titulaire/delegations/{id}`, the reset's
+    `fin_des_delegations` and a takeover (for each délégation of the account it closes) write these;
+    a WriteConflict on `delegation` means it changed meanwhile."""
     delegation_id, holder_id = revocation.delegation_id, revocation.holder_id
     same = "titulaire_id = :titulaire AND statut = :vu"
     values: dict[str, Any] = {
@@ -127,6 +131,13 @@ def ending_sessions(table: TableAccess, account_id: str, digests: list[str], roo
             (Part.POINTER, session_pointer_key(account_id, digest)),
         )
     ]
+
+
+def session_digests(table: TableAccess, account_id: str) -> list[str]:
+    """The digests of every session of an account, from their pointers: one Query (what a password
+    change or reset ends, and a takeover of the account's NIR)."""
+    pointers = table._query(account_partition(account_id), SESSION_POINTER_PREFIX, keys_only=True)
+    return [sort_key_of(pointer).removeprefix(SESSION_POINTER_PREFIX) for pointer in pointers]
 
 
 def end_remaining_sessions(table: TableAccess, account_id: str, digests: list[str], room: int) -> None:

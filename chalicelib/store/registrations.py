@@ -5,35 +5,67 @@ that the NIR and the email are free, and that the draft awaits its identity. The
 writes the pending account with everything it holds and strips the draft of its personal data.
 """
 
+import contextlib
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from ..clock import to_epoch
 from ..domain.errors import Part, WriteConflict
 from ..domain.records.franceconnect import FranceConnectLink
-from ..domain.records.registrations import Draft, IdentityStep, PendingAccount
-from ..domain.states import DraftStep
-from .account_items import account_attributes, credentials_attributes, identity_attributes
-from .actions import FREE, event_action, expiry_shard
-from .base import Action, NamedActions, TableAccess, absent, exists
+from ..domain.records.hours import Dossier
+from ..domain.records.registrations import Draft, Holding, IdentityStep, PendingAccount, Takeover
+from ..domain.states import AccountStatus, DossierStatus, DraftStep
+from .account_items import (
+    account_attributes,
+    account_from,
+    credentials_attributes,
+    credentials_from,
+    identity_attributes,
+)
+from .actions import (
+    FREE,
+    end_remaining_sessions,
+    ending_sessions,
+    event_action,
+    expiry_shard,
+    revocation_actions,
+    session_digests,
+)
+from .base import TRANSACTION_LIMIT, Action, NamedActions, TableAccess, absent, exists
+from .delegation_items import delegation_from
 from .franceconnect_items import link_attributes
 from .history_items import event_attributes
+from .hours_items import dossier_from, rights_id_from
 from .keys import (
+    ACCOUNT_SORT_KEY,
+    DOSSIER_PREFIX,
     EXPIRY_SHARD_ATTRIBUTE,
+    HOLDER_DELEGATION_PREFIX,
+    PARTITION_KEY,
+    SORT_KEY,
     TTL_ATTRIBUTE,
     account_key,
+    account_partition,
     activation_key,
     captcha_key,
     credentials_key,
+    dossier_key,
     draft_key,
     email_key,
     event_key,
+    expression_values,
     franceconnect_key,
+    from_attributes,
+    rights_id_key,
+    rights_key,
+    sort_key_of,
     time_ordered_id,
 )
 from .registration_items import PERSONAL_ATTRIBUTES, draft_attributes, draft_from
 from .token_items import activation_attributes
 
+DOSSIER_END = "DOSSIER$"  # "$" follows "#": after every dossier, before the history (EVENEMENT#)
 # A draft may take its identity when it is not written yet (its id was checked) or awaits it, live.
 AWAITS_IDENTITY = f"{absent()} OR (etape IN (:identite, :next) AND {TTL_ATTRIBUTE} > :now)"
 
@@ -128,11 +160,18 @@ class RegistrationRecords(TableAccess):
         if cleared:
             update += " REMOVE " + ", ".join(f"#{name}" for name in cleared)
         epoch = to_epoch(step.now)
+        nir: NamedActions = []
+        email_values: dict[str, Any] = {"now": epoch}
+        email_free = FREE
+        if step.taking_over is None:
+            nir.append((Part.NIR, self._check_action(credentials_key(step.identity.nir), FREE, now=epoch)))
+        else:  # the account whose NIR a verified registration takes over may hold the address too
+            email_free, email_values["ancien"] = f"{FREE} OR compte_id = :ancien", step.taking_over
         self._transact(
-            [
+            nir
+            + [
                 (Part.CAPTCHA, self._spent_mark(step.captcha.nonce, step.captcha.expires)),
-                (Part.NIR, self._check_action(credentials_key(step.identity.nir), FREE, now=epoch)),
-                (Part.EMAIL, self._check_action(email_key(step.email_key), FREE, now=epoch)),
+                (Part.EMAIL, self._check_action(email_key(step.email_key), email_free, **email_values)),
                 (
                     Part.DRAFT,
                     self._update_action(
@@ -180,25 +219,171 @@ class RegistrationRecords(TableAccess):
             verified.append((Part.FRANCECONNECT, self._put_action(reservation, link, expires, FREE, now=epoch)))
         if pending.verified_event is not None:  # no TTL: the cleanup deletes a lapsed account's events
             verified.append((Part.HOLDER_EVENT, event_action(self, account_id, pending.verified_event, pending.now)))
-        self._transact(
-            verified
-            + [
-                (
-                    Part.NIR,
-                    self._put_action(credentials_key(pending.account.nir), credentials, expires, FREE, now=epoch),
+        takeover = pending.takeover
+        nir_free, email_free = FREE, FREE
+        nir_values: dict[str, Any] = {"now": epoch}
+        email_values: dict[str, Any] = {"now": epoch}
+        closing: NamedActions = []
+        if takeover is not None:  # the credentials still name the account closed, after as many logins
+            nir_free = "compte_id = :ancien AND (attribute_not_exists(connexions) OR connexions = :connexions)"
+            nir_values = {"ancien": takeover.account_id, "connexions": takeover.logins_seen}
+            if takeover.email_key == pending.email_key:  # the same address: its reservation passes on
+                email_free = f"{FREE} OR compte_id = :ancien"
+                email_values["ancien"] = takeover.account_id
+            closing = self._closing(takeover, pending.now)
+        core = verified + [
+            (
+                Part.NIR,
+                self._put_action(credentials_key(pending.account.nir), credentials, expires, nir_free, **nir_values),
+            ),
+            (
+                Part.EMAIL,
+                self._put_action(
+                    email_key(pending.email_key), {"compte_id": account_id}, expires, email_free, **email_values
                 ),
-                (
-                    Part.EMAIL,
-                    self._put_action(email_key(pending.email_key), {"compte_id": account_id}, expires, FREE, now=epoch),
-                ),
-                (Part.ACCOUNT, self._put_action(account_key(account_id), account, expires, absent())),
-                (
-                    Part.ACTIVATION,
-                    self._put_action(activation_key(pending.activation.digest), activation, expires, absent()),
-                ),
-                (Part.EVENT, self._put_action(event_key(account_id, registration_event), event, expires)),
-                (Part.DRAFT, self._draft_completed(pending.draft_id, account_id, epoch)),
-            ]
+            ),
+            (Part.ACCOUNT, self._put_action(account_key(account_id), account, expires, absent())),
+            (
+                Part.ACTIVATION,
+                self._put_action(activation_key(pending.activation.digest), activation, expires, absent()),
+            ),
+            (Part.EVENT, self._put_action(event_key(account_id, registration_event), event, expires)),
+            (Part.DRAFT, self._draft_completed(pending.draft_id, account_id, epoch)),
+        ]
+        if takeover is None:
+            self._transact(core)
+            return
+        self._take_over(core + closing, takeover, pending.email_key, pending.now)
+
+    # Step 3 of a verified registration whose NIR an unverified account holds (contract §14) ----------
+
+    def get_holding(self, nir: str) -> Holding:
+        """What holds a NIR: its credentials and rights id (one BatchGetItem), and when the
+        credentials name an account, that account with its délégations granted and its dossiers
+        (one Query, the partition up to its history) and its sessions (one Query of their pointers)."""
+        found = self._get_many({"nir": credentials_key(nir), "droits": rights_id_key(nir)})
+        credentials, rights_id = credentials_from(found["nir"]), rights_id_from(found["droits"])
+        if credentials is None:
+            return Holding(None, rights_id)
+        account_id = credentials.account_id
+        account, delegations, dossiers = None, [], []
+        for raw in self._query_between(account_partition(account_id), ACCOUNT_SORT_KEY, DOSSIER_END):
+            sort_key, record = sort_key_of(raw), from_attributes(raw)
+            if sort_key == ACCOUNT_SORT_KEY:
+                account = account_from(account_id, record)
+            elif sort_key.startswith(HOLDER_DELEGATION_PREFIX):
+                delegation = delegation_from(sort_key.removeprefix(HOLDER_DELEGATION_PREFIX), record)
+                delegations += [delegation] if delegation is not None else []
+            elif sort_key.startswith(DOSSIER_PREFIX):
+                dossier = dossier_from(sort_key.removeprefix(DOSSIER_PREFIX), record)
+                dossiers += [dossier] if dossier is not None else []
+        sessions = tuple(session_digests(self, account_id))
+        return Holding(credentials, rights_id, account, tuple(delegations), tuple(dossiers), sessions)
+
+    def _query_between(self, partition: str, first: str, last: str) -> list[Any]:
+        items: list[Any] = []
+        start_key = None
+        while True:
+            arguments: dict[str, Any] = {
+                "TableName": self._table,
+                "KeyConditionExpression": f"{PARTITION_KEY} = :pk AND {SORT_KEY} BETWEEN :first AND :last",
+                "ExpressionAttributeValues": expression_values(pk=partition, first=first, last=last),
+                "ConsistentRead": True,
+            }
+            if start_key:
+                arguments["ExclusiveStartKey"] = start_key
+            response = self._client.query(**arguments)
+            items += response.get("Items", [])
+            start_key = response.get("LastEvaluatedKey")
+            if not start_key:
+                return items
+
+    def _closing(self, takeover: Takeover, now: datetime) -> NamedActions:
+        """The account closed, if still unverified and as read, its email reservation freed (unless
+        the new account takes the same address), its event: the core of the takeover, never split."""
+        closed = self._update_action(
+            account_key(takeover.account_id),
+            f"SET statut = :clos, ferme_le = :moment REMOVE {EXPIRY_SHARD_ATTRIBUTE}",
+            "statut = :vu AND attribute_not_exists(identite_verifiee_le)",
+            clos=AccountStatus.CLOSED,
+            moment=takeover.moment,
+            vu=takeover.status_seen,
+        )
+        return [
+            (Part.OLD_ACCOUNT, closed),
+            (Part.OLD_ACCOUNT, event_action(self, takeover.account_id, takeover.event, now, takeover.expires_at)),
+        ]
+
+    def _take_over(self, core: NamedActions, takeover: Takeover, new_email_key: str, now: datetime) -> None:
+        """The new account and the closure in one transaction, with as much of the rest as fits (the
+        sessions first, then the délégations, then the dossiers); what does not fit is done right
+        after, each part conditional on what was read, so that doing it again changes nothing.
+
+        WriteConflict names, besides the new account's parts, `nir` (the credentials changed: another
+        account, a login), `ancien_compte` (verified, activated or closed meanwhile), `ancien_courriel`,
+        and a délégation's or dossier's parts (accepted, validated meanwhile)."""
+        if takeover.email_key != new_email_key:
+            freed = self._delete_action(
+                email_key(takeover.email_key), f"{absent()} OR compte_id = :ancien", ancien=takeover.account_id
+            )
+            core = [*core, (Part.OLD_EMAIL, freed)]
+        room = TRANSACTION_LIMIT - len(core)
+        sessions = list(takeover.sessions)
+        actions = core + ending_sessions(self, takeover.account_id, sessions, room)
+        revocations = list(takeover.revocations)
+        while revocations and len(actions) + len(revocation_actions(self, revocations[0])) <= TRANSACTION_LIMIT:
+            actions += revocation_actions(self, revocations.pop(0))
+        # The validated dossiers' hours are given back in one update with all of them, or left for
+        # later with the rest (each with its own share of the hours).
+        validated = [dossier for dossier in takeover.cancelled if dossier.status == DossierStatus.VALIDATED]
+        drafts = [dossier for dossier in takeover.cancelled if dossier.status != DossierStatus.VALIDATED]
+        if validated and takeover.rights_id is not None and len(actions) + len(validated) < TRANSACTION_LIMIT:
+            hours = sum(dossier.hours for dossier in validated)
+            actions.append((Part.RIGHTS, self._released(takeover.rights_id, hours)))
+            actions += [self._cancelled(takeover.account_id, dossier, takeover.moment) for dossier in validated]
+            validated = []
+        while drafts and len(actions) < TRANSACTION_LIMIT:
+            actions.append(self._cancelled(takeover.account_id, drafts.pop(0), takeover.moment))
+        cancelled = drafts + validated
+        self._transact(actions)
+        # What did not fit: each part alone, conditional as in the transaction.
+        end_remaining_sessions(self, takeover.account_id, sessions, room)
+        for revocation in revocations:
+            self._quietly(revocation_actions(self, revocation))
+        for dossier in cancelled:
+            extra = []
+            if dossier.status == DossierStatus.VALIDATED and takeover.rights_id is not None:
+                extra = [(Part.RIGHTS, self._released(takeover.rights_id, dossier.hours))]
+            self._quietly([self._cancelled(takeover.account_id, dossier, takeover.moment), *extra])
+
+    def _quietly(self, actions: NamedActions) -> None:
+        """A part of a takeover done after its transaction: one that changed meanwhile (accepted,
+        revoked, closed) is left as it is."""
+        with contextlib.suppress(WriteConflict):
+            self._transact(actions)
+
+    def _cancelled(self, account_id: str, dossier: Dossier, moment: str) -> tuple[Part, Action]:
+        return (
+            Part.DOSSIER,
+            self._update_action(
+                dossier_key(account_id, dossier.id),
+                "SET statut = :annule, annule_le = :moment",
+                "statut = :vu",
+                annule=DossierStatus.CANCELLED,
+                moment=moment,
+                vu=dossier.status,
+            ),
+        )
+
+    def _released(self, rights_id: str, hours: int) -> Action:
+        return self._update_action(
+            rights_key(rights_id),
+            "SET heures_libres = heures_libres + :h, heures_reservees = heures_reservees - :h, "
+            "version = if_not_exists(version, :zero) + :un",
+            exists(),
+            h=hours,
+            zero=0,
+            un=1,
         )
 
     def _draft_completed(self, draft_id: str, account_id: str, epoch: int) -> Action:

@@ -10,15 +10,13 @@ from ..domain.records.delegations import Delegation
 from ..domain.records.hours import Dossier, Rights
 from ..domain.records.sessions import Login, SessionRecord
 from .account_items import account_from, credentials_from, failed_logins_from
-from .actions import account_event_action, event_action
+from .actions import account_event_action, event_action, session_digests
 from .base import NamedActions, TableAccess, absent, exists
 from .delegation_items import delegation_from
 from .hours_items import dossier_from, rights_from, rights_id_attributes, rights_id_from
 from .keys import (
-    SESSION_POINTER_PREFIX,
     TTL_ATTRIBUTE,
     account_key,
-    account_partition,
     attempts_key,
     credentials_key,
     delegation_key,
@@ -27,7 +25,6 @@ from .keys import (
     rights_key,
     session_key,
     session_pointer_key,
-    sort_key_of,
 )
 from .session_items import session_attributes, session_from
 
@@ -35,9 +32,11 @@ from .session_items import session_attributes, session_from
 class SessionRecords(TableAccess):
     def open_session(self, login: Login) -> None:
         """The session, its pointer in the account's partition and the login event; the failed-login
-        count of the NIR starts again from zero. With `new_rights_id`, the NIR's item is written with
-        the session's rights id, on condition that it has none: WriteConflict names `droits_id` and
-        holds the rights id a crediting gave it meanwhile."""
+        count of the NIR starts again from zero; the credentials count the login, on condition that
+        they still name the account (WriteConflict names `nir` otherwise: its NIR was taken over).
+        With `new_rights_id`, the NIR's item is written with the session's rights id, on condition
+        that it has none: WriteConflict names `droits_id` and holds the rights id a crediting gave it
+        meanwhile."""
         session = login.session
         expires = session.expires_at
         actions: NamedActions = [
@@ -48,6 +47,20 @@ class SessionRecords(TableAccess):
             (Part.POINTER, self._put_action(session_pointer_key(session.account_id, session.digest), {}, expires)),
             (Part.EVENT, event_action(self, session.account_id, login.event, login.now)),
             (Part.ATTEMPTS, self._delete_action(attempts_key(login.nir))),
+            # The NIR's credentials must still name this account, and count the login: a takeover by
+            # a verified registration (contract §14) conditions on that count, so that a session
+            # opened after it read the account's sessions makes it read them again, and a login
+            # after it fails here.
+            (
+                Part.NIR,
+                self._update_action(
+                    credentials_key(login.nir),
+                    "ADD connexions :un",
+                    "compte_id = :compte",
+                    un=1,
+                    compte=session.account_id,
+                ),
+            ),
         ]
         if login.new_rights_id and session.rights_id is not None:
             named = rights_id_attributes(session.rights_id)
@@ -78,8 +91,7 @@ class SessionRecords(TableAccess):
 
     def session_digests(self, account_id: str) -> list[str]:
         """The digests of every session of an account, from their pointers: one Query."""
-        pointers = self._query(account_partition(account_id), SESSION_POINTER_PREFIX, keys_only=True)
-        return [sort_key_of(pointer).removeprefix(SESSION_POINTER_PREFIX) for pointer in pointers]
+        return session_digests(self, account_id)
 
     # Reads beside the data a session serves: the session and that data in one BatchGetItem ---------
 

@@ -67,3 +67,14 @@ def test_a_notice_to_the_holder_has_no_link_but_the_contact_form(message, says):
     assert body.count("<a href=") == 1  # the contact form's, nothing else
     assert '<html lang="fr">' in body
     assert "<strong>" in body and "**" not in text.replace("***@", "")  # the bold markup is HTML only
+
+
+def test_the_closure_notice_says_what_happened_and_where_to_contest_it_without_a_link():
+    from chalicelib.mailer import account_closed_notice
+
+    subject, text, page = account_closed_notice("https://portail.example/contact")
+    assert subject == "Mon Compte Formation : votre compte a été fermé"
+    assert "FranceConnect" in text and "fermé" in text and "contester" in text
+    assert "Si vous n'êtes pas à l'origine de cette action" in text
+    assert text.count("https://") == 1 and "https://portail.example/contact" in text  # the contact page only
+    assert page.count("<a href=") == 1 and '<a href="https://portail.example/contact">' in page

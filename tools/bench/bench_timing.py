@@ -114,6 +114,9 @@ class KeepingMailer:
     ) -> None:
         raise NotImplementedError("the benchmark's registrations are sent an activation only")
 
+    def send_account_closed_notice(self, recipient: str, *, record_id: str) -> None:
+        raise NotImplementedError("the benchmark's registrations are sent an activation only")
+
     def send_delegation_invitation(
         self,
         recipient: str,

@@ -126,6 +126,7 @@ def kind_of(subject: str) -> MessageKind | None:
         mailer.DELEGATION_NOTICE_SUBJECT: MessageKind.EMAIL_CHANGE_NOTICE,
         mailer.PASSWORD_CHANGED_SUBJECT: MessageKind.EMAIL_CHANGE_NOTICE,
         mailer.PASSWORD_RESET_NOTICE_SUBJECT: MessageKind.EMAIL_CHANGE_NOTICE,
+        mailer.CLOSURE_NOTICE_SUBJECT: MessageKind.CLOSURE_NOTICE,
     }.get(subject)
 
 

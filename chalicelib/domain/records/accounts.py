@@ -73,6 +73,7 @@ class Credentials:
     password_hash: str
     status: str  # AccountStatus
     expires_at: datetime | None = None  # a pending registration's
+    logins: int = 0  # sessions opened with them: a takeover conditions on it (contract §14)
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .accounts import Account, Credentials, Identity
+from .delegations import Delegation, Revocation
 from .franceconnect import PivotIdentity
 from .history import Event
+from .hours import Dossier
 from .tokens import Activation
 
 
@@ -50,6 +52,10 @@ class IdentityStep:
     email_key: str
     captcha: SpentCaptcha
     now: datetime
+    # For a draft verified with FranceConnect whose NIR an unverified account holds: that account's
+    # id. The NIR's condition is left out (the password step takes it over, contract §14), and the
+    # email may be held by that same account (its reservation passes on with the NIR).
+    taking_over: str | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,43 @@ class PendingAccount:
     event: Event
     now: datetime
     verified_event: Event | None = None  # a registration verified with FranceConnect
+    takeover: "Takeover | None" = None  # the unverified account whose NIR it takes over
+
+
+@dataclass(frozen=True)
+class Holding:
+    """What holds a NIR, as a verified registration reads it before taking it over: the credentials
+    (with the count of logins they have seen), the NIR's rights id, and the account they name with
+    its délégations granted, its dossiers and its sessions."""
+
+    credentials: Credentials | None
+    rights_id: str | None = None
+    account: Account | None = None
+    delegations: tuple[Delegation, ...] = ()
+    dossiers: tuple[Dossier, ...] = ()
+    sessions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Takeover:
+    """An unverified account closed in the transaction of the verified account that takes its NIR
+    over, if it is still as read: its credentials still naming it after `logins_seen` logins (a login
+    in between changes them: its session would not be among `sessions`), its status (`status_seen`)
+    and unverified. Its email reservation is freed, its sessions end, its open délégations are
+    revoked, its dossiers not closed are cancelled (the validated ones' hours given back to the
+    NIR's rights, `rights_id`), and `event` goes into its history."""
+
+    account_id: str
+    status_seen: str
+    logins_seen: int
+    email_key: str
+    sessions: tuple[str, ...]
+    revocations: tuple[Revocation, ...]
+    cancelled: tuple[Dossier, ...]
+    rights_id: str | None
+    moment: str
+    event: Event
+    expires_at: datetime | None = None  # a pending account's: its closing event goes with it
 
 
 @dataclass(frozen=True)
