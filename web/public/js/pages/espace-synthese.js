@@ -45,7 +45,7 @@ function invalidEmail() {
 // Contract §14: a verified identity binds the account to its person (and is needed to give a
 // "gestion" délégation or to transmit a dossier).
 function identity(verified) {
-  const heading = h("h2", { id: "verifier-identite", class: "fr-h5" }, "Vérifier mon identité");
+  const heading = h("h2", { id: "verifier-identite", class: "fr-h5" }, verified ? "Mon identité" : "Vérifier mon identité");
   if (verified) {
     return h(
       "section",

@@ -63,6 +63,7 @@ export async function render({ navigate }) {
     "form",
     {},
     h("p", { class: "fr-text--sm" }, "Les champs marqués d'un astérisque (*) sont obligatoires."),
+    fromFranceConnect ? names : null,
     input({
       name: "nir",
       label: "N° de sécurité sociale",
@@ -73,7 +74,7 @@ export async function render({ navigate }) {
       autocapitalize: "characters",
       spellcheck: "false",
     }),
-    names,
+    fromFranceConnect ? null : names,
     input({ name: "telephone_fixe", label: "Téléphone fixe", type: "tel", autocomplete: "tel-national", value: known.telephone_fixe }),
     input({ name: "telephone_portable", label: "Téléphone portable", type: "tel", autocomplete: "tel-national", value: known.telephone_portable }),
     input({ name: "courriel", label: "Courriel", type: "email", required: true, autocomplete: "email", hint: "Exemple : prenom.nom@exemple.fr", value: known.courriel }),
