@@ -10,8 +10,8 @@ from pydantic import Field
 
 from ..clock import to_iso
 from ..domain import hours as domain_hours
-from ..domain.holder import Synthesis as DomainSynthesis
 from ..domain.franceconnect.pivot import CIVILITE
+from ..domain.holder import Synthesis as DomainSynthesis
 from ..domain.identity import mask_nir
 from ..domain.records import accounts, history, hours
 from ..domain.registration import Draft
@@ -81,7 +81,9 @@ class RegistrationDraft(RegistrationStep):
         pivot = draft.franceconnect
         if pivot is not None:  # the names the account will have: the person's own, back to the draft's holder
             civilite = CIVILITE.get(pivot.gender)
-            shown.update(franceconnect=True, civilite=civilite, prenom=pivot.given_name, nom_naissance=pivot.family_name)
+            shown.update(
+                franceconnect=True, civilite=civilite, prenom=pivot.given_name, nom_naissance=pivot.family_name
+            )
         return cls.model_validate(shown)
 
 

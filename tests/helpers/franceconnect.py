@@ -40,10 +40,14 @@ class FcPerson:
         }
 
 
-def _person(id_: str, given: str, family: str, birthdate: str, gender: str, place: str, order: str, nir_place: str = "") -> FcPerson:
+def _person(
+    id_: str, given: str, family: str, birthdate: str, gender: str, place: str, order: str, nir_place: str = ""
+) -> FcPerson:
     year, month = birthdate[2:4], birthdate[5:7]
     sex = "1" if gender == "male" else "2"
-    return FcPerson(id_, given, family, birthdate, gender, place, make_nir(f"{sex}{year}{month}{nir_place or place}{order}"))
+    return FcPerson(
+        id_, given, family, birthdate, gender, place, make_nir(f"{sex}{year}{month}{nir_place or place}{order}")
+    )
 
 
 # One person a test: a FranceConnect identity verifies one account only.
@@ -68,7 +72,9 @@ PEOPLE = {
 def identities_file(directory: Path) -> Path:
     """The tests' people as the local provider reads them (OIDC_IDENTITIES_FILE)."""
     path = directory / "identites-franceconnect.json"
-    path.write_text(json.dumps({"franceconnect": [p.claims() for p in PEOPLE.values()], "proconnect": []}, ensure_ascii=False))
+    path.write_text(
+        json.dumps({"franceconnect": [p.claims() for p in PEOPLE.values()], "proconnect": []}, ensure_ascii=False)
+    )
     return path
 
 
@@ -87,9 +93,13 @@ def through_franceconnect(url: str, person_id: str, portal: str) -> dict[str, st
             return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(location).query))
         try:
             with opener.open(location, timeout=15) as answer:
-                raise AssertionError(f"the provider answered {answer.status} without redirecting: {answer.read()[:500]!r}")
+                raise AssertionError(
+                    f"the provider answered {answer.status} without redirecting: {answer.read()[:500]!r}"
+                )
         except urllib.error.HTTPError as error:
             with error:
-                assert error.code in (302, 303), (error.code, error.read()[:500])
-                location = urllib.parse.urljoin(location, error.headers["Location"])
+                status, target, text = error.code, error.headers.get("Location"), error.read()[:500]
+            if status not in (302, 303) or not target:
+                raise AssertionError(f"the provider answered {status}: {text!r}") from None
+            location = urllib.parse.urljoin(location, target)
     raise AssertionError(f"no redirect back to the portal: {location}")

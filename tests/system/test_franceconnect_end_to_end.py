@@ -20,7 +20,9 @@ def holder_of(stack, person_id: str, courriel: str) -> Http:
     """An account (active, logged in) whose NIR and nom de naissance are the FranceConnect person's."""
     person = PEOPLE[person_id]
     civilite = "M" if person.gender == "male" else "MME"
-    return logged_in(stack, person.nir, courriel, civilite=civilite, prenom=person.given_name, nom_naissance=person.family_name)
+    return logged_in(
+        stack, person.nir, courriel, civilite=civilite, prenom=person.given_name, nom_naissance=person.family_name
+    )
 
 
 def returned(stack, started, person_id: str) -> dict:
@@ -31,7 +33,9 @@ def returned(stack, started, person_id: str) -> dict:
 
 
 def verify(stack, holder: Http, person_id: str):
-    return holder.post("/franceconnect/retour", returned(stack, holder.post("/titulaire/identite/franceconnect"), person_id))
+    return holder.post(
+        "/franceconnect/retour", returned(stack, holder.post("/titulaire/identite/franceconnect"), person_id)
+    )
 
 
 def test_a_verification_succeeds_and_shows_in_the_synthesis(stack):
@@ -66,7 +70,9 @@ def test_a_mismatching_identity_answers_409_and_changes_nothing(stack):
     assert holder.get("/titulaire").body == before
     assert holder.get("/titulaire/historique").body == history_before
     # Nor is the identity taken: no account logs in with it.
-    login = Http(stack).post("/franceconnect/retour", returned(stack, Http(stack).post("/sessions/franceconnect"), "lieu-discordant"))
+    login = Http(stack).post(
+        "/franceconnect/retour", returned(stack, Http(stack).post("/sessions/franceconnect"), "lieu-discordant")
+    )
     assert login.status == 404, login
 
 
@@ -74,7 +80,9 @@ def test_a_verified_holder_logs_in_through_franceconnect_and_an_unknown_identity
     holder = holder_of(stack, "connexion", "fc.connexion@example.fr")
     assert verify(stack, holder, "connexion").status == 200
     anonymous = Http(stack)
-    login = anonymous.post("/franceconnect/retour", returned(stack, anonymous.post("/sessions/franceconnect"), "connexion"))
+    login = anonymous.post(
+        "/franceconnect/retour", returned(stack, anonymous.post("/sessions/franceconnect"), "connexion")
+    )
     assert login.status == 200, login
     assert login.body["parcours"] == "connexion"
     assert login.body["jeton"] and login.body["expire_le"] and login.body["expire_sans_activite_le"]
@@ -82,7 +90,9 @@ def test_a_verified_holder_logs_in_through_franceconnect_and_an_unknown_identity
     assert synthesis.status == 200
     assert (synthesis.body["nom_naissance"], synthesis.body["identite_verifiee"]) == ("Moreau", True)
 
-    unknown = anonymous.post("/franceconnect/retour", returned(stack, anonymous.post("/sessions/franceconnect"), "inconnu"))
+    unknown = anonymous.post(
+        "/franceconnect/retour", returned(stack, anonymous.post("/sessions/franceconnect"), "inconnu")
+    )
     assert unknown.status == 404, unknown
     assert unknown.body["code"] == "compte_franceconnect_inconnu"
 
@@ -92,27 +102,42 @@ def test_a_registration_through_franceconnect_ends_with_a_verified_account(stack
     http = Http(stack)
     version = http.get("/cgu").body["version"]
     draft = http.post("/inscriptions", {"cgu_acceptees": True, "cgu_version": version}).body["id"]
-    back = http.post("/franceconnect/retour", returned(stack, http.post(f"/inscriptions/{draft}/franceconnect"), "inscription"))
+    back = http.post(
+        "/franceconnect/retour", returned(stack, http.post(f"/inscriptions/{draft}/franceconnect"), "inscription")
+    )
     assert back.status == 200, back
     assert back.body == {"parcours": "inscription", "id": draft, "etape": "identite"}
     # The draft now carries FranceConnect's names (the portal shows them instead of their fields).
     shown = http.get(f"/inscriptions/{draft}").body
     assert (shown["franceconnect"], shown["civilite"], shown["prenom"], shown["nom_naissance"]) == (
-        True, "MME", "Anne-Hélène", "D'Aubigné"
+        True,
+        "MME",
+        "Anne-Hélène",
+        "D'Aubigné",
     )
     courriel = "fc.inscription@example.fr"
     captcha = http.post("/captchas").body["id"]
     # The form's names are ignored: the account takes FranceConnect's.
-    body = {**identity(nir=person.nir, courriel=courriel, prenom="Autre", nom_naissance="Autre"), "captcha_id": captcha, "captcha_reponse": CAPTCHA}
+    body = {
+        **identity(nir=person.nir, courriel=courriel, prenom="Autre", nom_naissance="Autre"),
+        "captcha_id": captcha,
+        "captcha_reponse": CAPTCHA,
+    }
     assert http.put(f"/inscriptions/{draft}/identite", body).status == 200
-    registered = http.put(f"/inscriptions/{draft}/mot-de-passe", {"mot_de_passe": PASSWORD, "mot_de_passe_confirmation": PASSWORD})
+    registered = http.put(
+        f"/inscriptions/{draft}/mot-de-passe", {"mot_de_passe": PASSWORD, "mot_de_passe_confirmation": PASSWORD}
+    )
     assert registered.status == 201, registered
     assert http.post("/activations", {"code": link_code(stack, courriel, "activation")}).status == 200
     session = http.post("/sessions", {"nir": person.nir, "mot_de_passe": PASSWORD})
     assert session.status == 201, session
     synthesis = Http(stack, session.body["jeton"]).get("/titulaire").body
     assert synthesis["identite_verifiee"] is True
-    assert (synthesis["civilite"], synthesis["prenom"], synthesis["nom_naissance"]) == ("MME", "Anne-Hélène", "D'Aubigné")
+    assert (synthesis["civilite"], synthesis["prenom"], synthesis["nom_naissance"]) == (
+        "MME",
+        "Anne-Hélène",
+        "D'Aubigné",
+    )
     # And FranceConnect logs it in.
     login = http.post("/franceconnect/retour", returned(stack, http.post("/sessions/franceconnect"), "inscription"))
     assert login.status == 200 and login.body["parcours"] == "connexion", login

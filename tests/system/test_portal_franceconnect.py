@@ -14,11 +14,11 @@ from tests.helpers.browser import (
     Person,
     Screens,
     alert,
+    call,
     heading,
     link_in_last_email,
     log_in,
     log_in_by_api,
-    call,
     portal_stack,
     press,
     register_by_api,
@@ -44,7 +44,11 @@ def stack(tmp_path_factory):
 def account_of(stack, person_id: str, courriel: str) -> Person:
     fc = PEOPLE[person_id]
     person = Person(
-        nir=fc.nir, courriel=courriel, prenom=fc.given_name, nom=fc.family_name, civilite="M" if fc.gender == "male" else "MME"
+        nir=fc.nir,
+        courriel=courriel,
+        prenom=fc.given_name,
+        nom=fc.family_name,
+        civilite="M" if fc.gender == "male" else "MME",
     )
     register_by_api(stack, person)
     return person
@@ -155,7 +159,11 @@ def test_a_registration_with_franceconnect(new_page, stack):
     assert call(stack, "POST", "/activations", {"code": code})[0] == 200
     token = call(stack, "POST", "/sessions", {"nir": fc.nir, "mot_de_passe": PASSWORD})[1]["jeton"]
     synthesis = call(stack, "GET", "/titulaire", token=token)[1]
-    assert (synthesis["identite_verifiee"], synthesis["prenom"], synthesis["nom_naissance"]) == (True, "Léna", "Rousseau")
+    assert (synthesis["identite_verifiee"], synthesis["prenom"], synthesis["nom_naissance"]) == (
+        True,
+        "Léna",
+        "Rousseau",
+    )
     screens.assert_clean()
 
 

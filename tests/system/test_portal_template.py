@@ -51,7 +51,9 @@ def test_every_path_of_the_app_goes_to_api_gateway_uncached_with_every_method_an
     from app import app
 
     config = distribution(fragment)
-    behaviors = {b["PathPattern"]: b for b in config["CacheBehaviors"] if b["PathPattern"] not in portal.PAGES_UNDER_API}
+    behaviors = {
+        b["PathPattern"]: b for b in config["CacheBehaviors"] if b["PathPattern"] not in portal.PAGES_UNDER_API
+    }
     for route in app.routes:
         first = route.strip("/").split("/")[0]
         assert {f"/{first}", f"/{first}/*"} <= set(behaviors), route
@@ -129,19 +131,37 @@ def test_a_page_under_the_api_is_the_portal_s_on_get_and_the_api_s_otherwise(fra
     function = fragment["Resources"]["PortalPageUnderApi"]["Properties"]
     assert function["FunctionConfig"]["Runtime"] == "cloudfront-js-2.0"
     # The function's code, run by node with a stand-in for CloudFront's `cloudfront` module.
-    code = function["FunctionCode"].replace("import cf from 'cloudfront';", "var chosen = [];\nvar cf = {selectRequestOriginById: (id) => chosen.push(id)};")
+    code = function["FunctionCode"].replace(
+        "import cf from 'cloudfront';", "var chosen = [];\nvar cf = {selectRequestOriginById: (id) => chosen.push(id)};"
+    )
     requests = [
-        {"method": "GET", "uri": "/franceconnect/retour", "querystring": {"code": {"value": "c"}, "state": {"value": "s"}},
-         "headers": {"authorization": {"value": "Bearer x"}}},
+        {
+            "method": "GET",
+            "uri": "/franceconnect/retour",
+            "querystring": {"code": {"value": "c"}, "state": {"value": "s"}},
+            "headers": {"authorization": {"value": "Bearer x"}},
+        },
         {"method": "HEAD", "uri": "/franceconnect/retour", "querystring": {}, "headers": {}},
-        {"method": "POST", "uri": "/franceconnect/retour", "querystring": {}, "headers": {"authorization": {"value": "Bearer x"}}},
+        {
+            "method": "POST",
+            "uri": "/franceconnect/retour",
+            "querystring": {},
+            "headers": {"authorization": {"value": "Bearer x"}},
+        },
     ]
-    script = code + f"\nconsole.log(JSON.stringify({{out: {json.dumps(requests)}.map(r => handler({{request: r}})), chosen}}));"
+    script = (
+        code
+        + f"\nconsole.log(JSON.stringify({{out: {json.dumps(requests)}.map(r => handler({{request: r}})), chosen}}));"
+    )
     run = subprocess.run([shutil.which("node") or "node", "-e", script], capture_output=True, text=True, timeout=30)
     assert run.returncode == 0, run.stderr
     result = json.loads(run.stdout)
     get, head, post = result["out"]
     assert result["chosen"] == ["pages", "pages"]  # the GET and the HEAD only
-    assert (get["uri"], get["querystring"], get["headers"]) == ("/index.html", {}, {})  # no code, no state, no bearer to S3
+    assert (get["uri"], get["querystring"], get["headers"]) == (
+        "/index.html",
+        {},
+        {},
+    )  # no code, no state, no bearer to S3
     assert head["uri"] == "/index.html"
     assert post == requests[2]  # the API's, unchanged
