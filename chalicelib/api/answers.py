@@ -55,8 +55,8 @@ class RegistrationDraft(RegistrationStep):
     courriel: str | None = None
     franceconnect: bool = Field(
         False,
-        description="Vrai après « S'inscrire avec FranceConnect » : civilite, prenom et nom_naissance sont alors "
-        "ceux de FranceConnect, que le compte aura (ceux du formulaire d'identité sont ignorés).",
+        description="Vrai (absent sinon) après « S'inscrire avec FranceConnect » : civilite, prenom, nom_naissance "
+        "sont alors ceux de FranceConnect, que le compte aura (ceux du formulaire d'identité sont ignorés).",
     )
 
     @classmethod
