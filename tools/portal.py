@@ -48,11 +48,28 @@ def _route_patterns() -> list[tuple[re.Pattern[str], tuple[str, ...]]]:
 
 def allowed_methods(path: str) -> tuple[str, ...]:
     """The methods a path accepts: its route's for the API (none when no route matches), GET and
-    HEAD for the pages and files. For the `Allow` header of a 405."""
+    HEAD for the pages and files (both, for a page under the API). For the `Allow` header of a 405."""
     if not is_api_path(path):
-        return ("GET", "HEAD")
+        return PAGE_METHODS
     bare = path.split("?", 1)[0]
-    return next((methods for pattern, methods in _route_patterns() if pattern.match(bare)), ())
+    methods = next((methods for pattern, methods in _route_patterns() if pattern.match(bare)), ())
+    return tuple(sorted({*methods, *PAGE_METHODS})) if bare in PAGES_UNDER_API else methods
+
+
+PAGE_METHODS = ("GET", "HEAD")
+
+# Pages whose path is also an API route's: an identity provider sends the browser back, with a GET,
+# to the redirect_uri registered with it (contract §14: `{PUBLIC_BASE_URL}/franceconnect/retour`),
+# and that page posts what it got to the API's route of the same path. So a GET or HEAD of these
+# is the portal's page (index.html), every other method the API's. The front server asks
+# is_page_request; CloudFront gives each its own behaviour whose function (PAGE_UNDER_API_FUNCTION)
+# sends GET and HEAD to the pages' origin.
+PAGES_UNDER_API = ("/franceconnect/retour",)
+
+
+def is_page_request(method: str, path: str) -> bool:
+    """A GET or HEAD of a page under the API (PAGES_UNDER_API): index.html, not the API."""
+    return method in PAGE_METHODS and path.split("?", 1)[0] in PAGES_UNDER_API
 
 
 def is_api_path(path: str, prefixes: tuple[str, ...] | None = None) -> bool:
@@ -86,6 +103,25 @@ function handler(event) {
   var last = request.uri.split('/').pop();
   if (last.indexOf('.') === -1) {
     request.uri = '/index.html';
+  }
+  return request;
+}
+"""
+
+# The same for a page under the API, on its own CloudFront behaviour (whose origin is the API): a GET
+# or HEAD goes to the pages' bucket for index.html, without the query (the provider's code and state
+# reach no S3 log; the page reads them from the address bar) nor the bearer; any other method goes
+# on to the API unchanged. cf.selectRequestOriginById: CloudFront Functions' origin modification.
+PAGE_UNDER_API_FUNCTION = """\
+import cf from 'cloudfront';
+
+function handler(event) {
+  var request = event.request;
+  if (request.method === 'GET' || request.method === 'HEAD') {
+    cf.selectRequestOriginById('%(pages_origin)s');
+    request.uri = '/index.html';
+    request.querystring = {};
+    delete request.headers['authorization'];
   }
   return request;
 }

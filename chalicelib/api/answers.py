@@ -10,6 +10,7 @@ from pydantic import Field
 
 from ..clock import to_iso
 from ..domain import hours as domain_hours
+from ..domain.franceconnect.pivot import CIVILITE
 from ..domain.holder import Synthesis as DomainSynthesis
 from ..domain.identity import mask_nir
 from ..domain.records import accounts, history, hours
@@ -52,6 +53,11 @@ class RegistrationDraft(RegistrationStep):
     telephone_fixe: str | None = None
     telephone_portable: str | None = None
     courriel: str | None = None
+    franceconnect: bool = Field(
+        False,
+        description="Vrai (absent sinon) après « S'inscrire avec FranceConnect » : civilite, prenom, nom_naissance "
+        "sont alors ceux de FranceConnect, que le compte aura (ceux du formulaire d'identité sont ignorés).",
+    )
 
     @classmethod
     def of(cls, draft: Draft) -> Self:
@@ -71,6 +77,12 @@ class RegistrationDraft(RegistrationStep):
                 telephone_fixe=person.telephone_fixe,
                 telephone_portable=person.telephone_portable,
                 courriel=person.courriel,
+            )
+        pivot = draft.franceconnect
+        if pivot is not None:  # the names the account will have: the person's own, back to the draft's holder
+            civilite = CIVILITE.get(pivot.gender)
+            shown.update(
+                franceconnect=True, civilite=civilite, prenom=pivot.given_name, nom_naissance=pivot.family_name
             )
         return cls.model_validate(shown)
 

@@ -51,7 +51,9 @@ def test_every_path_of_the_app_goes_to_api_gateway_uncached_with_every_method_an
     from app import app
 
     config = distribution(fragment)
-    behaviors = {b["PathPattern"]: b for b in config["CacheBehaviors"]}
+    behaviors = {
+        b["PathPattern"]: b for b in config["CacheBehaviors"] if b["PathPattern"] not in portal.PAGES_UNDER_API
+    }
     for route in app.routes:
         first = route.strip("/").split("/")[0]
         assert {f"/{first}", f"/{first}/*"} <= set(behaviors), route
@@ -120,3 +122,55 @@ def test_cloudfront_rewrites_the_same_paths_to_index_html_as_the_local_front(fra
     assert rewritten == ["/index.html" if portal.is_page_path(uri) else uri for uri in URIS]
     assert rewritten[2] == "/index.html"  # the rule is not trivially one way...
     assert rewritten[4] == "/js/main.js"  # ...nor the other
+
+
+def test_a_page_under_the_api_is_the_portal_s_on_get_and_the_api_s_otherwise(fragment):
+    """/franceconnect/retour: the provider's GET gets index.html from the bucket, the page's POST the API."""
+    config = distribution(fragment)
+    patterns = [b["PathPattern"] for b in config["CacheBehaviors"]]
+    assert patterns.index("/franceconnect/retour") < patterns.index("/franceconnect/*")  # first match wins
+    (behavior,) = [b for b in config["CacheBehaviors"] if b["PathPattern"] == "/franceconnect/retour"]
+    assert behavior["TargetOriginId"] == "api"
+    assert set(behavior["AllowedMethods"]) == {"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"}
+    assert behavior["CachePolicyId"] == "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"  # CachingDisabled
+    assert behavior["ViewerProtocolPolicy"] == "https-only"
+    assert behavior["ResponseHeadersPolicyId"] == {"Ref": "PortalSecurityHeaders"}  # the page's CSP...
+    (association,) = behavior["FunctionAssociations"]
+    assert association["FunctionARN"] == {"Fn::GetAtt": ["PortalPageUnderApi", "FunctionARN"]}
+    function = fragment["Resources"]["PortalPageUnderApi"]["Properties"]
+    assert function["FunctionConfig"]["Runtime"] == "cloudfront-js-2.0"
+    # The function's code, run by node with a stand-in for CloudFront's `cloudfront` module.
+    code = function["FunctionCode"].replace(
+        "import cf from 'cloudfront';", "var chosen = [];\nvar cf = {selectRequestOriginById: (id) => chosen.push(id)};"
+    )
+    requests = [
+        {
+            "method": "GET",
+            "uri": "/franceconnect/retour",
+            "querystring": {"code": {"value": "c"}, "state": {"value": "s"}},
+            "headers": {"authorization": {"value": "Bearer x"}},
+        },
+        {"method": "HEAD", "uri": "/franceconnect/retour", "querystring": {}, "headers": {}},
+        {
+            "method": "POST",
+            "uri": "/franceconnect/retour",
+            "querystring": {},
+            "headers": {"authorization": {"value": "Bearer x"}},
+        },
+    ]
+    script = (
+        code
+        + f"\nconsole.log(JSON.stringify({{out: {json.dumps(requests)}.map(r => handler({{request: r}})), chosen}}));"
+    )
+    run = subprocess.run([shutil.which("node") or "node", "-e", script], capture_output=True, text=True, timeout=30)
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout)
+    get, head, post = result["out"]
+    assert result["chosen"] == ["pages", "pages"]  # the GET and the HEAD only
+    assert (get["uri"], get["querystring"], get["headers"]) == (
+        "/index.html",
+        {},
+        {},
+    )  # no code, no state, no bearer to S3
+    assert head["uri"] == "/index.html"
+    assert post == requests[2]  # the API's, unchanged

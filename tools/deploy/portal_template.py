@@ -67,6 +67,29 @@ def api_cache_behaviors(prefixes: tuple[str, ...] | None = None) -> list[dict[st
     ]
 
 
+def page_under_api_behaviors() -> list[dict[str, Any]]:
+    """One behaviour per page under the API (portal.PAGES_UNDER_API), before the API's: the API's
+    settings, with the pages' security headers and the function that sends a GET or HEAD to the
+    pages' bucket (index.html) and every other method on to API Gateway."""
+    return [
+        {
+            "PathPattern": path,
+            "TargetOriginId": API_ORIGIN,
+            "ViewerProtocolPolicy": "https-only",
+            "AllowedMethods": API_METHODS,
+            "CachedMethods": ["GET", "HEAD"],
+            "CachePolicyId": CACHING_DISABLED,
+            "OriginRequestPolicyId": ALL_VIEWER_EXCEPT_HOST,
+            "Compress": True,
+            "ResponseHeadersPolicyId": {"Ref": "PortalSecurityHeaders"},
+            "FunctionAssociations": [
+                {"EventType": "viewer-request", "FunctionARN": {"Fn::GetAtt": ["PortalPageUnderApi", "FunctionARN"]}}
+            ],
+        }
+        for path in portal.PAGES_UNDER_API
+    ]
+
+
 def resources(stage_settings: dict[str, Any], api_resource: str) -> dict[str, Any]:
     """Parameters, conditions, resources and outputs of the portal for a stage of .chalice/config.json."""
     public_host = urlsplit(stage_settings["environment_variables"]["PUBLIC_BASE_URL"]).hostname
@@ -104,7 +127,8 @@ def resources(stage_settings: dict[str, Any], api_resource: str) -> dict[str, An
                 {"EventType": "viewer-request", "FunctionARN": {"Fn::GetAtt": ["PortalPageRewrite", "FunctionARN"]}}
             ],
         },
-        "CacheBehaviors": api_cache_behaviors(),
+        # First match wins: the pages under the API before the API's own patterns.
+        "CacheBehaviors": page_under_api_behaviors() + api_cache_behaviors(),
         "Aliases": {"Fn::If": ["PortalHasCertificate", [public_host], {"Ref": "AWS::NoValue"}]},
         "ViewerCertificate": {
             "Fn::If": [
@@ -185,6 +209,18 @@ def resources(stage_settings: dict[str, Any], api_resource: str) -> dict[str, An
                     "FunctionCode": portal.PAGE_REWRITE_FUNCTION,
                     "FunctionConfig": {
                         "Comment": "A page path (no extension) is answered by index.html",
+                        "Runtime": "cloudfront-js-2.0",
+                    },
+                },
+            },
+            "PortalPageUnderApi": {
+                "Type": "AWS::CloudFront::Function",
+                "Properties": {
+                    "Name": {"Fn::Sub": "${AWS::StackName}-pages-sous-api"},
+                    "AutoPublish": True,
+                    "FunctionCode": portal.PAGE_UNDER_API_FUNCTION % {"pages_origin": PAGES_ORIGIN},
+                    "FunctionConfig": {
+                        "Comment": "GET of a page under the API (the FranceConnect return): index.html",
                         "Runtime": "cloudfront-js-2.0",
                     },
                 },

@@ -80,7 +80,7 @@ class FrontHandler(BaseHTTPRequestHandler):
 
     def _dispatch(self) -> None:
         path = urlsplit(self.path).path
-        if portal.is_api_path(path, self.prefixes):
+        if portal.is_api_path(path, self.prefixes) and not portal.is_page_request(self.command, path):
             self._forward()
         elif self.command not in STATIC_METHODS:
             self.close_connection = True  # its body, unread, must not be taken for the next request

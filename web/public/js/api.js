@@ -61,8 +61,11 @@ export function watchSession() {
   document.addEventListener("visibilitychange", () => document.hidden || endSessionIfDue());
 }
 
-async function exchange(method, path, body, { authenticated = false, accept = "application/json" } = {}) {
+// `authenticated`: the session's token is needed (a holder-space call); `bearerIfAny`: it is sent
+// when the tab has one, and the call is then treated as a holder-space call (FranceConnect's return).
+async function exchange(method, path, body, { authenticated = false, bearerIfAny = false, accept = "application/json" } = {}) {
   const headers = { Accept: accept };
+  if (bearerIfAny && session.token && !session.endedBy()) authenticated = true;
   if (authenticated) {
     if (endSessionIfDue()) throw new SessionEnded();
     if (!session.token) throw endSession("Merci de vous identifier pour accéder à votre espace.");
@@ -106,7 +109,19 @@ export async function request(method, path, body, options) {
 // a moment of the server's is mapped no later than it comes. Without a Date header, the clocks are
 // taken as agreeing.
 export async function openSession(credentials) {
-  const { response, sentAt, body } = await exchange("POST", "/sessions", credentials);
+  return startSession(await exchange("POST", "/sessions", credentials));
+}
+
+// FranceConnect's return (POST /franceconnect/retour), with the session's token when the tab has one
+// (a verification needs it; the sealed state tells the server which path it is). A login's answer
+// opens the session as the password's does.
+export async function returnFromFranceConnect(returned) {
+  const answer = await exchange("POST", "/franceconnect/retour", returned, { bearerIfAny: true });
+  if (answer.body.parcours === "connexion") startSession(answer);
+  return answer.body;
+}
+
+function startSession({ response, sentAt, body }) {
   const serverDate = Date.parse(response.headers.get("Date") ?? "");
   const offset = Number.isNaN(serverDate) ? 0 : sentAt - (serverDate + 1000);
   const max = Date.parse(body.expire_le) + offset;

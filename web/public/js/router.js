@@ -62,6 +62,26 @@ function takeLinkCode() {
   return true;
 }
 
+// An identity provider's redirect back (/franceconnect/retour?code=&state=): the route's `takesQuery`
+// parameters are taken out of the address bar the same way, first thing, and handed to the page once
+// as its `query` (a reload or a return to the page finds nothing: a code is spent once anyway).
+let returned = null;
+
+function takeReturnQuery() {
+  const url = new URL(location.href);
+  const { route } = match(url.pathname);
+  if (!route.takesQuery) return;
+  const taken = new URLSearchParams();
+  for (const name of route.takesQuery) {
+    if (!url.searchParams.has(name)) continue;
+    taken.set(name, url.searchParams.get(name));
+    url.searchParams.delete(name);
+  }
+  if (![...taken.keys()].length) return;
+  history.replaceState(history.state, "", url.pathname + url.search + url.hash);
+  returned = { path: route.path, query: taken };
+}
+
 export function navigate(url, { replace = false, message = null } = {}) {
   flash = message;
   history[replace ? "replaceState" : "pushState"](null, "", url);
@@ -105,6 +125,7 @@ function failure(error) {
 
 export async function show({ focus = false } = {}) {
   takeLinkCode(); // before anything else: no request is made while the code is in the address bar
+  takeReturnQuery(); // nor while a provider's code and state are
   const number = ++shown;
   current = location.pathname + location.search;
   const { route, params } = match(location.pathname);
@@ -126,7 +147,10 @@ export async function show({ focus = false } = {}) {
     updateLayout(route, navigate);
     const code = route.path ? linkCodes.get(route.path) : null;
     const forgetCode = () => route.path && linkCodes.forget(route.path);
-    content = await module.render({ params, query: new URLSearchParams(location.search), code, forgetCode, navigate });
+    const taken = returned?.path === route.path ? returned.query : null;
+    returned = null;
+    const query = taken ?? new URLSearchParams(location.search);
+    content = await module.render({ params, query, code, forgetCode, navigate });
   } catch (error) {
     if (error instanceof SessionEnded) return;
     content = failure(error);

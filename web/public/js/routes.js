@@ -7,7 +7,9 @@
 // Adding a page: write pages/<name>.js (export `title` and `render(context)`, see web/README.md),
 // then add its line here. A path must not start with one of the API's first segments (cgu,
 // inscriptions, captchas, activations, sessions, mots-de-passe, titulaire, courriels, delegations...):
-// those go to the API.
+// those go to the API. Save the pages under the API of tools/portal.py's PAGES_UNDER_API (a GET of
+// them is the page's, any other method the API's): FranceConnect's return. `takesQuery`: the query
+// parameters the router takes out of the address bar first thing and hands to the page as `query`.
 
 export const routes = [
   { path: "/", module: () => import("./pages/accueil.js") },
@@ -24,6 +26,12 @@ export const routes = [
   // The email links that need no session (/courriel) or bring their own login form (/delegation).
   { path: "/courriel", module: () => import("./pages/courriel.js") },
   { path: "/delegation", ownLogin: true, module: () => import("./pages/delegation.js") },
+  // FranceConnect sends the browser back here (its redirect_uri): login, registration or verification.
+  {
+    path: "/franceconnect/retour",
+    takesQuery: ["code", "state", "iss", "error", "error_description"],
+    module: () => import("./pages/franceconnect-retour.js"),
+  },
 
   { path: "/espace", espace: true, menu: "Accueil", module: () => import("./pages/espace-synthese.js") },
   { path: "/espace/informations", espace: true, menu: "Mes informations personnelles", module: () => import("./pages/espace-informations.js") },

@@ -1,7 +1,9 @@
 // "Accès à mon espace sécurisé": log in, or start registering (the tutorial's step 2).
 
+import { api } from "../api.js";
 import { link, linkButton } from "../components.js";
 import { h, page } from "../dom.js";
+import { franceConnectButton, or } from "../franceconnect.js";
 import { loginForm } from "../login.js";
 
 export const title = "Accès à mon espace sécurisé";
@@ -15,7 +17,16 @@ export async function render({ navigate }) {
       h(
         "section",
         { class: "fr-col-12 fr-col-md-7", "aria-labelledby": "deja-inscrit" },
-        h("div", { class: "mcf-bloc" }, h("h2", { id: "deja-inscrit", class: "fr-h4" }, "Je suis déjà inscrit(e)"), loginForm({ navigate })),
+        h(
+          "div",
+          { class: "mcf-bloc" },
+          h("h2", { id: "deja-inscrit", class: "fr-h4" }, "Je suis déjà inscrit(e)"),
+          // FranceConnect first, as its guidelines ask; for an account whose identity was verified with it.
+          h("p", { class: "fr-text--sm fr-mb-2w" }, "Si vous avez vérifié votre identité avec FranceConnect dans votre espace :"),
+          franceConnectButton({ start: () => api.post("/sessions/franceconnect") }),
+          or(),
+          loginForm({ navigate }),
+        ),
       ),
       h(
         "section",

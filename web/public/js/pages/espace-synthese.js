@@ -1,8 +1,11 @@
-// "Synthèse de votre compte" (GET /titulaire): the hours, and the dossiers in progress and closed.
+// "Synthèse de votre compte" (GET /titulaire): the hours, and the dossiers in progress and closed;
+// "Vérifier mon identité" with FranceConnect (POST /titulaire/identite/franceconnect) until
+// `identite_verifiee`, then the verified state.
 
 import { holder } from "../api.js";
 import { alert, link } from "../components.js";
 import { h, hours, page } from "../dom.js";
+import { franceConnectButton } from "../franceconnect.js";
 
 export const title = "Synthèse de votre compte";
 
@@ -36,6 +39,33 @@ function invalidEmail() {
       ],
       { title: "Votre adresse courriel ne fonctionne plus" },
     ),
+  );
+}
+
+// Contract §14: a verified identity binds the account to its person (and is needed to give a
+// "gestion" délégation or to transmit a dossier).
+function identity(verified) {
+  const heading = h("h2", { id: "verifier-identite", class: "fr-h5" }, verified ? "Mon identité" : "Vérifier mon identité");
+  if (verified) {
+    return h(
+      "section",
+      { class: "mcf-bloc fr-mt-4w", "aria-labelledby": "verifier-identite" },
+      heading,
+      h("p", { class: "fr-badge fr-badge--success fr-mb-1w" }, "Identité vérifiée"),
+      h("p", { class: "fr-mb-0" }, "Votre identité a été vérifiée avec FranceConnect : vous pouvez aussi vous connecter avec FranceConnect."),
+    );
+  }
+  return h(
+    "section",
+    { class: "mcf-bloc fr-mt-4w", "aria-labelledby": "verifier-identite" },
+    heading,
+    h(
+      "p",
+      {},
+      "Vérifiez votre identité avec FranceConnect : elle protège votre compte, est nécessaire pour confier la gestion de votre compte " +
+        "ou transmettre un dossier, et vous permet ensuite de vous connecter avec FranceConnect.",
+    ),
+    franceConnectButton({ start: () => holder.post("/titulaire/identite/franceconnect") }),
   );
 }
 
@@ -75,5 +105,6 @@ export async function render() {
       ),
       figure("Dossiers clos", String(account.dossiers_clos), "Dossiers de formation clos", null),
     ),
+    identity(account.identite_verifiee),
   );
 }
