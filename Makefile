@@ -95,8 +95,10 @@ load: $(INSTALLED)
 	$(VENV)/bin/locust -f tools/bench/locustfile.py --headless --users $(LOAD_USERS) --spawn-rate 10 \
 		--run-time $(LOAD_TIME) --stop-timeout 120 --only-summary
 
+# One linter and one formatter over the whole tree (chalicelib, app.py, tools, tests): both must be clean.
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 # mypy, strict (settings in pyproject.toml) over chalicelib/, app.py and tools/: the store's records and
 # the domain's Protocols are checked here, in `make check` and `make test`.

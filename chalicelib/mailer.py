@@ -222,8 +222,7 @@ def delegation_notice(
             "moment depuis « Mes délégations ».",
         ],
         NOT_YOU.format(
-            what="connectez-vous sans attendre pour y mettre fin depuis « Mes délégations », changez votre mot de "
-            "passe"
+            what="connectez-vous sans attendre pour y mettre fin depuis « Mes délégations », changez votre mot de passe"
         ),
         None,
         contact_url,

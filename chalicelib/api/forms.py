@@ -207,9 +207,7 @@ class DossierForm(Form):
 
     def new_dossier(self) -> NewDossier:
         """The dossier the holder typed, in the domain's words."""
-        return NewDossier(
-            self.intitule, self.organisme, self.heures, self.code_cpf, self.date_debut, self.confidentiel
-        )
+        return NewDossier(self.intitule, self.organisme, self.heures, self.code_cpf, self.date_debut, self.confidentiel)
 
 
 class InformationsForm(Form):

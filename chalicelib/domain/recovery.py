@@ -81,9 +81,7 @@ class RecoveryStore(sessions.SessionStore, Protocol):
     def reset_password(self, done: PasswordReset) -> None: ...
 
 
-def resend_activation(
-    store: RecoveryStore, mailer: Mailer, clock: Clock, *, nir: str, courriel: str
-) -> None:
+def resend_activation(store: RecoveryStore, mailer: Mailer, clock: Clock, *, nir: str, courriel: str) -> None:
     """A new activation link for a pending account still within its 15 days; the old link stops working."""
     now = clock()
     allowed = _email_allowed(store, now, nir, courriel, status=AccountStatus.PENDING)

@@ -53,9 +53,7 @@ def problem(answer, status, code):
 # Every send -------------------------------------------------------------------------------------
 
 
-def test_every_email_goes_with_the_configuration_set_and_its_kind_and_an_opaque_record_id(
-    journey, email_requests
-):
+def test_every_email_goes_with_the_configuration_set_and_its_kind_and_an_opaque_record_id(journey, email_requests):
     journey.active_account()
     assert journey.api.post("/mots-de-passe/oubli", {"nir": NIR, "courriel": EMAIL}).status == 202
     kinds = []
@@ -220,8 +218,11 @@ def test_a_bounced_invitation_frees_its_place_and_its_address(journey, feedback,
     clock.advance(seconds=3601)
     token = journey.log_in(NIR).body["jeton"]
     problem(
-        api.post("/titulaire/delegations", {"courriel": "aide@example.fr", "portee": "consultation",
-                 "mot_de_passe": PASSWORD}, headers=bearer(token)),
+        api.post(
+            "/titulaire/delegations",
+            {"courriel": "aide@example.fr", "portee": "consultation", "mot_de_passe": PASSWORD},
+            headers=bearer(token),
+        ),
         409,
         "delegations_trop_nombreuses",
     )
@@ -252,11 +253,20 @@ def test_a_bounced_invitation_frees_its_place_and_its_address(journey, feedback,
         "pas du JSON",
         json.dumps({"eventType": "Delivery", "mail": {"messageId": "x"}, "delivery": {}}),
         json.dumps({"eventType": "Bounce", "mail": {"messageId": "x"}}),
-        json.dumps({"eventType": "Bounce", "mail": {"messageId": "x", "tags": {}},
-                    "bounce": {"bounceType": "Permanent", "bouncedRecipients": [{"emailAddress": "a@b.fr"}]}}),
-        json.dumps({"eventType": "Bounce", "mail": {"messageId": "x", "tags": {"genre": ["inconnu"],
-                    "enregistrement": ["y"]}},
-                    "bounce": {"bounceType": "Permanent", "bouncedRecipients": [{"emailAddress": "a@b.fr"}]}}),
+        json.dumps(
+            {
+                "eventType": "Bounce",
+                "mail": {"messageId": "x", "tags": {}},
+                "bounce": {"bounceType": "Permanent", "bouncedRecipients": [{"emailAddress": "a@b.fr"}]},
+            }
+        ),
+        json.dumps(
+            {
+                "eventType": "Bounce",
+                "mail": {"messageId": "x", "tags": {"genre": ["inconnu"], "enregistrement": ["y"]}},
+                "bounce": {"bounceType": "Permanent", "bouncedRecipients": [{"emailAddress": "a@b.fr"}]},
+            }
+        ),
         json.dumps([1, 2]),
     ],
 )
@@ -316,9 +326,7 @@ def emf_counts(text: str) -> dict:
     return counted
 
 
-def test_each_permanent_bounce_and_complaint_is_counted_by_kind_and_a_transient_one_is_not(
-    journey, feedback, capsys
-):
+def test_each_permanent_bounce_and_complaint_is_counted_by_kind_and_a_transient_one_is_not(journey, feedback, capsys):
     register(journey, WRONG, nir=OTHER_PERSON["nir"])
     journey.active_account()
     assert journey.api.post("/mots-de-passe/oubli", {"nir": NIR, "courriel": EMAIL}).status == 202

@@ -123,8 +123,11 @@ def _forgotten(ctx):
 def _reset(ctx):
     who, _ = ctx.account()
     assert ctx.api.post("/mots-de-passe/oubli", who).status == 202
-    body = {"code": ctx.link_code("reinitialisation"), "mot_de_passe": NEW_PASSWORD,
-            "mot_de_passe_confirmation": NEW_PASSWORD}
+    body = {
+        "code": ctx.link_code("reinitialisation"),
+        "mot_de_passe": NEW_PASSWORD,
+        "mot_de_passe_confirmation": NEW_PASSWORD,
+    }
     return lambda: ctx.api.post("/mots-de-passe/reinitialisation", body)
 
 
@@ -201,8 +204,12 @@ def _reset_ending_delegations(ctx):
     code = ctx.link_code("delegation")
     assert ctx.api.post("/delegations/acceptation", {"code": code}, headers=delegate_auth).status == 200
     assert ctx.api.post("/mots-de-passe/oubli", {"nir": holder["nir"], "courriel": holder["courriel"]}).status == 202
-    body = {"code": ctx.link_code("reinitialisation"), "mot_de_passe": NEW_PASSWORD,
-            "mot_de_passe_confirmation": NEW_PASSWORD, "fin_des_delegations": True}
+    body = {
+        "code": ctx.link_code("reinitialisation"),
+        "mot_de_passe": NEW_PASSWORD,
+        "mot_de_passe_confirmation": NEW_PASSWORD,
+        "fin_des_delegations": True,
+    }
     return lambda: ctx.api.post("/mots-de-passe/reinitialisation", body)
 
 
@@ -235,8 +242,10 @@ def _accept(ctx):
 
 def _delegate_dossier(ctx):
     holder_auth, delegate_auth, delegation_id = _grant(ctx, "gestion")
-    assert ctx.api.post("/delegations/acceptation", {"code": ctx.link_code("delegation")},
-                        headers=delegate_auth).status == 200
+    assert (
+        ctx.api.post("/delegations/acceptation", {"code": ctx.link_code("delegation")}, headers=delegate_auth).status
+        == 200
+    )
     assert ctx.api.put("/titulaire/heures/dif", {"solde_dif": 40}, headers=holder_auth).status == 200
     path = f"/titulaire/comptes-delegues/{delegation_id}/dossiers"
     return lambda: ctx.api.post(path, DOSSIER, headers=delegate_auth)

@@ -106,9 +106,7 @@ class TestASquatterLosesTheNir:
         assert api.get("/titulaire", headers=bearer(jean)).body["identite_verifiee"] is True
         assert [email for email in emails_to(sent_emails, SQUATTER["courriel"]) if "fermé" in email.subject]
 
-    def test_a_pending_squatter_who_typed_jean_s_own_address_loses_both(
-        self, api, franceconnect, journey, sent_emails
-    ):
+    def test_a_pending_squatter_who_typed_jean_s_own_address_loses_both(self, api, franceconnect, journey, sent_emails):
         journey.register(**{**SQUATTER, "courriel": JEAN_EMAIL})  # never activated: Jean's mailbox is his
         squatter_id = table.account_id_of(NIR)
         jean = jean_registers_with_franceconnect(api, franceconnect, journey)
@@ -132,7 +130,6 @@ class TestASquatterLosesTheNir:
         jean_registers_with_franceconnect(api, franceconnect, journey)
         problem(journey.log_in(NIR, PASSWORD), 401, "identifiants_invalides")
 
-
     def test_what_does_not_fit_in_one_transaction_is_done_right_after(
         self, api, franceconnect, journey, squatter_and_marie, dynamodb_calls
     ):
@@ -149,7 +146,6 @@ class TestASquatterLosesTheNir:
         assert table.partition(keys.account_partition(squatter_id), "SESSION#") == []
         assert {table.record(keys.dossier_key(squatter_id, d))["statut"] for d in drafted} == {"annule"}
         assert api.get("/titulaire/heures", headers=bearer(jean)).body["heures_libres"] == 100
-
 
     def test_a_reset_link_the_squatter_asked_for_before_changes_nothing(
         self, api, franceconnect, journey, squatter_and_marie, sent_emails
@@ -193,7 +189,6 @@ def test_ses_refusing_the_notice_never_fails_the_registration(api, franceconnect
     monkeypatch.setattr(SesMailer, "send_account_closed_notice", refuse)
     answer = journey.password(verified_draft(api, franceconnect, journey))
     assert answer.status == 201, answer.body
-
 
 
 class TestRequests:

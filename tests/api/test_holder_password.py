@@ -37,8 +37,10 @@ class TestPasswordChange:
         answer = holder.change_password(new="abc", confirmation="abd")
         assert answer.status == 400
         assert sorted((e["champ"], e["code"]) for e in answer.body["erreurs"]) == [
-            ("confirmation", "mdp_confirmation_differente"), ("nouveau_mot_de_passe", "mdp_categories"),
-            ("nouveau_mot_de_passe", "mdp_chiffres"), ("nouveau_mot_de_passe", "mdp_lettres"),
+            ("confirmation", "mdp_confirmation_differente"),
+            ("nouveau_mot_de_passe", "mdp_categories"),
+            ("nouveau_mot_de_passe", "mdp_chiffres"),
+            ("nouveau_mot_de_passe", "mdp_lettres"),
             ("nouveau_mot_de_passe", "mdp_majuscule"),
         ]
 
@@ -83,9 +85,7 @@ class TestPasswordChangedNotice:
         assert holder.change_password(new="abc", confirmation="abc").status == 400
         assert len(sent_emails()) == before
 
-    def test_the_notice_counts_in_the_hour_s_allowance_but_never_holds_the_change_back(
-        self, holder, api, sent_emails
-    ):
+    def test_the_notice_counts_in_the_hour_s_allowance_but_never_holds_the_change_back(self, holder, api, sent_emails):
         # The registration's email and three notices: past the allowance, and every change done all the same.
         for current, new in ((PASSWORD, NEW_PASSWORD), (NEW_PASSWORD, PASSWORD), (PASSWORD, NEW_PASSWORD)):
             assert holder.change_password(current=current, new=new).status == 200

@@ -38,9 +38,7 @@ def carries_the_nir(text: str) -> bool:
     return any(form in folded or form in folded.replace(" ", "") for form in NIR_FORMS)
 
 
-def test_the_journey_the_holder_space_and_every_email_hand_out_no_nir(
-    journey, api, handed_out, email_requests, clock
-):
+def test_the_journey_the_holder_space_and_every_email_hand_out_no_nir(journey, api, handed_out, email_requests, clock):
     draft_id = journey.start()
     captcha_id, _ = journey.captcha()
     token = journey.active_account()
@@ -83,9 +81,7 @@ def test_the_person_sees_their_own_nir_masked_only(journey, api):
     assert informations["nir_masque"] == f"{NIR[0]} ** ** ** *** *** {NIR[13:]}"
 
 
-def test_a_first_login_racing_the_first_crediting_of_its_nir_takes_the_crediting_s_rights(
-    journey, api, monkeypatch
-):
+def test_a_first_login_racing_the_first_crediting_of_its_nir_takes_the_crediting_s_rights(journey, api, monkeypatch):
     journey.activate(journey.register())
     open_session = Store.open_session
 
@@ -100,9 +96,7 @@ def test_a_first_login_racing_the_first_crediting_of_its_nir_takes_the_crediting
     assert api.get("/titulaire", headers=bearer(token)).body["heures_cpf_disponibles"] == 24
 
 
-def test_a_first_crediting_racing_the_first_login_of_its_nir_credits_the_login_s_rights(
-    journey, api, monkeypatch
-):
+def test_a_first_crediting_racing_the_first_login_of_its_nir_credits_the_login_s_rights(journey, api, monkeypatch):
     journey.activate(journey.register())
     credit_declaration, logged_in = Store.credit_declaration, []
 

@@ -78,7 +78,9 @@ class TestForgottenPassword:
     def test_the_link_works_once(self, active, api, sent_emails):
         api.post("/mots-de-passe/oubli", {"nir": NIR, "courriel": EMAIL})
         body = {
-            "code": reset_code(sent_emails), "mot_de_passe": NEW_PASSWORD, "mot_de_passe_confirmation": NEW_PASSWORD
+            "code": reset_code(sent_emails),
+            "mot_de_passe": NEW_PASSWORD,
+            "mot_de_passe_confirmation": NEW_PASSWORD,
         }
         assert api.post("/mots-de-passe/reinitialisation", body).status == 200
         again = api.post("/mots-de-passe/reinitialisation", body)
@@ -94,7 +96,9 @@ class TestForgottenPassword:
         api.post("/mots-de-passe/oubli", {"nir": NIR, "courriel": EMAIL})
         clock.advance(hours=1)
         body = {
-            "code": reset_code(sent_emails), "mot_de_passe": NEW_PASSWORD, "mot_de_passe_confirmation": NEW_PASSWORD
+            "code": reset_code(sent_emails),
+            "mot_de_passe": NEW_PASSWORD,
+            "mot_de_passe_confirmation": NEW_PASSWORD,
         }
         answer = api.post("/mots-de-passe/reinitialisation", body)
         assert answer.status == 410 and answer.body["code"] == "code_expire"
@@ -116,7 +120,10 @@ class TestForgottenPassword:
         )
         assert answer.status == 400
         assert [e["code"] for e in answer.body["erreurs"]] == [
-            "mdp_lettres", "mdp_majuscule", "mdp_chiffres", "mdp_categories"
+            "mdp_lettres",
+            "mdp_majuscule",
+            "mdp_chiffres",
+            "mdp_categories",
         ]
         assert journey_still_logs_in(api)
 
@@ -126,7 +133,9 @@ class TestForgottenPassword:
         assert journey.log_in(NIR).status == 429
         api.post("/mots-de-passe/oubli", {"nir": NIR, "courriel": EMAIL})
         body = {
-            "code": reset_code(sent_emails), "mot_de_passe": NEW_PASSWORD, "mot_de_passe_confirmation": NEW_PASSWORD
+            "code": reset_code(sent_emails),
+            "mot_de_passe": NEW_PASSWORD,
+            "mot_de_passe_confirmation": NEW_PASSWORD,
         }
         api.post("/mots-de-passe/reinitialisation", body)
         assert journey.log_in(NIR, NEW_PASSWORD).status == 201
@@ -248,8 +257,9 @@ def test_recovery_answers_take_the_same_time_whoever_asks(journey, api, waits, s
 
 
 def test_the_wait_covers_what_the_work_did_not_take(active, api, waits, simulated_time):
-    _, work, _ = answer_in_simulated_time(api, simulated_time, waits, "/mots-de-passe/oubli",
-                                          {"nir": OTHER_NIR, "courriel": EMAIL})
+    _, work, _ = answer_in_simulated_time(
+        api, simulated_time, waits, "/mots-de-passe/oubli", {"nir": OTHER_NIR, "courriel": EMAIL}
+    )
     (waited,) = waits
     assert 0.3 < waited <= 0.5
     assert waited == RESPONSE_FLOOR_SECONDS - work

@@ -16,8 +16,14 @@ def account(journey):
 
 def log_in(store, clock):
     new = sessions.log_in(
-        store, clock, nir=NIR, password=PASSWORD, idle_seconds=IDLE, max_seconds=MAX,
-        lockout_threshold=5, lockout_seconds=900,
+        store,
+        clock,
+        nir=NIR,
+        password=PASSWORD,
+        idle_seconds=IDLE,
+        max_seconds=MAX,
+        lockout_threshold=5,
+        lockout_seconds=900,
     )
     return new.token, sessions.authenticate(store, clock, new.token, idle_seconds=IDLE)
 
@@ -32,8 +38,16 @@ def still_valid(store, clock, token) -> bool:
 
 def change_password(store, clock, session):
     return holder.change_password(
-        store, ResetMailer(), clock, session, current=PASSWORD, new=NEW_PASSWORD, confirmation=NEW_PASSWORD,
-        policy="cpf-2015", lockout_threshold=5, lockout_seconds=900,
+        store,
+        ResetMailer(),
+        clock,
+        session,
+        current=PASSWORD,
+        new=NEW_PASSWORD,
+        confirmation=NEW_PASSWORD,
+        policy="cpf-2015",
+        lockout_threshold=5,
+        lockout_seconds=900,
     )
 
 

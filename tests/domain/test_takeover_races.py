@@ -35,8 +35,14 @@ class Mailer(RecordingMailer):
 
 def password_step(draft_id, mailer=None):
     return lambda: registration.submit_password(
-        dependencies.store(), mailer or Mailer(), dependencies.clock(), draft_id=draft_id, password=JEAN_PASSWORD,
-        confirmation=JEAN_PASSWORD, policy="cpf-2015", activation_ttl_seconds=15 * 86400,
+        dependencies.store(),
+        mailer or Mailer(),
+        dependencies.clock(),
+        draft_id=draft_id,
+        password=JEAN_PASSWORD,
+        confirmation=JEAN_PASSWORD,
+        policy="cpf-2015",
+        activation_ttl_seconds=15 * 86400,
         sealer=dependencies.sealer(),
     )
 
@@ -91,9 +97,7 @@ def test_a_login_of_the_squatter_between_the_reads_and_the_write_does_not_surviv
     assert api.get("/titulaire", headers=bearer(opened[0])).status == 401  # its session was ended too
 
 
-def test_a_login_read_before_the_takeover_and_written_after_it_fails(
-    api, franceconnect, journey, clock, monkeypatch
-):
+def test_a_login_read_before_the_takeover_and_written_after_it_fails(api, franceconnect, journey, clock, monkeypatch):
     open_accounts(journey, clock, SQUATTER)
     squatter = table.account_id_of(NIR)
     draft = verified_draft(api, franceconnect, journey)

@@ -46,8 +46,10 @@ CONTACT = "https://www.moncompteformation.gouv.fr/contact"
 @pytest.mark.parametrize(
     ("message", "says"),
     [
-        (delegation_notice("m***@example.fr", "consultation", date(2027, 6, 30), MOMENT, CONTACT),
-         ["m***@example.fr", "consulter votre compte", "mercredi 30 juin 2027", "mardi 1er décembre 2026 à 11 h 00"]),
+        (
+            delegation_notice("m***@example.fr", "consultation", date(2027, 6, 30), MOMENT, CONTACT),
+            ["m***@example.fr", "consulter votre compte", "mercredi 30 juin 2027", "mardi 1er décembre 2026 à 11 h 00"],
+        ),
         (password_changed_notice(MOMENT, CONTACT), ["a été modifié le", "Vos autres sessions ont été fermées"]),
         (password_reset_notice(MOMENT, 0, CONTACT), ["a été réinitialisé le", "Toutes vos sessions"]),
         (password_reset_notice(MOMENT, 1, CONTACT), ["la délégation que vous aviez accordée a pris fin"]),

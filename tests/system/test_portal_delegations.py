@@ -367,7 +367,7 @@ def test_mes_delegations_on_a_phone(browser, stack):
 
 
 def test_the_reset_page_offers_to_end_every_delegation(new_page, stack):
-    """"Mettre fin à toutes mes délégations" on the reset's page: the délégations given end with it."""
+    """ "Mettre fin à toutes mes délégations" on the reset's page: the délégations given end with it."""
     holder, delegate = new_person(prenom="Hugo", nom="Robert", civilite="M"), new_person(prenom="Nina", nom="Roux")
     for person in (holder, delegate):
         register_by_api(stack, person)

@@ -77,7 +77,6 @@ class FrontHandler(BaseHTTPRequestHandler):
             {"Content-Type": "application/problem+json", "Allow": ", ".join(allowed)},
         )
 
-
     def _dispatch(self) -> None:
         path = urlsplit(self.path).path
         if portal.is_api_path(path, self.prefixes) and not portal.is_page_request(self.command, path):
