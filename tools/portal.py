@@ -60,16 +60,18 @@ PAGE_METHODS = ("GET", "HEAD")
 
 # Pages whose path is also an API route's: an identity provider sends the browser back, with a GET,
 # to the redirect_uri registered with it (contract §14: `{PUBLIC_BASE_URL}/franceconnect/retour`),
-# and that page posts what it got to the API's route of the same path. So a GET or HEAD of these
-# is the portal's page (index.html), every other method the API's. The front server asks
-# is_page_request; CloudFront gives each its own behaviour whose function (PAGE_UNDER_API_FUNCTION)
-# sends GET and HEAD to the pages' origin.
+# and that page posts what it got to the API's route of the same path. So a browser's GET or HEAD
+# of these (its navigation asks for `text/html`) is the portal's page (index.html); every other
+# request, an API client's GET included, is the API's (which answers a GET 405, as its description
+# says). The front server asks is_page_request; CloudFront gives each its own behaviour whose
+# function (PAGE_UNDER_API_FUNCTION) sends those GET and HEAD to the pages' origin.
 PAGES_UNDER_API = ("/franceconnect/retour",)
 
 
-def is_page_request(method: str, path: str) -> bool:
-    """A GET or HEAD of a page under the API (PAGES_UNDER_API): index.html, not the API."""
-    return method in PAGE_METHODS and path.split("?", 1)[0] in PAGES_UNDER_API
+def is_page_request(method: str, path: str, accept: str | None) -> bool:
+    """A browser's GET or HEAD of a page under the API (PAGES_UNDER_API): index.html, not the API."""
+    wants_a_page = "text/html" in (accept or "").lower()
+    return method in PAGE_METHODS and path.split("?", 1)[0] in PAGES_UNDER_API and wants_a_page
 
 
 def is_api_path(path: str, prefixes: tuple[str, ...] | None = None) -> bool:
@@ -117,7 +119,8 @@ import cf from 'cloudfront';
 
 function handler(event) {
   var request = event.request;
-  if (request.method === 'GET' || request.method === 'HEAD') {
+  var accept = request.headers['accept'] ? request.headers['accept'].value.toLowerCase() : '';
+  if ((request.method === 'GET' || request.method === 'HEAD') && accept.indexOf('text/html') !== -1) {
     cf.selectRequestOriginById('%(pages_origin)s');
     request.uri = '/index.html';
     request.querystring = {};

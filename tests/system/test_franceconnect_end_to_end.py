@@ -153,3 +153,6 @@ def test_the_return_page_is_the_portal_s_on_get_and_the_api_s_on_post(stack):
     assert "default-src 'none'" in page.headers["content-security-policy"]
     posted = Http(stack).post("/franceconnect/retour", {"code": "abc", "state": "def"})
     assert posted.status == 400 and posted.body["code"] == "etat_invalide", posted
+    # An API client's GET (it asks for no page) is the API's: a 405 that names the POST.
+    api_get = Http(stack).call("GET", "/franceconnect/retour", headers={"Accept": "application/json"})
+    assert api_get.status == 405 and api_get.content_type.startswith("application/problem+json"), api_get

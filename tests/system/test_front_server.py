@@ -4,6 +4,7 @@ API here is a small recording server, so that what arrives and what comes back c
 
 import http.client
 import json
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -192,3 +193,26 @@ def test_an_unreachable_api_is_a_problem_document(tmp_path):
     assert status == 502
     assert headers["content-type"] == "application/problem+json"
     assert json.loads(raw)["code"] == "service_indisponible"
+
+
+def test_a_page_s_get_with_a_body_never_lets_that_body_pass_for_the_next_request(front):
+    """A GET with a body (a client's mistake) gets its page, and its unread body is never parsed as
+    the next request on the same connection: the connection closes after the answer."""
+    smuggled = b"POST /inscriptions HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"
+    request_bytes = b"GET /espace HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n%s" % (len(smuggled), smuggled)
+    with socket.create_connection(("127.0.0.1", front), timeout=10) as connection:
+        connection.sendall(request_bytes)
+        received = b""
+        while chunk := connection.recv(65536):  # until the front closes the connection
+            received += chunk
+    assert received.startswith(b"HTTP/1.1 200") and received.count(b"HTTP/1.1 ") == 1
+
+
+def test_the_return_page_is_a_browser_s_and_the_api_s_for_any_other_client(front):
+    RecordingApi.received.clear()
+    status, headers, raw = request(
+        front, "GET", "/franceconnect/retour?code=c&state=s", headers={"Accept": "text/html"}
+    )
+    assert status == 200 and raw.startswith(b"<!doctype html>") and not RecordingApi.received
+    status, _, _ = request(front, "GET", "/franceconnect/retour", headers={"Accept": "application/json"})
+    assert status == 201 and [seen["method"] for seen in RecordingApi.received] == ["GET"]  # forwarded

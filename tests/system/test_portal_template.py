@@ -143,20 +143,23 @@ def test_a_page_under_the_api_is_the_portal_s_on_get_and_the_api_s_otherwise(fra
     code = function["FunctionCode"].replace(
         "import cf from 'cloudfront';", "var chosen = [];\nvar cf = {selectRequestOriginById: (id) => chosen.push(id)};"
     )
+    browser = {"value": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
     requests = [
         {
             "method": "GET",
             "uri": "/franceconnect/retour",
             "querystring": {"code": {"value": "c"}, "state": {"value": "s"}},
-            "headers": {"authorization": {"value": "Bearer x"}},
+            "headers": {"authorization": {"value": "Bearer x"}, "accept": browser},
         },
-        {"method": "HEAD", "uri": "/franceconnect/retour", "querystring": {}, "headers": {}},
+        {"method": "HEAD", "uri": "/franceconnect/retour", "querystring": {}, "headers": {"accept": browser}},
         {
             "method": "POST",
             "uri": "/franceconnect/retour",
             "querystring": {},
             "headers": {"authorization": {"value": "Bearer x"}},
         },
+        # An API client's GET (no text/html asked): the API's, which answers it 405.
+        {"method": "GET", "uri": "/franceconnect/retour", "querystring": {}, "headers": {"accept": {"value": "*/*"}}},
     ]
     script = (
         code
@@ -165,12 +168,10 @@ def test_a_page_under_the_api_is_the_portal_s_on_get_and_the_api_s_otherwise(fra
     run = subprocess.run([shutil.which("node") or "node", "-e", script], capture_output=True, text=True, timeout=30)
     assert run.returncode == 0, run.stderr
     result = json.loads(run.stdout)
-    get, head, post = result["out"]
+    get, head, post, api_get = result["out"]
     assert result["chosen"] == ["pages", "pages"]  # the GET and the HEAD only
-    assert (get["uri"], get["querystring"], get["headers"]) == (
-        "/index.html",
-        {},
-        {},
-    )  # no code, no state, no bearer to S3
+    assert (get["uri"], get["querystring"]) == ("/index.html", {})  # no code, no state to S3
+    assert "authorization" not in get["headers"]  # nor the bearer
     assert head["uri"] == "/index.html"
     assert post == requests[2]  # the API's, unchanged
+    assert api_get == requests[3]

@@ -79,7 +79,8 @@ class FrontHandler(BaseHTTPRequestHandler):
 
     def _dispatch(self) -> None:
         path = urlsplit(self.path).path
-        if portal.is_api_path(path, self.prefixes) and not portal.is_page_request(self.command, path):
+        page_request = portal.is_page_request(self.command, path, self.headers.get("Accept"))
+        if portal.is_api_path(path, self.prefixes) and not page_request:
             self._forward()
         elif self.command not in STATIC_METHODS:
             self.close_connection = True  # its body, unread, must not be taken for the next request
@@ -126,6 +127,10 @@ class FrontHandler(BaseHTTPRequestHandler):
     # The pages --------------------------------------------------------------------------------
 
     def _serve_static(self, path: str) -> None:
+        if self.headers.get("Content-Length", "0").strip() not in ("", "0") or self.headers.get("Transfer-Encoding"):
+            # A page's GET with a body (a client's mistake): the body is never read, so it must not be
+            # taken for the next request on this connection.
+            self.close_connection = True
         file = self._file_for(path)
         if file is None:
             self._answer(
