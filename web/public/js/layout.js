@@ -139,7 +139,9 @@ export function updateLayout(route, navigate) {
     // Hidden, not emptied: the account menu may still be opening or closing (a logout is clicked
     // in it), and DSFR's render loop fails on a node removed mid-animation. The next login replaces it.
     inside = false;
-    concealAccountMenu(navigation);
+    // Two frames later: DSFR's navigation answers a Tab with a callback for its next frame that reads
+    // the open menu, and fails if the menu was closed in between (the logout is reached by Tab).
+    requestAnimationFrame(() => requestAnimationFrame(() => concealAccountMenu(navigation)));
     return;
   }
   inside = true;
