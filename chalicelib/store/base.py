@@ -147,6 +147,25 @@ class TableAccess:
             if not start_key:
                 return items
 
+    def _query_between(self, partition: str, first: str, last: str) -> list[Any]:
+        """Every item of a partition whose sort key lies between `first` and `last`, all pages."""
+        items: list[Any] = []
+        start_key = None
+        while True:
+            arguments: dict[str, Any] = {
+                "TableName": self._table,
+                "KeyConditionExpression": f"{PARTITION_KEY} = :pk AND {SORT_KEY} BETWEEN :first AND :last",
+                "ExpressionAttributeValues": expression_values(pk=partition, first=first, last=last),
+                "ConsistentRead": True,
+            }
+            if start_key:
+                arguments["ExclusiveStartKey"] = start_key
+            response = self._client.query(**arguments)
+            items += response.get("Items", [])
+            start_key = response.get("LastEvaluatedKey")
+            if not start_key:
+                return items
+
     def _delete_keys(self, keys: list[Item]) -> None:
         """Delete items by raw key, BATCH_WRITE_LIMIT a request."""
         for start in range(0, len(keys), BATCH_WRITE_LIMIT):

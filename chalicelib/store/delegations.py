@@ -35,14 +35,11 @@ from .keys import (
     DELEGATED_ACCOUNT_PREFIX,
     HOLDER_DELEGATION_PREFIX,
     HOLDER_DELEGATIONS_END,
-    PARTITION_KEY,
-    SORT_KEY,
     TTL_ATTRIBUTE,
     account_key,
     account_partition,
     delegated_account_key,
     delegation_key,
-    expression_values,
     from_attributes,
     holder_delegation_key,
     invitation_key,
@@ -55,31 +52,16 @@ class DelegationRecords(TableAccess):
 
     def get_account_and_delegations(self, account_id: str) -> tuple[Account | None, list[Delegation]]:
         """The account and the delegations it granted, in one Query (every page)."""
-        account, delegations, start_key = None, [], None
-        while True:
-            arguments: dict[str, Any] = {
-                "TableName": self._table,
-                "KeyConditionExpression": f"{PARTITION_KEY} = :pk AND {SORT_KEY} BETWEEN :first AND :last",
-                "ExpressionAttributeValues": expression_values(
-                    pk=account_partition(account_id), first=ACCOUNT_SORT_KEY, last=HOLDER_DELEGATIONS_END
-                ),
-                "ConsistentRead": True,
-            }
-            if start_key:
-                arguments["ExclusiveStartKey"] = start_key
-            response = self._client.query(**arguments)
-            for found in response.get("Items", []):
-                sort_key = sort_key_of(found)
-                if sort_key == ACCOUNT_SORT_KEY:
-                    account = account_from(account_id, from_attributes(found))
-                elif sort_key.startswith(HOLDER_DELEGATION_PREFIX):
-                    delegation_id = sort_key.removeprefix(HOLDER_DELEGATION_PREFIX)
-                    delegation = delegation_from(delegation_id, from_attributes(found))
-                    if delegation is not None:
-                        delegations.append(delegation)
-            start_key = response.get("LastEvaluatedKey")
-            if not start_key:
-                return account, delegations
+        account, delegations = None, []
+        for found in self._query_between(account_partition(account_id), ACCOUNT_SORT_KEY, HOLDER_DELEGATIONS_END):
+            sort_key = sort_key_of(found)
+            if sort_key == ACCOUNT_SORT_KEY:
+                account = account_from(account_id, from_attributes(found))
+            elif sort_key.startswith(HOLDER_DELEGATION_PREFIX):
+                delegation = delegation_from(sort_key.removeprefix(HOLDER_DELEGATION_PREFIX), from_attributes(found))
+                if delegation is not None:
+                    delegations.append(delegation)
+        return account, delegations
 
     def grant_delegation(self, grant: Grant) -> None:
         """The delegation, the holder's copy (kept until `kept_until` for "Mes délégations"), the

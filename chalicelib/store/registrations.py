@@ -42,8 +42,6 @@ from .keys import (
     DOSSIER_PREFIX,
     EXPIRY_SHARD_ATTRIBUTE,
     HOLDER_DELEGATION_PREFIX,
-    PARTITION_KEY,
-    SORT_KEY,
     TTL_ATTRIBUTE,
     account_key,
     account_partition,
@@ -54,7 +52,6 @@ from .keys import (
     draft_key,
     email_key,
     event_key,
-    expression_values,
     franceconnect_key,
     from_attributes,
     rights_id_key,
@@ -279,24 +276,6 @@ class RegistrationRecords(TableAccess):
                 dossiers += [dossier] if dossier is not None else []
         sessions = tuple(session_digests(self, account_id))
         return Holding(credentials, rights_id, account, tuple(delegations), tuple(dossiers), sessions)
-
-    def _query_between(self, partition: str, first: str, last: str) -> list[Any]:
-        items: list[Any] = []
-        start_key = None
-        while True:
-            arguments: dict[str, Any] = {
-                "TableName": self._table,
-                "KeyConditionExpression": f"{PARTITION_KEY} = :pk AND {SORT_KEY} BETWEEN :first AND :last",
-                "ExpressionAttributeValues": expression_values(pk=partition, first=first, last=last),
-                "ConsistentRead": True,
-            }
-            if start_key:
-                arguments["ExclusiveStartKey"] = start_key
-            response = self._client.query(**arguments)
-            items += response.get("Items", [])
-            start_key = response.get("LastEvaluatedKey")
-            if not start_key:
-                return items
 
     def _closing(self, takeover: Takeover, now: datetime) -> NamedActions:
         """The account closed, if still unverified and as read, its email reservation freed (unless
