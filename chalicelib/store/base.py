@@ -126,45 +126,39 @@ class TableAccess:
     ) -> list[Item]:
         """Every item of a partition whose sort key starts with `prefix`, raw, every page (only
         their keys with `keys_only`)."""
-        items: list[Item] = []
-        start_key = None
-        while True:
-            arguments: dict[str, Any] = {
-                "TableName": self._table,
-                "KeyConditionExpression": f"{PARTITION_KEY} = :pk AND begins_with({SORT_KEY}, :prefix)",
-                "ExpressionAttributeValues": expression_values(pk=partition, prefix=prefix, **(filter_values or {})),
-                "ConsistentRead": True,
-            }
-            if filter_expression:
-                arguments["FilterExpression"] = filter_expression
-            if keys_only:
-                arguments["ProjectionExpression"] = f"{PARTITION_KEY}, {SORT_KEY}"
-            if start_key:
-                arguments["ExclusiveStartKey"] = start_key
-            response = self._client.query(**arguments)
-            items += response.get("Items", [])
-            start_key = response.get("LastEvaluatedKey")
-            if not start_key:
-                return items
+        arguments: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": f"{PARTITION_KEY} = :pk AND begins_with({SORT_KEY}, :prefix)",
+            "ExpressionAttributeValues": expression_values(pk=partition, prefix=prefix, **(filter_values or {})),
+            "ConsistentRead": True,
+        }
+        if filter_expression:
+            arguments["FilterExpression"] = filter_expression
+        if keys_only:
+            arguments["ProjectionExpression"] = f"{PARTITION_KEY}, {SORT_KEY}"
+        return self._every_page(arguments)
 
-    def _query_between(self, partition: str, first: str, last: str) -> list[Any]:
-        """Every item of a partition whose sort key lies between `first` and `last`, all pages."""
-        items: list[Any] = []
-        start_key = None
-        while True:
-            arguments: dict[str, Any] = {
+    def _query_between(self, partition: str, first: str, last: str) -> list[Item]:
+        """Every item of a partition whose sort key lies between `first` and `last`, raw, every page."""
+        return self._every_page(
+            {
                 "TableName": self._table,
                 "KeyConditionExpression": f"{PARTITION_KEY} = :pk AND {SORT_KEY} BETWEEN :first AND :last",
                 "ExpressionAttributeValues": expression_values(pk=partition, first=first, last=last),
                 "ConsistentRead": True,
             }
-            if start_key:
-                arguments["ExclusiveStartKey"] = start_key
+        )
+
+    def _every_page(self, arguments: dict[str, Any]) -> list[Item]:
+        """A Query's items, page after page until DynamoDB says there is no more."""
+        items: list[Item] = []
+        while True:
             response = self._client.query(**arguments)
             items += response.get("Items", [])
             start_key = response.get("LastEvaluatedKey")
             if not start_key:
                 return items
+            arguments = {**arguments, "ExclusiveStartKey": start_key}
 
     def _delete_keys(self, keys: list[Item]) -> None:
         """Delete items by raw key, BATCH_WRITE_LIMIT a request."""
